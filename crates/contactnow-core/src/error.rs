@@ -1,0 +1,229 @@
+//! The core's errors, split by phase: input, API answer, decoding, HTTP status.
+
+use std::fmt;
+
+use crate::{secret::scrub, Format};
+
+/// Everything that can go wrong while building a request or reading a response.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An input was rejected before anything was sent.
+    #[error("invalid input: {field}: {reason}")]
+    InvalidInput {
+        /// The field at fault, e.g. `records[2].description`.
+        field: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// The API answered `success: false`, or a batch in which some records failed.
+    #[error("{0}")]
+    Api(ApiError),
+    /// The body could not be read as the expected format.
+    #[error("could not decode {format} response: {reason}; body starts {excerpt:?}")]
+    Decode {
+        /// The format that was expected.
+        format: Format,
+        /// What was wrong, naming the field where one is at fault.
+        reason: String,
+        /// The first bytes of the body, for diagnosis.
+        excerpt: String,
+    },
+    /// The server answered with a status other than 2xx.
+    #[error("unexpected HTTP status {status}; body starts {excerpt:?}")]
+    HttpStatus {
+        /// The status code.
+        status: u16,
+        /// The first bytes of the body, for diagnosis.
+        excerpt: String,
+    },
+}
+
+/// What kind of error this is, for branching without matching on fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// See [`Error::InvalidInput`].
+    InvalidInput,
+    /// See [`Error::Api`].
+    Api,
+    /// See [`Error::Decode`].
+    Decode,
+    /// See [`Error::HttpStatus`].
+    HttpStatus,
+}
+
+impl ErrorKind {
+    /// The stable name used by every binding and by the test vectors.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidInput => "InvalidInput",
+            ErrorKind::Api => "Api",
+            ErrorKind::Decode => "Decode",
+            ErrorKind::HttpStatus => "HttpStatus",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The API's own account of a failed call.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ApiError {
+    /// The server's `error` text (or a description of the partial failure).
+    pub message: String,
+    /// `account_id`, if present.
+    pub account_id: Option<u64>,
+    /// `total`: records affected, if present.
+    pub total: Option<u64>,
+    /// `bad`: records that failed, if present.
+    pub bad: Option<u64>,
+    /// `key`, if present.
+    pub key: Option<u64>,
+    /// `expire`, as sent by `token.php` (`-1` for an expired token).
+    pub expire: Option<i64>,
+    /// True when the server said `success: true` but some records of the batch failed.
+    pub partial: bool,
+}
+
+impl ApiError {
+    /// Whether the server refused the token (expired, invalid or unknown): getting a new
+    /// token and repeating the call may succeed.
+    pub fn is_token_rejected(&self) -> bool {
+        if self.partial {
+            return false;
+        }
+        let message = self.message.to_ascii_lowercase();
+        self.expire == Some(-1)
+            || ["expired token", "invalid token", "unknown token"].iter().any(|m| message.contains(m))
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.partial {
+            write!(f, "batch partly failed: {} records failed", self.bad.unwrap_or(0))?;
+            write!(f, ", {} affected", self.total.unwrap_or(0))?;
+            if !self.message.is_empty() {
+                write!(f, ": {}", self.message)?;
+            }
+            return Ok(());
+        }
+        write!(f, "API error: {}", self.message)?;
+        if let (Some(total), Some(bad)) = (self.total, self.bad) {
+            write!(f, " (total {total}, bad {bad})")?;
+        }
+        Ok(())
+    }
+}
+
+impl Error {
+    /// An [`Error::InvalidInput`] for `field`.
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::InvalidInput { field: field.into(), reason: reason.into() }
+    }
+
+    /// A [`Error::Decode`] with an excerpt of `body`.
+    pub(crate) fn decode(format: Format, reason: impl Into<String>, body: &[u8]) -> Self {
+        Error::Decode { format, reason: reason.into(), excerpt: excerpt(body) }
+    }
+
+    /// The kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::Api(_) => ErrorKind::Api,
+            Error::Decode { .. } => ErrorKind::Decode,
+            Error::HttpStatus { .. } => ErrorKind::HttpStatus,
+        }
+    }
+
+    /// The API error, when this is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// Replaces every occurrence of `secret` in the error's texts with `***`.
+    ///
+    /// The core never sees secrets in responses on purpose, but a server may echo them
+    /// (an error page quoting the URL); the transport calls this with the token.
+    #[must_use]
+    pub fn scrubbed(self, secret: &str) -> Self {
+        match self {
+            Error::InvalidInput { field, reason } => {
+                Error::InvalidInput { field, reason: scrub(&reason, secret) }
+            }
+            Error::Api(mut api) => {
+                api.message = scrub(&api.message, secret);
+                Error::Api(api)
+            }
+            Error::Decode { format, reason, excerpt } => Error::Decode {
+                format,
+                reason: scrub(&reason, secret),
+                excerpt: scrub(&excerpt, secret),
+            },
+            Error::HttpStatus { status, excerpt } => {
+                Error::HttpStatus { status, excerpt: scrub(&excerpt, secret) }
+            }
+        }
+    }
+}
+
+/// Length of body excerpts in errors, in characters.
+const EXCERPT_CHARS: usize = 120;
+
+/// The start of a body as printable text: invalid UTF-8 replaced, controls escaped.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let head = &body[..body.len().min(EXCERPT_CHARS * 4)];
+    let text = String::from_utf8_lossy(head);
+    let mut out = String::new();
+    for (n, c) in text.chars().enumerate() {
+        if n == EXCERPT_CHARS {
+            out.push('…');
+            break;
+        }
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_rejection_is_recognised() {
+        let api = |message: &str, expire| ApiError { message: message.into(), expire, ..Default::default() };
+        assert!(api("Expired token", Some(-1)).is_token_rejected());
+        assert!(api("Invalid token", None).is_token_rejected());
+        assert!(api("Unknown token", None).is_token_rejected());
+        assert!(api("something", Some(-1)).is_token_rejected());
+        assert!(!api("Authentication failure", None).is_token_rejected());
+    }
+
+    #[test]
+    fn excerpt_is_short_and_printable() {
+        let body = format!("<html>\n{}\u{1}", "x".repeat(500));
+        let e = excerpt(body.as_bytes());
+        assert!(e.starts_with("<html> x") && e.ends_with('…'));
+        assert_eq!(e.chars().count(), EXCERPT_CHARS + 1);
+        assert_eq!(excerpt(b"\xff\x01"), "\u{fffd}\u{fffd}");
+    }
+
+    #[test]
+    fn scrubbed_removes_secret() {
+        let err = Error::HttpStatus { status: 502, excerpt: "bad token=s3cret".into() };
+        assert!(!err.scrubbed("s3cret").to_string().contains("s3cret"));
+    }
+}

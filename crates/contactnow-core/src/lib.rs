@@ -1,0 +1,68 @@
+//! Sans-IO protocol core for the 8x8 ContactNow (formerly DXI) `database.php` API.
+//!
+//! **In scope:** the records (`priority` assignments, `tod_policy` policies), the token
+//! endpoint (`token.php`), input validation, building exact HTTP requests (method, URL with
+//! percent-encoded query, headers, JSON or XML body) and parsing HTTP responses into typed
+//! results or typed [`Error`]s, in both formats and with every quirk the documents show
+//! (numbers as strings, `success` as `true`/`1`, XML read lists, ISO-8859-1 prologs).
+//!
+//! **Out of scope:** sending anything. There is no network, file system, clock or
+//! environment access here: bring your own HTTP client, or use the `contactnow` crate,
+//! which wraps this core with `ureq`, retries, timeouts and token refresh.
+//!
+//! A whole call on canned bytes:
+//!
+//! ```
+//! use contactnow_core::{
+//!     ops::priority::CreateAssignments, Assignment, Endpoint, Format, HttpResponse, Method,
+//!     Operation, Token,
+//! };
+//!
+//! let op = CreateAssignments { records: vec![Assignment::new(1234, 1234, 100)] };
+//! let request = op.build_request(&Endpoint::default(), &Token::new("T0KEN"), Format::Json)?;
+//! assert_eq!(request.method, Method::Post);
+//! assert_eq!(
+//!     request.url,
+//!     "https://api-106.dxi.eu/database.php?token=T0KEN&method=priority&action=create&format=json&raw=1"
+//! );
+//! assert_eq!(request.body, br#"[{"agentid":"1234","qid":"1234","level":"100"}]"#);
+//! assert!(!format!("{request:?}").contains("T0KEN"));
+//!
+//! let response = HttpResponse::new(
+//!     200,
+//!     Some("application/json"),
+//!     r#"{"success":true,"account_id":"10278","total":1,"bad":0,"key":550423}"#,
+//! );
+//! let result = op.parse_response(Format::Json, &response)?;
+//! assert_eq!((result.total, result.bad, result.key), (1, 0, Some(550423)));
+//! # Ok::<(), contactnow_core::Error>(())
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod endpoint;
+mod error;
+mod format;
+mod http;
+mod model;
+pub mod ops;
+mod query;
+mod secret;
+mod wire;
+
+pub use endpoint::{Endpoint, Region};
+pub use error::{ApiError, Error, ErrorKind};
+pub use format::Format;
+pub use http::{HttpRequest, HttpResponse, Method};
+pub use model::{Assignment, DefaultAction, Listing, NewTodPolicy, TodPolicy, TodPolicyUpdate, WriteResult};
+pub use ops::{
+    priority::{CreateAssignments, ReadAssignments, UpdateAssignments},
+    tod_policy::{CreatePolicies, ReadPolicies, UpdatePolicies},
+    token::{GetToken, TokenGrant, TokenStatus, ValidateToken},
+    Operation,
+};
+pub use query::redact_url;
+pub use secret::{scrub, Password, Token, REDACTED};
+
+/// The crate version, shared by every contactnow package.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

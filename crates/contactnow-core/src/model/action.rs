@@ -1,0 +1,136 @@
+//! What a time-of-day policy does with a call: the `default` field.
+
+use std::{fmt, str::FromStr};
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::Error;
+
+/// A TOD policy's default action: `queue`, `voicemail`, `hangup` or `jump:<queue id>`.
+///
+/// Values this version does not know are kept as [`DefaultAction::Other`] when read, so a
+/// newer server never makes a read fail.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DefaultAction {
+    /// Place the call into the queuing system.
+    Queue,
+    /// Play the queue's voicemail message and record the call.
+    Voicemail,
+    /// Hang up the call.
+    Hangup,
+    /// Send the call to the queue with this id.
+    Jump(u64),
+    /// A value this version does not know, kept as sent.
+    Other(String),
+}
+
+impl DefaultAction {
+    /// Reads a value from the server; never fails (unknown values become `Other`).
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "queue" => DefaultAction::Queue,
+            "voicemail" => DefaultAction::Voicemail,
+            "hangup" => DefaultAction::Hangup,
+            _ => match value.strip_prefix("jump:").map(str::parse::<u64>) {
+                Some(Ok(qid)) if qid > 0 => DefaultAction::Jump(qid),
+                _ => DefaultAction::Other(value.to_owned()),
+            },
+        }
+    }
+
+    /// Checks that the action can be sent: jump targets are positive, unknown values are
+    /// single words and not malformed jumps.
+    pub fn validate(&self, field: &str) -> Result<(), Error> {
+        match self {
+            DefaultAction::Jump(0) => Err(Error::invalid(field, "jump target must be a positive queue id")),
+            DefaultAction::Other(value) => {
+                if value.starts_with("jump:") {
+                    Err(Error::invalid(field, format!("malformed jump target in {value:?}; expected jump:<queue id>")))
+                } else if value.is_empty() || !value.chars().all(|c| c.is_ascii_graphic()) {
+                    Err(Error::invalid(
+                        field,
+                        format!("unknown action {value:?}; expected queue, voicemail, hangup or jump:<queue id>"),
+                    ))
+                } else {
+                    Ok(())
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl fmt::Display for DefaultAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DefaultAction::Queue => f.write_str("queue"),
+            DefaultAction::Voicemail => f.write_str("voicemail"),
+            DefaultAction::Hangup => f.write_str("hangup"),
+            DefaultAction::Jump(qid) => write!(f, "jump:{qid}"),
+            DefaultAction::Other(value) => f.write_str(value),
+        }
+    }
+}
+
+/// Strict parsing of user input: only the four documented forms are accepted.
+impl FromStr for DefaultAction {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match DefaultAction::from_wire(s.trim()) {
+            DefaultAction::Other(value) if value.starts_with("jump:") => Err(Error::invalid(
+                "default",
+                format!("malformed jump target in {value:?}; expected jump:<positive queue id>"),
+            )),
+            DefaultAction::Other(value) => Err(Error::invalid(
+                "default",
+                format!("unknown action {value:?}; expected queue, voicemail, hangup or jump:<queue id>"),
+            )),
+            action => Ok(action),
+        }
+    }
+}
+
+impl Serialize for DefaultAction {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for DefaultAction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = std::borrow::Cow::<str>::deserialize(deserializer)?;
+        Ok(DefaultAction::from_wire(&value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_values_round_trip() {
+        for s in ["queue", "voicemail", "hangup", "jump:1007", "transfer:99", "jump:x"] {
+            assert_eq!(DefaultAction::from_wire(s).to_string(), s);
+        }
+        assert_eq!(DefaultAction::from_wire("jump:1007"), DefaultAction::Jump(1007));
+        assert_eq!(DefaultAction::from_wire("jump:0"), DefaultAction::Other("jump:0".into()));
+    }
+
+    #[test]
+    fn strict_parse_rejects_unknown_and_malformed() {
+        assert_eq!("jump:12".parse::<DefaultAction>().unwrap(), DefaultAction::Jump(12));
+        for bad in ["jump:", "jump:abc", "jump:-1", "jump:0", "voicemial", ""] {
+            let err = bad.parse::<DefaultAction>().unwrap_err();
+            assert!(matches!(err, Error::InvalidInput { ref field, .. } if field == "default"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn validate_names_the_field() {
+        assert!(DefaultAction::Jump(0).validate("x").is_err());
+        assert!(DefaultAction::Other("jump:q".into()).validate("x").is_err());
+        assert!(DefaultAction::Other("two words".into()).validate("x").is_err());
+        assert!(DefaultAction::Other("transfer:9".into()).validate("x").is_ok());
+    }
+}

@@ -1,0 +1,121 @@
+//! Operations: one value per API action, each building its request and parsing its response.
+
+pub mod priority;
+pub mod tod_policy;
+pub mod token;
+
+use crate::{
+    query::push_param,
+    wire::{envelope::Envelope, json_in, json_out, record::WireRecord, xml_in, xml_out},
+    Endpoint, Error, Format, HttpRequest, HttpResponse, Method, Token,
+};
+
+/// An API call as a value: it builds its HTTP request and parses the HTTP response, with
+/// no I/O of its own.
+pub trait Operation {
+    /// What a successful call returns.
+    type Output;
+
+    /// Builds the request for `endpoint`, authenticated by `token`, bodies in `format`.
+    /// Invalid input is rejected here, before anything is sent.
+    fn build_request(&self, endpoint: &Endpoint, token: &Token, format: Format) -> Result<HttpRequest, Error>;
+
+    /// Parses the response to a request built in `format`.
+    fn parse_response(&self, format: Format, response: &HttpResponse) -> Result<Self::Output, Error>;
+
+    /// Whether sending the request again after a failure cannot change the outcome
+    /// (reads, updates, priority creates); false for TOD policy creates, which duplicate.
+    fn is_idempotent(&self) -> bool;
+}
+
+/// `database.php?token=..&method=..&action=..&format=..&raw=1`, plus `filters`.
+fn database_url(
+    endpoint: &Endpoint,
+    token: &Token,
+    method: &str,
+    action: &str,
+    format: Format,
+    filters: &[(&str, Option<u64>)],
+) -> Result<String, Error> {
+    if token.is_empty() {
+        return Err(Error::invalid("token", "must not be empty"));
+    }
+    let mut url = endpoint.script("database.php");
+    push_param(&mut url, "token", token.expose());
+    push_param(&mut url, "method", method);
+    push_param(&mut url, "action", action);
+    push_param(&mut url, "format", format.as_str());
+    push_param(&mut url, "raw", "1");
+    for (name, value) in filters {
+        if let Some(value) = value {
+            crate::model::check_id(|| (*name).to_owned(), *value)?;
+            push_param(&mut url, name, &value.to_string());
+        }
+    }
+    Ok(url)
+}
+
+/// A GET request for a read.
+fn read_request(url: String, format: Format) -> HttpRequest {
+    HttpRequest { method: Method::Get, url, headers: vec![("Accept".into(), accept(format).into())], body: Vec::new() }
+}
+
+/// A POST request whose body holds `records`, each given as `(field, value)` pairs.
+fn write_request(
+    url: String,
+    format: Format,
+    xml_tag: &str,
+    records: impl Iterator<Item = Vec<(&'static str, String)>>,
+) -> HttpRequest {
+    let body = match format {
+        Format::Json => json_out::encode(records),
+        Format::Xml => xml_out::encode(xml_tag, records),
+    };
+    HttpRequest {
+        method: Method::Post,
+        url,
+        headers: vec![
+            ("Content-Type".into(), format.content_type().into()),
+            ("Accept".into(), accept(format).into()),
+        ],
+        body,
+    }
+}
+
+fn accept(format: Format) -> &'static str {
+    match format {
+        Format::Json => "application/json",
+        Format::Xml => "application/xml, text/xml",
+    }
+}
+
+/// Rejects an empty batch.
+fn check_batch<T>(records: &[T]) -> Result<(), Error> {
+    if records.is_empty() {
+        return Err(Error::invalid("records", "empty batch: at least one record is required"));
+    }
+    Ok(())
+}
+
+/// Checks the status and decodes the body in `format` into an envelope with `success` set.
+fn decode<T: WireRecord>(format: Format, response: &HttpResponse) -> Result<Envelope<T>, Error> {
+    let body = response.body.as_slice();
+    if !(200..300).contains(&response.status) {
+        return Err(Error::HttpStatus { status: response.status, excerpt: crate::error::excerpt(body) });
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::decode(format, "empty body", body));
+    }
+    let decoded = match format {
+        Format::Json => json_in::decode(body),
+        Format::Xml => xml_in::decode(body),
+    };
+    let envelope = decoded.map_err(|reason| {
+        let ct = response.content_type.as_deref().unwrap_or("none");
+        Error::decode(format, format!("{reason} (content type {ct})"), body)
+    })?;
+    if envelope.success.is_none() {
+        return Err(Error::decode(format, "missing field success", body));
+    }
+    Ok(envelope)
+}
