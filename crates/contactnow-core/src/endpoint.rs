@@ -178,7 +178,9 @@ mod tests {
 
     #[test]
     fn rejects_bad_urls() {
-        for url in ["ftp://x", "https://", "https://a b", "https://h?x=1", "https://u@h", "https://h:99999", "api-106.dxi.eu"] {
+        for url in
+            ["ftp://x", "https://", "https://a b", "https://h?x=1", "https://u@h", "https://h:99999", "api-106.dxi.eu"]
+        {
             let err = Endpoint::new(url).unwrap_err();
             assert!(matches!(err, Error::InvalidInput { ref field, .. } if field == "base_url"), "{url}: {err}");
         }

@@ -157,21 +157,15 @@ impl Error {
     #[must_use]
     pub fn scrubbed(self, secret: &str) -> Self {
         match self {
-            Error::InvalidInput { field, reason } => {
-                Error::InvalidInput { field, reason: scrub(&reason, secret) }
-            }
+            Error::InvalidInput { field, reason } => Error::InvalidInput { field, reason: scrub(&reason, secret) },
             Error::Api(mut api) => {
                 api.message = scrub(&api.message, secret);
                 Error::Api(api)
             }
-            Error::Decode { format, reason, excerpt } => Error::Decode {
-                format,
-                reason: scrub(&reason, secret),
-                excerpt: scrub(&excerpt, secret),
-            },
-            Error::HttpStatus { status, excerpt } => {
-                Error::HttpStatus { status, excerpt: scrub(&excerpt, secret) }
+            Error::Decode { format, reason, excerpt } => {
+                Error::Decode { format, reason: scrub(&reason, secret), excerpt: scrub(&excerpt, secret) }
             }
+            Error::HttpStatus { status, excerpt } => Error::HttpStatus { status, excerpt: scrub(&excerpt, secret) },
         }
     }
 }

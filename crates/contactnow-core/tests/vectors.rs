@@ -56,13 +56,17 @@ fn opt(case: &Value, key: &str) -> Option<u64> {
 }
 
 fn execute(case: &Value) -> Outcome {
-    let endpoint = Endpoint::new(case.get("base_url").and_then(Value::as_str).unwrap_or(Endpoint::EU))
-        .expect("base_url");
+    let endpoint =
+        Endpoint::new(case.get("base_url").and_then(Value::as_str).unwrap_or(Endpoint::EU)).expect("base_url");
     let token = Token::new(case.get("token").and_then(Value::as_str).unwrap_or("T0KEN"));
     let format: Format = case.get("format").and_then(Value::as_str).unwrap_or("json").parse().expect("format");
     match case["operation"].as_str().expect("operation") {
-        "priority.create" => run(CreateAssignments { records: input(case, "records") }, case, &endpoint, &token, format),
-        "priority.update" => run(UpdateAssignments { records: input(case, "records") }, case, &endpoint, &token, format),
+        "priority.create" => {
+            run(CreateAssignments { records: input(case, "records") }, case, &endpoint, &token, format)
+        }
+        "priority.update" => {
+            run(UpdateAssignments { records: input(case, "records") }, case, &endpoint, &token, format)
+        }
         "priority.read" => {
             let op = ReadAssignments { agent_id: opt(case, "agent_id"), queue_id: opt(case, "queue_id") };
             run(op, case, &endpoint, &token, format)

@@ -74,10 +74,7 @@ fn write_request(
     HttpRequest {
         method: Method::Post,
         url,
-        headers: vec![
-            ("Content-Type".into(), format.content_type().into()),
-            ("Accept".into(), accept(format).into()),
-        ],
+        headers: vec![("Content-Type".into(), format.content_type().into()), ("Accept".into(), accept(format).into())],
         body,
     }
 }

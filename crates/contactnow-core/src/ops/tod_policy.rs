@@ -3,8 +3,8 @@
 use super::{check_batch, database_url, decode, read_request, write_request, Operation};
 use crate::{
     wire::record::{NoRecord, WireRecord},
-    Endpoint, Error, Format, HttpRequest, HttpResponse, Listing, NewTodPolicy, TodPolicy, TodPolicyUpdate,
-    Token, WriteResult,
+    Endpoint, Error, Format, HttpRequest, HttpResponse, Listing, NewTodPolicy, TodPolicy, TodPolicyUpdate, Token,
+    WriteResult,
 };
 
 const METHOD: &str = "tod_policy";
@@ -26,7 +26,8 @@ impl Operation for CreatePolicies {
             record.validate(&format!("records[{i}]"))?;
         }
         let url = database_url(endpoint, token, METHOD, "create", format, &[])?;
-        let fields = |p: &NewTodPolicy| vec![("description", p.description.clone()), ("default", p.default.to_string())];
+        let fields =
+            |p: &NewTodPolicy| vec![("description", p.description.clone()), ("default", p.default.to_string())];
         Ok(write_request(url, format, TodPolicy::XML_TAG, self.records.iter().map(fields)))
     }
 

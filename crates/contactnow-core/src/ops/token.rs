@@ -7,8 +7,8 @@
 
 use super::decode;
 use crate::{
-    query::push_param, wire::record::NoRecord, Endpoint, Error, Format, HttpRequest, HttpResponse, Method,
-    Password, Token,
+    query::push_param, wire::record::NoRecord, Endpoint, Error, Format, HttpRequest, HttpResponse, Method, Password,
+    Token,
 };
 
 /// A token granted by `token.php?action=get`.
@@ -100,7 +100,12 @@ impl ValidateToken {
 }
 
 fn token_request(url: String) -> HttpRequest {
-    HttpRequest { method: Method::Get, url, headers: vec![("Accept".into(), "application/json".into())], body: Vec::new() }
+    HttpRequest {
+        method: Method::Get,
+        url,
+        headers: vec![("Accept".into(), "application/json".into())],
+        body: Vec::new(),
+    }
 }
 
 /// Decodes the JSON answer and turns `success: false` into an API error.

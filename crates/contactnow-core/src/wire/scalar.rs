@@ -39,9 +39,7 @@ impl Scalar<'_> {
         match self {
             Scalar::Unsigned(n) => Ok(*n),
             Scalar::Signed(n) => Err(format!("expected a non-negative number, got {n}")),
-            Scalar::Float(f) if f.fract() == 0.0 && *f >= 0.0 && *f < 18_446_744_073_709_551_616.0 => {
-                Ok(*f as u64)
-            }
+            Scalar::Float(f) if f.fract() == 0.0 && *f >= 0.0 && *f < 18_446_744_073_709_551_616.0 => Ok(*f as u64),
             Scalar::Float(f) => Err(format!("expected a whole non-negative number, got {f}")),
             Scalar::Text(text) => parse_u64(text),
             other => Err(format!("expected a number, got {}", other.describe())),
