@@ -1,0 +1,77 @@
+//! Blocking client for the 8x8 ContactNow (formerly DXI) `database.php` admin API.
+//!
+//! **In scope:** a [`Client`] made by a [`ClientBuilder`] that sends the requests built by
+//! [`contactnow_core`] with one pooled [`ureq`] agent (rustls), with timeouts that are never
+//! infinite (connect, per attempt, total), retries with capped exponential backoff and full
+//! jitter that honour `Retry-After` and repeat only what is safe to repeat (reads, updates,
+//! priority creates; a TOD policy create never once it may have reached the server, which the
+//! error then says through `outcome_unknown`), tokens (fixed, from an API user's credentials
+//! through `token.php` with caching and one shared refresh on rejection, or from a callback),
+//! a response size limit, HTTPS-only unless the host is loopback, batch helpers, and secrets
+//! kept out of every `Debug`, `Display` and error text.
+//!
+//! **Out of scope:** encoding, decoding and validation (all in `contactnow-core`, re-exported
+//! here), async I/O, logging, and deleting records (the API offers no delete).
+//!
+//! A whole call against a tiny canned server:
+//!
+//! ```
+//! use std::{io::{Read, Write}, net::TcpListener};
+//! use contactnow::{Assignment, Client};
+//!
+//! let listener = TcpListener::bind("127.0.0.1:0")?;
+//! let base_url = format!("http://{}", listener.local_addr()?);
+//! std::thread::spawn(move || {
+//!     let (mut stream, _) = listener.accept().unwrap();
+//!     let mut buf = [0u8; 4096];
+//!     let _ = stream.read(&mut buf);
+//!     let body = r#"{"success":true,"total":"1","list":[{"agentid":"7","qid":"9","level":"100"}]}"#;
+//!     let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n", body.len());
+//!     stream.write_all(head.as_bytes()).unwrap();
+//!     stream.write_all(body.as_bytes()).unwrap();
+//! });
+//!
+//! let client = Client::builder().base_url(&base_url).token("tok-SECRET").build()?;
+//! let listing = client.read_assignments(Some(7), None)?;
+//! assert_eq!(listing.records, vec![Assignment::new(7, 9, 100)]);
+//! assert!(!format!("{client:?}").contains("tok-SECRET"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod auth;
+mod batch;
+mod builder;
+mod client;
+mod error;
+mod redact;
+mod retry;
+mod transport;
+
+pub use auth::TokenProvider;
+pub use batch::{BatchOutcome, ChunkFailure};
+pub use builder::{ClientBuilder, DEFAULT_BATCH_SIZE, DEFAULT_MAX_RESPONSE_BYTES, USER_AGENT};
+pub use client::Client;
+pub use error::{Error, ErrorKind};
+pub use retry::RetryPolicy;
+
+pub use contactnow_core::{
+    ops, redact_url, scrub, ApiError, Assignment, CreateAssignments, CreatePolicies, DefaultAction, Endpoint, Format,
+    GetToken, HttpRequest, HttpResponse, Listing, Method, NewTodPolicy, Operation, Password, ReadAssignments,
+    ReadPolicies, Region, TodPolicy, TodPolicyUpdate, Token, TokenGrant, TokenStatus, UpdateAssignments,
+    UpdatePolicies, ValidateToken, WriteResult, VERSION,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+
+    #[test]
+    fn client_is_send_sync_clone() {
+        assert_send_sync::<Client>();
+        assert_send_sync::<Error>();
+    }
+}

@@ -1,0 +1,178 @@
+//! Sending one core `HttpRequest` with ureq and reading the answer with a size limit.
+//!
+//! The agent's connector is wrapped so that every failure while opening a connection
+//! (TCP connect, proxy, TLS handshake) is marked: such a request was certainly not sent,
+//! which is what lets a non-repeatable write be tried again after a refused connection.
+
+use std::{fmt, time::Duration};
+
+use contactnow_core::{HttpRequest, HttpResponse, Method};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{ConnectionDetails, Connector, DefaultConnector, NextTimeout, Transport};
+
+/// The settings the agent is made from.
+pub(crate) struct AgentSettings {
+    pub connect_timeout: Duration,
+    pub attempt_timeout: Duration,
+    pub user_agent: String,
+    pub proxy: Option<ureq::Proxy>,
+}
+
+/// Builds the pooled agent: statuses are not errors, no redirects (the URL carries the
+/// token, and must never be sent to another host), never-infinite timeouts.
+pub(crate) fn agent(settings: AgentSettings) -> ureq::Agent {
+    let mut config = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .max_redirects_will_error(false)
+        .timeout_connect(Some(settings.connect_timeout))
+        .timeout_global(Some(settings.attempt_timeout))
+        .user_agent(settings.user_agent)
+        .save_redirect_history(false);
+    if settings.proxy.is_some() {
+        config = config.proxy(settings.proxy);
+    }
+    ureq::Agent::with_parts(
+        config.build(),
+        MarkingConnector(DefaultConnector::new()),
+        MarkingResolver(DefaultResolver::default()),
+    )
+}
+
+/// A connector that marks every error it returns as "failed before sending".
+#[derive(Debug)]
+struct MarkingConnector(DefaultConnector);
+
+impl Connector<()> for MarkingConnector {
+    type Out = Box<dyn Transport>;
+
+    fn connect(&self, details: &ConnectionDetails, chained: Option<()>) -> Result<Option<Self::Out>, ureq::Error> {
+        self.0.connect(details, chained).map_err(|e| ureq::Error::Other(Box::new(NotSent(e))))
+    }
+}
+
+/// A resolver that marks every error it returns as "failed before sending".
+#[derive(Debug)]
+struct MarkingResolver(DefaultResolver);
+
+impl Resolver for MarkingResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        self.0.resolve(uri, config, timeout).map_err(|e| ureq::Error::Other(Box::new(NotSent(e))))
+    }
+}
+
+/// A ureq error raised while resolving or connecting: the request was not sent.
+#[derive(Debug)]
+struct NotSent(ureq::Error);
+
+impl fmt::Display for NotSent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for NotSent {}
+
+/// Why one attempt failed below HTTP.
+#[derive(Debug)]
+pub(crate) struct SendFailure {
+    /// Timeout rather than another transport failure.
+    pub timeout: bool,
+    /// The request certainly did not reach the server (DNS, connect, TLS handshake).
+    pub not_sent: bool,
+    /// ureq's text, not yet cleaned of secrets.
+    pub message: String,
+}
+
+/// One attempt's result: a response (any status) or a failure below HTTP.
+pub(crate) enum Attempt {
+    /// The server answered; the body is within the limit.
+    Response { response: HttpResponse, retry_after: Option<Duration> },
+    /// The body was larger than the limit.
+    TooLarge { status: u16, limit: u64 },
+    /// Nothing usable came back.
+    Failed(SendFailure),
+}
+
+/// Sends `request`; `timeout` overrides the agent's per-attempt timeout when shorter.
+pub(crate) fn send(agent: &ureq::Agent, request: &HttpRequest, timeout: Option<Duration>, limit: u64) -> Attempt {
+    let result = match request.method {
+        Method::Get => {
+            let mut builder = agent.get(&request.url);
+            for (name, value) in &request.headers {
+                builder = builder.header(name.as_str(), value.as_str());
+            }
+            match timeout {
+                Some(t) => builder.config().timeout_global(Some(t)).build().call(),
+                None => builder.call(),
+            }
+        }
+        Method::Post => {
+            let mut builder = agent.post(&request.url);
+            for (name, value) in &request.headers {
+                builder = builder.header(name.as_str(), value.as_str());
+            }
+            match timeout {
+                Some(t) => builder.config().timeout_global(Some(t)).build().send(&request.body[..]),
+                None => builder.send(&request.body[..]),
+            }
+        }
+    };
+    let mut response = match result {
+        Ok(response) => response,
+        Err(e) => return Attempt::Failed(failure(e, false)),
+    };
+    let status = response.status().as_u16();
+    let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let content_type = header("content-type");
+    let retry_after = header("retry-after").and_then(|v| crate::retry::parse_retry_after(&v));
+    match response.body_mut().with_config().limit(limit).read_to_vec() {
+        Ok(body) => Attempt::Response { response: HttpResponse { status, content_type, body }, retry_after },
+        Err(ureq::Error::BodyExceedsLimit(_)) => Attempt::TooLarge { status, limit },
+        // Headers arrived, so the request reached the server.
+        Err(e) => Attempt::Failed(failure(e, true)),
+    }
+}
+
+/// Classifies a ureq error. `answered` is true once response headers were received.
+fn failure(error: ureq::Error, answered: bool) -> SendFailure {
+    let (error, connect_phase) = match error {
+        ureq::Error::Other(boxed) => match boxed.downcast::<NotSent>() {
+            Ok(not_sent) => (not_sent.0, true),
+            Err(other) => (ureq::Error::Other(other), false),
+        },
+        other => (other, false),
+    };
+    let not_sent = !answered
+        && (connect_phase
+            || matches!(
+                error,
+                ureq::Error::HostNotFound
+                    | ureq::Error::ConnectionFailed
+                    | ureq::Error::BadUri(_)
+                    | ureq::Error::InvalidProxyUrl
+                    | ureq::Error::ConnectProxyFailed(_)
+                    | ureq::Error::TlsRequired
+                    | ureq::Error::RequireHttpsOnly(_)
+                    | ureq::Error::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect)
+            )
+            || matches!(&error, ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused));
+    let timeout = match &error {
+        ureq::Error::Timeout(_) => true,
+        ureq::Error::Io(e) => e.kind() == std::io::ErrorKind::TimedOut,
+        _ => false,
+    };
+    let message = match &error {
+        ureq::Error::Timeout(which) => format!("{which} timeout expired"),
+        ureq::Error::HostNotFound => "host not found (DNS lookup failed)".to_owned(),
+        ureq::Error::Io(e) => format!("i/o error: {e}"),
+        other => other.to_string(),
+    };
+    let phase = if connect_phase { "before sending: " } else { "" };
+    SendFailure { timeout, not_sent, message: format!("{phase}{message}") }
+}
