@@ -45,10 +45,10 @@ pub(crate) fn decode<T: WireRecord>(body: &[u8]) -> Result<Envelope<T>, String> 
                 envelope.list = Some(read_list::<T>(&mut reader)?);
             }
             Event::Start(start) => {
-                let field = name(&start).into_owned();
+                let field = name(&start);
                 if is_envelope_field(&field) {
                     let value = read_text(&mut reader, &field)?;
-                    envelope.field(&field, Scalar::Text(Cow::Owned(value)))?;
+                    envelope.field(&field, Scalar::Text(value))?;
                 } else {
                     skip(&mut reader, &start)?;
                 }
@@ -98,9 +98,9 @@ fn read_record<T: WireRecord>(reader: &mut Reader<&[u8]>, index: usize) -> Resul
     loop {
         match next(reader)? {
             Event::Start(start) => {
-                let field = name(&start).into_owned();
+                let field = name(&start);
                 let value = read_text(reader, &field).map_err(|why| format!("list[{index}].{why}"))?;
-                T::field(&mut builder, &field, Scalar::Text(Cow::Owned(value)))
+                T::field(&mut builder, &field, Scalar::Text(value))
                     .map_err(|why| format!("list[{index}].{why}"))?;
             }
             Event::Empty(start) => {
@@ -115,20 +115,28 @@ fn read_record<T: WireRecord>(reader: &mut Reader<&[u8]>, index: usize) -> Resul
 }
 
 /// Reads the text content of element `field` up to its end tag, resolving references.
-fn read_text(reader: &mut Reader<&[u8]>, field: &str) -> Result<String, String> {
-    let mut value = String::new();
+/// A value made of one plain text run is borrowed from the body, not copied.
+fn read_text<'a>(reader: &mut Reader<&'a [u8]>, field: &str) -> Result<Cow<'a, str>, String> {
+    let mut value = Cow::Borrowed("");
+    let append = |value: &mut Cow<'a, str>, piece: Cow<'a, str>| {
+        if value.is_empty() {
+            *value = piece;
+        } else {
+            value.to_mut().push_str(&piece);
+        }
+    };
     loop {
         match next(reader)? {
-            Event::Text(t) => value.push_str(&t.xml_content().map_err(|e| format!("{field}: {e}"))?),
-            Event::CData(t) => value.push_str(&t.xml_content().map_err(|e| format!("{field}: {e}"))?),
+            Event::Text(t) => append(&mut value, t.xml_content().map_err(|e| format!("{field}: {e}"))?),
+            Event::CData(t) => append(&mut value, t.xml_content().map_err(|e| format!("{field}: {e}"))?),
             Event::GeneralRef(r) => {
                 if let Some(c) = r.resolve_char_ref().map_err(|e| format!("{field}: {e}"))? {
-                    value.push(c);
+                    value.to_mut().push(c);
                 } else {
                     let entity = r.decode().map_err(|e| format!("{field}: {e}"))?;
                     let resolved = resolve_predefined_entity(&entity)
                         .ok_or_else(|| format!("{field}: unknown entity &{entity};"))?;
-                    value.push_str(resolved);
+                    value.to_mut().push_str(resolved);
                 }
             }
             Event::Start(start) | Event::Empty(start) => {

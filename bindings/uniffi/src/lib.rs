@@ -1,0 +1,2 @@
+//! Kotlin and Swift bindings (uniffi) for contactnow: work in progress.
+#![forbid(unsafe_code)]
