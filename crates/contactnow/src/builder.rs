@@ -168,7 +168,9 @@ impl ClientBuilder {
         self
     }
 
-    /// The limit for one attempt, from connecting to the last byte of the body.
+    /// The limit for one attempt: no socket read or write waits longer, and reading the
+    /// body stops once the attempt has lasted this long. Near the end of the total timeout
+    /// the remaining budget bounds the whole attempt, headers included.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self

@@ -282,8 +282,10 @@ impl Inner {
                     outcome_unknown: false,
                 });
             }
-            let timeout = (remaining < self.attempt_timeout).then_some(remaining);
-            let (error, retry_after) = match transport::send(&self.agent, request, timeout, self.max_response_bytes) {
+            let whole = (remaining < self.attempt_timeout).then_some(remaining);
+            let attempt_deadline = Instant::now() + remaining.min(self.attempt_timeout);
+            let sent = transport::send(&self.agent, request, attempt_deadline, whole, self.max_response_bytes);
+            let (error, retry_after) = match sent {
                 Attempt::Response { response, retry_after } => {
                     if !(idempotent && retryable_status(response.status)) {
                         return Ok(response);

@@ -4,7 +4,11 @@
 //! (TCP connect, proxy, TLS handshake) is marked: such a request was certainly not sent,
 //! which is what lets a non-repeatable write be tried again after a refused connection.
 
-use std::{fmt, time::Duration};
+use std::{
+    fmt,
+    io::{self, Read},
+    time::{Duration, Instant},
+};
 
 use contactnow_core::{HttpRequest, HttpResponse, Method};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
@@ -20,13 +24,19 @@ pub(crate) struct AgentSettings {
 
 /// Builds the pooled agent: statuses are not errors, no redirects (the URL carries the
 /// token, and must never be sent to another host), never-infinite timeouts.
+///
+/// The per-attempt limit is applied to every socket read and write as a constant (so the
+/// socket options are set once per connection, not per call: ureq's whole-call timeout
+/// re-arms them on every read and write, which costs system calls on every round trip), and
+/// the body read stops at the attempt's deadline; see [`send`].
 pub(crate) fn agent(settings: AgentSettings) -> ureq::Agent {
     let mut config = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .max_redirects_will_error(false)
         .timeout_connect(Some(settings.connect_timeout))
-        .timeout_global(Some(settings.attempt_timeout))
+        .timeout_per_read(Some(settings.attempt_timeout))
+        .timeout_per_write(Some(settings.attempt_timeout))
         .user_agent(settings.user_agent)
         .save_redirect_history(false);
     if settings.proxy.is_some() {
@@ -99,15 +109,24 @@ pub(crate) enum Attempt {
     Failed(SendFailure),
 }
 
-/// Sends `request`; `timeout` overrides the agent's per-attempt timeout when shorter.
-pub(crate) fn send(agent: &ureq::Agent, request: &HttpRequest, timeout: Option<Duration>, limit: u64) -> Attempt {
+/// Sends `request` and reads the answer until `deadline`.
+///
+/// `whole` is set when the call's remaining budget is shorter than a normal attempt: the
+/// request then gets ureq's whole-call timeout, which bounds the headers phase too.
+pub(crate) fn send(
+    agent: &ureq::Agent,
+    request: &HttpRequest,
+    deadline: Instant,
+    whole: Option<Duration>,
+    limit: u64,
+) -> Attempt {
     let result = match request.method {
         Method::Get => {
             let mut builder = agent.get(&request.url);
             for (name, value) in &request.headers {
                 builder = builder.header(name.as_str(), value.as_str());
             }
-            match timeout {
+            match whole {
                 Some(t) => builder.config().timeout_global(Some(t)).build().call(),
                 None => builder.call(),
             }
@@ -117,7 +136,7 @@ pub(crate) fn send(agent: &ureq::Agent, request: &HttpRequest, timeout: Option<D
             for (name, value) in &request.headers {
                 builder = builder.header(name.as_str(), value.as_str());
             }
-            match timeout {
+            match whole {
                 Some(t) => builder.config().timeout_global(Some(t)).build().send(&request.body[..]),
                 None => builder.send(&request.body[..]),
             }
@@ -131,12 +150,33 @@ pub(crate) fn send(agent: &ureq::Agent, request: &HttpRequest, timeout: Option<D
     let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let content_type = header("content-type");
     let retry_after = header("retry-after").and_then(|v| crate::retry::parse_retry_after(&v));
-    match response.body_mut().with_config().limit(limit).read_to_vec() {
-        Ok(body) => Attempt::Response { response: HttpResponse { status, content_type, body }, retry_after },
-        Err(ureq::Error::BodyExceedsLimit(_)) => Attempt::TooLarge { status, limit },
-        // Headers arrived, so the request reached the server.
-        Err(e) => Attempt::Failed(failure(e, true)),
+    let mut reader = response.body_mut().with_config().limit(limit).reader();
+    let mut body = Vec::new();
+    let mut chunk = [0u8; 16 * 1024];
+    loop {
+        match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => {
+                body.extend_from_slice(&chunk[..n]);
+                if Instant::now() >= deadline {
+                    return Attempt::Failed(SendFailure {
+                        timeout: true,
+                        not_sent: false,
+                        message: "the response body was still arriving when the timeout expired".to_owned(),
+                    });
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                return match ureq::Error::from(e) {
+                    ureq::Error::BodyExceedsLimit(_) => Attempt::TooLarge { status, limit },
+                    // Headers arrived, so the request reached the server.
+                    other => Attempt::Failed(failure(other, true)),
+                };
+            }
+        }
     }
+    Attempt::Response { response: HttpResponse { status, content_type, body }, retry_after }
 }
 
 /// Classifies a ureq error. `answered` is true once response headers were received.

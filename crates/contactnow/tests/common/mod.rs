@@ -74,6 +74,7 @@ impl FakeServer {
 }
 
 fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Seen>>) {
+    let _ = stream.set_nodelay(true);
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut stream = stream;
     loop {
