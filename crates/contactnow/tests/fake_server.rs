@@ -369,3 +369,13 @@ fn xml_format_round_trip() {
     assert_eq!(query(&req.target, "format"), Some("xml"));
     assert_eq!(req.header("content-type"), Some("application/xml"));
 }
+
+#[test]
+fn trickling_body_stops_at_the_attempt_deadline() {
+    let server = FakeServer::start(|_, _| Reply::Trickle(Duration::from_millis(20)));
+    let client = builder(&server).timeout(Duration::from_millis(300)).retry(RetryPolicy::none()).build().unwrap();
+    let start = Instant::now();
+    let err = client.read_assignments(None, None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(start.elapsed() < Duration::from_secs(3), "{:?}", start.elapsed());
+}

@@ -71,6 +71,10 @@ fn dns_failure() {
     assert!(matches!(err.kind(), ErrorKind::Transport | ErrorKind::Timeout), "{err}");
     assert!(!err.outcome_unknown());
     check("dns", &err);
+    let client = quick("https://contactnow-sdk-test.invalid").build().unwrap();
+    let err =
+        client.create_policies(&[contactnow::NewTodPolicy::new("x", contactnow::DefaultAction::Queue)]).unwrap_err();
+    assert!(!err.outcome_unknown(), "a failed lookup proves nothing was sent: {err}");
 }
 
 #[test]

@@ -32,6 +32,8 @@ pub enum Reply {
     Close,
     /// Wait, then close.
     Hang(Duration),
+    /// Send headers announcing a long body, then one byte per interval.
+    Trickle(Duration),
 }
 
 pub fn json(status: u16, body: &str) -> Reply {
@@ -126,6 +128,19 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Seen>>) {
                 }
             }
             Reply::Close => return,
+            Reply::Trickle(every) => {
+                let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
+                if stream.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                for _ in 0..100_000 {
+                    thread::sleep(every);
+                    if stream.write_all(b" ").is_err() {
+                        return;
+                    }
+                }
+                return;
+            }
             Reply::Hang(d) => {
                 thread::sleep(d);
                 return;
