@@ -55,7 +55,9 @@ fn json_body() -> Vec<u8> {
 }
 
 fn xml_body() -> Vec<u8> {
-    let mut body = format!("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<result><success>1</success><total>{RECORDS}</total><list>");
+    let mut body = format!(
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<result><success>1</success><total>{RECORDS}</total><list>"
+    );
     for (a, q, l) in records() {
         body.push_str(&format!("<priority><agentid>{a}</agentid><qid>{q}</qid><level>{l}</level></priority>"));
     }
@@ -125,7 +127,11 @@ fn summary(json: &HttpResponse, xml: &HttpResponse) {
     println!("ratio core xml / core json: {xml_mb_ratio:.2}x in MB/s (goal >= 0.5x), {xml_rec_ratio:.2}x in records/s");
     let pj = peak(|| core_parse(Format::Json, json));
     let px = peak(|| core_parse(Format::Xml, xml));
-    println!("peak memory while parsing: json {:.2}x body, xml {:.2}x body (goal <= 3x)", pj as f64 / jb as f64, px as f64 / xb as f64);
+    println!(
+        "peak memory while parsing: json {:.2}x body, xml {:.2}x body (goal <= 3x)",
+        pj as f64 / jb as f64,
+        px as f64 / xb as f64
+    );
 }
 
 fn main() {

@@ -94,7 +94,8 @@ fn check_batch<T>(records: &[T]) -> Result<(), Error> {
     Ok(())
 }
 
-/// Checks the status and decodes the body in `format` into an envelope with `success` set.
+/// Checks the status, decodes the body in `format`, and turns a missing `success` into a
+/// decode error and `success: false` into an API error: an `Ok` envelope said `success: true`.
 fn decode<T: WireRecord>(format: Format, response: &HttpResponse) -> Result<Envelope<T>, Error> {
     let body = response.body.as_slice();
     if !(200..300).contains(&response.status) {
@@ -111,8 +112,9 @@ fn decode<T: WireRecord>(format: Format, response: &HttpResponse) -> Result<Enve
         let ct = response.content_type.as_deref().unwrap_or("none");
         Error::decode(format, format!("{reason} (content type {ct})"), body)
     })?;
-    if envelope.success.is_none() {
-        return Err(Error::decode(format, "missing field success", body));
+    match envelope.success {
+        Some(true) => Ok(envelope),
+        Some(false) => Err(Error::Api(envelope.into_api_error())),
+        None => Err(Error::decode(format, "missing field success", body)),
     }
-    Ok(envelope)
 }

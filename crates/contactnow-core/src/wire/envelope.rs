@@ -53,30 +53,22 @@ impl<T: WireRecord> Envelope<T> {
         Ok(())
     }
 
-    /// Fails on `success: false`, or on a missing `success`.
-    fn check_success(&self) -> Result<(), Error> {
-        match self.success {
-            Some(true) => Ok(()),
-            Some(false) => Err(Error::Api(ApiError {
-                message: self.error.clone().unwrap_or_else(|| "the API reported failure without an error text".into()),
-                account_id: self.account_id,
-                total: self.total,
-                bad: self.bad,
-                key: self.key,
-                expire: self.expire,
-                partial: false,
-            })),
-            None => Err(Error::Decode {
-                format: crate::Format::Json,
-                reason: "missing field success".into(),
-                excerpt: String::new(),
-            }),
+    /// The API's account of a call it answered with `success: false`.
+    pub(crate) fn into_api_error(self) -> ApiError {
+        ApiError {
+            message: self.error.unwrap_or_else(|| "the API reported failure without an error text".into()),
+            account_id: self.account_id,
+            total: self.total,
+            bad: self.bad,
+            key: self.key,
+            expire: self.expire,
+            partial: false,
         }
     }
 
     /// The result of a write; a batch with failed records is an error.
+    /// Expects `success: true` (checked by the caller).
     pub(crate) fn into_write(self) -> Result<WriteResult, Error> {
-        self.check_success()?;
         let bad = self.bad.unwrap_or(0);
         if bad > 0 {
             return Err(Error::Api(ApiError {
@@ -93,8 +85,8 @@ impl<T: WireRecord> Envelope<T> {
     }
 
     /// The records of a read.
+    /// Expects `success: true` (checked by the caller).
     pub(crate) fn into_listing(self) -> Result<Listing<T>, Error> {
-        self.check_success()?;
         let records = self.list.unwrap_or_default();
         Ok(Listing { account_id: self.account_id, total: self.total.unwrap_or(records.len() as u64), records })
     }

@@ -100,8 +100,7 @@ fn read_record<T: WireRecord>(reader: &mut Reader<&[u8]>, index: usize) -> Resul
             Event::Start(start) => {
                 let field = name(&start);
                 let value = read_text(reader, &field).map_err(|why| format!("list[{index}].{why}"))?;
-                T::field(&mut builder, &field, Scalar::Text(value))
-                    .map_err(|why| format!("list[{index}].{why}"))?;
+                T::field(&mut builder, &field, Scalar::Text(value)).map_err(|why| format!("list[{index}].{why}"))?;
             }
             Event::Empty(start) => {
                 T::field(&mut builder, &name(&start), Scalar::Text(Cow::Borrowed("")))
