@@ -1,0 +1,40 @@
+//! Python bindings for contactnow (the `contactnow._contactnow` extension module).
+//!
+//! **In scope:** converting Python arguments to the types of `contactnow-core` and
+//! `contactnow`, their results to frozen Python classes, and their errors (in `error.rs`)
+//! to the exception tree rooted at `contactnow.ContactNowError`; releasing the GIL while a
+//! call is on the network or parsing; the in-process sandbox for tests.
+//!
+//! **Out of scope:** behaviour. Validation, encoding, parsing, retries, timeouts and
+//! redaction all live in the Rust crates; the Python package (`python/contactnow`) adds the
+//! asyncio client and re-exports.
+
+mod client;
+mod convert;
+mod error;
+mod models;
+mod sansio;
+
+use pyo3::prelude::*;
+
+/// The extension module.
+#[pymodule]
+fn _contactnow(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", contactnow_core::VERSION)?;
+    m.add_class::<client::PyClient>()?;
+    m.add_class::<client::PriorityApi>()?;
+    m.add_class::<client::TodPolicyApi>()?;
+    m.add_class::<models::PyDefaultAction>()?;
+    m.add_class::<models::PyAssignment>()?;
+    m.add_class::<models::PyTodPolicy>()?;
+    m.add_class::<models::PyNewTodPolicy>()?;
+    m.add_class::<models::PyTodPolicyUpdate>()?;
+    m.add_class::<models::PyWriteResult>()?;
+    m.add_class::<models::PyListing>()?;
+    m.add_class::<sansio::PyRequest>()?;
+    m.add_class::<sansio::PyTokenGrant>()?;
+    m.add_class::<sansio::PyTokenStatus>()?;
+    m.add_function(wrap_pyfunction!(sansio::build_request, m)?)?;
+    m.add_function(wrap_pyfunction!(sansio::parse_response, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,501 @@
+//! The model classes: frozen, comparable and hashable values mirroring the core's types.
+
+use contactnow_core::{Assignment, DefaultAction, Listing, NewTodPolicy, TodPolicy, TodPolicyUpdate, WriteResult};
+use pyo3::{
+    prelude::*,
+    types::{PyDict, PyTuple},
+    BoundObject,
+};
+
+use crate::{convert, error::core_to_py};
+
+/// Python's `repr` of a string.
+fn py_repr(py: Python<'_>, text: &str) -> String {
+    pyo3::types::PyString::new(py, text).repr().map(|r| r.to_string()).unwrap_or_else(|_| format!("{text:?}"))
+}
+
+/// `None` or the number, as Python writes it.
+fn opt(value: Option<u64>) -> String {
+    value.map_or_else(|| "None".to_owned(), |v| v.to_string())
+}
+
+/// What a TOD policy does with a call by default.
+#[pyclass(frozen, eq, hash, name = "DefaultAction", module = "contactnow")]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub(crate) struct PyDefaultAction {
+    pub(crate) inner: DefaultAction,
+}
+
+impl From<DefaultAction> for PyDefaultAction {
+    fn from(inner: DefaultAction) -> Self {
+        Self { inner }
+    }
+}
+
+#[pymethods]
+impl PyDefaultAction {
+    /// Strict parse of `queue`, `voicemail`, `hangup` or `jump:<queue id>`.
+    #[new]
+    fn new(py: Python<'_>, value: &str) -> PyResult<Self> {
+        value.parse::<DefaultAction>().map(Self::from).map_err(core_to_py(py))
+    }
+
+    #[classattr]
+    #[pyo3(name = "QUEUE")]
+    fn queue() -> Self {
+        DefaultAction::Queue.into()
+    }
+
+    #[classattr]
+    #[pyo3(name = "VOICEMAIL")]
+    fn voicemail() -> Self {
+        DefaultAction::Voicemail.into()
+    }
+
+    #[classattr]
+    #[pyo3(name = "HANGUP")]
+    fn hangup() -> Self {
+        DefaultAction::Hangup.into()
+    }
+
+    /// Send the call to the queue `queue_id` (a positive id).
+    #[staticmethod]
+    fn jump(queue_id: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let qid = convert::uint(queue_id, "queue_id")?;
+        if qid == 0 {
+            return Err(crate::error::invalid_input(queue_id.py(), "queue_id", "must be a positive queue id"));
+        }
+        Ok(DefaultAction::Jump(qid).into())
+    }
+
+    /// Lenient parse of a value as the server sends it: unknown values are kept.
+    #[staticmethod]
+    fn from_wire(value: &str) -> Self {
+        DefaultAction::from_wire(value).into()
+    }
+
+    /// The wire text, e.g. `queue` or `jump:1007`.
+    #[getter]
+    fn value(&self) -> String {
+        self.inner.to_string()
+    }
+
+    /// `queue`, `voicemail`, `hangup`, `jump` or `unknown`.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        match self.inner {
+            DefaultAction::Queue => "queue",
+            DefaultAction::Voicemail => "voicemail",
+            DefaultAction::Hangup => "hangup",
+            DefaultAction::Jump(_) => "jump",
+            _ => "unknown",
+        }
+    }
+
+    /// The target queue of a jump, else `None`.
+    #[getter]
+    fn queue_id(&self) -> Option<u64> {
+        match self.inner {
+            DefaultAction::Jump(qid) => Some(qid),
+            _ => None,
+        }
+    }
+
+    /// Whether this version knows the action.
+    #[getter]
+    fn is_known(&self) -> bool {
+        !matches!(self.inner, DefaultAction::Other(_))
+    }
+
+    fn __str__(&self) -> String {
+        self.inner.to_string()
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        match &self.inner {
+            DefaultAction::Queue => "DefaultAction.QUEUE".to_owned(),
+            DefaultAction::Voicemail => "DefaultAction.VOICEMAIL".to_owned(),
+            DefaultAction::Hangup => "DefaultAction.HANGUP".to_owned(),
+            DefaultAction::Jump(qid) => format!("DefaultAction.jump({qid})"),
+            other => format!("DefaultAction.from_wire({})", py_repr(py, &other.to_string())),
+        }
+    }
+}
+
+/// An agent assigned to a queue with a priority level.
+#[pyclass(frozen, eq, ord, hash, name = "Assignment", module = "contactnow")]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct PyAssignment {
+    pub(crate) inner: Assignment,
+}
+
+#[pymethods]
+impl PyAssignment {
+    #[new]
+    #[pyo3(signature = (agent_id, queue_id, level))]
+    fn new(agent_id: &Bound<'_, PyAny>, queue_id: &Bound<'_, PyAny>, level: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Self {
+            inner: Assignment {
+                agent_id: convert::uint(agent_id, "agent_id")?,
+                queue_id: convert::uint(queue_id, "queue_id")?,
+                level: convert::level(level, "level")?,
+            },
+        })
+    }
+
+    #[getter]
+    fn agent_id(&self) -> u64 {
+        self.inner.agent_id
+    }
+
+    #[getter]
+    fn queue_id(&self) -> u64 {
+        self.inner.queue_id
+    }
+
+    #[getter]
+    fn level(&self) -> u32 {
+        self.inner.level
+    }
+
+    /// `{"agent_id", "queue_id", "level"}`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("agent_id", self.inner.agent_id)?;
+        d.set_item("queue_id", self.inner.queue_id)?;
+        d.set_item("level", self.inner.level)?;
+        Ok(d)
+    }
+
+    fn __repr__(&self) -> String {
+        let a = &self.inner;
+        format!("Assignment(agent_id={}, queue_id={}, level={})", a.agent_id, a.queue_id, a.level)
+    }
+}
+
+/// A stored time-of-day policy.
+#[pyclass(frozen, eq, hash, name = "TodPolicy", module = "contactnow")]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub(crate) struct PyTodPolicy {
+    pub(crate) inner: TodPolicy,
+}
+
+#[pymethods]
+impl PyTodPolicy {
+    #[new]
+    #[pyo3(signature = (uid, description, default))]
+    fn new(uid: &Bound<'_, PyAny>, description: &Bound<'_, PyAny>, default: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Self {
+            inner: TodPolicy {
+                uid: convert::uint(uid, "uid")?,
+                description: convert::text(description, "description")?,
+                default: convert::action(default, "default")?,
+            },
+        })
+    }
+
+    #[getter]
+    fn uid(&self) -> u64 {
+        self.inner.uid
+    }
+
+    #[getter]
+    fn description(&self) -> &str {
+        &self.inner.description
+    }
+
+    #[getter]
+    fn default(&self) -> PyDefaultAction {
+        self.inner.default.clone().into()
+    }
+
+    /// `{"uid", "description", "default"}` with `default` as its wire text.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("uid", self.inner.uid)?;
+        d.set_item("description", &self.inner.description)?;
+        d.set_item("default", self.inner.default.to_string())?;
+        Ok(d)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let p = &self.inner;
+        format!(
+            "TodPolicy(uid={}, description={}, default={})",
+            p.uid,
+            py_repr(py, &p.description),
+            PyDefaultAction::from(p.default.clone()).__repr__(py)
+        )
+    }
+}
+
+/// A policy to create; the server assigns its uid.
+#[pyclass(frozen, eq, hash, name = "NewTodPolicy", module = "contactnow")]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub(crate) struct PyNewTodPolicy {
+    pub(crate) inner: NewTodPolicy,
+}
+
+#[pymethods]
+impl PyNewTodPolicy {
+    #[new]
+    #[pyo3(signature = (description, default))]
+    fn new(description: &Bound<'_, PyAny>, default: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Self {
+            inner: NewTodPolicy {
+                description: convert::text(description, "description")?,
+                default: convert::action(default, "default")?,
+            },
+        })
+    }
+
+    #[getter]
+    fn description(&self) -> &str {
+        &self.inner.description
+    }
+
+    #[getter]
+    fn default(&self) -> PyDefaultAction {
+        self.inner.default.clone().into()
+    }
+
+    /// `{"description", "default"}` with `default` as its wire text.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("description", &self.inner.description)?;
+        d.set_item("default", self.inner.default.to_string())?;
+        Ok(d)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let p = &self.inner;
+        format!(
+            "NewTodPolicy(description={}, default={})",
+            py_repr(py, &p.description),
+            PyDefaultAction::from(p.default.clone()).__repr__(py)
+        )
+    }
+}
+
+/// Changes to an existing policy; fields left `None` are not sent.
+#[pyclass(frozen, eq, hash, name = "TodPolicyUpdate", module = "contactnow")]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub(crate) struct PyTodPolicyUpdate {
+    pub(crate) inner: TodPolicyUpdate,
+}
+
+#[pymethods]
+impl PyTodPolicyUpdate {
+    #[new]
+    #[pyo3(signature = (uid, description = None, default = None))]
+    fn new(
+        uid: &Bound<'_, PyAny>,
+        description: Option<&Bound<'_, PyAny>>,
+        default: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let description = description.filter(|d| !d.is_none());
+        let default = default.filter(|d| !d.is_none());
+        Ok(Self {
+            inner: TodPolicyUpdate {
+                uid: convert::uint(uid, "uid")?,
+                description: description.map(|d| convert::text(d, "description")).transpose()?,
+                default: default.map(|d| convert::action(d, "default")).transpose()?,
+            },
+        })
+    }
+
+    #[getter]
+    fn uid(&self) -> u64 {
+        self.inner.uid
+    }
+
+    #[getter]
+    fn description(&self) -> Option<&str> {
+        self.inner.description.as_deref()
+    }
+
+    #[getter]
+    fn default(&self) -> Option<PyDefaultAction> {
+        self.inner.default.clone().map(Into::into)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let u = &self.inner;
+        let description = u.description.as_deref().map_or_else(|| "None".to_owned(), |d| py_repr(py, d));
+        let default = u.default.clone().map_or_else(|| "None".to_owned(), |d| PyDefaultAction::from(d).__repr__(py));
+        format!("TodPolicyUpdate(uid={}, description={description}, default={default})", u.uid)
+    }
+}
+
+/// The outcome of a successful create or update.
+#[pyclass(frozen, eq, hash, name = "WriteResult", module = "contactnow")]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub(crate) struct PyWriteResult {
+    pub(crate) inner: WriteResult,
+}
+
+impl From<WriteResult> for PyWriteResult {
+    fn from(inner: WriteResult) -> Self {
+        Self { inner }
+    }
+}
+
+#[pymethods]
+impl PyWriteResult {
+    #[new]
+    #[pyo3(signature = (*, account_id = None, total = 0, bad = 0, key = None))]
+    fn new(account_id: Option<u64>, total: u64, bad: u64, key: Option<u64>) -> Self {
+        WriteResult { account_id, total, bad, key }.into()
+    }
+
+    #[getter]
+    fn account_id(&self) -> Option<u64> {
+        self.inner.account_id
+    }
+
+    #[getter]
+    fn total(&self) -> u64 {
+        self.inner.total
+    }
+
+    #[getter]
+    fn bad(&self) -> u64 {
+        self.inner.bad
+    }
+
+    #[getter]
+    fn key(&self) -> Option<u64> {
+        self.inner.key
+    }
+
+    /// `{"account_id", "total", "bad", "key"}`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("account_id", self.inner.account_id)?;
+        d.set_item("total", self.inner.total)?;
+        d.set_item("bad", self.inner.bad)?;
+        d.set_item("key", self.inner.key)?;
+        Ok(d)
+    }
+
+    fn __repr__(&self) -> String {
+        let w = &self.inner;
+        format!("WriteResult(account_id={}, total={}, bad={}, key={})", opt(w.account_id), w.total, w.bad, opt(w.key))
+    }
+}
+
+/// The records a read returned (a tuple of `Assignment` or `TodPolicy`).
+#[pyclass(frozen, generic, sequence, name = "Listing", module = "contactnow")]
+pub(crate) struct PyListing {
+    account_id: Option<u64>,
+    total: u64,
+    records: Py<PyTuple>,
+}
+
+impl PyListing {
+    /// Converts a listing of assignments.
+    pub(crate) fn assignments(py: Python<'_>, listing: Listing<Assignment>) -> PyResult<Self> {
+        let records = listing.records.into_iter().map(|inner| Py::new(py, PyAssignment { inner }));
+        Self::build(py, listing.account_id, listing.total, records)
+    }
+
+    /// Converts a listing of policies.
+    pub(crate) fn policies(py: Python<'_>, listing: Listing<TodPolicy>) -> PyResult<Self> {
+        let records = listing.records.into_iter().map(|inner| Py::new(py, PyTodPolicy { inner }));
+        Self::build(py, listing.account_id, listing.total, records)
+    }
+
+    fn build<T>(
+        py: Python<'_>,
+        account_id: Option<u64>,
+        total: u64,
+        records: impl Iterator<Item = PyResult<Py<T>>>,
+    ) -> PyResult<Self>
+    where
+        T: pyo3::PyClass,
+    {
+        let records = records.collect::<PyResult<Vec<_>>>()?;
+        Ok(Self { account_id, total, records: PyTuple::new(py, records)?.unbind() })
+    }
+}
+
+#[pymethods]
+impl PyListing {
+    #[new]
+    #[pyo3(signature = (*, records, account_id = None, total = None))]
+    fn new(py: Python<'_>, records: &Bound<'_, PyAny>, account_id: Option<u64>, total: Option<u64>) -> PyResult<Self> {
+        let records = PyTuple::new(py, records.try_iter()?.collect::<PyResult<Vec<_>>>()?)?;
+        let total = total.unwrap_or(records.len() as u64);
+        Ok(Self { account_id, total, records: records.unbind() })
+    }
+
+    #[getter]
+    fn account_id(&self) -> Option<u64> {
+        self.account_id
+    }
+
+    #[getter]
+    fn total(&self) -> u64 {
+        self.total
+    }
+
+    #[getter]
+    fn records<'py>(&self, py: Python<'py>) -> Bound<'py, PyTuple> {
+        self.records.bind(py).clone()
+    }
+
+    fn __len__(&self, py: Python<'_>) -> usize {
+        self.records.bind(py).len()
+    }
+
+    fn __getitem__<'py>(&self, py: Python<'py>, index: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        self.records.bind(py).as_any().get_item(index)
+    }
+
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyIterator>> {
+        self.records.bind(py).as_any().try_iter()
+    }
+
+    fn __eq__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let Ok(other) = other.cast::<PyListing>() else {
+            return Ok(py.NotImplemented());
+        };
+        let other = other.get();
+        let same = self.account_id == other.account_id
+            && self.total == other.total
+            && self.records.bind(py).eq(other.records.bind(py))?;
+        Ok(pyo3::types::PyBool::new(py, same).into_bound().into_any().unbind())
+    }
+
+    fn __hash__(&self, py: Python<'_>) -> PyResult<isize> {
+        (self.account_id, self.total, self.records.bind(py)).into_pyobject(py)?.hash()
+    }
+
+    /// `{"account_id", "total", "records": [dict, ...]}`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("account_id", self.account_id)?;
+        d.set_item("total", self.total)?;
+        let records = self.records.bind(py).iter().map(|r| r.call_method0("to_dict")).collect::<PyResult<Vec<_>>>()?;
+        d.set_item("records", records)?;
+        Ok(d)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let records = self.records.bind(py);
+        const SHOWN: usize = 5;
+        let mut parts = Vec::new();
+        for record in records.iter().take(SHOWN) {
+            parts.push(record.repr()?.to_string());
+        }
+        if records.len() > SHOWN {
+            parts.push(format!("... {} more", records.len() - SHOWN));
+        }
+        Ok(format!(
+            "Listing(account_id={}, total={}, records=[{}])",
+            opt(self.account_id),
+            self.total,
+            parts.join(", ")
+        ))
+    }
+}

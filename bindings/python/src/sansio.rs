@@ -1,0 +1,330 @@
+//! The sans-IO layer: build a request, parse a response, with no I/O of our own.
+
+use contactnow_core::{
+    CreateAssignments, CreatePolicies, Endpoint, GetToken, HttpRequest, HttpResponse, Operation, ReadAssignments,
+    ReadPolicies, Token, UpdateAssignments, UpdatePolicies, ValidateToken,
+};
+use pyo3::{
+    prelude::*,
+    types::{PyBytes, PyMapping, PyString},
+};
+
+use crate::{
+    client::{format_arg, quote},
+    convert,
+    error::{core_to_py, invalid_input},
+    models::{PyListing, PyWriteResult},
+};
+
+/// The operations, by the names the test vectors use.
+#[derive(Clone, Copy)]
+enum Op {
+    PriorityCreate,
+    PriorityRead,
+    PriorityUpdate,
+    TodCreate,
+    TodRead,
+    TodUpdate,
+    TokenGet,
+    TokenValidate,
+}
+
+impl Op {
+    fn parse(py: Python<'_>, name: &str) -> PyResult<Self> {
+        Ok(match name {
+            "priority.create" => Op::PriorityCreate,
+            "priority.read" => Op::PriorityRead,
+            "priority.update" => Op::PriorityUpdate,
+            "tod_policy.create" => Op::TodCreate,
+            "tod_policy.read" => Op::TodRead,
+            "tod_policy.update" => Op::TodUpdate,
+            "token.get" => Op::TokenGet,
+            "token.validate" => Op::TokenValidate,
+            _ => {
+                return Err(invalid_input(
+                    py,
+                    "operation",
+                    format!(
+                        "unknown operation {name:?}; expected priority.create|read|update, \
+                         tod_policy.create|read|update, token.get or token.validate"
+                    ),
+                ))
+            }
+        })
+    }
+
+    /// The input keys the operation accepts.
+    fn keys(self) -> &'static [&'static str] {
+        match self {
+            Op::PriorityCreate | Op::PriorityUpdate | Op::TodCreate | Op::TodUpdate => &["records"],
+            Op::PriorityRead => &["agent_id", "queue_id"],
+            Op::TodRead => &["policy_id"],
+            Op::TokenGet => &["username", "password"],
+            Op::TokenValidate => &["token"],
+        }
+    }
+}
+
+/// An HTTP request to send: the URL carries the token, so `repr` hides it.
+#[pyclass(frozen, name = "Request", module = "contactnow.core")]
+pub(crate) struct PyRequest {
+    inner: HttpRequest,
+}
+
+#[pymethods]
+impl PyRequest {
+    /// `GET` or `POST`.
+    #[getter]
+    fn method(&self) -> &'static str {
+        self.inner.method.as_str()
+    }
+
+    /// The full URL, with the token: send it, do not log it.
+    #[getter]
+    fn url(&self) -> &str {
+        &self.inner.url
+    }
+
+    /// The URL with `token` and `password` replaced by `***`.
+    #[getter]
+    fn redacted_url(&self) -> String {
+        self.inner.redacted_url()
+    }
+
+    /// Header names and values.
+    #[getter]
+    fn headers(&self) -> Vec<(String, String)> {
+        self.inner.headers.clone()
+    }
+
+    /// The value of the `Content-Type` header, if any.
+    #[getter]
+    fn content_type(&self) -> Option<&str> {
+        self.inner.header("Content-Type")
+    }
+
+    /// The body (empty for GET).
+    #[getter]
+    fn body<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.body)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Request(method={}, url={}, headers=[{}], body=<{} bytes>)",
+            quote(self.inner.method.as_str()),
+            quote(&self.inner.redacted_url()),
+            self.inner
+                .headers
+                .iter()
+                .map(|(n, v)| format!("({}, {})", quote(n), quote(v)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            self.inner.body.len()
+        )
+    }
+}
+
+/// A token from `token.php?action=get`; `repr` hides it.
+#[pyclass(frozen, name = "TokenGrant", module = "contactnow.core")]
+pub(crate) struct PyTokenGrant {
+    token: Token,
+    expire: i64,
+}
+
+#[pymethods]
+impl PyTokenGrant {
+    /// The token itself.
+    #[getter]
+    fn token(&self) -> &str {
+        self.token.expose()
+    }
+
+    /// When it expires, in Unix seconds.
+    #[getter]
+    fn expire(&self) -> i64 {
+        self.expire
+    }
+
+    fn __repr__(&self) -> String {
+        format!("TokenGrant(token='***', expire={})", self.expire)
+    }
+}
+
+/// The answer of `token.php?action=validate` for a valid token.
+#[pyclass(frozen, eq, hash, name = "TokenStatus", module = "contactnow.core")]
+#[derive(PartialEq, Eq, Hash)]
+pub(crate) struct PyTokenStatus {
+    expire: i64,
+}
+
+#[pymethods]
+impl PyTokenStatus {
+    /// When the token expires, in Unix seconds.
+    #[getter]
+    fn expire(&self) -> i64 {
+        self.expire
+    }
+
+    fn __repr__(&self) -> String {
+        format!("TokenStatus(expire={})", self.expire)
+    }
+}
+
+/// Reads the `input` mapping: its entries, every key checked against the operation's.
+fn input_fields<'py>(
+    py: Python<'py>,
+    op: Op,
+    input: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
+    let Some(input) = input.filter(|i| !i.is_none()) else {
+        return Ok(Vec::new());
+    };
+    let Ok(mapping) = input.cast::<PyMapping>() else {
+        return Err(invalid_input(py, "input", "must be a dict"));
+    };
+    let mut out = Vec::new();
+    for item in mapping.items()?.iter() {
+        let (key, value): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item.extract()?;
+        let key = convert::text(&key, "input")?;
+        if !op.keys().contains(&key.as_str()) {
+            return Err(invalid_input(
+                py,
+                "input",
+                format!("unknown key {key:?}; this operation takes {}", op.keys().join(", ")),
+            ));
+        }
+        out.push((key, value));
+    }
+    Ok(out)
+}
+
+fn get<'a, 'py>(fields: &'a [(String, Bound<'py, PyAny>)], key: &str) -> Option<&'a Bound<'py, PyAny>> {
+    fields.iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| !v.is_none())
+}
+
+fn required_str(py: Python<'_>, fields: &[(String, Bound<'_, PyAny>)], key: &str) -> PyResult<String> {
+    let value = get(fields, key).ok_or_else(|| invalid_input(py, key, "missing"))?;
+    convert::text(value, key)
+}
+
+fn records_of<T>(
+    py: Python<'_>,
+    fields: &[(String, Bound<'_, PyAny>)],
+    single: fn(&Bound<'_, PyAny>, &str) -> PyResult<T>,
+    is_single: fn(&Bound<'_, PyAny>) -> bool,
+) -> PyResult<Vec<T>> {
+    let value = get(fields, "records").ok_or_else(|| invalid_input(py, "records", "missing"))?;
+    convert::records(value, single, is_single)
+}
+
+/// Builds the request for `operation` (`priority.create`, ..., `token.validate`) from
+/// `input` (the keys of the test vectors: `records`, `agent_id`, `policy_id`, ...).
+#[pyfunction]
+#[pyo3(signature = (operation, input = None, *, token = None, base_url = None, format = "json"))]
+pub(crate) fn build_request(
+    py: Python<'_>,
+    operation: &str,
+    input: Option<&Bound<'_, PyAny>>,
+    token: Option<&str>,
+    base_url: Option<&str>,
+    format: &str,
+) -> PyResult<PyRequest> {
+    let op = Op::parse(py, operation)?;
+    let format = format_arg(py, format)?;
+    let endpoint = match base_url {
+        Some(url) => Endpoint::new(url).map_err(core_to_py(py))?,
+        None => Endpoint::default(),
+    };
+    let fields = input_fields(py, op, input)?;
+    let needs_token = !matches!(op, Op::TokenGet | Op::TokenValidate);
+    let token = match token {
+        Some(token) => Token::new(token),
+        None if needs_token => return Err(invalid_input(py, "token", "required: pass token=")),
+        None => Token::new(""),
+    };
+    let built = match op {
+        Op::PriorityCreate => {
+            let records = records_of(py, &fields, convert::assignment, convert::is_assignment)?;
+            CreateAssignments { records }.build_request(&endpoint, &token, format)
+        }
+        Op::PriorityUpdate => {
+            let records = records_of(py, &fields, convert::assignment, convert::is_assignment)?;
+            UpdateAssignments { records }.build_request(&endpoint, &token, format)
+        }
+        Op::PriorityRead => ReadAssignments {
+            agent_id: convert::opt_uint(get(&fields, "agent_id"), "agent_id")?,
+            queue_id: convert::opt_uint(get(&fields, "queue_id"), "queue_id")?,
+        }
+        .build_request(&endpoint, &token, format),
+        Op::TodCreate => {
+            let records = records_of(py, &fields, convert::new_policy, convert::is_new_policy)?;
+            CreatePolicies { records }.build_request(&endpoint, &token, format)
+        }
+        Op::TodUpdate => {
+            let records = records_of(py, &fields, convert::policy_update, convert::is_policy_update)?;
+            UpdatePolicies { records }.build_request(&endpoint, &token, format)
+        }
+        Op::TodRead => ReadPolicies { policy_id: convert::opt_uint(get(&fields, "policy_id"), "policy_id")? }
+            .build_request(&endpoint, &token, format),
+        Op::TokenGet => GetToken::new(required_str(py, &fields, "username")?, required_str(py, &fields, "password")?)
+            .build_request(&endpoint),
+        Op::TokenValidate => ValidateToken::new(required_str(py, &fields, "token")?).build_request(&endpoint),
+    };
+    Ok(PyRequest { inner: built.map_err(core_to_py(py))? })
+}
+
+/// Parses the response to a request for `operation`, built in `format`.
+#[pyfunction]
+#[pyo3(signature = (operation, status, content_type, body, *, format = "json"))]
+pub(crate) fn parse_response(
+    py: Python<'_>,
+    operation: &str,
+    status: u16,
+    content_type: Option<&str>,
+    body: &Bound<'_, PyAny>,
+    format: &str,
+) -> PyResult<Py<PyAny>> {
+    let op = Op::parse(py, operation)?;
+    let format = format_arg(py, format)?;
+    let body: Vec<u8> = if let Ok(bytes) = body.cast::<PyBytes>() {
+        bytes.as_bytes().to_vec()
+    } else if let Ok(text) = body.cast::<PyString>() {
+        text.to_cow()?.as_bytes().to_vec()
+    } else {
+        body.extract::<Vec<u8>>().map_err(|_| invalid_input(py, "body", "must be bytes or str"))?
+    };
+    let response = HttpResponse { status, content_type: content_type.map(str::to_owned), body };
+    let err = core_to_py(py);
+    Ok(match op {
+        Op::PriorityCreate => {
+            write(py, py.detach(|| CreateAssignments { records: vec![] }.parse_response(format, &response)))?
+        }
+        Op::PriorityUpdate => {
+            write(py, py.detach(|| UpdateAssignments { records: vec![] }.parse_response(format, &response)))?
+        }
+        Op::TodCreate => write(py, py.detach(|| CreatePolicies { records: vec![] }.parse_response(format, &response)))?,
+        Op::TodUpdate => write(py, py.detach(|| UpdatePolicies { records: vec![] }.parse_response(format, &response)))?,
+        Op::PriorityRead => {
+            let listing = py.detach(|| ReadAssignments::default().parse_response(format, &response)).map_err(&err)?;
+            Py::new(py, PyListing::assignments(py, listing)?)?.into_any()
+        }
+        Op::TodRead => {
+            let listing = py.detach(|| ReadPolicies::default().parse_response(format, &response)).map_err(&err)?;
+            Py::new(py, PyListing::policies(py, listing)?)?.into_any()
+        }
+        Op::TokenGet => {
+            let grant = GetToken::new("", "").parse_response(&response).map_err(&err)?;
+            Py::new(py, PyTokenGrant { token: grant.token, expire: grant.expire })?.into_any()
+        }
+        Op::TokenValidate => {
+            let status = ValidateToken::new("").parse_response(&response).map_err(&err)?;
+            Py::new(py, PyTokenStatus { expire: status.expire })?.into_any()
+        }
+    })
+}
+
+fn write(py: Python<'_>, result: Result<contactnow_core::WriteResult, contactnow_core::Error>) -> PyResult<Py<PyAny>> {
+    let result = result.map_err(core_to_py(py))?;
+    Ok(Py::new(py, PyWriteResult::from(result))?.into_any())
+}

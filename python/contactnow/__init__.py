@@ -1,0 +1,60 @@
+"""contactnow: an unofficial SDK for the 8x8 ContactNow (DXI) ``database.php`` admin API.
+
+>>> from contactnow import Client
+>>> with Client(token="...") as client:              # doctest: +SKIP
+...     client.priority.create([{"agent_id": 1234, "queue_id": 1007, "level": 100}])
+...     listing = client.priority.read(agent_id=1234)
+
+Everything is implemented once, in Rust; this package converts types and errors. The
+sans-IO layer is :mod:`contactnow.core`; the in-process sandbox is :mod:`contactnow.testing`.
+"""
+
+from __future__ import annotations
+
+from ._async import AsyncClient, AsyncPriorityApi, AsyncTodPolicyApi
+from ._contactnow import (
+    Assignment,
+    Client,
+    DefaultAction,
+    Listing,
+    NewTodPolicy,
+    PriorityApi,
+    TodPolicy,
+    TodPolicyApi,
+    TodPolicyUpdate,
+    WriteResult,
+    __version__,
+)
+from ._errors import (
+    ApiError,
+    ContactNowError,
+    DecodeError,
+    HttpStatusError,
+    InvalidInputError,
+    TimeoutError,
+    TransportError,
+)
+
+__all__ = [
+    "__version__",
+    "Client",
+    "AsyncClient",
+    "PriorityApi",
+    "TodPolicyApi",
+    "AsyncPriorityApi",
+    "AsyncTodPolicyApi",
+    "Assignment",
+    "TodPolicy",
+    "NewTodPolicy",
+    "TodPolicyUpdate",
+    "DefaultAction",
+    "WriteResult",
+    "Listing",
+    "ContactNowError",
+    "InvalidInputError",
+    "ApiError",
+    "DecodeError",
+    "HttpStatusError",
+    "TransportError",
+    "TimeoutError",
+]

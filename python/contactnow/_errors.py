@@ -1,0 +1,117 @@
+"""The exception tree. Every exception the package raises derives from ContactNowError.
+
+The Rust extension creates these (in ``bindings/python/src/error.rs``); their texts never
+contain the token or the password.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Optional
+
+__all__ = [
+    "ContactNowError",
+    "InvalidInputError",
+    "ApiError",
+    "DecodeError",
+    "HttpStatusError",
+    "TransportError",
+    "TimeoutError",
+]
+
+
+class ContactNowError(Exception):
+    """Base class of every contactnow error. ``kind`` names the kind, as in every binding."""
+
+    kind: str = "ContactNow"
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+
+
+class InvalidInputError(ContactNowError, ValueError):
+    """An argument or setting was rejected before anything was sent."""
+
+    kind = "InvalidInput"
+
+    def __init__(self, text: str, *, field: str, reason: str) -> None:
+        super().__init__(text)
+        self.field = field
+        """The field at fault, e.g. ``records[1].agent_id``."""
+        self.reason = reason
+        """Why it was rejected."""
+
+
+class ApiError(ContactNowError):
+    """The API said no (``success: false``), or some records of a batch failed (``partial``)."""
+
+    kind = "Api"
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        message: str,
+        account_id: Optional[int] = None,
+        total: Optional[int] = None,
+        bad: Optional[int] = None,
+        key: Optional[int] = None,
+        expire: Optional[int] = None,
+        partial: bool = False,
+        token_rejected: bool = False,
+    ) -> None:
+        super().__init__(text)
+        self.message = message
+        """The server's ``error`` text (or a description of the partial failure)."""
+        self.account_id = account_id
+        self.total = total
+        """Records affected, if the server said."""
+        self.bad = bad
+        """Records that failed, if the server said."""
+        self.key = key
+        self.expire = expire
+        self.partial = partial
+        """True when the server said success but some records of the batch failed."""
+        self.token_rejected = token_rejected
+        """True when the server refused the token (expired, invalid or unknown)."""
+
+
+class DecodeError(ContactNowError, ValueError):
+    """The response could not be read as the expected format (or was too large)."""
+
+    kind = "Decode"
+
+    def __init__(self, text: str, *, format: str, reason: str, excerpt: str) -> None:
+        super().__init__(text)
+        self.format = format
+        self.reason = reason
+        self.excerpt = excerpt
+        """The start of the body, for diagnosis."""
+
+
+class HttpStatusError(ContactNowError):
+    """The server answered with a status other than 2xx (after any retries)."""
+
+    kind = "HttpStatus"
+
+    def __init__(self, text: str, *, status: int, excerpt: str) -> None:
+        super().__init__(text)
+        self.status = status
+        self.excerpt = excerpt
+
+
+class TransportError(ContactNowError):
+    """Connecting, TLS or I/O failed."""
+
+    kind = "Transport"
+
+    def __init__(self, text: str, *, outcome_unknown: bool = False) -> None:
+        super().__init__(text)
+        self.outcome_unknown = outcome_unknown
+        """True when a write that is not safe to repeat may have been applied: check first."""
+
+
+class TimeoutError(TransportError, builtins.TimeoutError):
+    """A timeout expired (also a built-in ``TimeoutError``)."""
+
+    kind = "Timeout"

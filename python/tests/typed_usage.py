@@ -1,0 +1,75 @@
+"""Checked with ``mypy --strict``: the public API as a typed caller uses it (not run)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import contactnow
+from contactnow import (
+    ApiError,
+    Assignment,
+    AsyncClient,
+    Client,
+    ContactNowError,
+    DefaultAction,
+    InvalidInputError,
+    Listing,
+    NewTodPolicy,
+    TodPolicy,
+    TodPolicyUpdate,
+    WriteResult,
+    core,
+)
+
+
+def sync_usage(client: Client) -> int:
+    result: WriteResult = client.priority.create([Assignment(1, 2, 3), {"agent_id": 4, "qid": 5, "level": 6}])
+    listing: Listing[Assignment] = client.priority.read(agent_id=1)
+    levels: list[int] = [a.level for a in listing]
+    first: Assignment = listing[0]
+    client.priority.update(Assignment(first.agent_id, first.queue_id, 10))
+    created = client.tod_policies.create(description="Night", default=DefaultAction.jump(1007))
+    client.tod_policies.create([NewTodPolicy("Day", "queue"), {"description": "x", "default": DefaultAction.HANGUP}])
+    policies: Listing[TodPolicy] = client.tod_policies.read(policy_id=created.key)
+    for policy in policies.records:
+        action: DefaultAction = policy.default
+        qid: int | None = action.queue_id
+        print(policy.uid, policy.description, action.value, action.kind, qid)
+    client.tod_policies.update(5, description="Renamed")
+    client.tod_policies.update([TodPolicyUpdate(5, default="voicemail"), policies[0]])
+    return result.total + sum(levels)
+
+
+def errors(client: Client) -> str:
+    try:
+        client.priority.read()
+    except ApiError as e:
+        return f"{e.message} {e.total} {e.bad} {e.partial} {e.token_rejected}"
+    except InvalidInputError as e:
+        return e.field
+    except contactnow.TransportError as e:
+        return str(e.outcome_unknown)
+    except contactnow.HttpStatusError as e:
+        return str(e.status)
+    except ContactNowError as e:
+        return e.kind
+    return ""
+
+
+def sans_io() -> int:
+    request = core.build_request("priority.create", {"records": [{"agent_id": 1, "queue_id": 2, "level": 3}]}, token="T")
+    method: str = request.method
+    body: bytes = request.body
+    headers: list[tuple[str, str]] = request.headers
+    print(method, request.redacted_url, body, headers)
+    written: WriteResult = core.parse_response("priority.create", 200, "application/json", b"{}")
+    listing: Listing[TodPolicy] = core.parse_response("tod_policy.read", 200, None, "{}", format="xml")
+    grant: core.TokenGrant = core.parse_response("token.get", 200, None, b"{}")
+    return written.total + len(listing) + grant.expire
+
+
+async def async_usage() -> None:
+    async with AsyncClient(token="t", base_url="http://127.0.0.1:1") as client:
+        listing: Listing[Assignment] = await client.priority.read(queue_id=3)
+        written: WriteResult = await client.tod_policies.create(description="a", default="hangup")
+        print(listing, written)
