@@ -1,0 +1,274 @@
+// Foreign HttpSender, async and redaction tests, with a tiny canned HTTP server.
+package contactnow.tests
+
+import contactnow.*
+import kotlinx.coroutines.async
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
+import java.io.IOException
+import java.net.HttpURLConnection
+import java.net.ServerSocket
+import java.net.URL
+import kotlin.concurrent.thread
+
+const val SECRET = "tok-SECRET-9f8e7d6c"
+
+/** A one-thread HTTP server answering every request with `status` and `body(requestLine)` after `delayMs`. */
+class CannedServer(val status: Int, val delayMs: Long, val body: (String) -> String) : AutoCloseable {
+    private val socket = ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))
+    val url = "http://127.0.0.1:${socket.localPort}"
+    @Volatile var requests = 0
+
+    init {
+        thread(isDaemon = true) {
+            while (!socket.isClosed) {
+                val conn = try { socket.accept() } catch (e: IOException) { break }
+                thread(isDaemon = true) {
+                    conn.use { c ->
+                        val input = c.getInputStream().bufferedReader(Charsets.ISO_8859_1)
+                        val requestLine = input.readLine() ?: return@thread
+                        var length = 0
+                        while (true) {
+                            val line = input.readLine() ?: break
+                            if (line.isEmpty()) break
+                            if (line.lowercase().startsWith("content-length:")) length = line.substring(15).trim().toInt()
+                        }
+                        repeat(length) { input.read() }
+                        requests++
+                        Thread.sleep(delayMs)
+                        val payload = body(requestLine).toByteArray()
+                        val head = "HTTP/1.1 $status X\r\nContent-Type: application/json\r\nContent-Length: ${payload.size}\r\nConnection: close\r\n\r\n"
+                        c.getOutputStream().apply { write(head.toByteArray()); write(payload); flush() }
+                    }
+                }
+            }
+        }
+    }
+
+    override fun close() = socket.close()
+}
+
+/** A sender on java.net.HttpURLConnection: what an app with no HTTP library would write. */
+class UrlConnectionSender : HttpSender {
+    @Volatile var calls = 0
+
+    override fun send(request: HttpRequest): HttpResponse {
+        calls++
+        val conn = URL(request.url()).openConnection() as HttpURLConnection
+        try {
+            conn.connectTimeout = 5000
+            conn.readTimeout = 10000
+            conn.requestMethod = request.method().name
+            for (h in request.headers()) conn.setRequestProperty(h.name, h.value)
+            val body = request.body()
+            if (request.method() == HttpMethod.POST) {
+                conn.doOutput = true
+                conn.outputStream.use { it.write(body) }
+            }
+            val status = conn.responseCode
+            val stream = if (status >= 400) conn.errorStream else conn.inputStream
+            val bytes = stream?.use { it.readBytes() } ?: ByteArray(0)
+            return HttpResponse(status.toUShort(), conn.contentType, bytes)
+        } catch (e: java.net.SocketTimeoutException) {
+            throw ContactNowException.Timeout("${e.message} for ${request.url()}", false)
+        } catch (e: IOException) {
+            throw ContactNowException.Transport("${e.message} for ${request.url()}", false)
+        } finally {
+            conn.disconnect()
+        }
+    }
+}
+
+/** A sender answering canned bytes, recording what it was given. */
+class FakeSender(val answer: (HttpRequest) -> HttpResponse) : HttpSender {
+    val seen = ArrayList<String>()
+    override fun send(request: HttpRequest): HttpResponse {
+        seen.add("${request.method()} ${request.url()}")
+        return answer(request)
+    }
+}
+
+fun json(status: Int, body: String) = HttpResponse(status.toUShort(), "application/json", body.toByteArray())
+
+fun senderTests() {
+    check("sender: canned read through a Kotlin sender") {
+        val fake = FakeSender { json(200, """{"success":true,"total":"1","list":[{"agentid":"7","qid":"9","level":"100"}]}""") }
+        SenderClient(SenderConfig(token = "T0KEN"), fake).use { c ->
+            val listing = c.readAssignments(7uL, null)
+            expect(listing.records == listOf(Assignment(7uL, 9uL, 100u))) { "got $listing" }
+            expect(fake.seen == listOf("GET https://api-106.dxi.eu/database.php?token=T0KEN&method=priority&action=read&format=json&raw=1&agent=7")) { "sent ${fake.seen}" }
+        }
+    }
+    check("sender: partial batch is an Api error") {
+        val fake = FakeSender { json(200, """{"success":true,"total":1,"bad":1}""") }
+        SenderClient(SenderConfig(token = "T0KEN", format = Format.JSON), fake).use { c ->
+            try {
+                c.createAssignments(listOf(Assignment(1uL, 2uL, 3u), Assignment(1uL, 3uL, 3u)))
+                throw AssertionError("no error")
+            } catch (e: ContactNowException.Api) {
+                expect(e.partial && e.bad == 1uL && e.total == 1uL) { "$e" }
+            }
+        }
+    }
+    check("sender: invalid input never reaches the sender") {
+        val fake = FakeSender { throw AssertionError("sent") }
+        SenderClient(SenderConfig(token = "T0KEN"), fake).use { c ->
+            try {
+                c.createPolicies(listOf(NewTodPolicy(" ", DefaultAction.Queue)))
+                throw AssertionError("no error")
+            } catch (e: ContactNowException.InvalidInput) {
+                expect(e.field == "records[0].description") { e.field }
+            }
+            expect(fake.seen.isEmpty()) { "sent ${fake.seen}" }
+        }
+    }
+    check("sender: a Kotlin exception becomes Transport, outcome unknown for a TOD create, token scrubbed") {
+        val fake = FakeSender { r -> throw IllegalStateException("socket closed while sending ${r.url()}") }
+        SenderClient(SenderConfig(token = SECRET), fake).use { c ->
+            try {
+                c.createPolicies(listOf(NewTodPolicy("Hours", DefaultAction.Jump(12uL))))
+                throw AssertionError("no error")
+            } catch (e: ContactNowException.Transport) {
+                expect(e.outcomeUnknown) { "outcomeUnknown false: $e" }
+                expect(!e.detail.contains(SECRET) && !e.toString().contains(SECRET) && !e.message.contains(SECRET)) { "token leaked: $e" }
+                expect(e.detail.contains("socket closed")) { e.detail }
+            }
+            try {
+                c.readPolicies(null)
+                throw AssertionError("no error")
+            } catch (e: ContactNowException.Transport) {
+                expect(!e.outcomeUnknown) { "a read is safe to repeat: $e" }
+            }
+        }
+    }
+    check("sender: thrown ContactNowException.Timeout keeps its kind") {
+        val fake = FakeSender { r -> throw ContactNowException.Timeout("read timed out: ${r.url()}", false) }
+        SenderClient(SenderConfig(token = SECRET), fake).use { c ->
+            try {
+                c.updateAssignments(listOf(Assignment(1uL, 2uL, 3u)))
+                throw AssertionError("no error")
+            } catch (e: ContactNowException.Timeout) {
+                expect(!e.toString().contains(SECRET)) { "token leaked: $e" }
+            }
+        }
+    }
+    check("sender: HttpURLConnection against a canned server, 502 is HttpStatus") {
+        CannedServer(502, 0, { "<html>bad gateway</html>" }).use { server ->
+            SenderClient(SenderConfig(token = "T0KEN", baseUrl = server.url), UrlConnectionSender()).use { c ->
+                try {
+                    c.readPolicies(5uL)
+                    throw AssertionError("no error")
+                } catch (e: ContactNowException.HttpStatus) {
+                    expect(e.status.toInt() == 502 && e.excerpt.contains("bad gateway")) { "$e" }
+                }
+            }
+        }
+    }
+}
+
+fun asyncTests() {
+    check("async: suspend call does not block the caller's thread") {
+        val body = """{"success":true,"total":"1","list":[{"uid":"5","description":"Office","default":"jump:1007"}]}"""
+        CannedServer(200, 400, { body }).use { server ->
+            Client(ClientConfig(token = "T0KEN", baseUrl = server.url, allowInsecureHttp = true)).use { client ->
+                runBlocking {
+                    // runBlocking has one thread: the ticker only runs if the call suspends.
+                    var ticks = 0
+                    var done = false
+                    val ticker = launch { while (!done) { delay(10); ticks++ } }
+                    val call = async { client.readPoliciesAsync(null) }
+                    val calls = (1..4).map { async { client.readPoliciesAsync(5uL) } }
+                    val listing = call.await()
+                    calls.forEach { it.await() }
+                    done = true
+                    ticker.join()
+                    expect(listing.records == listOf(TodPolicy(5uL, "Office", DefaultAction.Jump(1007uL)))) { "$listing" }
+                    expect(ticks >= 10) { "the caller's thread was blocked: only $ticks ticks in a 400 ms call" }
+                }
+            }
+        }
+    }
+    check("async: errors arrive as ContactNowException") {
+        CannedServer(200, 0, { """{"success":false,"error":"Invalid token"}""" }).use { server ->
+            Client(ClientConfig(token = "T0KEN", baseUrl = server.url, allowInsecureHttp = true)).use { client ->
+                runBlocking {
+                    try {
+                        client.createAssignmentsAsync(listOf(Assignment(1uL, 2uL, 3u)))
+                        throw AssertionError("no error")
+                    } catch (e: ContactNowException.Api) {
+                        expect(e.tokenRejected && e.detail == "Invalid token") { "$e" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fun assertNoSecret(what: String, vararg texts: String?) {
+    for (t in texts) expect(t == null || !t.contains(SECRET)) { "$what leaks the token: $t" }
+}
+
+fun redactionTests() {
+    check("redaction: an HTTP status whose body echoes the URL") {
+        CannedServer(500, 0, { line -> "<html>error at $line</html>" }).use { server ->
+            Client(ClientConfig(token = SECRET, baseUrl = server.url, allowInsecureHttp = true, retries = 0u)).use { client ->
+                try {
+                    client.readAssignments(null, null)
+                    throw AssertionError("no error")
+                } catch (e: ContactNowException.HttpStatus) {
+                    expect(e.status.toInt() == 500 && e.excerpt.contains("token=")) { "no echo: $e" }
+                    assertNoSecret("HttpStatus", e.excerpt, e.message, e.toString(), e.stackTraceToString())
+                }
+            }
+        }
+    }
+    check("redaction: a transport error (nothing listening)") {
+        val port = ServerSocket(0).use { it.localPort }
+        Client(ClientConfig(token = SECRET, baseUrl = "http://127.0.0.1:$port", allowInsecureHttp = true, retries = 0u, timeoutMs = 2000uL)).use { client ->
+            try {
+                client.updatePolicies(listOf(TodPolicyUpdate(5uL, description = "x")))
+                throw AssertionError("no error")
+            } catch (e: ContactNowException) {
+                expect(e is ContactNowException.Transport || e is ContactNowException.Timeout) { "kind: $e" }
+                assertNoSecret("Transport", e.message, e.toString())
+            }
+        }
+    }
+    check("redaction: an API error text quoting the token") {
+        CannedServer(200, 0, { """{"success":false,"error":"Unknown token $SECRET"}""" }).use { server ->
+            Client(ClientConfig(token = SECRET, baseUrl = server.url, allowInsecureHttp = true)).use { client ->
+                try {
+                    client.readPolicies(null)
+                    throw AssertionError("no error")
+                } catch (e: ContactNowException.Api) {
+                    expect(e.tokenRejected) { "$e" }
+                    assertNoSecret("Api", e.detail, e.message, e.toString())
+                }
+            }
+        }
+    }
+    check("redaction: config, request and invalid settings") {
+        val config = ClientConfig(token = SECRET, password = SECRET)
+        assertNoSecret("ClientConfig.toString", config.toString())
+        assertNoSecret("SenderConfig.toString", SenderConfig(token = SECRET).toString())
+        buildRequest(ApiCall.ReadPolicies(null), SECRET, Format.XML).use { r ->
+            expect(r.url().contains(SECRET)) { "the URL itself must carry the token" }
+            assertNoSecret("HttpRequest", r.toString(), r.redactedUrl())
+        }
+        try {
+            Client(ClientConfig(token = SECRET, baseUrl = "http://example.com/?token=$SECRET"))
+            throw AssertionError("no error")
+        } catch (e: ContactNowException.InvalidInput) {
+            assertNoSecret("InvalidInput", e.reason, e.message, e.toString())
+        }
+    }
+    check("errors: plain http to a remote host is refused") {
+        try {
+            Client(ClientConfig(token = "T0KEN", baseUrl = "http://example.com"))
+            throw AssertionError("no error")
+        } catch (e: ContactNowException.InvalidInput) {
+            expect(e.field.isNotEmpty()) { "$e" }
+        }
+    }
+}

@@ -1,0 +1,4 @@
+// The client against the in-process sandbox (filled in once the sandbox crate lands).
+package contactnow.tests
+
+fun sandboxTests() {}
