@@ -1,0 +1,348 @@
+//! `Client`: the blocking Rust client driven from the libuv thread pool, so that every call
+//! returns a Promise and the event loop keeps running while a request is in flight.
+
+use std::{sync::Arc, time::Duration};
+
+use contactnow::{
+    Assignment, Client, Format, Listing, NewTodPolicy, RetryPolicy, TodPolicy, TodPolicyUpdate, WriteResult,
+};
+use napi::{
+    bindgen_prelude::{AsyncTask, Unknown},
+    Env, Task,
+};
+use napi_derive::napi;
+use serde_json::Value;
+
+use crate::{
+    error::Failure,
+    input,
+    output::{JsAssignmentListing, JsTodPolicyListing, JsWriteResult},
+};
+
+/// Reads any JavaScript value as JSON data; values JSON cannot hold are an input error.
+pub(crate) fn json(env: &Env, value: Unknown, field: &str) -> Result<Value, Failure> {
+    env.from_js_value::<Value, _>(value)
+        .map_err(|e| Failure::invalid(field, format!("not a plain data value: {}", e.reason)))
+}
+
+const OPTIONS: &[(&str, &str)] = &[
+    ("token", "token"),
+    ("baseUrl", "base_url"),
+    ("username", "username"),
+    ("password", "password"),
+    ("format", "format"),
+    ("timeoutMs", "timeout_ms"),
+    ("totalTimeoutMs", "total_timeout_ms"),
+    ("retries", "retries"),
+    ("allowInsecureHttp", "allow_insecure_http"),
+    ("maxResponseBytes", "max_response_bytes"),
+];
+
+/// A ContactNow API client. Wrapped by `Client` in `index.js`, which groups the calls
+/// under `client.priority` and `client.todPolicies`.
+#[napi(js_name = "NativeClient")]
+pub struct JsClient {
+    client: Client,
+    secrets: Arc<[String]>,
+}
+
+fn millis(value: Option<u64>, field: &str) -> Result<Option<Duration>, Failure> {
+    match value {
+        Some(0) => Err(Failure::invalid(field, "must be greater than zero (timeouts are never infinite)")),
+        other => Ok(other.map(Duration::from_millis)),
+    }
+}
+
+fn retry_policy(value: &Value) -> Result<RetryPolicy, Failure> {
+    let defaults = RetryPolicy::default();
+    match value {
+        Value::Number(_) => {
+            let retries = input::safe_integer(value, "retries")?;
+            let max_attempts = u32::try_from(retries)
+                .ok()
+                .and_then(|r| r.checked_add(1))
+                .ok_or_else(|| Failure::invalid("retries", "is too large"))?;
+            Ok(RetryPolicy { max_attempts, ..defaults })
+        }
+        Value::Object(_) => {
+            let allowed = [
+                ("maxAttempts", "max_attempts"),
+                ("initialBackoffMs", "initial_backoff_ms"),
+                ("maxBackoffMs", "max_backoff_ms"),
+            ];
+            let map = input::options(value, &allowed).map_err(|e| prefixed(e, "retries"))?;
+            let max_attempts =
+                match input::opt_integer(&map, "maxAttempts", "max_attempts").map_err(|e| prefixed(e, "retries"))? {
+                    Some(n) => u32::try_from(n).map_err(|_| Failure::invalid("retries.maxAttempts", "is too large"))?,
+                    None => defaults.max_attempts,
+                };
+            let ms = |camel: &str, snake: &str, default: Duration| -> Result<Duration, Failure> {
+                Ok(input::opt_integer(&map, camel, snake)
+                    .map_err(|e| prefixed(e, "retries"))?
+                    .map_or(default, Duration::from_millis))
+            };
+            Ok(RetryPolicy {
+                max_attempts,
+                initial_backoff: ms("initialBackoffMs", "initial_backoff_ms", defaults.initial_backoff)?,
+                max_backoff: ms("maxBackoffMs", "max_backoff_ms", defaults.max_backoff)?,
+            })
+        }
+        _ => Err(Failure::invalid(
+            "retries",
+            "expected a number of retries or { maxAttempts, initialBackoffMs, maxBackoffMs }",
+        )),
+    }
+}
+
+/// Puts an option's error under `parent`, e.g. `retries.maxAttempts`.
+fn prefixed(error: contactnow_core::Error, parent: &str) -> Failure {
+    match error {
+        contactnow_core::Error::InvalidInput { field, reason } => {
+            Failure::invalid(&format!("{parent}.{field}"), reason)
+        }
+        other => Failure::from(other),
+    }
+}
+
+fn build(options: &Value) -> Result<(Client, Vec<String>), Failure> {
+    let map = input::options(options, OPTIONS)?;
+    let mut builder = Client::builder();
+    let mut secrets = Vec::new();
+    if let Some(url) = input::opt_string(&map, "baseUrl", "base_url")? {
+        builder = builder.base_url(&url);
+    }
+    builder = builder.format(input::opt_format(&map)?);
+    let token = input::opt_string(&map, "token", "token")?;
+    let username = input::opt_string(&map, "username", "username")?;
+    let password = input::opt_string(&map, "password", "password")?;
+    match (token, username, password) {
+        (Some(token), None, None) => {
+            secrets.push(token.clone());
+            builder = builder.token(token);
+        }
+        (None, Some(username), Some(password)) => {
+            secrets.push(password.clone());
+            builder = builder.credentials(username, password);
+        }
+        (Some(_), _, _) => {
+            return Err(Failure::invalid("token", "give either token, or username and password, not both"));
+        }
+        (None, None, None) => {
+            return Err(Failure::invalid("token", "no token source: give token, or username and password"));
+        }
+        (None, _, _) => return Err(Failure::invalid("password", "username and password go together")),
+    }
+    let timeout = millis(input::opt_integer(&map, "timeoutMs", "timeout_ms")?, "timeoutMs")?;
+    let total = millis(input::opt_integer(&map, "totalTimeoutMs", "total_timeout_ms")?, "totalTimeoutMs")?;
+    if let Some(timeout) = timeout {
+        builder = builder.timeout(timeout);
+        // A per-attempt timeout longer than the default total would be cut short by it.
+        if total.is_none() && timeout > Duration::from_secs(120) {
+            builder = builder.total_timeout(timeout);
+        }
+    }
+    if let Some(total) = total {
+        builder = builder.total_timeout(total);
+    }
+    if let Some(retries) = map.get("retries").filter(|v| !v.is_null()) {
+        builder = builder.retry(retry_policy(retries)?);
+    }
+    if let Some(allow) = input::opt_bool(&map, "allowInsecureHttp", "allow_insecure_http")? {
+        builder = builder.allow_insecure_http(allow);
+    }
+    if let Some(limit) = input::opt_integer(&map, "maxResponseBytes", "max_response_bytes")? {
+        builder = builder.max_response_bytes(limit);
+    }
+    let client = builder.build().map_err(|e| Failure::from(e).scrubbed(&secrets))?;
+    Ok((client, secrets))
+}
+
+#[napi]
+impl JsClient {
+    /// Makes a client from `{ token | username + password, baseUrl?, format?, timeoutMs?,
+    /// totalTimeoutMs?, retries?, allowInsecureHttp?, maxResponseBytes? }`.
+    #[napi(constructor, ts_args_type = "options: ClientOptions")]
+    pub fn new(env: Env, options: Unknown) -> napi::Result<Self> {
+        let parsed = json(&env, options, "options").and_then(|v| build(&v));
+        match parsed {
+            Ok((client, secrets)) => Ok(Self { client, secrets: secrets.into() }),
+            Err(failure) => Err(failure.into_napi(&env)),
+        }
+    }
+
+    /// The base URL calls go to.
+    #[napi(getter)]
+    pub fn base_url(&self) -> String {
+        self.client.endpoint().as_str().to_owned()
+    }
+
+    /// The body format: `'json'` or `'xml'`.
+    #[napi(getter, ts_return_type = "'json' | 'xml'")]
+    pub fn format(&self) -> String {
+        self.client.format().as_str().to_owned()
+    }
+
+    fn task(&self, call: Result<WriteCall, Failure>) -> AsyncTask<WriteTask> {
+        AsyncTask::new(WriteTask { client: self.client.clone(), call: Some(call), secrets: self.secrets.clone() })
+    }
+
+    /// Assigns agents to queues (one request; the records are one batch).
+    #[napi(ts_args_type = "records: AssignmentInput | AssignmentInput[]", ts_return_type = "Promise<WriteResult>")]
+    pub fn create_assignments(&self, env: Env, records: Unknown) -> AsyncTask<WriteTask> {
+        let call =
+            json(&env, records, "records").and_then(|v| Ok(WriteCall::CreateAssignments(input::assignments(&v)?)));
+        self.task(call)
+    }
+
+    /// Lists assignments, optionally of one agent and/or one queue.
+    #[napi(
+        ts_args_type = "filter?: { agentId?: number; queueId?: number }",
+        ts_return_type = "Promise<AssignmentListing>"
+    )]
+    pub fn read_assignments(&self, env: Env, filter: Unknown) -> AsyncTask<ReadAssignmentsTask> {
+        let call = json(&env, filter, "filter").and_then(|v| Ok(input::assignment_filter(&v)?));
+        AsyncTask::new(ReadAssignmentsTask {
+            client: self.client.clone(),
+            call: Some(call),
+            secrets: self.secrets.clone(),
+        })
+    }
+
+    /// Changes the level of existing assignments.
+    #[napi(ts_args_type = "records: AssignmentInput | AssignmentInput[]", ts_return_type = "Promise<WriteResult>")]
+    pub fn update_assignments(&self, env: Env, records: Unknown) -> AsyncTask<WriteTask> {
+        let call =
+            json(&env, records, "records").and_then(|v| Ok(WriteCall::UpdateAssignments(input::assignments(&v)?)));
+        self.task(call)
+    }
+
+    /// Creates time-of-day policies (never repeated automatically: duplicates).
+    #[napi(ts_args_type = "records: NewTodPolicyInput | NewTodPolicyInput[]", ts_return_type = "Promise<WriteResult>")]
+    pub fn create_policies(&self, env: Env, records: Unknown) -> AsyncTask<WriteTask> {
+        let call = json(&env, records, "records").and_then(|v| Ok(WriteCall::CreatePolicies(input::new_policies(&v)?)));
+        self.task(call)
+    }
+
+    /// Lists time-of-day policies, all or one.
+    #[napi(ts_args_type = "filter?: { policyId?: number }", ts_return_type = "Promise<TodPolicyListing>")]
+    pub fn read_policies(&self, env: Env, filter: Unknown) -> AsyncTask<ReadPoliciesTask> {
+        let call = json(&env, filter, "filter").and_then(|v| Ok(input::policy_filter(&v)?));
+        AsyncTask::new(ReadPoliciesTask {
+            client: self.client.clone(),
+            call: Some(call),
+            secrets: self.secrets.clone(),
+        })
+    }
+
+    /// Changes existing time-of-day policies.
+    #[napi(
+        ts_args_type = "records: TodPolicyUpdateInput | TodPolicyUpdateInput[]",
+        ts_return_type = "Promise<WriteResult>"
+    )]
+    pub fn update_policies(&self, env: Env, records: Unknown) -> AsyncTask<WriteTask> {
+        let call =
+            json(&env, records, "records").and_then(|v| Ok(WriteCall::UpdatePolicies(input::policy_updates(&v)?)));
+        self.task(call)
+    }
+}
+
+/// A write, checked and ready to send.
+pub enum WriteCall {
+    /// `priority` create.
+    CreateAssignments(Vec<Assignment>),
+    /// `priority` update.
+    UpdateAssignments(Vec<Assignment>),
+    /// `tod_policy` create.
+    CreatePolicies(Vec<NewTodPolicy>),
+    /// `tod_policy` update.
+    UpdatePolicies(Vec<TodPolicyUpdate>),
+}
+
+/// A pending write, run on the libuv thread pool.
+pub struct WriteTask {
+    client: Client,
+    call: Option<Result<WriteCall, Failure>>,
+    secrets: Arc<[String]>,
+}
+
+fn taken<T>(call: &mut Option<Result<T, Failure>>) -> Result<T, Failure> {
+    call.take().unwrap_or_else(|| Err(Failure::invalid("call", "already run")))
+}
+
+#[napi]
+impl Task for WriteTask {
+    type Output = Result<WriteResult, Failure>;
+    type JsValue = JsWriteResult;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let client = &self.client;
+        Ok(taken(&mut self.call).and_then(|call| {
+            match call {
+                WriteCall::CreateAssignments(records) => client.create_assignments(&records),
+                WriteCall::UpdateAssignments(records) => client.update_assignments(&records),
+                WriteCall::CreatePolicies(records) => client.create_policies(&records),
+                WriteCall::UpdatePolicies(records) => client.update_policies(&records),
+            }
+            .map_err(Failure::from)
+        }))
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<JsWriteResult> {
+        let format = self.client.format();
+        output.and_then(|r| JsWriteResult::convert(r, format)).map_err(|f| f.scrubbed(&self.secrets).into_napi(&env))
+    }
+}
+
+/// The filters of a `priority` read: agent id and queue id.
+type AssignmentFilter = (Option<u64>, Option<u64>);
+
+/// A pending `priority` read, run on the libuv thread pool.
+pub struct ReadAssignmentsTask {
+    client: Client,
+    call: Option<Result<AssignmentFilter, Failure>>,
+    secrets: Arc<[String]>,
+}
+
+#[napi]
+impl Task for ReadAssignmentsTask {
+    type Output = Result<Listing<Assignment>, Failure>;
+    type JsValue = JsAssignmentListing;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let client = &self.client;
+        Ok(taken(&mut self.call)
+            .and_then(|(agent, queue)| client.read_assignments(agent, queue).map_err(Failure::from)))
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<JsAssignmentListing> {
+        let format = self.client.format();
+        output
+            .and_then(|l| JsAssignmentListing::convert(l, format))
+            .map_err(|f| f.scrubbed(&self.secrets).into_napi(&env))
+    }
+}
+
+/// A pending `tod_policy` read, run on the libuv thread pool.
+pub struct ReadPoliciesTask {
+    client: Client,
+    call: Option<Result<Option<u64>, Failure>>,
+    secrets: Arc<[String]>,
+}
+
+#[napi]
+impl Task for ReadPoliciesTask {
+    type Output = Result<Listing<TodPolicy>, Failure>;
+    type JsValue = JsTodPolicyListing;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let client = &self.client;
+        Ok(taken(&mut self.call).and_then(|policy| client.read_policies(policy).map_err(Failure::from)))
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<JsTodPolicyListing> {
+        let format: Format = self.client.format();
+        output
+            .and_then(|l| JsTodPolicyListing::convert(l, format))
+            .map_err(|f| f.scrubbed(&self.secrets).into_napi(&env))
+    }
+}

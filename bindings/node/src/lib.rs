@@ -1,0 +1,27 @@
+//! Node.js bindings for contactnow (napi-rs): the addon behind the `contactnow` npm package.
+//!
+//! This crate only converts types and errors; behaviour lives in `contactnow` (the
+//! client) and `contactnow-core` (the sans-IO protocol). It exports:
+//! - `NativeClient` ([`client::JsClient`]): every call returns a Promise and runs on the
+//!   libuv thread pool, so the event loop never waits for the network;
+//! - `buildRequest` / `parseResponse` ([`sansio`]): the sans-IO layer, for callers who send
+//!   requests with their own HTTP stack;
+//! - errors as JavaScript `Error`s with a stable `code` ([`error`]).
+//!
+//! Ids are JavaScript numbers. Inputs that are not safe integers are rejected
+//! (`InvalidInput`) and server values beyond `Number.MAX_SAFE_INTEGER` are `Decode` errors:
+//! nothing is ever rounded.
+#![deny(missing_docs)]
+
+pub mod client;
+pub mod error;
+mod input;
+pub mod output;
+pub mod sansio;
+pub mod types;
+
+use napi_derive::napi;
+
+/// The package version, shared by every contactnow package.
+#[napi]
+pub const VERSION: &str = contactnow_core::VERSION;

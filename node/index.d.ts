@@ -1,0 +1,191 @@
+// Public typings of the `contactnow` package. The shapes of records and results are
+// generated from the Rust sources into binding.d.ts (checked for drift by scripts/test-node).
+import type {
+  Assignment,
+  AssignmentInput,
+  AssignmentListing,
+  ClientOptions,
+  HttpRequest,
+  HttpResponse,
+  NewTodPolicyInput,
+  RetryOptions,
+  TodPolicy,
+  TodPolicyListing,
+  TodPolicyUpdateInput,
+  TokenGrant,
+  TokenStatus,
+  WriteResult,
+} from './binding'
+
+export type {
+  Assignment,
+  AssignmentInput,
+  AssignmentListing,
+  ClientOptions,
+  HttpRequest,
+  HttpResponse,
+  NewTodPolicyInput,
+  RetryOptions,
+  TodPolicy,
+  TodPolicyListing,
+  TodPolicyUpdateInput,
+  TokenGrant,
+  TokenStatus,
+  WriteResult,
+}
+
+/** Body format of requests and responses. */
+export type Format = 'json' | 'xml'
+
+/** The stable `code` of a ContactNowError. */
+export type ErrorCodeName = 'InvalidInput' | 'Api' | 'Decode' | 'HttpStatus' | 'Transport' | 'Timeout'
+
+export declare const ErrorCode: Readonly<{ [K in ErrorCodeName]: K }>
+
+/**
+ * Every error thrown or rejected by this package: an `Error` named `ContactNowError`.
+ * Branch on `code`; the other fields are present for the kinds noted.
+ */
+export interface ContactNowError extends Error {
+  name: 'ContactNowError'
+  code: ErrorCodeName
+  /** InvalidInput: the field at fault, e.g. `records[1].agentId`. */
+  field?: string
+  /** InvalidInput, Decode: why. */
+  reason?: string
+  /** HttpStatus: the status code. */
+  status?: number
+  /** Decode: the expected format. */
+  format?: Format
+  /** Decode, HttpStatus: the start of the body. */
+  excerpt?: string
+  /** Api: the server's `error` text. */
+  apiMessage?: string
+  /** Api: fields of the server's answer, `null` when absent. */
+  accountId?: number | null
+  total?: number | null
+  bad?: number | null
+  key?: number | null
+  /** Api (token.php): `expire`, `-1` for an expired token. */
+  expire?: number
+  /** Api: `success` with `bad > 0`: some records of the batch failed. */
+  partial?: boolean
+  /** Api: the server refused the token (expired, invalid, unknown). */
+  tokenRejected?: boolean
+  /** Transport, Timeout: a write that is not safe to repeat may have been applied. */
+  outcomeUnknown?: boolean
+}
+
+export declare function isContactNowError(error: unknown): error is ContactNowError
+
+/** Read filter of `client.priority.read`. */
+export interface AssignmentFilter {
+  agentId?: number
+  queueId?: number
+}
+
+/** Read filter of `client.todPolicies.read`. */
+export interface TodPolicyFilter {
+  policyId?: number
+}
+
+export declare class Client {
+  /** Throws a ContactNowError (`InvalidInput`) for invalid options. */
+  constructor(options: ClientOptions)
+  readonly baseUrl: string
+  readonly format: Format
+  /** Agent-to-queue assignments (`method=priority`). */
+  readonly priority: {
+    create(records: AssignmentInput | AssignmentInput[]): Promise<WriteResult>
+    read(filter?: AssignmentFilter): Promise<AssignmentListing>
+    update(records: AssignmentInput | AssignmentInput[]): Promise<WriteResult>
+  }
+  /** Time-of-day policies (`method=tod_policy`). */
+  readonly todPolicies: {
+    create(records: NewTodPolicyInput | NewTodPolicyInput[]): Promise<WriteResult>
+    read(filter?: TodPolicyFilter): Promise<TodPolicyListing>
+    update(records: TodPolicyUpdateInput | TodPolicyUpdateInput[]): Promise<WriteResult>
+  }
+  toJSON(): { baseUrl: string; format: Format }
+}
+
+/** A fault for the sandbox's next request. */
+export type SandboxFault =
+  | { kind: 'status'; status: number; body?: string }
+  | { kind: 'delay'; ms: number }
+  | { kind: string; [key: string]: unknown }
+
+/** A request the sandbox received (token redacted). */
+export interface SandboxRequest {
+  method: string
+  path: string
+  query: Record<string, string>
+  body: string
+}
+
+export declare class Sandbox {
+  private constructor(handle: never)
+  static start(options?: Record<string, unknown>): Promise<Sandbox>
+  readonly url: string
+  readonly token: string
+  client(options?: Omit<ClientOptions, 'baseUrl'>): Client
+  pushFault(fault: SandboxFault): void
+  requests(): SandboxRequest[]
+  expireToken(token?: string): void
+  reset(): void
+  stop(): Promise<void>
+}
+
+export type Operation =
+  | 'priority.create'
+  | 'priority.read'
+  | 'priority.update'
+  | 'todPolicies.create'
+  | 'todPolicies.read'
+  | 'todPolicies.update'
+  | 'token.get'
+  | 'token.validate'
+
+export interface RequestOptions {
+  token?: string
+  baseUrl?: string
+  format?: Format
+}
+
+/** Builds the exact HTTP request of a call (sans-IO): send it with any HTTP client. */
+export declare function buildRequest(
+  operation: 'priority.create' | 'priority.update',
+  input: { records: AssignmentInput | AssignmentInput[] },
+  options: RequestOptions,
+): HttpRequest
+export declare function buildRequest(operation: 'priority.read', input: AssignmentFilter, options: RequestOptions): HttpRequest
+export declare function buildRequest(
+  operation: 'todPolicies.create',
+  input: { records: NewTodPolicyInput | NewTodPolicyInput[] },
+  options: RequestOptions,
+): HttpRequest
+export declare function buildRequest(
+  operation: 'todPolicies.update',
+  input: { records: TodPolicyUpdateInput | TodPolicyUpdateInput[] },
+  options: RequestOptions,
+): HttpRequest
+export declare function buildRequest(operation: 'todPolicies.read', input: TodPolicyFilter, options: RequestOptions): HttpRequest
+export declare function buildRequest(
+  operation: 'token.get',
+  input: { username: string; password: string },
+  options: RequestOptions,
+): HttpRequest
+export declare function buildRequest(operation: 'token.validate', input: { token?: string }, options: RequestOptions): HttpRequest
+
+/** Parses a response to a request built by `buildRequest` (sans-IO). Throws a ContactNowError. */
+export declare function parseResponse(
+  operation: 'priority.create' | 'priority.update' | 'todPolicies.create' | 'todPolicies.update',
+  response: HttpResponse,
+  options?: { format?: Format },
+): WriteResult
+export declare function parseResponse(operation: 'priority.read', response: HttpResponse, options?: { format?: Format }): AssignmentListing
+export declare function parseResponse(operation: 'todPolicies.read', response: HttpResponse, options?: { format?: Format }): TodPolicyListing
+export declare function parseResponse(operation: 'token.get', response: HttpResponse, options?: { format?: Format }): TokenGrant
+export declare function parseResponse(operation: 'token.validate', response: HttpResponse, options?: { format?: Format }): TokenStatus
+
+export declare const VERSION: string

@@ -1,0 +1,5 @@
+// ESM entry point: the same objects as the CommonJS entry (index.js).
+import cjs from './index.js'
+
+export const { Client, Sandbox, ErrorCode, isContactNowError, buildRequest, parseResponse, VERSION } = cjs
+export default cjs
