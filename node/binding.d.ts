@@ -25,8 +25,11 @@ export declare class NativeClient {
   get format(): 'json' | 'xml'
   /** Assigns agents to queues (one request; the records are one batch). */
   createAssignments(records: AssignmentInput | AssignmentInput[]): Promise<WriteResult>
-  /** Lists assignments, optionally of one agent and/or one queue. */
-  readAssignments(filter?: { agentId?: number; queueId?: number }): Promise<AssignmentListing>
+  /**
+   * Lists assignments, optionally of one agent and/or one queue (as columns: see
+   * `AssignmentColumns`).
+   */
+  readAssignments(filter?: { agentId?: number; queueId?: number }): Promise<AssignmentColumns>
   /** Changes the level of existing assignments. */
   updateAssignments(records: AssignmentInput | AssignmentInput[]): Promise<WriteResult>
   /** Creates time-of-day policies (never repeated automatically: duplicates). */
@@ -48,6 +51,26 @@ export interface Assignment {
   level: number
 }
 
+/**
+ * The assignments a read returned, column by column: one typed array per field.
+ *
+ * Crossing into JavaScript as three typed arrays costs three copies instead of one
+ * object and three properties per record; `index.js` turns the columns into
+ * `AssignmentListing` records, which V8 builds far faster than Node-API can.
+ */
+export interface AssignmentColumns {
+  /** The account, or `null` if not reported. */
+  accountId: number | null
+  /** The server's `total`. */
+  total: number
+  /** `agentId` of each record. */
+  agentIds: Float64Array
+  /** `queueId` of each record. */
+  queueIds: Float64Array
+  /** `level` of each record. */
+  levels: Float64Array
+}
+
 /** An assignment to create or update. */
 export interface AssignmentInput {
   /** The agent's id (a positive safe integer). */
@@ -58,7 +81,7 @@ export interface AssignmentInput {
   level: number
 }
 
-/** The assignments a read returned. */
+/** The assignments a read returned (built in `index.js` from [`JsAssignmentColumns`]). */
 export interface AssignmentListing {
   /** The account, or `null` if not reported. */
   accountId: number | null
@@ -139,10 +162,11 @@ export interface NewTodPolicyInput {
 
 /**
  * Parses the response to a request built by `buildRequest` for `operation`, with
- * `{ format }` (default `'json'`). Throws a `ContactNowError` (`code` `'Api'`, `'Decode'`
+ * `{ format }` (default `'json'`); a `priority.read` listing comes as columns (see
+ * `AssignmentColumns`), which `index.js` turns into records. Throws a `ContactNowError` (`code` `'Api'`, `'Decode'`
  * or `'HttpStatus'`) when the call failed.
  */
-export declare function parseResponse(operation: 'priority.create' | 'priority.read' | 'priority.update' | 'todPolicies.create' | 'todPolicies.read' | 'todPolicies.update' | 'token.get' | 'token.validate', response: HttpResponse, options?: { format?: 'json' | 'xml' }): WriteResult | AssignmentListing | TodPolicyListing | TokenGrant | TokenStatus
+export declare function parseResponse(operation: 'priority.create' | 'priority.read' | 'priority.update' | 'todPolicies.create' | 'todPolicies.read' | 'todPolicies.update' | 'token.get' | 'token.validate', response: HttpResponse, options?: { format?: 'json' | 'xml' }): WriteResult | AssignmentColumns | TodPolicyListing | TokenGrant | TokenStatus
 
 /** The retry policy in full. */
 export interface RetryOptions {

@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::{
     error::Failure,
     input,
-    output::{JsAssignmentListing, JsTodPolicyListing, JsWriteResult},
+    output::{JsAssignmentColumns, JsTodPolicyListing, JsWriteResult},
 };
 
 /// Reads any JavaScript value as JSON data; values JSON cannot hold are an input error.
@@ -194,10 +194,11 @@ impl JsClient {
         self.task(call)
     }
 
-    /// Lists assignments, optionally of one agent and/or one queue.
+    /// Lists assignments, optionally of one agent and/or one queue (as columns: see
+    /// `AssignmentColumns`).
     #[napi(
         ts_args_type = "filter?: { agentId?: number; queueId?: number }",
-        ts_return_type = "Promise<AssignmentListing>"
+        ts_return_type = "Promise<AssignmentColumns>"
     )]
     pub fn read_assignments(&self, env: Env, filter: Unknown) -> AsyncTask<ReadAssignmentsTask> {
         let call = json(&env, filter, "filter").and_then(|v| Ok(input::assignment_filter(&v)?));
@@ -306,7 +307,7 @@ pub struct ReadAssignmentsTask {
 #[napi]
 impl Task for ReadAssignmentsTask {
     type Output = Result<Listing<Assignment>, Failure>;
-    type JsValue = JsAssignmentListing;
+    type JsValue = JsAssignmentColumns;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
         let client = &self.client;
@@ -314,10 +315,10 @@ impl Task for ReadAssignmentsTask {
             .and_then(|(agent, queue)| client.read_assignments(agent, queue).map_err(Failure::from)))
     }
 
-    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<JsAssignmentListing> {
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<JsAssignmentColumns> {
         let format = self.client.format();
         output
-            .and_then(|l| JsAssignmentListing::convert(l, format))
+            .and_then(|l| JsAssignmentColumns::convert(l, format))
             .map_err(|f| f.scrubbed(&self.secrets).into_napi(&env))
     }
 }

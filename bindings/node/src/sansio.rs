@@ -18,7 +18,7 @@ use crate::{
     client::json,
     error::Failure,
     input,
-    output::{JsAssignmentListing, JsTodPolicyListing, JsTokenGrant, JsTokenStatus, JsWriteResult},
+    output::{JsAssignmentColumns, JsTodPolicyListing, JsTokenGrant, JsTokenStatus, JsWriteResult},
 };
 
 /// The operations, by their JavaScript names (the vectors' `tod_policy.*` spelling works too).
@@ -153,7 +153,7 @@ pub fn build_request(env: Env, operation: String, input: Unknown, options: Unkno
 }
 
 /// What `parseResponse` returns, by operation.
-pub type Parsed = Either5<JsWriteResult, JsAssignmentListing, JsTodPolicyListing, JsTokenGrant, JsTokenStatus>;
+pub type Parsed = Either5<JsWriteResult, JsAssignmentColumns, JsTodPolicyListing, JsTokenGrant, JsTokenStatus>;
 
 fn parse_of(env: &Env, operation: &str, response: JsHttpResponse, options: Option<Unknown>) -> Result<Parsed, Failure> {
     let op = op(operation)?;
@@ -187,7 +187,7 @@ fn parse_of(env: &Env, operation: &str, response: JsHttpResponse, options: Optio
             UpdatePolicies { records: vec![] }.parse_response(format, &response)?,
             format,
         )?),
-        Op::PriorityRead => Either5::B(JsAssignmentListing::convert(
+        Op::PriorityRead => Either5::B(JsAssignmentColumns::convert(
             ReadAssignments::default().parse_response(format, &response)?,
             format,
         )?),
@@ -206,11 +206,12 @@ fn parse_of(env: &Env, operation: &str, response: JsHttpResponse, options: Optio
 }
 
 /// Parses the response to a request built by `buildRequest` for `operation`, with
-/// `{ format }` (default `'json'`). Throws a `ContactNowError` (`code` `'Api'`, `'Decode'`
+/// `{ format }` (default `'json'`); a `priority.read` listing comes as columns (see
+/// `AssignmentColumns`), which `index.js` turns into records. Throws a `ContactNowError` (`code` `'Api'`, `'Decode'`
 /// or `'HttpStatus'`) when the call failed.
 #[napi(
     ts_args_type = "operation: 'priority.create' | 'priority.read' | 'priority.update' | 'todPolicies.create' | 'todPolicies.read' | 'todPolicies.update' | 'token.get' | 'token.validate', response: HttpResponse, options?: { format?: 'json' | 'xml' }",
-    ts_return_type = "WriteResult | AssignmentListing | TodPolicyListing | TokenGrant | TokenStatus"
+    ts_return_type = "WriteResult | AssignmentColumns | TodPolicyListing | TokenGrant | TokenStatus"
 )]
 pub fn parse_response(
     env: Env,
