@@ -1,0 +1,181 @@
+//! Faults queued for the next API requests.
+
+use serde::{Deserialize, Serialize};
+
+/// What goes wrong with a request.
+///
+/// In JSON (the HTTP control), the variant is the `kind` field:
+/// `{"kind":"status","status":503}`, `{"kind":"status","status":429,"retry_after":1}`,
+/// `{"kind":"delay","ms":200}`, `{"kind":"reset"}`, `{"kind":"truncate"}`,
+/// `{"kind":"api_error","error":"Database busy"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fault {
+    /// Answer this HTTP status (with a small HTML body) without processing the request.
+    Status {
+        /// The HTTP status, 100..=599.
+        status: u16,
+        /// Seconds for a `Retry-After` header, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_after: Option<u64>,
+    },
+    /// Wait this long, then process the request normally.
+    Delay {
+        /// Milliseconds to wait.
+        ms: u64,
+    },
+    /// Reset the connection (TCP RST) before any response byte; the request is not processed.
+    Reset,
+    /// Process the request, then send its headers with the full `Content-Length` but only
+    /// half the body, and close the connection.
+    Truncate,
+    /// Answer `success: false` with this error text (HTTP 200) without processing the request.
+    ApiError {
+        /// The error text.
+        #[serde(default = "default_error")]
+        error: String,
+    },
+}
+
+fn default_error() -> String {
+    "Simulated failure".to_owned()
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A fault with how many of the next matching requests it applies to and what it matches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultSpec {
+    /// The fault.
+    #[serde(flatten)]
+    pub fault: Fault,
+    /// How many of the next matching requests it applies to (default 1).
+    #[serde(default = "one")]
+    pub times: u32,
+    /// Only requests with this `method` parameter (`priority`, `tod_policy`), if set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// Only requests with this `action` parameter (`create`, `read`, `get`...), if set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+}
+
+impl FaultSpec {
+    /// A fault for the next request, whatever it is.
+    pub fn new(fault: Fault) -> Self {
+        Self { fault, times: 1, method: None, action: None }
+    }
+
+    /// Applies to the next `times` matching requests.
+    #[must_use]
+    pub fn times(mut self, times: u32) -> Self {
+        self.times = times;
+        self
+    }
+
+    /// Only matches requests with this `method` parameter.
+    #[must_use]
+    pub fn method(mut self, method: impl Into<String>) -> Self {
+        self.method = Some(method.into());
+        self
+    }
+
+    /// Only matches requests with this `action` parameter.
+    #[must_use]
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+
+    /// Checks the values an HTTP caller could get wrong.
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        if self.times == 0 {
+            return Err("times must be at least 1".into());
+        }
+        match &self.fault {
+            Fault::Status { status, .. } if !(100..=599).contains(status) => {
+                Err(format!("status must be 100..=599, got {status}"))
+            }
+            Fault::Delay { ms } if *ms > 600_000 => Err("delay must be at most 600000 ms".into()),
+            _ => Ok(()),
+        }
+    }
+
+    fn matches(&self, method: Option<&str>, action: Option<&str>) -> bool {
+        self.method.as_deref().is_none_or(|m| Some(m) == method)
+            && self.action.as_deref().is_none_or(|a| Some(a) == action)
+    }
+}
+
+impl From<Fault> for FaultSpec {
+    fn from(fault: Fault) -> Self {
+        FaultSpec::new(fault)
+    }
+}
+
+/// Pending faults, first queued first served.
+#[derive(Debug, Default)]
+pub(crate) struct FaultQueue {
+    pending: Vec<FaultSpec>,
+}
+
+impl FaultQueue {
+    pub(crate) fn push(&mut self, spec: FaultSpec) {
+        self.pending.push(spec);
+    }
+
+    pub(crate) fn list(&self) -> Vec<FaultSpec> {
+        self.pending.clone()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.pending.clear();
+    }
+
+    /// Takes one use of the first fault matching the request.
+    pub(crate) fn take(&mut self, method: Option<&str>, action: Option<&str>) -> Option<Fault> {
+        let index = self.pending.iter().position(|spec| spec.matches(method, action))?;
+        let spec = &mut self.pending[index];
+        let fault = spec.fault.clone();
+        spec.times -= 1;
+        if spec.times == 0 {
+            self.pending.remove(index);
+        }
+        Some(fault)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_forms_parse() {
+        let spec: FaultSpec = serde_json::from_str(r#"{"kind":"status","status":503,"times":2}"#).unwrap();
+        assert_eq!(spec, FaultSpec::new(Fault::Status { status: 503, retry_after: None }).times(2));
+        let spec: FaultSpec =
+            serde_json::from_str(r#"{"kind":"status","status":429,"retry_after":1,"action":"read"}"#).unwrap();
+        assert_eq!(spec.fault, Fault::Status { status: 429, retry_after: Some(1) });
+        assert_eq!(spec.action.as_deref(), Some("read"));
+        let spec: FaultSpec = serde_json::from_str(r#"{"kind":"reset"}"#).unwrap();
+        assert_eq!(spec, FaultSpec::new(Fault::Reset));
+        let spec: FaultSpec = serde_json::from_str(r#"{"kind":"api_error"}"#).unwrap();
+        assert_eq!(spec.fault, Fault::ApiError { error: "Simulated failure".into() });
+        assert!(serde_json::from_str::<FaultSpec>(r#"{"kind":"boom"}"#).is_err());
+        let back = serde_json::to_string(&FaultSpec::new(Fault::Delay { ms: 5 }).method("priority")).unwrap();
+        assert_eq!(back, r#"{"kind":"delay","ms":5,"times":1,"method":"priority"}"#);
+    }
+
+    #[test]
+    fn queue_matches_and_counts() {
+        let mut q = FaultQueue::default();
+        q.push(FaultSpec::new(Fault::Reset).action("create"));
+        q.push(FaultSpec::new(Fault::Truncate).times(2));
+        assert_eq!(q.take(Some("priority"), Some("read")), Some(Fault::Truncate));
+        assert_eq!(q.take(Some("priority"), Some("create")), Some(Fault::Reset));
+        assert_eq!(q.take(None, None), Some(Fault::Truncate));
+        assert_eq!(q.take(None, None), None);
+    }
+}
