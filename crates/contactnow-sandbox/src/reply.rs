@@ -26,10 +26,13 @@ enum Item {
     Str(String),
 }
 
+/// A read's records: each a list of (field, value) in wire order.
+type Rows = Vec<Vec<(&'static str, String)>>;
+
 /// Builds an answer from ordered fields, then encodes it in either format.
 pub(crate) struct Answer {
     fields: Vec<(&'static str, Item)>,
-    list: Option<(&'static str, Vec<Vec<(&'static str, String)>>)>,
+    list: Option<(&'static str, Rows)>,
 }
 
 impl Answer {

@@ -596,15 +596,17 @@ async fn controls(req: Request<Incoming>, control: &str, shared: &Shared) -> Rep
             let pending = faults.list().len();
             json_reply(StatusCode::OK, &serde_json::json!({"ok": true, "pending": pending}))
         }
-        ("faults", &Method::GET) => {
-            json_reply(StatusCode::OK, &serde_json::to_value(lock(&shared.faults).list()).unwrap_or_default())
-        }
+        ("faults", &Method::GET) => text(
+            StatusCode::OK,
+            "application/json",
+            serde_json::to_string(&lock(&shared.faults).list()).unwrap_or_default(),
+        ),
         ("faults", &Method::DELETE) => {
             lock(&shared.faults).clear();
             ok()
         }
         ("requests", &Method::GET) => {
-            json_reply(StatusCode::OK, &serde_json::to_value(shared.requests()).unwrap_or_default())
+            text(StatusCode::OK, "application/json", serde_json::to_string(&shared.requests()).unwrap_or_default())
         }
         ("requests", &Method::DELETE) => {
             shared.clear_requests();

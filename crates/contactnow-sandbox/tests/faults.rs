@@ -1,0 +1,196 @@
+//! Fault injection over HTTP and through the library, and the other controls.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+use std::{
+    io::{Read, Write},
+    time::{Duration, Instant},
+};
+
+use common::*;
+
+fn queue(a: &ureq::Agent, sb: &Sandbox, spec: &str) -> serde_json::Value {
+    let answer = post(a, &format!("{}/_sandbox/faults", sb.base_url()), "application/json", spec);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    answer.json()
+}
+
+fn read_url(sb: &Sandbox) -> String {
+    db_url(sb, "tod_policy", "read", "json", "")
+}
+
+#[test]
+fn status_faults_apply_the_given_number_of_times() {
+    let sb = start(Seed::Demo);
+    let a = agent();
+    assert_eq!(queue(&a, &sb, r#"{"kind":"status","status":503,"times":2}"#)["pending"], 1);
+    for _ in 0..2 {
+        let answer = get(&a, &read_url(&sb));
+        assert_eq!(answer.status, 503);
+        assert!(answer.body.contains("503 Service Unavailable"));
+    }
+    assert_eq!(get(&a, &read_url(&sb)).status, 200);
+    queue(&a, &sb, r#"{"kind":"status","status":429,"retry_after":1}"#);
+    let answer = get(&a, &read_url(&sb));
+    assert_eq!((answer.status, answer.retry_after.as_deref()), (429, Some("1")));
+    queue(&a, &sb, r#"[{"kind":"status","status":500},{"kind":"status","status":502}]"#);
+    assert_eq!(get(&a, &read_url(&sb)).status, 500);
+    assert_eq!(get(&a, &read_url(&sb)).status, 502);
+    // Controls are never faulted, and faulted requests are recorded with their fault.
+    let log = sb.requests();
+    assert_eq!(log.iter().filter(|r| r.fault.is_some()).count(), 5);
+    assert_eq!(log[0].fault.as_deref(), Some("status 503"));
+}
+
+#[test]
+fn faulted_writes_are_not_applied() {
+    let sb = start(Seed::Demo);
+    let a = agent();
+    sb.push_fault(Fault::Status { status: 503, retry_after: None });
+    sb.push_fault(Fault::ApiError { error: "Database busy".into() });
+    let url = db_url(&sb, "tod_policy", "create", "xml", "");
+    let body = "<dxi><tod_policy><description>X</description><default>queue</default></tod_policy></dxi>";
+    assert_eq!(post(&a, &url, "application/xml", body).status, 503);
+    let answer = post(&a, &url, "application/xml", body);
+    assert_eq!(answer.body, "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<result><success>0</success><error>Database busy</error></result>\n");
+    assert_eq!(get(&a, &read_url(&sb)).json()["total"], 4);
+}
+
+#[test]
+fn faults_match_method_and_action() {
+    let sb = start(Seed::Demo);
+    let a = agent();
+    queue(&a, &sb, r#"{"kind":"api_error","error":"no","method":"priority","action":"create"}"#);
+    assert_eq!(get(&a, &read_url(&sb)).json()["success"], true);
+    assert_eq!(get(&a, &db_url(&sb, "priority", "read", "json", "")).json()["success"], true);
+    let answer = post(
+        &a,
+        &db_url(&sb, "priority", "create", "json", ""),
+        "application/json",
+        r#"[{"agentid":"1","qid":"1","level":"1"}]"#,
+    );
+    assert_eq!(answer.body, r#"{"success":false,"error":"no"}"#);
+    // token.php requests can be faulted too (action=get).
+    sb.push_fault(FaultSpec::new(Fault::Status { status: 502, retry_after: None }).action("get"));
+    let pending: serde_json::Value = get(&a, &format!("{}/_sandbox/faults", sb.base_url())).json();
+    assert_eq!(pending[0]["status"], 502);
+    let token = get(&a, &format!("{}/token.php?action=get&username=demo&password=demo-password", sb.base_url()));
+    assert_eq!(token.status, 502);
+    // DELETE clears the queue.
+    queue(&a, &sb, r#"{"kind":"reset","times":5}"#);
+    assert_eq!(a.delete(&format!("{}/_sandbox/faults", sb.base_url())).call().unwrap().status().as_u16(), 200);
+    assert_eq!(get(&a, &read_url(&sb)).status, 200);
+}
+
+#[test]
+fn invalid_fault_specs_are_refused() {
+    let sb = start(Seed::Demo);
+    let a = agent();
+    for spec in [
+        r#"{"kind":"boom"}"#,
+        r#"{"kind":"status","status":42}"#,
+        r#"{"kind":"status"}"#,
+        r#"{"kind":"delay","ms":1,"times":0}"#,
+        "nope",
+    ] {
+        let answer = post(&a, &format!("{}/_sandbox/faults", sb.base_url()), "application/json", spec);
+        assert_eq!(answer.status, 400, "{spec}");
+        assert_eq!(answer.json()["ok"], false);
+    }
+    assert_eq!(get(&a, &format!("{}/_sandbox/nothing", sb.base_url())).status, 404);
+    assert_eq!(get(&a, &format!("{}/_sandbox/reset", sb.base_url())).status, 405);
+}
+
+#[test]
+fn reset_fault_resets_the_connection_before_any_byte() {
+    let sb = start(Seed::Demo);
+    let a = agent();
+    queue(&a, &sb, r#"{"kind":"reset"}"#);
+    let addr = sb.base_url().trim_start_matches("http://").to_owned();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "GET /database.php?token={}&method=priority&action=read HTTP/1.1\r\nHost: x\r\n\r\n", sb.token())
+        .unwrap();
+    let mut buf = Vec::new();
+    let result = stream.read_to_end(&mut buf);
+    assert!(buf.is_empty(), "got bytes: {}", String::from_utf8_lossy(&buf));
+    assert_eq!(result.unwrap_err().kind(), std::io::ErrorKind::ConnectionReset);
+    // The client sees an error; the next request works.
+    sb.push_fault(Fault::Reset);
+    assert!(try_get(&a, &read_url(&sb)).is_err());
+    assert_eq!(get(&a, &read_url(&sb)).status, 200);
+}
+
+#[test]
+fn truncate_fault_cuts_the_body_and_closes() {
+    let sb = start(Seed::Demo);
+    let a = agent();
+    sb.push_fault(Fault::Truncate);
+    let addr = sb.base_url().trim_start_matches("http://").to_owned();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "GET /database.php?token={}&method=tod_policy&action=read HTTP/1.1\r\nHost: x\r\n\r\n", sb.token())
+        .unwrap();
+    let mut buf = Vec::new();
+    stream.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8(buf).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+    let declared: usize = head.lines().find_map(|l| l.strip_prefix("content-length: ")).unwrap().parse().unwrap();
+    assert!(body.len() < declared && !body.is_empty(), "{} of {declared}", body.len());
+    assert!(body.starts_with(r#"{"success":true"#));
+    // A client reading the body gets an error, never a short success.
+    sb.push_fault(Fault::Truncate);
+    assert!(try_get(&a, &read_url(&sb)).is_err());
+    // A truncated write was applied (the answer was lost, not the write).
+    sb.push_fault(Fault::Truncate);
+    let url = db_url(&sb, "tod_policy", "create", "json", "");
+    assert!(try_post(&a, &url, "application/json", r#"[{"description":"Lost","default":"queue"}]"#).is_err());
+    assert_eq!(get(&a, &read_url(&sb)).json()["total"], 5);
+}
+
+#[test]
+fn delays_do_not_block_other_connections() {
+    let sb = start(Seed::Demo);
+    let a = agent();
+    queue(&a, &sb, r#"{"kind":"delay","ms":200,"times":2}"#);
+    let started = Instant::now();
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let url = read_url(&sb);
+            std::thread::spawn(move || get(&agent(), &url).status)
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), 200);
+    }
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(200), "{elapsed:?}");
+    assert!(elapsed < Duration::from_millis(350), "two delayed requests took {elapsed:?}");
+}
+
+#[test]
+fn requests_log_and_reset_control() {
+    let sb = start(Seed::Demo);
+    let a = agent();
+    post(
+        &a,
+        &db_url(&sb, "priority", "create", "json", ""),
+        "application/json",
+        r#"[{"agentid":"9","qid":"9","level":"9"}]"#,
+    );
+    let log: serde_json::Value = get(&a, &format!("{}/_sandbox/requests", sb.base_url())).json();
+    assert_eq!(log[0]["method"], "POST");
+    assert_eq!(log[0]["path"], "/database.php");
+    assert_eq!(log[0]["query"], "token=***&method=priority&action=create&format=json&raw=1");
+    assert_eq!(log[0]["body"], r#"[{"agentid":"9","qid":"9","level":"9"}]"#);
+    assert_eq!(log.as_array().unwrap().len(), 1, "controls are not recorded");
+    a.delete(&format!("{}/_sandbox/requests", sb.base_url())).call().unwrap();
+    assert!(sb.requests().is_empty());
+    assert_eq!(get(&a, &db_url(&sb, "priority", "read", "json", "")).json()["total"], 13);
+    let reset = post(&a, &format!("{}/_sandbox/reset", sb.base_url()), "application/json", "");
+    assert_eq!(reset.json()["ok"], true);
+    assert_eq!(get(&a, &db_url(&sb, "priority", "read", "json", "")).json()["total"], 12);
+    sb.clear_requests();
+    assert!(sb.requests().is_empty());
+}
