@@ -41,6 +41,34 @@ export declare class NativeClient {
 }
 export type JsClient = NativeClient
 
+/** The in-process sandbox. Wrapped by `Sandbox` in `index.js`. */
+export declare class NativeSandbox {
+  /**
+   * Starts a sandbox on a free loopback port with `{ seed?: 'empty' | 'demo', tokens?,
+   * users?: [username, password][], accountId? }`.
+   */
+  static start(options?: { seed?: 'empty' | 'demo'; tokens?: string[]; users?: [string, string][]; accountId?: number }): NativeSandbox
+  /** The base URL, e.g. `http://127.0.0.1:43121`. */
+  get url(): string
+  /** The first static token. */
+  get token(): string
+  /**
+   * Queues a fault: `{ kind: 'status', status, retry_after? } | { kind: 'delay', ms } |
+   * { kind: 'reset' } | { kind: 'truncate' } | { kind: 'api_error', error? }`, with
+   * optional `times`, `method`, `action`.
+   */
+  pushFault(fault: { kind: 'status' | 'delay' | 'reset' | 'truncate' | 'api_error'; status?: number; retry_after?: number; ms?: number; error?: string; times?: number; method?: string; action?: string }): void
+  /** The API requests received so far, oldest first, secrets redacted. */
+  requests(): Array<SandboxRequest>
+  /** Makes `token` expired. */
+  expireToken(token: string): void
+  /** Restores the seed data, clears faults and recorded requests, revalidates tokens. */
+  reset(): void
+  /** Stops the server (off the main thread: it waits for the server to finish). */
+  stop(): Promise<void>
+}
+export type JsSandbox = NativeSandbox
+
 /** An agent assigned to a queue with a priority level. */
 export interface Assignment {
   /** The agent's id. */
@@ -176,6 +204,22 @@ export interface RetryOptions {
   initialBackoffMs?: number
   /** The largest pause, in ms (default 5000). */
   maxBackoffMs?: number
+}
+
+/** A request the sandbox received; secrets are redacted. */
+export interface SandboxRequest {
+  /** Order of arrival, from 1. */
+  seq: number
+  /** `'GET'` or `'POST'`. */
+  method: string
+  /** The path, e.g. `/database.php`. */
+  path: string
+  /** The query string as sent, with `token` and `password` values replaced by `***`. */
+  query: string
+  /** The body text. */
+  body: string
+  /** The fault applied to this request (`'status'`, `'delay'`, ...), or `null`. */
+  fault: string | null
 }
 
 /** A stored time-of-day policy. */

@@ -110,22 +110,50 @@ export declare class Client {
 }
 
 /** A fault for the sandbox's next request. */
-export type SandboxFault =
-  | { kind: 'status'; status: number; body?: string }
+export type SandboxFault = (
+  | { kind: 'status'; status: number; retry_after?: number }
   | { kind: 'delay'; ms: number }
-  | { kind: string; [key: string]: unknown }
+  | { kind: 'reset' }
+  | { kind: 'truncate' }
+  | { kind: 'api_error'; error?: string }
+) & {
+  /** How many of the next matching requests it applies to (default 1). */
+  times?: number
+  /** Only requests with this `method` parameter (`priority`, `tod_policy`). */
+  method?: string
+  /** Only requests with this `action` parameter (`create`, `read`, ...). */
+  action?: string
+}
+
+/** Options of `Sandbox.start`. */
+export interface SandboxOptions {
+  /** The data to start from and reset to: `'empty'` (default) or `'demo'`. */
+  seed?: 'empty' | 'demo'
+  /** Static tokens accepted from any IP (default `['sandbox-token']`). */
+  tokens?: string[]
+  /** `token.php` users as [username, password] (default `[['demo', 'demo-password']]`). */
+  users?: [string, string][]
+  /** The account id reported in write responses (default 10278). */
+  accountId?: number
+}
 
 /** A request the sandbox received (token redacted). */
 export interface SandboxRequest {
+  /** Order of arrival, from 1. */
+  seq: number
   method: string
+  /** e.g. `/database.php`. */
   path: string
-  query: Record<string, string>
+  /** The query string, `token` and `password` values replaced by `***`. */
+  query: string
   body: string
+  /** The fault applied to this request, if any. */
+  fault: string | null
 }
 
 export declare class Sandbox {
   private constructor(handle: never)
-  static start(options?: Record<string, unknown>): Promise<Sandbox>
+  static start(options?: SandboxOptions): Promise<Sandbox>
   readonly url: string
   readonly token: string
   client(options?: Omit<ClientOptions, 'baseUrl'>): Client

@@ -6,6 +6,7 @@
 //!   libuv thread pool, so the event loop never waits for the network;
 //! - `buildRequest` / `parseResponse` ([`sansio`]): the sans-IO layer, for callers who send
 //!   requests with their own HTTP stack;
+//! - `NativeSandbox` ([`sandbox::JsSandbox`]): the in-process emulator, for users' tests;
 //! - errors as JavaScript `Error`s with a stable `code` ([`error`]).
 //!
 //! Ids are JavaScript numbers. Inputs that are not safe integers are rejected
@@ -17,6 +18,7 @@ pub mod client;
 pub mod error;
 mod input;
 pub mod output;
+pub mod sandbox;
 pub mod sansio;
 pub mod types;
 
