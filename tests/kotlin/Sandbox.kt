@@ -1,4 +1,141 @@
-// The client against the in-process sandbox (filled in once the sandbox crate lands).
+// The client against the in-process sandbox: all six operations in JSON and XML, blocking and
+// suspend, through a Kotlin sender too, and the sandbox's faults (retry, API error, reset,
+// timeout, revoked token).
 package contactnow.tests
 
-fun sandboxTests() {}
+import contactnow.*
+import kotlinx.coroutines.runBlocking
+
+fun <T> expectError(what: String, body: () -> Any?): T {
+    try {
+        val value = body()
+        throw AssertionError("$what: expected an error, got $value")
+    } catch (e: ContactNowException) {
+        @Suppress("UNCHECKED_CAST")
+        return e as T
+    }
+}
+
+/** The six operations through any client shape, checked step by step against the sandbox state. */
+fun sixOperations(
+    label: String,
+    createA: (List<Assignment>) -> WriteResult,
+    readA: (ULong?, ULong?) -> AssignmentListing,
+    updateA: (List<Assignment>) -> WriteResult,
+    createP: (List<NewTodPolicy>) -> WriteResult,
+    readP: (ULong?) -> PolicyListing,
+    updateP: (List<TodPolicyUpdate>) -> WriteResult,
+) {
+    check("$label: priority create, read, update") {
+        val created = createA(listOf(Assignment(1234uL, 1007uL, 5u), Assignment(1234uL, 1234uL, 100u)))
+        expect(created.total == 2uL && created.bad == 0uL) { "create: $created" }
+        val again = createA(listOf(Assignment(1234uL, 1007uL, 5u)))
+        expect(again.total == 0uL) { "existing pair: $again" }
+        val listing = readA(1234uL, null)
+        expect(listing.records.toSet() == setOf(Assignment(1234uL, 1007uL, 5u), Assignment(1234uL, 1234uL, 100u))) { "read: $listing" }
+        val updated = updateA(listOf(Assignment(1234uL, 1007uL, 50u)))
+        expect(updated.total == 1uL) { "update: $updated" }
+        expect(readA(1234uL, 1007uL).records == listOf(Assignment(1234uL, 1007uL, 50u))) { "read after update" }
+        val partial = expectError<ContactNowException.Api>("update of a missing pair") {
+            updateA(listOf(Assignment(1234uL, 1007uL, 1u), Assignment(9uL, 9uL, 1u)))
+        }
+        expect(partial.partial && partial.bad == 1uL) { "partial: $partial" }
+    }
+    check("$label: tod_policy create, read, update") {
+        val created = createP(listOf(NewTodPolicy("Out of hours", DefaultAction.Jump(1007uL))))
+        val uid = created.key ?: throw AssertionError("no key: $created")
+        expect(created.total == 1uL) { "create: $created" }
+        val one = readP(uid)
+        expect(one.records == listOf(TodPolicy(uid, "Out of hours", DefaultAction.Jump(1007uL)))) { "read: $one" }
+        val updated = updateP(listOf(TodPolicyUpdate(uid, description = "Night & <weekend>", default = DefaultAction.Voicemail)))
+        expect(updated.total == 1uL) { "update: $updated" }
+        val all = readP(null)
+        expect(all.records.contains(TodPolicy(uid, "Night & <weekend>", DefaultAction.Voicemail))) { "read all: $all" }
+        expectError<ContactNowException.InvalidInput>("empty update") { updateP(listOf(TodPolicyUpdate(uid))) }
+    }
+}
+
+fun sandboxTests() {
+    val sandbox = try {
+        Sandbox.start()
+    } catch (e: Throwable) {
+        check("sandbox starts") { throw e }
+        return
+    }
+    try {
+        for (format in listOf(Format.JSON, Format.XML)) {
+            sandbox.reset()
+            Client(ClientConfig(token = sandbox.token(), baseUrl = sandbox.url(), format = format, allowInsecureHttp = true)).use { c ->
+                sixOperations("sandbox $format blocking", c::createAssignments, c::readAssignments, c::updateAssignments,
+                    c::createPolicies, c::readPolicies, c::updatePolicies)
+            }
+        }
+        sandbox.reset()
+        Client(ClientConfig(token = sandbox.token(), baseUrl = sandbox.url(), allowInsecureHttp = true)).use { c ->
+            sixOperations("sandbox suspend",
+                { r -> runBlocking { c.createAssignmentsAsync(r) } },
+                { a, q -> runBlocking { c.readAssignmentsAsync(a, q) } },
+                { r -> runBlocking { c.updateAssignmentsAsync(r) } },
+                { r -> runBlocking { c.createPoliciesAsync(r) } },
+                { p -> runBlocking { c.readPoliciesAsync(p) } },
+                { r -> runBlocking { c.updatePoliciesAsync(r) } })
+        }
+        for (format in listOf(Format.JSON, Format.XML)) {
+            sandbox.reset()
+            val sender = UrlConnectionSender()
+            SenderClient(SenderConfig(token = sandbox.token(), baseUrl = sandbox.url(), format = format), sender).use { c ->
+                sixOperations("sandbox $format through a Kotlin HttpURLConnection sender", c::createAssignments, c::readAssignments,
+                    c::updateAssignments, c::createPolicies, c::readPolicies, c::updatePolicies)
+            }
+            check("sandbox $format sender was used") { expect(sender.calls >= 10) { "${sender.calls} calls" } }
+        }
+        faultTests(sandbox)
+    } finally {
+        sandbox.stop()
+        sandbox.close()
+    }
+}
+
+fun faultTests(sandbox: Sandbox) {
+    sandbox.reset()
+    val config = ClientConfig(token = sandbox.token(), baseUrl = sandbox.url(), allowInsecureHttp = true)
+    Client(config).use { c ->
+        check("fault: a 503 on a read is retried") {
+            sandbox.pushFault(SandboxFault.Status(503u.toUShort(), null))
+            c.readPolicies(null)
+            expect(sandbox.requestCount() == 2uL) { "${sandbox.requestCount()} requests" }
+        }
+        check("fault: an API error keeps its text") {
+            sandbox.pushFault(SandboxFault.ApiError("Database busy"))
+            val e = expectError<ContactNowException.Api>("api error") { c.readAssignments(null, null) }
+            expect(e.detail == "Database busy" && !e.tokenRejected) { "$e" }
+        }
+        check("fault: a reset on a TOD create is not repeated, outcome unknown") {
+            sandbox.reset()
+            sandbox.pushFault(SandboxFault.Reset, method = "tod_policy", action = "create")
+            val e = expectError<ContactNowException.Transport>("reset") { c.createPolicies(listOf(NewTodPolicy("X", DefaultAction.Hangup))) }
+            expect(e.outcomeUnknown && sandbox.requestCount() == 1uL) { "$e after ${sandbox.requestCount()} requests" }
+        }
+        check("fault: a truncated body is a decode error, never success") {
+            sandbox.pushFault(SandboxFault.Truncate, times = 3u)
+            val e = expectError<ContactNowException>("truncate") { c.readAssignments(null, null) }
+            expect(e is ContactNowException.Decode || e is ContactNowException.Transport) { "$e" }
+        }
+    }
+    Client(config.copy(timeoutMs = 300uL, retries = 0u)).use { c ->
+        check("fault: a slow answer is a timeout") {
+            sandbox.pushFault(SandboxFault.Delay(2000uL))
+            val e = expectError<ContactNowException>("delay") { c.readPolicies(null) }
+            expect(e is ContactNowException.Timeout) { "$e" }
+        }
+    }
+    check("fault: a revoked token is an Api error with tokenRejected") {
+        sandbox.reset()
+        Client(config).use { c ->
+            sandbox.revokeToken(sandbox.token())
+            val e = expectError<ContactNowException.Api>("revoked") { c.readPolicies(null) }
+            expect(e.tokenRejected) { "$e" }
+            sandbox.reset()
+        }
+    }
+}

@@ -2,19 +2,50 @@
 
 use std::sync::Mutex;
 
+use contactnow_sandbox::{Config, Fault, FaultSpec, Seed};
+
 use crate::ContactNowError;
 
-/// A fault the sandbox applies to the next request it receives.
+/// A fault the sandbox applies to its next matching API request(s).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum SandboxFault {
-    /// Answer with this HTTP status and a short HTML body.
-    HttpStatus {
-        /// The status code.
+    /// Answer this HTTP status (with a small HTML body) without processing the request.
+    Status {
+        /// The HTTP status, 100..=599.
         status: u16,
+        /// Seconds for a `Retry-After` header, if any.
+        retry_after: Option<u64>,
+    },
+    /// Wait this long, then process the request normally.
+    Delay {
+        /// Milliseconds to wait.
+        ms: u64,
+    },
+    /// Reset the connection before any response byte; the request is not processed.
+    Reset,
+    /// Process the request, then send only half the body and close the connection.
+    Truncate,
+    /// Answer `success: false` with this error text without processing the request.
+    ApiError {
+        /// The error text.
+        error: String,
     },
 }
 
-/// The ContactNow emulator, running in this process on a loopback port.
+impl From<SandboxFault> for Fault {
+    fn from(fault: SandboxFault) -> Self {
+        match fault {
+            SandboxFault::Status { status, retry_after } => Fault::Status { status, retry_after },
+            SandboxFault::Delay { ms } => Fault::Delay { ms },
+            SandboxFault::Reset => Fault::Reset,
+            SandboxFault::Truncate => Fault::Truncate,
+            SandboxFault::ApiError { error } => Fault::ApiError { error },
+        }
+    }
+}
+
+/// The ContactNow emulator, running in this process on a loopback port: point a `Client` at
+/// `url()` with `token()` and `allowInsecureHttp`.
 #[derive(Debug, uniffi::Object)]
 pub struct Sandbox {
     inner: Mutex<Option<contactnow_sandbox::Sandbox>>,
@@ -22,15 +53,24 @@ pub struct Sandbox {
     token: String,
 }
 
+impl Sandbox {
+    fn with<T>(&self, f: impl FnOnce(&contactnow_sandbox::Sandbox) -> T) -> Option<T> {
+        let guard = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        guard.as_ref().map(f)
+    }
+}
+
 #[uniffi::export]
 impl Sandbox {
-    /// Starts a sandbox with the default demo configuration.
-    #[uniffi::constructor]
-    pub fn start() -> Result<Self, ContactNowError> {
-        let sandbox = contactnow_sandbox::Sandbox::start(contactnow_sandbox::Config::default())
+    /// Starts a sandbox on a free loopback port: empty, or with the demo data set
+    /// (6 agents, 4 queues, 12 assignments, 4 policies).
+    #[uniffi::constructor(default(demo = false))]
+    pub fn start(demo: bool) -> Result<Self, ContactNowError> {
+        let config = Config { seed: if demo { Seed::Demo } else { Seed::Empty }, ..Config::default() };
+        let sandbox = contactnow_sandbox::Sandbox::start(config)
             .map_err(|e| ContactNowError::Transport { detail: format!("sandbox: {e}"), outcome_unknown: false })?;
-        let url = sandbox.base_url().to_string();
-        let token = sandbox.token().to_string();
+        let url = sandbox.base_url();
+        let token = sandbox.token();
         Ok(Self { inner: Mutex::new(Some(sandbox)), url, token })
     }
 
@@ -44,10 +84,36 @@ impl Sandbox {
         self.token.clone()
     }
 
-    /// Stops the sandbox; later calls to it fail with a transport error.
+    /// Queues `fault` for the next `times` API requests matching `method` (`priority`,
+    /// `tod_policy`) and `action` (`create`, `read`, `update`), when given.
+    #[uniffi::method(default(times = 1, method = None, action = None))]
+    pub fn push_fault(&self, fault: SandboxFault, times: u32, method: Option<String>, action: Option<String>) {
+        let mut spec = FaultSpec::new(fault.into()).times(times.max(1));
+        spec.method = method;
+        spec.action = action;
+        self.with(|s| s.push_fault(spec));
+    }
+
+    /// The number of API requests received since the start or the last reset.
+    pub fn request_count(&self) -> u64 {
+        self.with(|s| s.requests().len() as u64).unwrap_or(0)
+    }
+
+    /// Makes a token unknown: calls with it answer "Invalid token".
+    pub fn revoke_token(&self, token: String) {
+        self.with(|s| s.revoke_token(&token));
+    }
+
+    /// Returns the data to the seed and clears faults and recorded requests.
+    pub fn reset(&self) {
+        self.with(contactnow_sandbox::Sandbox::reset);
+    }
+
+    /// Stops the server; later calls to it fail with a transport error. Idempotent.
     pub fn stop(&self) {
-        if let Ok(mut inner) = self.inner.lock() {
-            inner.take();
+        let taken = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        if let Some(sandbox) = taken {
+            sandbox.stop();
         }
     }
 }

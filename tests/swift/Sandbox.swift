@@ -1,0 +1,159 @@
+// The client against the in-process sandbox: all six operations in JSON and XML, blocking and
+// async, through a Swift sender too, and the sandbox's faults.
+import Foundation
+
+func expectError<T>(_ what: String, _ body: () throws -> T) throws -> ContactNowError {
+    do {
+        let value = try body()
+        throw Failure(description: "\(what): expected an error, got \(value)")
+    } catch let e as ContactNowError {
+        return e
+    }
+}
+
+struct Ops {
+    let createA: ([Assignment]) throws -> WriteResult
+    let readA: (UInt64?, UInt64?) throws -> AssignmentListing
+    let updateA: ([Assignment]) throws -> WriteResult
+    let createP: ([NewTodPolicy]) throws -> WriteResult
+    let readP: (UInt64?) throws -> PolicyListing
+    let updateP: ([TodPolicyUpdate]) throws -> WriteResult
+}
+
+func sixOperations(_ label: String, _ ops: Ops) {
+    check("\(label): priority create, read, update") {
+        let created = try ops.createA([Assignment(agentId: 1234, queueId: 1007, level: 5), Assignment(agentId: 1234, queueId: 1234, level: 100)])
+        try expect(created.total == 2 && created.bad == 0, "create: \(created)")
+        let again = try ops.createA([Assignment(agentId: 1234, queueId: 1007, level: 5)])
+        try expect(again.total == 0, "existing pair: \(again)")
+        let listing = try ops.readA(1234, nil)
+        try expect(Set(listing.records) == [Assignment(agentId: 1234, queueId: 1007, level: 5), Assignment(agentId: 1234, queueId: 1234, level: 100)], "read: \(listing)")
+        let updated = try ops.updateA([Assignment(agentId: 1234, queueId: 1007, level: 50)])
+        try expect(updated.total == 1, "update: \(updated)")
+        try expect(try ops.readA(1234, 1007).records == [Assignment(agentId: 1234, queueId: 1007, level: 50)], "read after update")
+        let e = try expectError("update of a missing pair") {
+            try ops.updateA([Assignment(agentId: 1234, queueId: 1007, level: 1), Assignment(agentId: 9, queueId: 9, level: 1)])
+        }
+        guard case let .Api(_, _, _, bad, _, _, partial, _) = e, partial, bad == 1 else { throw Failure(description: "partial: \(e)") }
+    }
+    check("\(label): tod_policy create, read, update") {
+        let created = try ops.createP([NewTodPolicy(description: "Out of hours", default: .jump(queueId: 1007))])
+        guard let uid = created.key else { throw Failure(description: "no key: \(created)") }
+        try expect(created.total == 1, "create: \(created)")
+        let one = try ops.readP(uid)
+        try expect(one.records == [TodPolicy(uid: uid, description: "Out of hours", default: .jump(queueId: 1007))], "read: \(one)")
+        let updated = try ops.updateP([TodPolicyUpdate(uid: uid, description: "Night & <weekend>", default: .voicemail)])
+        try expect(updated.total == 1, "update: \(updated)")
+        let all = try ops.readP(nil)
+        try expect(all.records.contains(TodPolicy(uid: uid, description: "Night & <weekend>", default: .voicemail)), "read all: \(all)")
+        let e = try expectError("empty update") { try ops.updateP([TodPolicyUpdate(uid: uid)]) }
+        guard case .InvalidInput = e else { throw Failure(description: "kind: \(e)") }
+    }
+}
+
+/// Runs an async call to completion from synchronous test code (on another thread).
+final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, Error>? = nil
+    init() {}
+}
+
+func wait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = ResultBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+        done.signal()
+    }
+    done.wait()
+    return try box.result!.get()
+}
+
+func sandboxTests() async {
+    let sandbox: Sandbox
+    do {
+        sandbox = try Sandbox.start(demo: false)
+    } catch {
+        check("sandbox starts") { throw error }
+        return
+    }
+    defer { sandbox.stop() }
+    for format in [Format.json, Format.xml] {
+        sandbox.reset()
+        do {
+            let c = try Client(config: ClientConfig(token: sandbox.token(), baseUrl: sandbox.url(), format: format, allowInsecureHttp: true))
+            sixOperations("sandbox \(format) blocking", Ops(
+                createA: { try c.createAssignments(records: $0) }, readA: { try c.readAssignments(agentId: $0, queueId: $1) },
+                updateA: { try c.updateAssignments(records: $0) }, createP: { try c.createPolicies(records: $0) },
+                readP: { try c.readPolicies(policyId: $0) }, updateP: { try c.updatePolicies(records: $0) }))
+        } catch { check("client \(format)") { throw error } }
+    }
+    sandbox.reset()
+    do {
+        let c = try Client(config: ClientConfig(token: sandbox.token(), baseUrl: sandbox.url(), allowInsecureHttp: true))
+        sixOperations("sandbox async", Ops(
+            createA: { r in try wait { try await c.createAssignmentsAsync(records: r) } },
+            readA: { a, q in try wait { try await c.readAssignmentsAsync(agentId: a, queueId: q) } },
+            updateA: { r in try wait { try await c.updateAssignmentsAsync(records: r) } },
+            createP: { r in try wait { try await c.createPoliciesAsync(records: r) } },
+            readP: { p in try wait { try await c.readPoliciesAsync(policyId: p) } },
+            updateP: { r in try wait { try await c.updatePoliciesAsync(records: r) } }))
+    } catch { check("async client") { throw error } }
+    for format in [Format.json, Format.xml] {
+        sandbox.reset()
+        let sender = SocketSender()
+        do {
+            let c = try SenderClient(config: SenderConfig(token: sandbox.token(), baseUrl: sandbox.url(), format: format), sender: sender)
+            sixOperations("sandbox \(format) through a Swift socket sender", Ops(
+                createA: { try c.createAssignments(records: $0) }, readA: { try c.readAssignments(agentId: $0, queueId: $1) },
+                updateA: { try c.updateAssignments(records: $0) }, createP: { try c.createPolicies(records: $0) },
+                readP: { try c.readPolicies(policyId: $0) }, updateP: { try c.updatePolicies(records: $0) }))
+        } catch { check("sender client \(format)") { throw error } }
+        check("sandbox \(format) sender was used") { try expect(sender.calls.value >= 10, "\(sender.calls.value) calls") }
+    }
+    faultTests(sandbox)
+}
+
+func faultTests(_ sandbox: Sandbox) {
+    sandbox.reset()
+    let config = ClientConfig(token: sandbox.token(), baseUrl: sandbox.url(), allowInsecureHttp: true)
+    check("fault: a 503 on a read is retried") {
+        let c = try Client(config: config)
+        sandbox.pushFault(fault: .status(status: 503, retryAfter: nil))
+        _ = try c.readPolicies(policyId: nil)
+        try expect(sandbox.requestCount() == 2, "\(sandbox.requestCount()) requests")
+    }
+    check("fault: an API error keeps its text") {
+        let c = try Client(config: config)
+        sandbox.pushFault(fault: .apiError(error: "Database busy"))
+        let e = try expectError("api error") { try c.readAssignments(agentId: nil, queueId: nil) }
+        guard case let .Api(detail, _, _, _, _, _, _, tokenRejected) = e, detail == "Database busy", !tokenRejected else {
+            throw Failure(description: "\(e)")
+        }
+    }
+    check("fault: a reset on a TOD create is not repeated, outcome unknown") {
+        sandbox.reset()
+        let c = try Client(config: config)
+        sandbox.pushFault(fault: .reset, method: "tod_policy", action: "create")
+        let e = try expectError("reset") { try c.createPolicies(records: [NewTodPolicy(description: "X", default: .hangup)]) }
+        guard case let .Transport(_, outcomeUnknown) = e, outcomeUnknown, sandbox.requestCount() == 1 else {
+            throw Failure(description: "\(e) after \(sandbox.requestCount()) requests")
+        }
+    }
+    check("fault: a slow answer is a timeout") {
+        var slow = config
+        slow.timeoutMs = 300
+        slow.retries = 0
+        let c = try Client(config: slow)
+        sandbox.pushFault(fault: .delay(ms: 2000))
+        let e = try expectError("delay") { try c.readPolicies(policyId: nil) }
+        guard case .Timeout = e else { throw Failure(description: "\(e)") }
+    }
+    check("fault: a revoked token is an Api error with tokenRejected") {
+        sandbox.reset()
+        let c = try Client(config: config)
+        sandbox.revokeToken(token: sandbox.token())
+        let e = try expectError("revoked") { try c.readPolicies(policyId: nil) }
+        guard case let .Api(_, _, _, _, _, _, _, tokenRejected) = e, tokenRejected else { throw Failure(description: "\(e)") }
+        sandbox.reset()
+    }
+}
