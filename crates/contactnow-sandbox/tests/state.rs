@@ -212,3 +212,16 @@ fn binary_survives_sigkill_during_writes() {
     }
     assert!(acked_policies.len() >= 120);
 }
+
+#[cfg(unix)]
+#[test]
+fn binary_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, url) = spawn_binary(&["--seed", "demo"], &dir.path().join("state.json"));
+    let read = get(&agent(), &format!("{url}/database.php?token=kill-test&method=tod_policy&action=read")).json();
+    assert_eq!(read["total"], 4);
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+}
