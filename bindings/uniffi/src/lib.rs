@@ -11,7 +11,7 @@
 //! - one error enum, [`ContactNowError`] (Kotlin sealed exception `ContactNowException`, Swift
 //!   `Error`), whose variants keep the kind and fields of the Rust error; no text in it ever
 //!   contains the token or the password, and no panic crosses the boundary;
-//! - with the `sandbox` feature, a [`Sandbox`] object that starts the in-process emulator.
+//! - with the `sandbox` feature, a `Sandbox` object that starts the in-process emulator.
 //!
 //! **Out of scope:** protocol logic (in `contactnow-core`) and HTTP (in `contactnow`).
 //!
