@@ -20,6 +20,7 @@ from contactnow import (
     WriteResult,
     core,
 )
+from contactnow.testing import Sandbox
 
 
 def sync_usage(client: Client) -> int:
@@ -73,3 +74,18 @@ async def async_usage() -> None:
         listing: Listing[Assignment] = await client.priority.read(queue_id=3)
         written: WriteResult = await client.tod_policies.create(description="a", default="hangup")
         print(listing, written)
+
+
+def with_sandbox() -> None:
+    with Sandbox() as sandbox:
+        sandbox.push_fault("delay", ms=200, times=2)
+        sandbox.push_fault("status", status=503)
+        with Client(token=sandbox.token, base_url=sandbox.url) as client:
+            sync_usage(client)
+        with sandbox.client(format="xml") as client:
+            errors(client)
+        requests: list[contactnow.testing.RecordedRequest] = sandbox.requests()
+        print([(r.method, r.path, r.action, r.fault) for r in requests])
+        sandbox.expire_token()
+        sandbox.reset()
+    asyncio.run(async_usage())

@@ -13,6 +13,8 @@ mod client;
 mod convert;
 mod error;
 mod models;
+#[cfg(feature = "sandbox")]
+mod sandbox;
 mod sansio;
 
 use pyo3::prelude::*;
@@ -36,5 +38,7 @@ fn _contactnow(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<sansio::PyTokenStatus>()?;
     m.add_function(wrap_pyfunction!(sansio::build_request, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::parse_response, m)?)?;
+    #[cfg(feature = "sandbox")]
+    m.add_class::<sandbox::PySandbox>()?;
     Ok(())
 }

@@ -1,0 +1,178 @@
+"""Test support: the Rust emulator of the ContactNow API, in-process.
+
+>>> from contactnow.testing import Sandbox
+>>> with Sandbox() as sandbox:                            # doctest: +SKIP
+...     sandbox.push_fault("status", status=503)
+...     with sandbox.client() as client:
+...         client.priority.read()                         # retried once, then answered
+...     [r.fault for r in sandbox.requests()]
+['status', None]
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Literal, Optional, Union
+from urllib.parse import parse_qs
+
+from . import _contactnow
+from ._async import AsyncClient
+from ._contactnow import Client
+from ._errors import ContactNowError
+
+__all__ = ["Sandbox", "RecordedRequest", "FaultKind", "DEFAULT_USERS"]
+
+FaultKind = Literal["status", "delay", "reset", "truncate", "api_error"]
+
+#: The ``token.php`` users a sandbox accepts unless told otherwise.
+DEFAULT_USERS: tuple[tuple[str, str], ...] = (("demo", "demo-password"),)
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One API request as the sandbox received it; tokens and passwords are redacted."""
+
+    seq: int
+    method: str
+    path: str
+    query: str
+    body: str
+    remote_ip: str
+    fault: Optional[str]
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The query parameters (last value wins)."""
+        return {k: v[-1] for k, v in parse_qs(self.query, keep_blank_values=True).items()}
+
+    @property
+    def api_method(self) -> Optional[str]:
+        """The ``method`` parameter: ``priority``, ``tod_policy``..."""
+        return self.params.get("method")
+
+    @property
+    def action(self) -> Optional[str]:
+        """The ``action`` parameter: ``create``, ``read``, ``update``, ``get``..."""
+        return self.params.get("action")
+
+
+class Sandbox:
+    """A running sandbox on a free loopback port; use as a context manager (or call ``stop``).
+
+    ``seed`` is ``"empty"`` (default) or ``"demo"``; ``users`` are the ``token.php``
+    (username, password) pairs it accepts.
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: Literal["empty", "demo"] = "empty",
+        users: Optional[list[tuple[str, str]]] = None,
+    ) -> None:
+        native = getattr(_contactnow, "Sandbox", None)
+        if native is None:
+            raise ContactNowError("this build of contactnow has no sandbox (built without the 'sandbox' feature)")
+        self.users: list[tuple[str, str]] = list(users) if users is not None else list(DEFAULT_USERS)
+        self._native = native(seed=seed, users=self.users)
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. ``http://127.0.0.1:41234``."""
+        return str(self._native.url)
+
+    @property
+    def token(self) -> str:
+        """A token the sandbox accepts."""
+        return str(self._native.token)
+
+    def client(
+        self,
+        *,
+        format: Literal["json", "xml"] = "json",
+        timeout: float = 5.0,
+        retries: int = 3,
+    ) -> Client:
+        """A :class:`~contactnow.Client` for this sandbox, with its token."""
+        return Client(token=self.token, base_url=self.url, format=format, timeout=timeout, retries=retries)
+
+    def async_client(
+        self,
+        *,
+        format: Literal["json", "xml"] = "json",
+        timeout: float = 5.0,
+        retries: int = 3,
+    ) -> AsyncClient:
+        """An :class:`~contactnow.AsyncClient` for this sandbox, with its token."""
+        return AsyncClient(token=self.token, base_url=self.url, format=format, timeout=timeout, retries=retries)
+
+    def push_fault(
+        self,
+        kind: FaultKind,
+        *,
+        times: int = 1,
+        method: Optional[str] = None,
+        action: Optional[str] = None,
+        status: Optional[int] = None,
+        retry_after: Optional[int] = None,
+        ms: Optional[int] = None,
+        error: Optional[str] = None,
+    ) -> None:
+        """Queues a fault for the next ``times`` API requests (matching ``method``/``action``):
+        ``status`` (``status=``, ``retry_after=``), ``delay`` (``ms=``), ``reset``,
+        ``truncate``, ``api_error`` (``error=``)."""
+        spec: dict[str, Union[str, int]] = {"kind": kind, "times": times}
+        for name, value in (
+            ("method", method),
+            ("action", action),
+            ("status", status),
+            ("retry_after", retry_after),
+            ("ms", ms),
+            ("error", error),
+        ):
+            if value is not None:
+                spec[name] = value
+        self._native.push_fault_json(json.dumps(spec))
+
+    def requests(self) -> list[RecordedRequest]:
+        """The API requests received so far, oldest first."""
+        return [RecordedRequest(**r) for r in json.loads(self._native.requests_json())]
+
+    def clear_requests(self) -> None:
+        """Forgets the recorded requests."""
+        self._native.clear_requests()
+
+    def expire_token(self, token: Optional[str] = None) -> None:
+        """Makes ``token`` (default: :attr:`token`) expired: calls answer "Expired token"."""
+        self._native.expire_token(token if token is not None else self.token)
+
+    def revoke_token(self, token: Optional[str] = None) -> None:
+        """Makes ``token`` (default: :attr:`token`) unknown: calls answer "Invalid token"."""
+        self._native.revoke_token(token if token is not None else self.token)
+
+    def reset(self) -> None:
+        """Returns to the seed data, clears faults and recorded requests, revalidates tokens."""
+        self._native.reset()
+
+    def stop(self) -> None:
+        """Stops the server (idempotent)."""
+        self._native.stop()
+
+    @property
+    def stopped(self) -> bool:
+        return bool(self._native.stopped)
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"Sandbox(url={self.url!r})"
