@@ -1,0 +1,151 @@
+//! The command line: global options and subcommands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::output::Output;
+
+/// Manage 8x8 ContactNow agent-to-queue assignments and time-of-day policies.
+#[derive(Debug, Parser)]
+#[command(name = "contactnow", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Connection and output options.
+    #[command(flatten)]
+    pub global: Global,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every command.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// API base URL (default: the EU host https://api-106.dxi.eu).
+    #[arg(long, env = "CONTACTNOW_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+    /// Documented region preset, instead of --base-url.
+    #[arg(long, value_enum, global = true, conflicts_with = "base_url")]
+    pub region: Option<RegionArg>,
+    /// API token (prefer the environment variable: arguments are visible to other users).
+    #[arg(long, env = "CONTACTNOW_TOKEN", hide_env_values = true, global = true)]
+    pub token: Option<String>,
+    /// API user name, to get tokens from token.php instead of --token.
+    #[arg(long, env = "CONTACTNOW_USERNAME", global = true)]
+    pub username: Option<String>,
+    /// API user password (with --username).
+    #[arg(long, env = "CONTACTNOW_PASSWORD", hide_env_values = true, global = true)]
+    pub password: Option<String>,
+    /// Wire format of requests and responses.
+    #[arg(long, value_enum, default_value_t = FormatArg::Json, global = true)]
+    pub format: FormatArg,
+    /// How to print results.
+    #[arg(long, short = 'o', value_enum, default_value_t = Output::Table, global = true)]
+    pub output: Output,
+    /// Run against an embedded sandbox with demo data instead of the real API.
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// JSON bodies.
+    Json,
+    /// XML bodies.
+    Xml,
+}
+
+/// `--region`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RegionArg {
+    /// Europe and the rest of the world.
+    Eu,
+    /// United States.
+    Us,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Agent-to-queue assignments (method=priority).
+    #[command(subcommand)]
+    Priority(Priority),
+    /// Time-of-day policies (method=tod_policy).
+    #[command(subcommand, name = "tod-policy")]
+    TodPolicy(TodPolicy),
+}
+
+/// `priority ...`.
+#[derive(Debug, Subcommand)]
+pub enum Priority {
+    /// List assignments, optionally of one agent or one queue.
+    List {
+        /// Only this agent's assignments.
+        #[arg(long)]
+        agent: Option<u64>,
+        /// Only this queue's assignments.
+        #[arg(long)]
+        queue: Option<u64>,
+    },
+    /// Assign an agent to a queue (no change if the pair exists).
+    Assign {
+        /// Agent id.
+        agent: u64,
+        /// Queue id.
+        queue: u64,
+        /// Priority level.
+        level: u32,
+    },
+    /// Change the level of an existing assignment.
+    SetLevel {
+        /// Agent id.
+        agent: u64,
+        /// Queue id.
+        queue: u64,
+        /// New priority level.
+        level: u32,
+    },
+    /// Make the server match a CSV file (agent_id,queue_id,level): plan, then apply in batches.
+    Apply {
+        /// The CSV file.
+        file: PathBuf,
+        /// Show the plan without changing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// Records per request.
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        batch_size: u16,
+    },
+}
+
+/// `tod-policy ...`.
+#[derive(Debug, Subcommand)]
+pub enum TodPolicy {
+    /// List policies, or one policy.
+    List {
+        /// Only the policy with this uid.
+        #[arg(long)]
+        id: Option<u64>,
+    },
+    /// Create a policy (the API always adds one, even if an identical one exists).
+    Create {
+        /// The policy's name.
+        #[arg(long)]
+        description: String,
+        /// queue, voicemail, hangup or jump:<queue id>.
+        #[arg(long = "default")]
+        default: String,
+    },
+    /// Change a policy's name or default action.
+    Update {
+        /// The policy's uid.
+        id: u64,
+        /// A new name.
+        #[arg(long)]
+        description: Option<String>,
+        /// A new default action: queue, voicemail, hangup or jump:<queue id>.
+        #[arg(long = "default")]
+        default: Option<String>,
+    },
+}

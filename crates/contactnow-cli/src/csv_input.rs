@@ -1,0 +1,116 @@
+//! Reading desired assignments from CSV, with every bad row reported by line number.
+
+use std::{collections::HashMap, fmt, io::Read};
+
+use contactnow::Assignment;
+
+/// One problem in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// 1-based line number in the file.
+    pub line: u64,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.reason)
+    }
+}
+
+const AGENT: [&str; 3] = ["agent_id", "agentid", "agent"];
+const QUEUE: [&str; 3] = ["queue_id", "qid", "queue"];
+const LEVEL: [&str; 1] = ["level"];
+
+/// Reads `agent_id,queue_id,level` rows (header required; `agentid`/`qid` also accepted).
+/// Returns every problem found, not just the first, so a file is fixed in one pass.
+pub fn read_assignments(input: impl Read) -> Result<Vec<Assignment>, Vec<RowError>> {
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(input);
+    let header_error = |reason: String| vec![RowError { line: 1, reason }];
+    let headers = reader.headers().map_err(|e| header_error(format!("cannot read the header: {e}")))?.clone();
+    let column = |names: &[&str]| headers.iter().position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)));
+    let (Some(agent), Some(queue), Some(level)) = (column(&AGENT), column(&QUEUE), column(&LEVEL)) else {
+        return Err(header_error(format!(
+            "header must name the columns agent_id, queue_id and level; found {:?}",
+            headers.iter().collect::<Vec<_>>()
+        )));
+    };
+
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen: HashMap<(u64, u64), u64> = HashMap::new();
+    for row in reader.records() {
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                errors.push(RowError { line, reason: format!("unreadable row: {e}") });
+                continue;
+            }
+        };
+        let line = row.position().map_or(0, |p| p.line());
+        if row.iter().all(str::is_empty) {
+            continue;
+        }
+        let field = |i: usize, name: &str| -> Result<u64, String> {
+            let text = row.get(i).unwrap_or_default();
+            if text.is_empty() {
+                return Err(format!("{name} is missing"));
+            }
+            text.parse::<u64>().map_err(|_| format!("{name} {text:?} is not a whole non-negative number"))
+        };
+        let parsed = (|| {
+            let agent_id = field(agent, "agent_id")?;
+            let queue_id = field(queue, "queue_id")?;
+            let level = field(level, "level")?;
+            if agent_id == 0 || queue_id == 0 {
+                return Err("agent_id and queue_id must be positive".to_owned());
+            }
+            let level = u32::try_from(level).map_err(|_| format!("level {level} is too large"))?;
+            Ok(Assignment::new(agent_id, queue_id, level))
+        })();
+        match parsed {
+            Ok(a) => match seen.insert((a.agent_id, a.queue_id), line) {
+                Some(first) => errors.push(RowError {
+                    line,
+                    reason: format!("agent {} / queue {} is already listed on line {first}", a.agent_id, a.queue_id),
+                }),
+                None => records.push(a),
+            },
+            Err(reason) => errors.push(RowError { line, reason }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(records)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_rows_with_either_header_spelling() {
+        let rows = read_assignments("agentid,qid,level\n1,2,3\n\n4, 5 ,6\n".as_bytes()).unwrap();
+        assert_eq!(rows, vec![Assignment::new(1, 2, 3), Assignment::new(4, 5, 6)]);
+    }
+
+    #[test]
+    fn reports_every_bad_row_with_its_line() {
+        let csv = "agent_id,queue_id,level\n1,2,3\nx,2,3\n1,2,4\n0,1,1\n5,6\n7,8,99999999999\n";
+        let errors = read_assignments(csv.as_bytes()).unwrap_err();
+        let lines: Vec<u64> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![3, 4, 5, 6, 7], "{errors:?}");
+        assert!(errors[1].reason.contains("line 2"));
+        assert!(errors[3].reason.contains("level is missing"));
+    }
+
+    #[test]
+    fn rejects_a_header_without_the_columns() {
+        let errors = read_assignments("a,b,c\n1,2,3\n".as_bytes()).unwrap_err();
+        assert_eq!(errors[0].line, 1);
+    }
+}

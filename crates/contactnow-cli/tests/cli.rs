@@ -1,0 +1,113 @@
+//! The `contactnow` binary end to end: commands against the embedded sandbox, exit codes,
+//! CSV errors, and that the token never shows in output.
+
+use std::{io::Write, process::Command};
+
+fn contactnow(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_contactnow"))
+        .args(args)
+        .env_remove("CONTACTNOW_TOKEN")
+        .env_remove("CONTACTNOW_BASE_URL")
+        .env_remove("CONTACTNOW_USERNAME")
+        .env_remove("CONTACTNOW_PASSWORD")
+        .output()
+        .expect("binary runs");
+    let text = |b: Vec<u8>| String::from_utf8(b).expect("utf-8 output");
+    (out.status.code().unwrap_or(-1), text(out.stdout), text(out.stderr))
+}
+
+fn csv_file(text: &str) -> tempfile::NamedTempFile {
+    let mut file = tempfile::NamedTempFile::new().expect("temp file");
+    file.write_all(text.as_bytes()).expect("write");
+    file
+}
+
+#[test]
+fn lists_demo_assignments_in_every_output_and_format() {
+    let (code, table, err) = contactnow(&["--sandbox", "priority", "list"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(table.starts_with("AGENT_ID  QUEUE_ID  LEVEL"), "{table}");
+    assert!(table.lines().count() > 2, "demo data has assignments: {table}");
+    let (code, json, _) = contactnow(&["--sandbox", "--format", "xml", "-o", "json", "priority", "list"]);
+    assert_eq!(code, 0);
+    let rows: serde_json::Value = serde_json::from_str(&json).expect("json output");
+    assert_eq!(rows.as_array().map(Vec::len), Some(table.lines().count() - 1));
+    let (code, csv, _) = contactnow(&["--sandbox", "-o", "csv", "tod-policy", "list"]);
+    assert_eq!(code, 0);
+    assert!(csv.starts_with("uid,description,default\n"), "{csv}");
+    assert!(csv.contains("2164,MyTOD,queue"), "{csv}");
+}
+
+#[test]
+fn filters_and_single_policy() {
+    let (code, out, err) = contactnow(&["--sandbox", "-o", "csv", "tod-policy", "list", "--id", "2178"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "uid,description,default\n2178,OutOfHours,hangup\n");
+}
+
+#[test]
+fn writes_report_their_result() {
+    let (code, out, err) = contactnow(&["--sandbox", "priority", "assign", "424242", "1007", "5"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("assigned: 1 affected"), "{out}");
+    let (code, out, err) =
+        contactnow(&["--sandbox", "tod-policy", "create", "--description", "Night & day", "--default", "jump:1007"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("created: 1 affected, 0 failed, key "), "{out}");
+    let (code, out, err) = contactnow(&["--sandbox", "tod-policy", "update", "2164", "--default", "voicemail"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("updated: 1 affected"), "{out}");
+}
+
+#[test]
+fn bad_input_exits_2_before_sending() {
+    let (code, _, err) =
+        contactnow(&["--sandbox", "tod-policy", "create", "--description", "X", "--default", "jump:x"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("malformed jump target"), "{err}");
+    let (code, _, err) = contactnow(&["priority", "list"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no credentials"), "{err}");
+    let (code, _, _) = contactnow(&["--sandbox", "priority", "assign", "1", "2"]);
+    assert_eq!(code, 2, "clap usage errors exit 2");
+}
+
+#[test]
+fn api_failure_exits_1() {
+    let (code, _, err) = contactnow(&["--sandbox", "priority", "set-level", "999999", "999999", "5"]);
+    assert_eq!(code, 1, "updating a pair that does not exist fails: {err}");
+}
+
+#[test]
+fn transport_failure_exits_3_without_leaking_the_token() {
+    let (code, out, err) =
+        contactnow(&["--base-url", "http://127.0.0.1:1", "--token", "tok-SECRET-4242", "priority", "list"]);
+    assert_eq!(code, 3, "{err}");
+    assert!(!out.contains("tok-SECRET-4242") && !err.contains("tok-SECRET-4242"), "{err}");
+}
+
+#[test]
+fn apply_plans_then_applies_and_dry_run_sends_nothing() {
+    let file = csv_file("agent_id,queue_id,level\n900001,1007,10\n900002,1007,20\n900003,1008,30\n");
+    let path = file.path().to_str().expect("utf-8 path");
+    let (code, out, err) = contactnow(&["--sandbox", "priority", "apply", path, "--dry-run"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("plan: 3 to create, 0 to update"), "{out}");
+    assert!(out.contains("on the server but not in the file"), "{out}");
+    assert!(out.contains("dry run: nothing sent"), "{out}");
+    let (code, out, err) = contactnow(&["--sandbox", "priority", "apply", path, "--batch-size", "2"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("applied: 3 created, 0 updated, 2 request(s), 0 failed"), "{out}");
+}
+
+#[test]
+fn apply_reports_every_bad_row_by_line() {
+    let file = csv_file("agent_id,queue_id,level\n1,2,3\nabc,2,3\n1,2,4\n");
+    let path = file.path().to_str().expect("utf-8 path");
+    let (code, out, err) = contactnow(&["--sandbox", "priority", "apply", path]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty(), "nothing planned or sent: {out}");
+    assert!(err.contains("2 bad row(s)"), "{err}");
+    assert!(err.contains(":3: agent_id \"abc\"") || err.contains("line 3"), "{err}");
+    assert!(err.contains("line 4") && err.contains("already listed on line 2"), "{err}");
+}
