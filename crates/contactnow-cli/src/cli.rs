@@ -21,7 +21,7 @@ pub struct Cli {
 /// Options shared by every command.
 #[derive(Debug, Args)]
 pub struct Global {
-    /// API base URL (default: the EU host https://api-106.dxi.eu).
+    /// API base URL (default: the documented EU host, api-106.dxi.eu, over HTTPS).
     #[arg(long, env = "CONTACTNOW_BASE_URL", global = true)]
     pub base_url: Option<String>,
     /// Documented region preset, instead of --base-url.
@@ -133,7 +133,7 @@ pub enum TodPolicy {
         /// The policy's name.
         #[arg(long)]
         description: String,
-        /// queue, voicemail, hangup or jump:<queue id>.
+        /// queue, voicemail, hangup or jump:QUEUE_ID.
         #[arg(long = "default")]
         default: String,
     },
@@ -144,7 +144,7 @@ pub enum TodPolicy {
         /// A new name.
         #[arg(long)]
         description: Option<String>,
-        /// A new default action: queue, voicemail, hangup or jump:<queue id>.
+        /// A new default action: queue, voicemail, hangup or jump:QUEUE_ID.
         #[arg(long = "default")]
         default: Option<String>,
     },
