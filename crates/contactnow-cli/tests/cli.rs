@@ -111,3 +111,14 @@ fn apply_reports_every_bad_row_by_line() {
     assert!(err.contains(":3: agent_id \"abc\"") || err.contains("line 3"), "{err}");
     assert!(err.contains("line 4") && err.contains("already listed on line 2"), "{err}");
 }
+
+#[test]
+fn readme_quick_start_shows_the_real_output() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).expect("README");
+    let (_, after) = readme.split_once("--sandbox priority list\n```").expect("quick start command in README");
+    let (_, block) = after.split_once("```text\n").expect("quick start output block");
+    let (shown, _) = block.split_once("```").expect("closed block");
+    let (code, out, err) = contactnow(&["--sandbox", "priority", "list"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(shown, out, "README quick start output is stale");
+}

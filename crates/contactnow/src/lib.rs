@@ -75,3 +75,8 @@ mod tests {
         assert_send_sync::<Error>();
     }
 }
+
+/// The workspace README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
