@@ -25,9 +25,12 @@ const LEVEL: [&str; 1] = ["level"];
 
 /// Reads `agent_id,queue_id,level` rows (header required; `agentid`/`qid` also accepted).
 /// Returns every problem found, not just the first, so a file is fixed in one pass.
-pub fn read_assignments(input: impl Read) -> Result<Vec<Assignment>, Vec<RowError>> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(input);
+pub fn read_assignments(mut input: impl Read) -> Result<Vec<Assignment>, Vec<RowError>> {
     let header_error = |reason: String| vec![RowError { line: 1, reason }];
+    let mut text = Vec::new();
+    input.read_to_end(&mut text).map_err(|e| header_error(format!("cannot read the file: {e}")))?;
+    let mut lines = LineIndex::new(&text);
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_slice());
     let headers = reader.headers().map_err(|e| header_error(format!("cannot read the header: {e}")))?.clone();
     let column = |names: &[&str]| headers.iter().position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)));
     let (Some(agent), Some(queue), Some(level)) = (column(&AGENT), column(&QUEUE), column(&LEVEL)) else {
@@ -44,12 +47,12 @@ pub fn read_assignments(input: impl Read) -> Result<Vec<Assignment>, Vec<RowErro
         let row = match row {
             Ok(row) => row,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
                 errors.push(RowError { line, reason: format!("unreadable row: {e}") });
                 continue;
             }
         };
-        let line = row.position().map_or(0, |p| p.line());
+        let line = row.position().map_or(0, |p| lines.line_at(p.byte()));
         if row.iter().all(str::is_empty) {
             continue;
         }
@@ -88,6 +91,32 @@ pub fn read_assignments(input: impl Read) -> Result<Vec<Assignment>, Vec<RowErro
     }
 }
 
+/// Line numbers of records from the csv crate's record positions, which never decrease. Those
+/// positions (and the crate's own line numbers) point before any blank lines that precede the
+/// record, and into the `\r\n` that ends the previous one, so skip line ends first.
+struct LineIndex<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        Self { text, offset: 0, line: 1 }
+    }
+
+    /// The 1-based line of the first byte at or after `offset` that is not a line end.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let mut end = usize::try_from(offset).unwrap_or(usize::MAX).min(self.text.len()).max(self.offset);
+        while matches!(self.text.get(end), Some(b'\r' | b'\n')) {
+            end += 1;
+        }
+        self.line += self.text[self.offset..end].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.offset = end;
+        self.line
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +135,16 @@ mod tests {
         assert_eq!(lines, vec![3, 4, 5, 6, 7], "{errors:?}");
         assert!(errors[1].reason.contains("line 2"));
         assert!(errors[3].reason.contains("level is missing"));
+    }
+
+    #[test]
+    fn counts_lines_of_crlf_files_and_quoted_newlines() {
+        let csv = "agent_id,queue_id,level\r\n1,2,3\r\n\r\n1,2,x\r\n\"4\n\",5,6\r\n7,8,y\n";
+        let errors = read_assignments(csv.as_bytes()).unwrap_err();
+        let lines: Vec<u64> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![4, 7], "{errors:?}");
+        let lf = read_assignments("agent_id,queue_id,level\n1,2,3\n\n\n1,2,x\n".as_bytes()).unwrap_err();
+        assert_eq!(lf[0].line, 5, "blank lines count: {lf:?}");
     }
 
     #[test]
