@@ -61,7 +61,7 @@ pub use ops::{
     token::{GetToken, TokenGrant, TokenStatus, ValidateToken},
     Operation,
 };
-pub use query::redact_url;
+pub use query::{percent_encode, redact_url};
 pub use secret::{scrub, Password, Token, REDACTED};
 
 /// The crate version, shared by every contactnow package.

@@ -13,7 +13,19 @@ pub(crate) fn push_param(url: &mut String, key: &str, value: &str) {
     encode_into(url, value);
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters.
+/// Percent-encodes `value` as query strings built here encode it: everything but RFC 3986
+/// unreserved characters (so a client can also recognise a secret in its encoded form).
+///
+/// ```
+/// assert_eq!(contactnow_core::percent_encode("a b/é"), "a%20b%2F%C3%A9");
+/// ```
+pub fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    encode_into(&mut out, value);
+    out
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters onto `out`.
 pub(crate) fn encode_into(out: &mut String, value: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in value.as_bytes() {

@@ -1,6 +1,6 @@
 //! Removing secrets from texts that leave the client (ureq's errors, echoed bodies).
 
-use contactnow_core::{scrub, REDACTED};
+use contactnow_core::{percent_encode, scrub, REDACTED};
 
 /// Removes each secret (raw and percent-encoded) from `text`, and the values of any
 /// `token=` / `password=` query parameters in URLs it quotes.
@@ -69,22 +69,6 @@ fn redact_params(text: &str) -> String {
 /// Whether the parameter name starting at `i` is not the tail of a longer word.
 fn boundary(bytes: &[u8], i: usize) -> bool {
     i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved characters, as the core does.
-pub(crate) fn percent_encode(value: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(value.len());
-    for &b in value.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 15)] as char);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
