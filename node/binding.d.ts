@@ -123,8 +123,8 @@ export interface AssignmentListing {
  * Builds the exact HTTP request of `operation` (`'priority.create'`, `'priority.read'`,
  * `'priority.update'`, `'todPolicies.create'`, `'todPolicies.read'`,
  * `'todPolicies.update'`, `'token.get'`, `'token.validate'`) for `input` (`{ records }` for
- * writes, the filter for reads), with `{ token, baseUrl?, format? }`. Throws a
- * `ContactNowError` (`code: 'InvalidInput'`) for invalid input.
+ * writes, the filter for reads), with `{ token, baseUrl?, format? }`. Throws an
+ * `InvalidInput` error for invalid input.
  */
 export declare function buildRequest(operation: 'priority.create' | 'priority.read' | 'priority.update' | 'todPolicies.create' | 'todPolicies.read' | 'todPolicies.update' | 'token.get' | 'token.validate', input: unknown, options: { token?: string; baseUrl?: string; format?: 'json' | 'xml' }): HttpRequest
 
@@ -191,8 +191,8 @@ export interface NewTodPolicyInput {
 /**
  * Parses the response to a request built by `buildRequest` for `operation`, with
  * `{ format }` (default `'json'`); a `priority.read` listing comes as columns (see
- * `AssignmentColumns`), which `index.js` turns into records. Throws a `ContactNowError` (`code` `'Api'`, `'Decode'`
- * or `'HttpStatus'`) when the call failed.
+ * `AssignmentColumns`), which `index.js` turns into records. Throws an `Api`, `Decode` or
+ * `HttpStatus` error when the call failed (and `InvalidInput` for invalid arguments).
  */
 export declare function parseResponse(operation: 'priority.create' | 'priority.read' | 'priority.update' | 'todPolicies.create' | 'todPolicies.read' | 'todPolicies.update' | 'token.get' | 'token.validate', response: HttpResponse, options?: { format?: 'json' | 'xml' }): WriteResult | AssignmentColumns | TodPolicyListing | TokenGrant | TokenStatus
 

@@ -43,10 +43,18 @@ export type ErrorCodeName = 'InvalidInput' | 'Api' | 'Decode' | 'HttpStatus' | '
 export declare const ErrorCode: Readonly<{ [K in ErrorCodeName]: K }>
 
 /**
- * Every error thrown or rejected by this package: an `Error` named `ContactNowError`.
- * Branch on `code`; the other fields are present for the kinds noted.
+ * Every error thrown or rejected by this package is a `ContactNowError`, and more precisely
+ * an instance of the subclass of its `code`: `InvalidInputError`, `ApiError`, `DecodeError`,
+ * `HttpStatusError`, `TransportError` or `TimeoutError`. Narrow with `instanceof` to get the
+ * fields of a kind. `name` is always `'ContactNowError'`. The optional fields below are
+ * those of the subclasses, kept here for code that branches on `code`.
  */
-export interface ContactNowError extends Error {
+export declare class ContactNowError extends Error {
+  /**
+   * Mostly for tests (e.g. a mock client): construct a subclass, which sets `code`. A
+   * `ContactNowError` itself takes its `code` from `fields`.
+   */
+  constructor(message: string, fields?: { code?: string; [field: string]: unknown }, options?: { cause?: unknown })
   name: 'ContactNowError'
   code: ErrorCodeName
   /** InvalidInput: the field at fault, e.g. `records[1].agentId`. */
@@ -76,7 +84,89 @@ export interface ContactNowError extends Error {
   outcomeUnknown?: boolean
 }
 
-export declare function isContactNowError(error: unknown): error is ContactNowError
+/** An argument was rejected before anything was sent. */
+export declare class InvalidInputError extends ContactNowError {
+  constructor(message: string, fields: Pick<InvalidInputError, 'field' | 'reason'>, options?: { cause?: unknown })
+  static readonly code: 'InvalidInput'
+  code: 'InvalidInput'
+  /** The field at fault, in JavaScript casing, e.g. `records[1].agentId`. */
+  field: string
+  /** Why it was rejected. */
+  reason: string
+}
+
+/** The server answered with an error, or with a batch in which some records failed (`partial`). */
+export declare class ApiError extends ContactNowError {
+  constructor(
+    message: string,
+    fields: Pick<ApiError, 'apiMessage' | 'accountId' | 'total' | 'bad' | 'key' | 'expire' | 'partial' | 'tokenRejected'>,
+    options?: { cause?: unknown },
+  )
+  static readonly code: 'Api'
+  code: 'Api'
+  /** The server's `error` text. */
+  apiMessage: string
+  /** Fields of the server's answer, `null` when absent. */
+  accountId: number | null
+  total: number | null
+  bad: number | null
+  key: number | null
+  /** token.php: `expire`, `-1` for an expired token. */
+  expire?: number
+  /** `success` with `bad > 0`: some records of the batch failed. */
+  partial: boolean
+  /** The server refused the token (expired, invalid, unknown). */
+  tokenRejected: boolean
+}
+
+/** The answer could not be read, or holds an id beyond `Number.MAX_SAFE_INTEGER`. */
+export declare class DecodeError extends ContactNowError {
+  constructor(message: string, fields: Pick<DecodeError, 'format' | 'reason' | 'excerpt'>, options?: { cause?: unknown })
+  static readonly code: 'Decode'
+  code: 'Decode'
+  /** The expected format. */
+  format: Format
+  reason: string
+  /** The start of the body (absent for an id beyond `Number.MAX_SAFE_INTEGER`). */
+  excerpt?: string
+}
+
+/** The server answered with an HTTP status other than 200. */
+export declare class HttpStatusError extends ContactNowError {
+  constructor(message: string, fields: Pick<HttpStatusError, 'status' | 'excerpt'>, options?: { cause?: unknown })
+  static readonly code: 'HttpStatus'
+  code: 'HttpStatus'
+  status: number
+  /** The start of the body. */
+  excerpt: string
+}
+
+/** The connection failed (refused, reset, TLS, ...). */
+export declare class TransportError extends ContactNowError {
+  constructor(message: string, fields: Pick<TransportError, 'outcomeUnknown'>, options?: { cause?: unknown })
+  static readonly code: 'Transport'
+  code: 'Transport'
+  /** A write that is not safe to repeat may have been applied. */
+  outcomeUnknown: boolean
+}
+
+/** A timeout (`timeoutMs` or `totalTimeoutMs`) expired. */
+export declare class TimeoutError extends ContactNowError {
+  constructor(message: string, fields: Pick<TimeoutError, 'outcomeUnknown'>, options?: { cause?: unknown })
+  static readonly code: 'Timeout'
+  code: 'Timeout'
+  /** A write that is not safe to repeat may have been applied. */
+  outcomeUnknown: boolean
+}
+
+/** Any error of the package, as a union that `code` narrows. */
+export type AnyContactNowError = InvalidInputError | ApiError | DecodeError | HttpStatusError | TransportError | TimeoutError
+
+/**
+ * Whether `error` is an error from this package (any `code`). Unlike `instanceof`, also
+ * true for an error from another copy of the package (two versions installed).
+ */
+export declare function isContactNowError(error: unknown): error is AnyContactNowError
 
 /** Read filter of `client.priority.read`. */
 export interface AssignmentFilter {
@@ -90,7 +180,7 @@ export interface TodPolicyFilter {
 }
 
 export declare class Client {
-  /** Throws a ContactNowError (`InvalidInput`) for invalid options. */
+  /** Throws an `InvalidInputError` for invalid options; calls reject with a `ContactNowError`. */
   constructor(options: ClientOptions)
   readonly baseUrl: string
   readonly format: Format
@@ -180,7 +270,7 @@ export interface RequestOptions {
   format?: Format
 }
 
-/** Builds the exact HTTP request of a call (sans-IO): send it with any HTTP client. */
+/** Builds the exact HTTP request of a call (sans-IO): send it with any HTTP client. Throws an `InvalidInputError`. */
 export declare function buildRequest(
   operation: 'priority.create' | 'priority.update',
   input: { records: AssignmentInput | AssignmentInput[] },
@@ -205,7 +295,10 @@ export declare function buildRequest(
 ): HttpRequest
 export declare function buildRequest(operation: 'token.validate', input: { token?: string }, options: RequestOptions): HttpRequest
 
-/** Parses a response to a request built by `buildRequest` (sans-IO). Throws a ContactNowError. */
+/**
+ * Parses a response to a request built by `buildRequest` (sans-IO). Throws an `ApiError`,
+ * `DecodeError` or `HttpStatusError` when the call failed, `InvalidInputError` for bad arguments.
+ */
 export declare function parseResponse(
   operation: 'priority.create' | 'priority.update' | 'todPolicies.create' | 'todPolicies.update',
   response: HttpResponse,

@@ -1,7 +1,9 @@
 'use strict'
 // contactnow: unofficial SDK for the 8x8 ContactNow (DXI) database.php admin API.
 // The native addon (binding.js, built from bindings/node) does all the work; this file only
-// arranges it into the public API: Client, Sandbox, buildRequest, parseResponse.
+// arranges it into the public API: Client, Sandbox, buildRequest, parseResponse, and the
+// error classes its errors become (every call into the addon goes through `guarded` or
+// `settled`).
 
 const { inspect } = require('node:util')
 const native = require('./binding.js')
@@ -16,9 +18,119 @@ const ErrorCode = Object.freeze({
   Timeout: 'Timeout',
 })
 
-/** Whether `error` is an error from this package (any `code`). */
+/**
+ * Every error the package throws or rejects with is a `ContactNowError`, and more precisely
+ * an instance of the subclass of its `code`. `name` is always `'ContactNowError'`.
+ * Texts never contain the token or password.
+ */
+class ContactNowError extends Error {
+  /**
+   * @param {string} message
+   * @param {object} [fields] the fields of the kind (`apiMessage`, `field`, `status`, ...);
+   *   `code` too when constructing a `ContactNowError` itself rather than a subclass
+   * @param {{ cause?: unknown }} [options]
+   */
+  constructor(message, fields = {}, options = undefined) {
+    super(message, options)
+    const code = new.target.code ?? fields.code
+    if (typeof code !== 'string') throw new TypeError('a ContactNowError needs a code')
+    this.code = code
+    // An own enumerable property, as before the classes existed (JSON.stringify keeps it).
+    this.name = 'ContactNowError'
+    for (const [key, value] of Object.entries(fields)) {
+      if (key !== 'code' && key !== 'name') this[key] = value
+    }
+  }
+}
+// On the prototype too, so that stacks start with `ContactNowError: `.
+Object.defineProperty(ContactNowError.prototype, 'name', { value: 'ContactNowError', writable: true, configurable: true })
+
+/** `InvalidInput`: an argument was rejected before anything was sent (`field`, `reason`). */
+class InvalidInputError extends ContactNowError {
+  static code = ErrorCode.InvalidInput
+}
+
+/**
+ * `Api`: the server answered with an error, or a batch with failed records (`partial`):
+ * `apiMessage`, `accountId`, `total`, `bad`, `key`, `expire`, `partial`, `tokenRejected`.
+ */
+class ApiError extends ContactNowError {
+  static code = ErrorCode.Api
+}
+
+/** `Decode`: the answer could not be read, or holds an id beyond 2^53 - 1 (`format`, `reason`, `excerpt`). */
+class DecodeError extends ContactNowError {
+  static code = ErrorCode.Decode
+}
+
+/** `HttpStatus`: an HTTP status other than 200 (`status`, `excerpt`). */
+class HttpStatusError extends ContactNowError {
+  static code = ErrorCode.HttpStatus
+}
+
+/** `Transport`: the connection failed (`outcomeUnknown`: a write may have been applied). */
+class TransportError extends ContactNowError {
+  static code = ErrorCode.Transport
+}
+
+/** `Timeout`: a timeout expired (`outcomeUnknown`: a write may have been applied). */
+class TimeoutError extends ContactNowError {
+  static code = ErrorCode.Timeout
+}
+
+const ERROR_CLASSES = Object.freeze({
+  InvalidInput: InvalidInputError,
+  Api: ApiError,
+  Decode: DecodeError,
+  HttpStatus: HttpStatusError,
+  Transport: TransportError,
+  Timeout: TimeoutError,
+})
+
+/**
+ * Whether `error` is an error from this package (any `code`). Unlike `instanceof`, also
+ * true for the errors of another copy of the package (e.g. two versions installed).
+ */
 function isContactNowError(error) {
-  return error instanceof Error && error.name === 'ContactNowError' && Object.hasOwn(ErrorCode, error.code)
+  return (
+    error instanceof ContactNowError ||
+    (error instanceof Error && error.name === 'ContactNowError' && Object.hasOwn(ErrorCode, error.code))
+  )
+}
+
+/**
+ * The one place where the addon's errors (plain `Error`s named `ContactNowError`, see
+ * bindings/node/src/error.rs) become instances of the classes above, with the same message
+ * and fields. The stack is taken here, cut at `site`: for a synchronous call it is the
+ * addon's own (the same JavaScript frames); for an asynchronous one, whose native error has
+ * no frames, it shows the callers that awaited the call. Any other value passes unchanged.
+ */
+function fromNative(error, site) {
+  if (!(error instanceof Error) || error instanceof ContactNowError || error.name !== 'ContactNowError') return error
+  if (typeof error.code !== 'string') return error
+  const Kind = Object.hasOwn(ERROR_CLASSES, error.code) ? ERROR_CLASSES[error.code] : ContactNowError
+  // Own enumerable properties: `code`, `name` and the fields (message and stack are not).
+  const converted = new Kind(error.message, { ...error })
+  Error.captureStackTrace(converted, site)
+  return converted
+}
+
+/** Runs a synchronous call into the addon: what it throws becomes a ContactNowError subclass. */
+function guarded(call) {
+  try {
+    return call()
+  } catch (error) {
+    throw fromNative(error, guarded)
+  }
+}
+
+/** Awaits a call into the addon: what it rejects (or throws) with becomes a ContactNowError subclass. */
+async function settled(call) {
+  try {
+    return await call()
+  } catch (error) {
+    throw fromNative(error, settled)
+  }
 }
 
 /**
@@ -36,8 +148,13 @@ function assignmentListing(columns) {
 
 /** Parses the response to a request built by `buildRequest` (sans-IO). */
 function parseResponse(operation, response, options) {
-  const parsed = native.parseResponse(operation, response, options)
+  const parsed = guarded(() => native.parseResponse(operation, response, options))
   return operation === 'priority.read' ? assignmentListing(parsed) : parsed
+}
+
+/** Builds the exact HTTP request of a call (sans-IO): send it with any HTTP client. */
+function buildRequest(operation, input, options) {
+  return guarded(() => native.buildRequest(operation, input, options))
 }
 
 /**
@@ -48,19 +165,19 @@ class Client {
   #native
 
   constructor(options) {
-    const client = new native.NativeClient(options ?? {})
+    const client = guarded(() => new native.NativeClient(options ?? {}))
     this.#native = client
     /** Agent-to-queue assignments (`method=priority`). */
     this.priority = Object.freeze({
-      create: (records) => client.createAssignments(records),
-      read: (filter) => client.readAssignments(filter).then(assignmentListing),
-      update: (records) => client.updateAssignments(records),
+      create: (records) => settled(() => client.createAssignments(records)),
+      read: async (filter) => assignmentListing(await settled(() => client.readAssignments(filter))),
+      update: (records) => settled(() => client.updateAssignments(records)),
     })
     /** Time-of-day policies (`method=tod_policy`). */
     this.todPolicies = Object.freeze({
-      create: (records) => client.createPolicies(records),
-      read: (filter) => client.readPolicies(filter),
-      update: (records) => client.updatePolicies(records),
+      create: (records) => settled(() => client.createPolicies(records)),
+      read: (filter) => settled(() => client.readPolicies(filter)),
+      update: (records) => settled(() => client.updatePolicies(records)),
     })
     Object.freeze(this)
   }
@@ -94,14 +211,17 @@ class Sandbox {
   /** @private Use `Sandbox.start()`. */
   constructor(handle) {
     if (!(handle instanceof native.NativeSandbox)) {
-      throw new TypeError('use Sandbox.start() to make a Sandbox')
+      throw new InvalidInputError('invalid input: Sandbox: use Sandbox.start() to make a Sandbox', {
+        field: 'Sandbox',
+        reason: 'use Sandbox.start() to make a Sandbox',
+      })
     }
     this.#native = handle
   }
 
   /** Starts a sandbox on a free loopback port. */
   static async start(options) {
-    return new Sandbox(await native.NativeSandbox.start(options ?? {}))
+    return new Sandbox(guarded(() => native.NativeSandbox.start(options ?? {})))
   }
 
   /** The base URL, e.g. `http://127.0.0.1:43121`. */
@@ -121,27 +241,27 @@ class Sandbox {
 
   /** Makes the next request fail: `{ kind: 'status', status: 503 }`, `{ kind: 'delay', ms: 300 }`, ... */
   pushFault(fault) {
-    return this.#native.pushFault(fault)
+    return guarded(() => this.#native.pushFault(fault))
   }
 
   /** The requests received so far (tokens redacted). */
   requests() {
-    return this.#native.requests()
+    return guarded(() => this.#native.requests())
   }
 
   /** Makes `token` expired: calls with it get the API's "Expired token" answer. */
   expireToken(token) {
-    return this.#native.expireToken(token ?? this.token)
+    return guarded(() => this.#native.expireToken(token ?? this.token))
   }
 
   /** Restores the initial data and clears faults and the request log. */
   reset() {
-    return this.#native.reset()
+    return guarded(() => this.#native.reset())
   }
 
   /** Stops the server. */
   stop() {
-    return this.#native.stop()
+    return settled(() => this.#native.stop())
   }
 
   [inspect.custom](depth, options, inspectValue) {
@@ -153,8 +273,15 @@ module.exports = {
   Client,
   Sandbox,
   ErrorCode,
+  ContactNowError,
+  InvalidInputError,
+  ApiError,
+  DecodeError,
+  HttpStatusError,
+  TransportError,
+  TimeoutError,
   isContactNowError,
-  buildRequest: native.buildRequest,
+  buildRequest,
   parseResponse,
   VERSION: native.VERSION,
 }

@@ -1,5 +1,20 @@
 // ESM entry point: the same objects as the CommonJS entry (index.js).
 import cjs from './index.js'
 
-export const { Client, Sandbox, ErrorCode, isContactNowError, buildRequest, parseResponse, VERSION } = cjs
+export const {
+  Client,
+  Sandbox,
+  ErrorCode,
+  ContactNowError,
+  InvalidInputError,
+  ApiError,
+  DecodeError,
+  HttpStatusError,
+  TransportError,
+  TimeoutError,
+  isContactNowError,
+  buildRequest,
+  parseResponse,
+  VERSION,
+} = cjs
 export default cjs

@@ -7,7 +7,8 @@ const path = require('node:path')
 const util = require('node:util')
 
 const contactnow = require('..')
-const { Client, buildRequest, parseResponse, isContactNowError, ErrorCode, VERSION } = contactnow
+const { Client, buildRequest, parseResponse, isContactNowError, ErrorCode, VERSION, ContactNowError, HttpStatusError, ApiError, DecodeError, InvalidInputError, TransportError } =
+  contactnow
 
 const SECRET = 'tok-SECRET-7f3a9c'
 
@@ -25,7 +26,24 @@ test('one version: package.json, the addon and the workspace agree', () => {
 
 test('the ESM entry exports the same objects', async () => {
   const esm = await import('../index.mjs')
-  for (const name of ['Client', 'Sandbox', 'buildRequest', 'parseResponse', 'isContactNowError', 'ErrorCode', 'VERSION']) {
+  const names = [
+    'Client',
+    'Sandbox',
+    'buildRequest',
+    'parseResponse',
+    'isContactNowError',
+    'ErrorCode',
+    'ContactNowError',
+    'InvalidInputError',
+    'ApiError',
+    'DecodeError',
+    'HttpStatusError',
+    'TransportError',
+    'TimeoutError',
+    'VERSION',
+  ]
+  assert.deepEqual(Object.keys(contactnow).sort(), [...names].sort(), 'every export is checked')
+  for (const name of names) {
     assert.equal(esm[name], contactnow[name], name)
   }
   assert.equal(esm.default, contactnow)
@@ -54,17 +72,21 @@ test('parseResponse accepts text and bytes', () => {
 test('errors are ContactNowErrors with a stable code and fields', () => {
   assert.throws(
     () => parseResponse('priority.create', { status: 502, body: '<html>Bad gateway</html>' }),
-    (e) => isContactNowError(e) && e.code === ErrorCode.HttpStatus && e.status === 502 && e.excerpt.includes('Bad gateway'),
+    (e) =>
+      e instanceof HttpStatusError && isContactNowError(e) && e.code === ErrorCode.HttpStatus && e.status === 502 && e.excerpt.includes('Bad gateway'),
   )
   assert.throws(
     () => parseResponse('priority.update', { status: 200, body: '{"success":false,"error":"Expired token","expire":-1}' }),
-    (e) => e.code === 'Api' && e.apiMessage === 'Expired token' && e.tokenRejected === true && e.partial === false,
+    (e) => e instanceof ApiError && e.code === 'Api' && e.apiMessage === 'Expired token' && e.tokenRejected === true && e.partial === false,
   )
   assert.throws(
     () => parseResponse('priority.read', { status: 200, body: '{"success":tru' }),
-    (e) => e.code === 'Decode' && e.format === 'json' && e instanceof Error && e.name === 'ContactNowError',
+    (e) => e instanceof DecodeError && e.code === 'Decode' && e.format === 'json' && e instanceof Error && e.name === 'ContactNowError',
   )
-  assert.throws(() => buildRequest('priority.delete', {}, { token: 'T' }), (e) => e.code === 'InvalidInput' && e.field === 'operation')
+  assert.throws(
+    () => buildRequest('priority.delete', {}, { token: 'T' }),
+    (e) => e instanceof InvalidInputError && e instanceof ContactNowError && e.code === 'InvalidInput' && e.field === 'operation',
+  )
   assert.throws(() => buildRequest('priority.read', { agentID: 1 }, { token: 'T' }), (e) => e.code === 'InvalidInput' && e.field === 'agentID')
   assert.throws(() => buildRequest('priority.read', {}, { token: 'T', format: 'yaml' }), (e) => e.code === 'InvalidInput' && e.field === 'format')
 })
@@ -114,6 +136,7 @@ test('the token never appears in a client or its errors', async () => {
     () => assert.fail('expected a failure'),
     (e) => e,
   )
+  assert.ok(error instanceof TransportError)
   assert.equal(error.code, 'Transport')
   assert.equal(error.outcomeUnknown, false)
   for (const text of [error.message, error.stack, util.inspect(error, { showHidden: true, depth: 10 }), JSON.stringify(error)]) {

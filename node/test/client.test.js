@@ -5,7 +5,7 @@ const { test, before, after, beforeEach } = require('node:test')
 const assert = require('node:assert/strict')
 const util = require('node:util')
 
-const { Client, Sandbox, buildRequest, parseResponse, isContactNowError } = require('..')
+const { Client, Sandbox, buildRequest, parseResponse, isContactNowError, ApiError, HttpStatusError, TimeoutError, InvalidInputError } = require('..')
 
 const SECRET = 'sbx-SECRET-token-5d1e'
 let sandbox
@@ -64,7 +64,7 @@ for (const format of ['json', 'xml']) {
       all.records.find((p) => p.uid === uid),
       { uid, description: `Night <&> "${format}"`, default: 'jump:12' },
     )
-    await assert.rejects(c.todPolicies.update({ uid, default: 'jump:0' }), (e) => e.code === 'InvalidInput' && e.field === 'records[0].default')
+    await assert.rejects(c.todPolicies.update({ uid, default: 'jump:0' }), (e) => e instanceof InvalidInputError && e.field === 'records[0].default')
   })
 }
 
@@ -104,7 +104,7 @@ test('retryable statuses are retried; then HttpStatus', async () => {
 
   sandbox.reset()
   sandbox.pushFault({ kind: 'status', status: 502, times: 5 })
-  await assert.rejects(c.priority.read(), (e) => isContactNowError(e) && e.code === 'HttpStatus' && e.status === 502)
+  await assert.rejects(c.priority.read(), (e) => isContactNowError(e) && e instanceof HttpStatusError && e.code === 'HttpStatus' && e.status === 502)
   assert.equal(sandbox.requests().length, 3, 'maxAttempts: 3')
 
   sandbox.reset()
@@ -129,13 +129,13 @@ test('a TOD policy create is never repeated; its outcome is unknown', async () =
 
 test('timeouts', async () => {
   sandbox.pushFault({ kind: 'delay', ms: 1500 })
-  await assert.rejects(client({ timeoutMs: 200, retries: 0 }).priority.read(), (e) => e.code === 'Timeout' && e.outcomeUnknown === false)
+  await assert.rejects(client({ timeoutMs: 200, retries: 0 }).priority.read(), (e) => e instanceof TimeoutError && e.code === 'Timeout' && e.outcomeUnknown === false)
 })
 
 test('API errors carry the server text; a batch with failures is never success', async () => {
   const c = client()
   sandbox.pushFault({ kind: 'api_error', error: 'Database busy' })
-  await assert.rejects(c.priority.update({ agentId: 1, queueId: 2, level: 3 }), (e) => e.code === 'Api' && e.apiMessage === 'Database busy' && !e.partial)
+  await assert.rejects(c.priority.update({ agentId: 1, queueId: 2, level: 3 }), (e) => e instanceof ApiError && e.code === 'Api' && e.apiMessage === 'Database busy' && !e.partial)
 })
 
 test('expired tokens are reported; credentials get and renew tokens', async () => {

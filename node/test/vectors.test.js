@@ -6,7 +6,8 @@ const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const path = require('node:path')
 
-const { buildRequest, parseResponse, isContactNowError } = require('..')
+const contactnow = require('..')
+const { buildRequest, parseResponse, isContactNowError, ContactNowError } = contactnow
 const { camelKeys, camelPath } = require('./helpers.js')
 
 const dir = path.join(__dirname, '..', '..', 'tests', 'vectors')
@@ -48,6 +49,8 @@ function run(c) {
 function checkError(want, error) {
   assert.ok(isContactNowError(error), `expected a ContactNowError, got ${error && error.stack}`)
   assert.equal(error.code, want.kind, error.message)
+  // The class of the kind: `Api` -> ApiError, `InvalidInput` -> InvalidInputError, ...
+  assert.ok(error instanceof ContactNowError && error instanceof contactnow[`${want.kind}Error`], `not a ${want.kind}Error: ${error.constructor.name}`)
   if (want.message_contains) assert.ok(error.message.includes(want.message_contains), `${error.message} lacks ${want.message_contains}`)
   const names = { message: 'apiMessage', token_rejected: 'tokenRejected' }
   for (const [key, value] of Object.entries(want)) {

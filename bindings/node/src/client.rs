@@ -7,7 +7,7 @@ use contactnow::{
     Assignment, Client, Format, Listing, NewTodPolicy, RetryPolicy, TodPolicy, TodPolicyUpdate, WriteResult,
 };
 use napi::{
-    bindgen_prelude::{AsyncTask, Unknown},
+    bindgen_prelude::{AsyncTask, FromNapiValue, Unknown},
     Env, Task,
 };
 use napi_derive::napi;
@@ -23,6 +23,11 @@ use crate::{
 pub(crate) fn json(env: &Env, value: Unknown, field: &str) -> Result<Value, Failure> {
     env.from_js_value::<Value, _>(value)
         .map_err(|e| Failure::invalid(field, format!("not a plain data value: {}", e.reason)))
+}
+
+/// Reads a JavaScript string; any other value is an input error (never napi's own error).
+pub(crate) fn string(value: Unknown, field: &str) -> Result<String, Failure> {
+    String::from_unknown(value).map_err(|_| Failure::invalid(field, "expected a string"))
 }
 
 const OPTIONS: &[(&str, &str)] = &[

@@ -5,12 +5,16 @@
 //! `'Timeout'`, plus the fields that matter for that kind (`field`, `status`, `total`,
 //! `bad`, `key`, `partial`, `tokenRejected`, `outcomeUnknown`, ...). Texts are scrubbed of
 //! the client's secrets before they reach JavaScript.
+//!
+//! `index.js` (`fromNative`) turns each of them into the matching public class
+//! (`ApiError`, `InvalidInputError`, ..., all `ContactNowError`s) with the same `code`,
+//! message and fields: the `name` and `code` set here are what it recognises them by.
 
 use contactnow_core::{scrub, ApiError, Format};
 use napi::{bindgen_prelude::Object, Env, JsValue};
 
-/// An error on its way to JavaScript: plain data, so it can cross threads; it becomes a
-/// `ContactNowError` when the call settles.
+/// An error on its way to JavaScript: plain data, so it can cross threads; it becomes an
+/// `Error` named `ContactNowError` when the call settles.
 #[derive(Debug, Clone)]
 pub struct Failure(Box<Details>);
 

@@ -10,7 +10,11 @@ use napi::{
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::{client::json, error::Failure, input};
+use crate::{
+    client::{json, string},
+    error::Failure,
+    input,
+};
 
 /// A request the sandbox received; secrets are redacted.
 #[napi(object, js_name = "SandboxRequest")]
@@ -140,9 +144,9 @@ impl JsSandbox {
     }
 
     /// Makes `token` expired.
-    #[napi]
-    pub fn expire_token(&self, env: Env, token: String) -> napi::Result<()> {
-        self.with(|s| s.expire_token(&token)).map_err(|f| f.into_napi(&env))
+    #[napi(ts_args_type = "token: string")]
+    pub fn expire_token(&self, env: Env, token: Unknown) -> napi::Result<()> {
+        string(token, "token").and_then(|token| self.with(|s| s.expire_token(&token))).map_err(|f| f.into_napi(&env))
     }
 
     /// Restores the seed data, clears faults and recorded requests, revalidates tokens.

@@ -8,14 +8,14 @@ use contactnow_core::{
     ReadPolicies, Token, UpdateAssignments, UpdatePolicies, ValidateToken,
 };
 use napi::{
-    bindgen_prelude::{Either5, Uint8Array, Unknown},
-    Either, Env,
+    bindgen_prelude::{Either5, FromNapiValue, Object, Uint8Array, Unknown},
+    Either, Env, ValueType,
 };
 use napi_derive::napi;
 use serde_json::Value;
 
 use crate::{
-    client::json,
+    client::{json, string},
     error::Failure,
     input,
     output::{JsAssignmentColumns, JsTodPolicyListing, JsTokenGrant, JsTokenStatus, JsWriteResult},
@@ -82,6 +82,31 @@ pub struct JsHttpResponse {
     pub body: Either<String, Uint8Array>,
 }
 
+/// Reads the `response` argument of `parseResponse`, field by field, so that each wrong
+/// value is an `InvalidInput` error naming its field.
+fn response_of(value: Unknown) -> Result<JsHttpResponse, Failure> {
+    let not_object = || Failure::invalid("response", "expected an object { status, contentType?, body }");
+    if value.get_type().map_err(|_| not_object())? != ValueType::Object {
+        return Err(not_object());
+    }
+    let object = Object::from_unknown(value).map_err(|_| not_object())?;
+    let status = object
+        .get::<u32>("status")
+        .ok()
+        .flatten()
+        .ok_or_else(|| Failure::invalid("response.status", "expected an HTTP status number"))?;
+    let content_type = object
+        .get::<Option<String>>("contentType")
+        .map_err(|_| Failure::invalid("response.contentType", "expected a string"))?
+        .flatten();
+    let body = object
+        .get::<Either<String, Uint8Array>>("body")
+        .ok()
+        .flatten()
+        .ok_or_else(|| Failure::invalid("response.body", "expected a string, a Buffer or a Uint8Array"))?;
+    Ok(JsHttpResponse { status, content_type, body })
+}
+
 fn endpoint(map: &serde_json::Map<String, Value>) -> Result<Endpoint, Failure> {
     let url = input::opt_string(map, "baseUrl", "base_url")?;
     Ok(Endpoint::new(url.as_deref().unwrap_or(Endpoint::EU))?)
@@ -143,13 +168,15 @@ fn convert_request(request: HttpRequest) -> JsHttpRequest {
 /// Builds the exact HTTP request of `operation` (`'priority.create'`, `'priority.read'`,
 /// `'priority.update'`, `'todPolicies.create'`, `'todPolicies.read'`,
 /// `'todPolicies.update'`, `'token.get'`, `'token.validate'`) for `input` (`{ records }` for
-/// writes, the filter for reads), with `{ token, baseUrl?, format? }`. Throws a
-/// `ContactNowError` (`code: 'InvalidInput'`) for invalid input.
+/// writes, the filter for reads), with `{ token, baseUrl?, format? }`. Throws an
+/// `InvalidInput` error for invalid input.
 #[napi(
     ts_args_type = "operation: 'priority.create' | 'priority.read' | 'priority.update' | 'todPolicies.create' | 'todPolicies.read' | 'todPolicies.update' | 'token.get' | 'token.validate', input: unknown, options: { token?: string; baseUrl?: string; format?: 'json' | 'xml' }"
 )]
-pub fn build_request(env: Env, operation: String, input: Unknown, options: Unknown) -> napi::Result<JsHttpRequest> {
-    request_of(&env, &operation, input, options).map_err(|f| f.into_napi(&env))
+pub fn build_request(env: Env, operation: Unknown, input: Unknown, options: Unknown) -> napi::Result<JsHttpRequest> {
+    string(operation, "operation")
+        .and_then(|operation| request_of(&env, &operation, input, options))
+        .map_err(|f| f.into_napi(&env))
 }
 
 /// What `parseResponse` returns, by operation.
@@ -207,19 +234,22 @@ fn parse_of(env: &Env, operation: &str, response: JsHttpResponse, options: Optio
 
 /// Parses the response to a request built by `buildRequest` for `operation`, with
 /// `{ format }` (default `'json'`); a `priority.read` listing comes as columns (see
-/// `AssignmentColumns`), which `index.js` turns into records. Throws a `ContactNowError` (`code` `'Api'`, `'Decode'`
-/// or `'HttpStatus'`) when the call failed.
+/// `AssignmentColumns`), which `index.js` turns into records. Throws an `Api`, `Decode` or
+/// `HttpStatus` error when the call failed (and `InvalidInput` for invalid arguments).
 #[napi(
     ts_args_type = "operation: 'priority.create' | 'priority.read' | 'priority.update' | 'todPolicies.create' | 'todPolicies.read' | 'todPolicies.update' | 'token.get' | 'token.validate', response: HttpResponse, options?: { format?: 'json' | 'xml' }",
     ts_return_type = "WriteResult | AssignmentColumns | TodPolicyListing | TokenGrant | TokenStatus"
 )]
 pub fn parse_response(
     env: Env,
-    operation: String,
-    response: JsHttpResponse,
+    operation: Unknown,
+    response: Unknown,
     options: Option<Unknown>,
 ) -> napi::Result<Parsed> {
-    parse_of(&env, &operation, response, options).map_err(|f| f.into_napi(&env))
+    string(operation, "operation")
+        .and_then(|operation| Ok((operation, response_of(response)?)))
+        .and_then(|(operation, response)| parse_of(&env, &operation, response, options))
+        .map_err(|f| f.into_napi(&env))
 }
 
 #[cfg(test)]

@@ -7,8 +7,15 @@ import {
   isContactNowError,
   ErrorCode,
   VERSION,
+  ContactNowError,
+  InvalidInputError,
+  ApiError,
+  DecodeError,
+  HttpStatusError,
+  TransportError,
+  TimeoutError,
+  type AnyContactNowError,
   type AssignmentListing,
-  type ContactNowError,
   type TodPolicy,
   type WriteResult,
 } from '../../index'
@@ -47,13 +54,64 @@ async function main(): Promise<void> {
   try {
     await client.priority.read()
   } catch (error) {
-    if (isContactNowError(error)) {
-      const e: ContactNowError = error
-      if (e.code === ErrorCode.Api && e.partial) console.log(e.total, e.bad)
-      if (e.code === 'InvalidInput') console.log(e.field)
-      if (e.code === 'Transport' || e.code === 'Timeout') console.log(e.outcomeUnknown)
+    // instanceof narrows to the class of the kind, with its fields typed.
+    if (error instanceof ApiError) {
+      const message: string = error.apiMessage
+      const bad: number | null = error.bad
+      const partial: boolean = error.partial
+      const code: 'Api' = error.code
+      if (error.tokenRejected) console.log(message, bad, partial, code)
+    } else if (error instanceof InvalidInputError) {
+      const field: string = error.field
+      const reason: string = error.reason
+      console.log(field, reason)
+    } else if (error instanceof HttpStatusError) {
+      const status: number = error.status
+      const excerpt: string = error.excerpt
+      console.log(status, excerpt)
+    } else if (error instanceof DecodeError) {
+      const format: 'json' | 'xml' = error.format
+      const excerpt: string | undefined = error.excerpt
+      console.log(format, excerpt, error.reason)
+    } else if (error instanceof TransportError || error instanceof TimeoutError) {
+      const unknown: boolean = error.outcomeUnknown
+      console.log(unknown)
+    } else if (error instanceof ContactNowError) {
+      const name: 'ContactNowError' = error.name
+      const message: string = error.message
+      console.log(name, message, error.code)
+    } else {
+      throw error
     }
   }
+  try {
+    buildRequest('priority.read', {}, { token: 'T' })
+  } catch (error) {
+    // The old helper: narrows to the union of the classes, which `code` narrows further.
+    if (isContactNowError(error)) {
+      const e: ContactNowError = error
+      const any: AnyContactNowError = error
+      if (e.code === ErrorCode.Api && e.partial) console.log(e.total, e.bad)
+      if (any.code === 'InvalidInput') {
+        const field: string = any.field
+        console.log(field)
+      }
+      if (any.code === 'Transport' || any.code === 'Timeout') {
+        const unknown: boolean = any.outcomeUnknown
+        console.log(unknown)
+      }
+    }
+  }
+  // Errors can be constructed, e.g. by a mock client in tests.
+  const mock: HttpStatusError = new HttpStatusError('unexpected HTTP status 503', { status: 503, excerpt: '' })
+  const timeout = new TimeoutError('timed out', { outcomeUnknown: false }, { cause: mock })
+  const base: ContactNowError = timeout
+  const api = new ApiError('x', { apiMessage: 'x', accountId: null, total: null, bad: null, key: null, partial: false, tokenRejected: false })
+  // @ts-expect-error: the code of an ApiError is 'Api'
+  const wrongCode: 'Timeout' = api.code
+  // @ts-expect-error: an InvalidInputError needs its field
+  new InvalidInputError('x', { reason: 'y' })
+  void [base, wrongCode]
   // @ts-expect-error: agentId is required
   await client.priority.create([{ queueId: 2, level: 3 }])
   // @ts-expect-error: unknown operation
