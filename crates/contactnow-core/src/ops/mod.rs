@@ -65,11 +65,12 @@ fn write_request(
     url: String,
     format: Format,
     xml_tag: &str,
-    records: impl Iterator<Item = Vec<(&'static str, String)>>,
+    xml_layout: xml_out::Layout,
+    records: impl ExactSizeIterator<Item = Vec<(&'static str, String)>>,
 ) -> HttpRequest {
     let body = match format {
         Format::Json => json_out::encode(records),
-        Format::Xml => xml_out::encode(xml_tag, records),
+        Format::Xml => xml_out::encode(xml_tag, xml_layout, records),
     };
     HttpRequest {
         method: Method::Post,

@@ -2,7 +2,10 @@
 
 use super::{check_batch, database_url, decode, read_request, write_request, Operation};
 use crate::{
-    wire::record::{NoRecord, WireRecord},
+    wire::{
+        record::{NoRecord, WireRecord},
+        xml_out::Layout,
+    },
     Assignment, Endpoint, Error, Format, HttpRequest, HttpResponse, Listing, Token, WriteResult,
 };
 
@@ -14,6 +17,7 @@ fn fields(a: &Assignment) -> Vec<(&'static str, String)> {
 
 fn build_write(
     action: &str,
+    layout: Layout,
     records: &[Assignment],
     endpoint: &Endpoint,
     token: &Token,
@@ -24,7 +28,7 @@ fn build_write(
         record.validate(&format!("records[{i}]"))?;
     }
     let url = database_url(endpoint, token, METHOD, action, format, &[])?;
-    Ok(write_request(url, format, Assignment::XML_TAG, records.iter().map(fields)))
+    Ok(write_request(url, format, Assignment::XML_TAG, layout, records.iter().map(fields)))
 }
 
 /// Assigns agents to queues (`action=create`). A pair that already exists is not added
@@ -39,7 +43,7 @@ impl Operation for CreateAssignments {
     type Output = WriteResult;
 
     fn build_request(&self, endpoint: &Endpoint, token: &Token, format: Format) -> Result<HttpRequest, Error> {
-        build_write("create", &self.records, endpoint, token, format)
+        build_write("create", Layout::Wrapped, &self.records, endpoint, token, format)
     }
 
     fn parse_response(&self, format: Format, response: &HttpResponse) -> Result<WriteResult, Error> {
@@ -88,7 +92,7 @@ impl Operation for UpdateAssignments {
     type Output = WriteResult;
 
     fn build_request(&self, endpoint: &Endpoint, token: &Token, format: Format) -> Result<HttpRequest, Error> {
-        build_write("update", &self.records, endpoint, token, format)
+        build_write("update", Layout::BareWhenSingle, &self.records, endpoint, token, format)
     }
 
     fn parse_response(&self, format: Format, response: &HttpResponse) -> Result<WriteResult, Error> {

@@ -2,7 +2,10 @@
 
 use super::{check_batch, database_url, decode, read_request, write_request, Operation};
 use crate::{
-    wire::record::{NoRecord, WireRecord},
+    wire::{
+        record::{NoRecord, WireRecord},
+        xml_out::Layout,
+    },
     Endpoint, Error, Format, HttpRequest, HttpResponse, Listing, NewTodPolicy, TodPolicy, TodPolicyUpdate, Token,
     WriteResult,
 };
@@ -28,7 +31,7 @@ impl Operation for CreatePolicies {
         let url = database_url(endpoint, token, METHOD, "create", format, &[])?;
         let fields =
             |p: &NewTodPolicy| vec![("description", p.description.clone()), ("default", p.default.to_string())];
-        Ok(write_request(url, format, TodPolicy::XML_TAG, self.records.iter().map(fields)))
+        Ok(write_request(url, format, TodPolicy::XML_TAG, Layout::BareWhenSingle, self.records.iter().map(fields)))
     }
 
     fn parse_response(&self, format: Format, response: &HttpResponse) -> Result<WriteResult, Error> {
@@ -90,7 +93,7 @@ impl Operation for UpdatePolicies {
             }
             fields
         };
-        Ok(write_request(url, format, TodPolicy::XML_TAG, self.records.iter().map(fields)))
+        Ok(write_request(url, format, TodPolicy::XML_TAG, Layout::BareWhenSingle, self.records.iter().map(fields)))
     }
 
     fn parse_response(&self, format: Format, response: &HttpResponse) -> Result<WriteResult, Error> {

@@ -1,14 +1,33 @@
-//! Encoding write payloads as a `<dxi>` document with one element per record.
+//! Encoding write payloads as a `<dxi>` document, in the layouts the documents show.
 
-/// Encodes records as `<dxi><tag><field>value</field>...</tag>...</dxi>`, escaped.
-pub(crate) fn encode(tag: &str, records: impl Iterator<Item = Vec<(&'static str, String)>>) -> Vec<u8> {
+/// How records sit in the `<dxi>` document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// Every record in its own `<tag>` element, as the priority create example shows.
+    Wrapped,
+    /// A lone record's fields directly under `<dxi>`, as the priority update and both TOD
+    /// examples show. The documents show no multi-record form for these, so several records
+    /// are wrapped as in `Wrapped` (assumed, and what the sandbox accepts).
+    BareWhenSingle,
+}
+
+/// Encodes records as `<dxi><tag><field>value</field>...</tag>...</dxi>` (or, for one record in
+/// the `BareWhenSingle` layout, `<dxi><field>value</field>...</dxi>`), escaped.
+pub(crate) fn encode(
+    tag: &str,
+    layout: Layout,
+    records: impl ExactSizeIterator<Item = Vec<(&'static str, String)>>,
+) -> Vec<u8> {
+    let wrap = layout == Layout::Wrapped || records.len() != 1;
     let mut out = String::with_capacity(128);
     out.push_str(r#"<?xml version="1.0" encoding="utf-8"?>"#);
     out.push_str("<dxi>");
     for fields in records {
-        out.push('<');
-        out.push_str(tag);
-        out.push('>');
+        if wrap {
+            out.push('<');
+            out.push_str(tag);
+            out.push('>');
+        }
         for (name, value) in fields {
             out.push('<');
             out.push_str(name);
@@ -18,9 +37,11 @@ pub(crate) fn encode(tag: &str, records: impl Iterator<Item = Vec<(&'static str,
             out.push_str(name);
             out.push('>');
         }
-        out.push_str("</");
-        out.push_str(tag);
-        out.push('>');
+        if wrap {
+            out.push_str("</");
+            out.push_str(tag);
+            out.push('>');
+        }
     }
     out.push_str("</dxi>");
     out.into_bytes()
@@ -47,6 +68,19 @@ pub(crate) fn escape_into(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn record(n: u32) -> Vec<(&'static str, String)> {
+        vec![("a", n.to_string())]
+    }
+
+    #[test]
+    fn lays_out_one_or_many_records() {
+        let text = |layout, n: u32| String::from_utf8(encode("t", layout, (0..n).map(record))).unwrap();
+        let head = r#"<?xml version="1.0" encoding="utf-8"?>"#;
+        assert_eq!(text(Layout::Wrapped, 1), format!("{head}<dxi><t><a>0</a></t></dxi>"));
+        assert_eq!(text(Layout::BareWhenSingle, 1), format!("{head}<dxi><a>0</a></dxi>"));
+        assert_eq!(text(Layout::BareWhenSingle, 2), format!("{head}<dxi><t><a>0</a></t><t><a>1</a></t></dxi>"));
+    }
 
     #[test]
     fn escapes_markup_and_whitespace_controls() {
