@@ -1,6 +1,6 @@
 //! The command line: global options and subcommands.
 
-use std::path::PathBuf;
+use std::{fmt, path::PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -18,14 +18,15 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options shared by every command.
-#[derive(Debug, Args)]
+/// Options shared by every command. `Debug` shows whether a token or password is set, never
+/// its value.
+#[derive(Args)]
 pub struct Global {
     /// API base URL (default: the documented EU host, api-106.dxi.eu, over HTTPS).
     #[arg(long, env = "CONTACTNOW_BASE_URL", global = true)]
     pub base_url: Option<String>,
-    /// Documented region preset, instead of --base-url.
-    #[arg(long, value_enum, global = true, conflicts_with = "base_url")]
+    /// Documented region preset; takes precedence over --base-url and CONTACTNOW_BASE_URL.
+    #[arg(long, value_enum, global = true)]
     pub region: Option<RegionArg>,
     /// API token (prefer the environment variable: arguments are visible to other users).
     #[arg(long, env = "CONTACTNOW_TOKEN", hide_env_values = true, global = true)]
@@ -45,6 +46,22 @@ pub struct Global {
     /// Run against an embedded sandbox with demo data instead of the real API.
     #[arg(long, global = true)]
     pub sandbox: bool,
+}
+
+impl fmt::Debug for Global {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secret = |v: &Option<String>| if v.is_some() { "Some(***)" } else { "None" };
+        f.debug_struct("Global")
+            .field("base_url", &self.base_url)
+            .field("region", &self.region)
+            .field("token", &format_args!("{}", secret(&self.token)))
+            .field("username", &self.username)
+            .field("password", &format_args!("{}", secret(&self.password)))
+            .field("format", &self.format)
+            .field("output", &self.output)
+            .field("sandbox", &self.sandbox)
+            .finish()
+    }
 }
 
 /// `--format`.
@@ -148,4 +165,27 @@ pub enum TodPolicy {
         #[arg(long = "default")]
         default: Option<String>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_token_or_password() {
+        let cli = Cli::parse_from([
+            "contactnow",
+            "--token",
+            "tok-SECRET-1",
+            "--username",
+            "ops",
+            "--password",
+            "pw-SECRET-2",
+            "priority",
+            "list",
+        ]);
+        let text = format!("{cli:?}");
+        assert!(!text.contains("SECRET"), "{text}");
+        assert!(text.contains("token: Some(***)") && text.contains("username: Some(\"ops\")"), "{text}");
+    }
 }

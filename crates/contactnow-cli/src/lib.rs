@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod apply;
+pub mod apply_output;
 pub mod cli;
 pub mod csv_input;
 pub mod output;

@@ -9,10 +9,10 @@ use std::{
 use contactnow::{Assignment, Client, DefaultAction, Error, Format, NewTodPolicy, Region, TodPolicyUpdate};
 
 use crate::{
-    apply,
+    apply, apply_output,
     cli::{Cli, Command, FormatArg, Global, Priority, RegionArg, TodPolicy},
     csv_input,
-    output::{print_rows, print_write},
+    output::{print_rows, print_write, Output},
 };
 
 /// Process exit codes.
@@ -76,7 +76,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
             print_write(out, output, "updated", &result)?;
         }
         Command::Priority(Priority::Apply { file, dry_run, batch_size }) => {
-            return apply_file(&client, &file, dry_run, usize::from(batch_size), out);
+            let options = ApplyOptions { dry_run, batch_size: usize::from(batch_size), output };
+            return apply_file(&client, &file, options, out);
         }
         Command::TodPolicy(TodPolicy::List { id }) => {
             print_rows(out, output, &client.read_policies(id)?.records)?;
@@ -97,6 +98,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
     Ok(())
 }
 
+/// How `priority apply` runs and prints.
+#[derive(Debug, Clone, Copy)]
+struct ApplyOptions {
+    dry_run: bool,
+    batch_size: usize,
+    output: Output,
+}
+
 fn start_sandbox() -> Result<contactnow_sandbox::Sandbox, Failure> {
     let config = contactnow_sandbox::Config { seed: contactnow_sandbox::Seed::Demo, ..Default::default() };
     contactnow_sandbox::Sandbox::start(config)
@@ -112,12 +121,14 @@ fn client(global: &Global, sandbox: Option<&contactnow_sandbox::Sandbox>) -> Res
     if let Some(sandbox) = sandbox {
         return Ok(builder.base_url(&sandbox.base_url()).token(sandbox.token()).build()?);
     }
-    builder = match (&global.base_url, global.region) {
-        (Some(url), _) => builder.base_url(url),
-        (None, Some(RegionArg::Us)) => builder.region(Region::Us),
-        (None, _) => builder.region(Region::Eu),
+    // An empty variable (`CONTACTNOW_TOKEN=`) counts as unset.
+    let set = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+    builder = match (global.region, set(&global.base_url)) {
+        (Some(RegionArg::Us), _) => builder.region(Region::Us),
+        (Some(RegionArg::Eu), _) | (None, None) => builder.region(Region::Eu),
+        (None, Some(url)) => builder.base_url(&url),
     };
-    builder = match (&global.token, &global.username, &global.password) {
+    builder = match (set(&global.token), set(&global.username), set(&global.password)) {
         (Some(token), _, _) => builder.token(token.as_str()),
         (None, Some(user), Some(password)) => builder.credentials(user.as_str(), password.as_str()),
         (None, Some(_), None) => return Err(Failure::usage("--username needs --password (or CONTACTNOW_PASSWORD)")),
@@ -134,40 +145,18 @@ fn client(global: &Global, sandbox: Option<&contactnow_sandbox::Sandbox>) -> Res
 fn apply_file(
     client: &Client,
     path: &std::path::Path,
-    dry_run: bool,
-    batch_size: usize,
+    options: ApplyOptions,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
+    let ApplyOptions { dry_run, batch_size, output } = options;
     let file = File::open(path).map_err(|e| Failure::usage(format!("cannot open {}: {e}", path.display())))?;
     let desired = csv_input::read_assignments(file).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(|e| format!("  {}: {e}", path.display())).collect();
         Failure::usage(format!("{} bad row(s), nothing was sent:\n{}", errors.len(), lines.join("\n")))
     })?;
     let plan = apply::plan(client, &desired)?;
-    writeln!(
-        out,
-        "plan: {} to create, {} to update, {} unchanged, {} on the server but not in the file",
-        plan.create.len(),
-        plan.update.len(),
-        plan.unchanged.len(),
-        plan.not_in_file.len()
-    )?;
-    for a in &plan.create {
-        writeln!(out, "  + agent {} queue {} level {}", a.agent_id, a.queue_id, a.level)?;
-    }
-    for (a, old) in &plan.update {
-        writeln!(out, "  ~ agent {} queue {} level {old} -> {}", a.agent_id, a.queue_id, a.level)?;
-    }
-    for a in &plan.not_in_file {
-        writeln!(
-            out,
-            "  ! agent {} queue {} level {} is not in the file (this API cannot remove it)",
-            a.agent_id, a.queue_id, a.level
-        )?;
-    }
     if dry_run || plan.is_empty() {
-        writeln!(out, "{}", if dry_run { "dry run: nothing sent" } else { "nothing to do" })?;
-        return Ok(());
+        return Ok(apply_output::print(out, output, &plan, None, dry_run)?);
     }
     let show_progress = io::stderr().is_terminal() && plan.create.len() + plan.update.len() > batch_size;
     let mut progress = |done: usize, total: usize| {
@@ -181,17 +170,7 @@ fn apply_file(
         }
     };
     let report = apply::apply(client, plan, &desired, batch_size, &mut progress);
-    writeln!(
-        out,
-        "applied: {} created, {} updated, {} request(s), {} failed",
-        report.created,
-        report.updated,
-        report.requests,
-        report.failed.len()
-    )?;
-    for a in &report.failed {
-        writeln!(out, "  failed: agent {} queue {} level {}", a.agent_id, a.queue_id, a.level)?;
-    }
+    apply_output::print(out, output, &report.plan, Some(&report), false)?;
     if report.is_complete() {
         return Ok(());
     }
@@ -210,5 +189,29 @@ pub fn main_with(cli: Cli) -> ExitCode {
             eprintln!("error: {}", failure.message);
             ExitCode::from(failure.code)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    fn endpoint_of(args: &[&str]) -> String {
+        let cli = Cli::parse_from(args);
+        let client = client(&cli.global, None).unwrap();
+        format!("{client:?}")
+    }
+
+    #[test]
+    fn region_wins_over_a_base_url_and_base_url_over_the_default() {
+        let base = ["contactnow", "--token", "t", "--base-url", "https://example.test"];
+        let us = endpoint_of(&[&base[..], &["--region", "us", "priority", "list"]].concat());
+        assert!(us.contains("8x8.com") && !us.contains("example.test"), "{us}");
+        let custom = endpoint_of(&[&base[..], &["priority", "list"]].concat());
+        assert!(custom.contains("example.test"), "{custom}");
+        let default = endpoint_of(&["contactnow", "--token", "t", "priority", "list"]);
+        assert!(default.contains("api-106.dxi.eu"), "{default}");
     }
 }

@@ -122,3 +122,81 @@ fn readme_quick_start_shows_the_real_output() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(shown, out, "README quick start output is stale");
 }
+
+/// A sandbox in this process (empty, default settings) for tests that inject faults.
+fn sandbox() -> contactnow_sandbox::Sandbox {
+    contactnow_sandbox::Sandbox::start(contactnow_sandbox::Config::default()).expect("sandbox starts")
+}
+
+fn against(sandbox: &contactnow_sandbox::Sandbox, args: &[&str]) -> (i32, String, String) {
+    let (url, token) = (sandbox.base_url(), sandbox.token());
+    let mut all = vec!["--base-url", url.as_str(), "--token", token.as_str()];
+    all.extend_from_slice(args);
+    contactnow(&all)
+}
+
+const THREE_NEW: &str = "agent_id,queue_id,level\n501,7,1\n502,7,2\n503,7,3\n";
+
+#[test]
+fn apply_partial_failure_exits_1_and_lists_what_failed() {
+    use contactnow_sandbox::{Fault, FaultSpec};
+    let sandbox = sandbox();
+    let fault = Fault::ApiError { error: "Database busy".into() };
+    sandbox.push_fault(FaultSpec::new(fault).method("priority").action("create"));
+    let file = csv_file(THREE_NEW);
+    let path = file.path().to_str().expect("utf-8 path");
+    let (code, out, err) = against(&sandbox, &["priority", "apply", path, "--batch-size", "2"]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(out.contains("applied: 1 created, 0 updated, 2 request(s), 2 failed"), "{out}");
+    assert!(out.contains("  failed: agent 501 queue 7 level 1\n  failed: agent 502 queue 7 level 2\n"), "{out}");
+    assert!(err.contains("records 1..2") && err.contains("Database busy"), "{err}");
+    // The run is resumable: applying the same file again creates only what failed.
+    let (code, out, err) = against(&sandbox, &["-o", "json", "priority", "apply", path]);
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("json report");
+    assert_eq!(doc["summary"]["create"], 2, "{doc}");
+    assert_eq!(doc["summary"]["unchanged"], 1, "{doc}");
+    assert_eq!(doc["summary"]["created"], 2, "{doc}");
+}
+
+#[test]
+fn apply_stopped_by_the_transport_exits_3() {
+    use contactnow_sandbox::{Fault, FaultSpec};
+    let sandbox = sandbox();
+    sandbox.push_fault(FaultSpec::new(Fault::Reset).method("priority").action("create").times(20));
+    let file = csv_file(THREE_NEW);
+    let path = file.path().to_str().expect("utf-8 path");
+    let (code, out, err) = against(&sandbox, &["-o", "csv", "priority", "apply", path, "--batch-size", "2"]);
+    assert_eq!(code, 3, "{out}\n{err}");
+    assert_eq!(
+        out,
+        "action,agent_id,queue_id,level,current_level,result\n\
+         create,501,7,1,,failed\ncreate,502,7,2,,failed\ncreate,503,7,3,,failed\n",
+        "the run stops at the first batch and the read-back names every record"
+    );
+    assert!(!err.contains(&sandbox.token()), "{err}");
+}
+
+#[test]
+fn apply_updates_and_reports_in_json() {
+    let sandbox = sandbox();
+    let file = csv_file("agent_id,queue_id,level\n601,8,1\n");
+    let path = file.path().to_str().expect("utf-8 path");
+    assert_eq!(against(&sandbox, &["priority", "apply", path]).0, 0);
+    let file = csv_file("agent_id,queue_id,level\n601,8,9\n602,8,2\n");
+    let path = file.path().to_str().expect("utf-8 path");
+    let (code, out, err) = against(&sandbox, &["-o", "json", "priority", "apply", path, "--dry-run"]);
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("json plan");
+    assert_eq!(doc["dry_run"], true);
+    assert_eq!(doc["changes"][0]["action"], "create");
+    assert_eq!(doc["changes"][1]["action"], "update");
+    assert_eq!(doc["changes"][1]["current_level"], 1);
+    assert_eq!(doc["changes"][1]["result"], "planned");
+    let (code, out, err) = against(&sandbox, &["priority", "apply", path]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("  ~ agent 601 queue 8 level 1 -> 9"), "{out}");
+    assert!(out.contains("applied: 1 created, 1 updated, 2 request(s), 0 failed"), "{out}");
+    let (_, list, _) = against(&sandbox, &["-o", "csv", "priority", "list", "--queue", "8"]);
+    assert_eq!(list, "agent_id,queue_id,level\n601,8,9\n602,8,2\n");
+}
