@@ -25,13 +25,34 @@ enum StaticState {
     Revoked,
 }
 
-/// All tokens the sandbox knows.
-#[derive(Debug)]
+/// All tokens the sandbox knows. Its `Debug` output shows counts and user names only.
 pub(crate) struct Tokens {
     statics: Vec<(String, StaticState)>,
     issued: HashMap<String, Issued>,
     users: Vec<(String, String)>,
     lifetime: Duration,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let count = |wanted: StaticState| self.statics.iter().filter(|(_, state)| *state == wanted).count();
+        let user_names: Vec<&str> = self.users.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("Tokens")
+            .field(
+                "statics",
+                &format_args!(
+                    "<{} redacted: {} valid, {} expired, {} revoked>",
+                    self.statics.len(),
+                    count(StaticState::Valid),
+                    count(StaticState::Expired),
+                    count(StaticState::Revoked)
+                ),
+            )
+            .field("issued", &format_args!("<{} redacted>", self.issued.len()))
+            .field("users", &format_args!("{user_names:?} (passwords redacted)"))
+            .field("lifetime", &self.lifetime)
+            .finish()
+    }
 }
 
 pub(crate) fn now_secs() -> u64 {
@@ -147,5 +168,25 @@ mod tests {
         let mut zero = Tokens::new(&[], &[("u".into(), "p".into())], Duration::ZERO);
         let (t, _) = zero.issue("u", "p", ip).unwrap();
         assert_eq!(zero.check(&t, ip), Err(Refusal::Expired));
+    }
+
+    #[test]
+    fn debug_redacts_tokens_and_passwords() {
+        let ip: IpAddr = [127, 0, 0, 1].into();
+        let mut tokens = Tokens::new(
+            &["static-tok-3f9a".into(), "static-tok-77c1".into()],
+            &[("alice".into(), "pw-alice-secret".into())],
+            Duration::from_secs(60),
+        );
+        let (issued, _) = tokens.issue("alice", "pw-alice-secret", ip).unwrap();
+        tokens.expire("static-tok-77c1");
+        for shown in [format!("{tokens:?}"), format!("{tokens:#?}")] {
+            for secret in [issued.as_str(), "static-tok-3f9a", "static-tok-77c1", "pw-alice-secret"] {
+                assert!(!shown.contains(secret), "{secret} in {shown}");
+            }
+            assert!(shown.contains("<2 redacted: 1 valid, 1 expired, 0 revoked>"), "{shown}");
+            assert!(shown.contains("issued: <1 redacted>"), "{shown}");
+            assert!(shown.contains("[\"alice\"]"), "{shown}");
+        }
     }
 }

@@ -64,7 +64,10 @@ impl std::str::FromStr for Seed {
 }
 
 /// How to start a sandbox.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` output shows the user names and how many static tokens there are, never a
+/// password or a token.
+#[derive(Clone)]
 pub struct Config {
     /// Address to listen on; port 0 picks a free port. Default `127.0.0.1:0`.
     pub listen: SocketAddr,
@@ -96,6 +99,22 @@ impl Default for Config {
             account_id: 10278,
             max_body_bytes: 1 << 20,
         }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let user_names: Vec<&str> = self.users.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("tokens", &format_args!("<{} redacted>", self.tokens.len()))
+            .field("users", &format_args!("{user_names:?} (passwords redacted)"))
+            .field("token_lifetime", &self.token_lifetime)
+            .field("state_file", &self.state_file)
+            .field("seed", &self.seed)
+            .field("account_id", &self.account_id)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish()
     }
 }
 
@@ -258,5 +277,30 @@ impl Sandbox {
 impl Drop for Sandbox {
     fn drop(&mut self) {
         self.shutdown_now();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_debug_redacts_passwords_and_tokens() {
+        let config = Config {
+            tokens: vec!["static-tok-3f9a".into(), "static-tok-77c1".into()],
+            users: vec![("alice".into(), "pw-alice-secret".into()), ("bob".into(), "pw-bob-secret".into())],
+            ..Config::default()
+        };
+        for shown in [format!("{config:?}"), format!("{config:#?}")] {
+            for secret in ["static-tok-3f9a", "static-tok-77c1", "pw-alice-secret", "pw-bob-secret", "secret", "tok-"] {
+                assert!(!shown.contains(secret), "{secret} in {shown}");
+            }
+            assert!(shown.contains("\"alice\"") && shown.contains("\"bob\""), "{shown}");
+            assert!(shown.contains("<2 redacted>"), "{shown}");
+            assert!(shown.contains("listen: 127.0.0.1:0"), "{shown}");
+        }
+        let default = format!("{:?}", Config::default());
+        assert!(!default.contains("sandbox-token") && !default.contains("demo-password"), "{default}");
+        assert!(default.contains("[\"demo\"]"), "{default}");
     }
 }

@@ -18,34 +18,91 @@ pub(crate) enum Value {
 /// One record of a batch: its fields by name.
 pub(crate) type RawRecord = BTreeMap<String, Value>;
 
-/// Parses a JSON payload: an array of objects.
+/// Parses a JSON payload: an array of objects. A key given twice in one object is malformed
+/// (a plain `serde_json::Value` would keep the last one silently).
 pub(crate) fn parse_json(body: &[u8]) -> Result<Vec<RawRecord>, String> {
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| format!("Malformed JSON payload: {e}"))?;
-    let serde_json::Value::Array(items) = value else {
-        return Err("Malformed JSON payload: expected an array of records, e.g. [{\"agentid\":\"1234\",...}]".into());
-    };
+    // Every JSON value is a valid item, so a data error can only mean the top is no array.
+    let items: Vec<JsonItem> = serde_json::from_slice(body).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => {
+            "Malformed JSON payload: expected an array of records, e.g. [{\"agentid\":\"1234\",...}]".to_owned()
+        }
+        _ => format!("Malformed JSON payload: {e}"),
+    })?;
     let mut records = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate() {
-        let serde_json::Value::Object(object) = item else {
+        let JsonItem::Object(entries) = item else {
             return Err(format!("Malformed JSON payload: record {} is not an object", index + 1));
         };
-        let record = object
-            .into_iter()
-            .map(|(name, value)| {
-                let value = match value {
-                    serde_json::Value::String(s) => Value::Text(s),
-                    serde_json::Value::Number(n) => Value::Number(n),
-                    serde_json::Value::Null => Value::Invalid("null"),
-                    serde_json::Value::Bool(_) => Value::Invalid("a boolean"),
-                    serde_json::Value::Array(_) => Value::Invalid("an array"),
-                    serde_json::Value::Object(_) => Value::Invalid("an object"),
-                };
-                (name, value)
-            })
-            .collect();
+        let mut record = RawRecord::new();
+        for (name, value) in entries {
+            if record.contains_key(&name) {
+                return Err(format!(
+                    "Malformed JSON payload: field {} appears more than once in record {}; give each field once per record",
+                    serde_json::Value::String(name),
+                    index + 1
+                ));
+            }
+            let value = match value {
+                serde_json::Value::String(s) => Value::Text(s),
+                serde_json::Value::Number(n) => Value::Number(n),
+                serde_json::Value::Null => Value::Invalid("null"),
+                serde_json::Value::Bool(_) => Value::Invalid("a boolean"),
+                serde_json::Value::Array(_) => Value::Invalid("an array"),
+                serde_json::Value::Object(_) => Value::Invalid("an object"),
+            };
+            record.insert(name, value);
+        }
         records.push(record);
     }
     Ok(records)
+}
+
+/// An item of the array: an object's entries in order, repeats included, or anything else.
+enum JsonItem {
+    Object(Vec<(String, serde_json::Value)>),
+    Other,
+}
+
+impl<'de> serde::Deserialize<'de> for JsonItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = JsonItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<JsonItem, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<String, serde_json::Value>()? {
+                    entries.push(entry);
+                }
+                Ok(JsonItem::Object(entries))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<JsonItem, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(JsonItem::Other)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<JsonItem, E> {
+                Ok(JsonItem::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<JsonItem, E> {
+                Ok(JsonItem::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<JsonItem, E> {
+                Ok(JsonItem::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<JsonItem, E> {
+                Ok(JsonItem::Other)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<JsonItem, E> {
+                Ok(JsonItem::Other)
+            }
+            fn visit_unit<E>(self) -> Result<JsonItem, E> {
+                Ok(JsonItem::Other)
+            }
+        }
+        deserializer.deserialize_any(Visit)
+    }
 }
 
 /// Parses an XML payload: `<dxi>` with records wrapped in `<wrapper>` elements, or one
@@ -90,7 +147,7 @@ pub(crate) fn parse_xml(body: &[u8], wrapper: &str) -> Result<Vec<RawRecord>, St
                                 "Malformed XML payload: field <{name}> mixed with <{wrapper}> records"
                             ));
                         }
-                        direct.get_or_insert_with(BTreeMap::new).insert(name, Value::Text(value));
+                        insert_field(direct.get_or_insert_with(BTreeMap::new), name, value, DIRECT)?;
                     }
                     Element::Record(fields) => {
                         if name != wrapper {
@@ -103,16 +160,29 @@ pub(crate) fn parse_xml(body: &[u8], wrapper: &str) -> Result<Vec<RawRecord>, St
                                 "Malformed XML payload: <{wrapper}> records mixed with fields directly under <dxi>"
                             ));
                         }
-                        records.push(fields);
+                        let place = format!("in <{wrapper}> record {}", records.len() + 1);
+                        let mut record = RawRecord::new();
+                        for (field, value) in fields {
+                            insert_field(&mut record, field, value, &place)?;
+                        }
+                        records.push(record);
                     }
                 }
             }
             Event::Empty(start) => {
                 let name = element_name(start.name().as_ref())?;
                 if name == wrapper {
+                    if direct.is_some() {
+                        return Err(format!(
+                            "Malformed XML payload: <{wrapper}> records mixed with fields directly under <dxi>"
+                        ));
+                    }
                     records.push(BTreeMap::new());
                 } else {
-                    direct.get_or_insert_with(BTreeMap::new).insert(name, Value::Text(String::new()));
+                    if !records.is_empty() {
+                        return Err(format!("Malformed XML payload: field <{name}> mixed with <{wrapper}> records"));
+                    }
+                    insert_field(direct.get_or_insert_with(BTreeMap::new), name, String::new(), DIRECT)?;
                 }
             }
             Event::End(end) => {
@@ -143,13 +213,14 @@ pub(crate) fn parse_xml(body: &[u8], wrapper: &str) -> Result<Vec<RawRecord>, St
 
 enum Element {
     Text(String),
-    Record(RawRecord),
+    /// Child fields in document order, repeats included (the caller rejects them).
+    Record(Vec<(String, String)>),
 }
 
 /// Reads an element's content after its start tag: text (a field) or child fields (a record).
 fn read_element(reader: &mut Reader<&[u8]>, name: &str) -> Result<Element, String> {
     let mut text = String::new();
-    let mut fields: Option<RawRecord> = None;
+    let mut fields: Option<Vec<(String, String)>> = None;
     loop {
         match next(reader)? {
             Event::Text(t) => {
@@ -179,11 +250,11 @@ fn read_element(reader: &mut Reader<&[u8]>, name: &str) -> Result<Element, Strin
                         return Err(format!("Malformed XML payload: <{field}> inside <{name}> has child elements"))
                     }
                 };
-                fields.get_or_insert_with(BTreeMap::new).insert(field, Value::Text(value));
+                fields.get_or_insert_with(Vec::new).push((field, value));
             }
             Event::Empty(start) => {
                 let field = element_name(start.name().as_ref())?;
-                fields.get_or_insert_with(BTreeMap::new).insert(field, Value::Text(String::new()));
+                fields.get_or_insert_with(Vec::new).push((field, String::new()));
             }
             Event::End(end) => {
                 check_end(end.name().as_ref(), name)?;
@@ -201,6 +272,21 @@ fn read_element(reader: &mut Reader<&[u8]>, name: &str) -> Result<Element, Strin
             _ => {}
         }
     }
+}
+
+/// Where a lone record's fields are, for [`insert_field`]'s message.
+const DIRECT: &str = "directly under <dxi>";
+
+/// Adds a field to an XML record; a field given twice in one record is malformed (the
+/// sandbox does not guess which value was meant). `place` says where, for the message.
+fn insert_field(record: &mut RawRecord, field: String, value: String, place: &str) -> Result<(), String> {
+    if record.contains_key(&field) {
+        return Err(format!(
+            "Malformed XML payload: field <{field}> appears more than once {place}; give each field once per record"
+        ));
+    }
+    record.insert(field, Value::Text(value));
+    Ok(())
 }
 
 /// Accepts `</name>` and, as the tod_policy document prints it, `</name />`.
@@ -290,13 +376,61 @@ mod tests {
     }
 
     #[test]
+    fn xml_rejects_a_repeated_field() {
+        let bare = b"<dxi><agentid>1</agentid><agentid>2</agentid><qid>3</qid><level>4</level></dxi>";
+        let why = parse_xml(bare, "priority").unwrap_err();
+        assert_eq!(
+            why,
+            "Malformed XML payload: field <agentid> appears more than once directly under <dxi>; \
+             give each field once per record"
+        );
+        let empty_repeat = b"<dxi><description>A</description><description/></dxi>";
+        assert!(parse_xml(empty_repeat, "tod_policy").unwrap_err().contains("field <description>"));
+        let wrapped = b"<dxi><priority><agentid>1</agentid><qid>2</qid><level>3</level></priority>\
+            <priority><agentid>1</agentid><qid>2</qid><qid>5</qid><level>3</level></priority></dxi>";
+        let why = parse_xml(wrapped, "priority").unwrap_err();
+        assert!(why.contains("field <qid> appears more than once in <priority> record 2"), "{why}");
+        let wrapped_empty = b"<dxi><tod_policy><default/><description>A</description><default/></tod_policy></dxi>";
+        assert!(parse_xml(wrapped_empty, "tod_policy").unwrap_err().contains("field <default>"));
+        // The same name in different records is fine.
+        let two = b"<dxi><priority><agentid>1</agentid></priority><priority><agentid>2</agentid></priority></dxi>";
+        assert_eq!(parse_xml(two, "priority").unwrap().len(), 2);
+    }
+
+    #[test]
+    fn xml_rejects_empty_elements_mixing_the_forms() {
+        for bad in [
+            &b"<dxi><priority><agentid>1</agentid></priority><level/></dxi>"[..],
+            b"<dxi><agentid>1</agentid><priority/></dxi>",
+        ] {
+            let why = parse_xml(bad, "priority").unwrap_err();
+            assert!(why.contains("mixed with"), "{why}");
+        }
+    }
+
+    #[test]
+    fn json_rejects_a_repeated_field() {
+        let why = parse_json(br#"[{"agentid":"1","qid":"2","level":"3"},{"agentid":"1","agentid":2}]"#).unwrap_err();
+        assert_eq!(
+            why,
+            "Malformed JSON payload: field \"agentid\" appears more than once in record 2; give each field once per record"
+        );
+        // Nested objects are values, not records: only the record's own keys are checked.
+        assert!(parse_json(br#"[{"agentid":{"a":1,"a":2}}]"#).is_ok());
+    }
+
+    #[test]
     fn json_shapes() {
         let records = parse_json(br#"[{"agentid":"1234","qid":1234,"level":null}]"#).unwrap();
         assert_eq!(records[0]["agentid"], text("1234"));
         assert!(matches!(records[0]["qid"], Value::Number(_)));
         assert_eq!(records[0]["level"], Value::Invalid("null"));
-        assert!(parse_json(br#"{"agentid":"1"}"#).is_err());
-        assert!(parse_json(br#"[1]"#).is_err());
-        assert!(parse_json(br#"[{"agentid":"1""#).is_err());
+        assert!(parse_json(br#"{"agentid":"1"}"#).unwrap_err().contains("expected an array of records"));
+        assert!(parse_json(br#""text""#).unwrap_err().contains("expected an array of records"));
+        assert_eq!(parse_json(br#"[1]"#).unwrap_err(), "Malformed JSON payload: record 1 is not an object");
+        assert_eq!(parse_json(br#"[{}, [1], null]"#).unwrap_err(), "Malformed JSON payload: record 2 is not an object");
+        assert!(parse_json(br#"[{"agentid":"1""#).unwrap_err().contains("EOF"));
+        assert!(parse_json(br#"[] x"#).unwrap_err().contains("trailing characters"));
+        assert!(parse_json(br#"[]"#).unwrap().is_empty());
     }
 }

@@ -15,7 +15,7 @@ use std::{
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::{
     body::{Bytes, Incoming},
-    header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER},
+    header::{HeaderValue, ALLOW, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER},
     Method, Request, Response, StatusCode,
 };
 use hyper_util::rt::TokioIo;
@@ -294,6 +294,18 @@ async fn api(req: Request<Incoming>, endpoint: Endpoint, shared: Arc<Shared>, ct
     };
 
     let mut params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    if method != Method::GET && method != Method::POST {
+        // Refused before anything else: not recorded, no fault consumed, nothing changed.
+        // The body was read above so that the connection stays usable.
+        let format = match Params(params).get("format") {
+            Some("xml") if endpoint == Endpoint::Database => Format::Xml,
+            _ => Format::Json,
+        };
+        let message = format!("Method {method} not allowed; use GET or POST");
+        let mut reply = answer(StatusCode::METHOD_NOT_ALLOWED, format, &Answer::error(message, false));
+        reply.headers_mut().insert(ALLOW, HeaderValue::from_static("GET, POST"));
+        return reply;
+    }
     let raw = params.iter().rev().find(|(k, _)| k == "raw").is_some_and(|(_, v)| !v.is_empty() && v != "0");
     let body_is_form = form && !raw && method == Method::POST;
     if body_is_form {
@@ -635,7 +647,18 @@ async fn controls(req: Request<Incoming>, control: &str, shared: &Shared) -> Rep
             }),
         ),
         ("faults" | "requests" | "tokens/expire" | "tokens/revoke" | "reset" | "stats", _) => {
-            control_error(StatusCode::METHOD_NOT_ALLOWED, format!("{method} is not allowed on /_sandbox/{control}"))
+            let allow = match control {
+                "faults" => "GET, POST, DELETE",
+                "requests" => "GET, DELETE",
+                "stats" => "GET",
+                _ => "POST",
+            };
+            let mut reply = control_error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                format!("{method} is not allowed on /_sandbox/{control}; use {allow}"),
+            );
+            reply.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
+            reply
         }
         _ => control_error(StatusCode::NOT_FOUND, format!("unknown control /_sandbox/{control}")),
     }

@@ -79,6 +79,145 @@ fn malformed_payloads_change_nothing() {
 }
 
 #[test]
+fn repeated_fields_are_malformed_and_change_nothing() {
+    let sb = start(Seed::Demo);
+    let a = agent();
+    let priorities = get(&a, &db_url(&sb, "priority", "read", "json", "")).body;
+    let policies = get(&a, &db_url(&sb, "tod_policy", "read", "json", "")).body;
+    let cases = [
+        (
+            "priority",
+            "update",
+            "<dxi><agentid>1234</agentid><agentid>1235</agentid><qid>1007</qid><level>5</level></dxi>",
+            "field &lt;agentid&gt; appears more than once directly under &lt;dxi&gt;",
+        ),
+        (
+            "priority",
+            "create",
+            "<dxi><priority><agentid>77</agentid><qid>1007</qid><level>1</level></priority>\
+             <priority><agentid>78</agentid><qid>1007</qid><level>1</level><level>2</level></priority></dxi>",
+            "field &lt;level&gt; appears more than once in &lt;priority&gt; record 2",
+        ),
+        (
+            "tod_policy",
+            "create",
+            "<dxi><description>A</description><default>queue</default><default>hangup</default></dxi>",
+            "field &lt;default&gt; appears more than once directly under &lt;dxi&gt;",
+        ),
+    ];
+    for (method, action, body, message) in cases {
+        let answer = post(&a, &db_url(&sb, method, action, "xml", ""), "application/xml", body);
+        assert_eq!(answer.status, 200);
+        assert!(answer.body.contains("<success>0</success><error>Malformed XML payload: "), "{}", answer.body);
+        assert!(answer.body.contains(message), "{body}: {}", answer.body);
+    }
+    let json = post(
+        &a,
+        &db_url(&sb, "priority", "create", "json", ""),
+        JSON,
+        r#"[{"agentid":"77","qid":"1007","level":"1","qid":"1300"}]"#,
+    );
+    assert_eq!(
+        error_of(&json),
+        "Malformed JSON payload: field \"qid\" appears more than once in record 1; give each field once per record"
+    );
+    assert_eq!(get(&a, &db_url(&sb, "priority", "read", "json", "")).body, priorities);
+    assert_eq!(get(&a, &db_url(&sb, "tod_policy", "read", "json", "")).body, policies);
+}
+
+/// Status, `Allow` header and body of a response.
+fn allow_of(response: ureq::http::Response<ureq::Body>) -> (u16, Option<String>, String, String) {
+    let status = response.status().as_u16();
+    let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let allow = header("allow");
+    let content_type = header("content-type").unwrap_or_default();
+    let body = response.into_body().read_to_string().unwrap();
+    (status, allow, content_type, body)
+}
+
+#[test]
+fn methods_other_than_get_and_post_answer_405() {
+    let sb = start(Seed::Demo);
+    let a = agent();
+    let priorities = get(&a, &db_url(&sb, "priority", "read", "json", "")).body;
+    let policies = get(&a, &db_url(&sb, "tod_policy", "read", "json", "")).body;
+    // A queued fault must survive the refused requests.
+    sb.push_fault(Fault::ApiError { error: "still queued".into() });
+    sb.clear_requests();
+
+    let create = db_url(&sb, "priority", "create", "json", "");
+    let record = r#"[{"agentid":"77","qid":"1007","level":"1"}]"#;
+    let tod_create = db_url(&sb, "tod_policy", "create", "json", "");
+    let tod_record = r#"[{"description":"Put","default":"queue"}]"#;
+    let responses = [
+        ("PUT", a.put(&create).header("content-type", JSON).send(record)),
+        ("PATCH", a.patch(&create).header("content-type", JSON).send(record)),
+        ("DELETE", a.delete(&create).call()),
+        ("DELETE", a.delete(&tod_create).force_send_body().send(tod_record)),
+        ("PUT", a.put(&tod_create).send(tod_record)),
+        ("OPTIONS", a.options(&db_url(&sb, "priority", "read", "json", "")).call()),
+    ];
+    for (method, response) in responses {
+        let (status, allow, content_type, body) = allow_of(response.unwrap());
+        assert_eq!(status, 405, "{method}: {body}");
+        assert_eq!(allow.as_deref(), Some("GET, POST"), "{method}");
+        assert_eq!(content_type, "application/json");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"success": false, "error": format!("Method {method} not allowed; use GET or POST")})
+        );
+    }
+    // HEAD gets the status and header (no body, as HTTP requires).
+    let (status, allow, _, body) = allow_of(a.head(&db_url(&sb, "priority", "read", "json", "")).call().unwrap());
+    assert_eq!((status, allow.as_deref(), body.as_str()), (405, Some("GET, POST"), ""));
+    // format=xml answers the XML error shape; token.php always JSON.
+    let (status, allow, content_type, body) =
+        allow_of(a.put(&db_url(&sb, "priority", "create", "xml", "")).send("<dxi/>").unwrap());
+    assert_eq!((status, allow.as_deref()), (405, Some("GET, POST")));
+    assert_eq!(content_type, "text/xml; charset=ISO-8859-1");
+    assert!(
+        body.trim_end()
+            .ends_with("<result><success>0</success><error>Method PUT not allowed; use GET or POST</error></result>"),
+        "{body}"
+    );
+    let token_url = format!("{}/token.php?action=get&username=demo&password=demo-password", sb.base_url());
+    let (status, allow, _, body) = allow_of(a.delete(&token_url).call().unwrap());
+    assert_eq!((status, allow.as_deref()), (405, Some("GET, POST")));
+    assert_eq!(body, r#"{"success":false,"error":"Method DELETE not allowed; use GET or POST"}"#);
+    // Unknown paths stay 404 whatever the method.
+    assert_eq!(allow_of(a.put(&format!("{}/nothing.php", sb.base_url())).send("x").unwrap()).0, 404);
+
+    // Nothing changed, nothing recorded, the fault still pending, and the same agent's
+    // (kept-alive) connections still work.
+    assert!(sb.requests().is_empty(), "{:?}", sb.requests());
+    let faulted = get(&a, &db_url(&sb, "priority", "read", "json", ""));
+    assert_eq!(error_of(&faulted), "still queued");
+    assert_eq!(get(&a, &db_url(&sb, "priority", "read", "json", "")).body, priorities);
+    assert_eq!(get(&a, &db_url(&sb, "tod_policy", "read", "json", "")).body, policies);
+}
+
+#[test]
+fn controls_answer_405_with_allow() {
+    let sb = start(Seed::Empty);
+    let a = agent();
+    let cases = [
+        ("faults", a.put(&format!("{}/_sandbox/faults", sb.base_url())).send("{}"), "GET, POST, DELETE"),
+        ("requests", a.post(&format!("{}/_sandbox/requests", sb.base_url())).send("{}"), "GET, DELETE"),
+        ("stats", a.delete(&format!("{}/_sandbox/stats", sb.base_url())).call(), "GET"),
+        ("reset", a.get(&format!("{}/_sandbox/reset", sb.base_url())).call(), "POST"),
+        ("tokens/expire", a.get(&format!("{}/_sandbox/tokens/expire", sb.base_url())).call(), "POST"),
+    ];
+    for (control, response, expected) in cases {
+        let (status, allow, _, body) = allow_of(response.unwrap());
+        assert_eq!(status, 405, "{control}: {body}");
+        assert_eq!(allow.as_deref(), Some(expected), "{control}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["ok"], false);
+    }
+}
+
+#[test]
 fn batch_counting_rules() {
     let sb = start(Seed::Demo);
     let a = agent();

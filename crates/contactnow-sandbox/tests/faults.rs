@@ -151,11 +151,14 @@ fn truncate_fault_cuts_the_body_and_closes() {
 
 #[test]
 fn delays_do_not_block_other_connections() {
+    // Three requests delayed 400 ms each, sent at once on separate connections: together
+    // they take at least 400 ms (the delay applies) and well under the 1.2 s they would take
+    // one after another. The upper bound leaves 600 ms for a slow, shared machine.
     let sb = start(Seed::Demo);
     let a = agent();
-    queue(&a, &sb, r#"{"kind":"delay","ms":200,"times":2}"#);
+    queue(&a, &sb, r#"{"kind":"delay","ms":400,"times":3}"#);
     let started = Instant::now();
-    let handles: Vec<_> = (0..2)
+    let handles: Vec<_> = (0..3)
         .map(|_| {
             let url = read_url(&sb);
             std::thread::spawn(move || get(&agent(), &url).status)
@@ -165,8 +168,10 @@ fn delays_do_not_block_other_connections() {
         assert_eq!(h.join().unwrap(), 200);
     }
     let elapsed = started.elapsed();
-    assert!(elapsed >= Duration::from_millis(200), "{elapsed:?}");
-    assert!(elapsed < Duration::from_millis(350), "two delayed requests took {elapsed:?}");
+    assert!(elapsed >= Duration::from_millis(400), "three delayed requests took only {elapsed:?}");
+    assert!(elapsed < Duration::from_secs(1), "three delayed requests took {elapsed:?}; were they serialised?");
+    let delayed = sb.requests().iter().filter(|r| r.fault.as_deref() == Some("delay 400 ms")).count();
+    assert_eq!(delayed, 3);
 }
 
 #[test]

@@ -7,7 +7,8 @@ use clap::Parser;
 use contactnow_sandbox::{Config, Sandbox, Seed};
 
 /// A faithful, stateful emulator of the 8x8 ContactNow (DXI) database.php and token.php API.
-#[derive(Parser, Debug)]
+// No Debug: the arguments hold tokens and passwords.
+#[derive(Parser)]
 #[command(name = "contactnow-sandbox", version)]
 struct Args {
     /// Address to listen on (port 0 picks a free port).
