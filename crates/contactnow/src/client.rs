@@ -14,7 +14,7 @@ use contactnow_core::{
 
 use crate::{
     auth::{unix_now, Auth},
-    retry::retryable_status,
+    retry::{retryable_status, status_may_follow_apply},
     transport::{self, Attempt},
     BatchOutcome, ChunkFailure, ClientBuilder, Error, RetryPolicy,
 };
@@ -103,7 +103,8 @@ impl Client {
     }
 
     /// Creates TOD policies in one request. Never repeated once it may have reached the
-    /// server: a failure then has `outcome_unknown` set.
+    /// server: a failure then has `outcome_unknown` set (a transport failure or timeout after
+    /// sending, or an HTTP 5xx that can follow an applied write: 500, 502, 504, ...; not 503).
     pub fn create_policies(&self, records: &[NewTodPolicy]) -> Result<WriteResult, Error> {
         self.execute(&CreatePolicies { records: records.to_vec() })
     }
@@ -199,7 +200,14 @@ impl Client {
                     refreshed = true;
                     (token, generation) = inner.refresh(generation, deadline)?;
                 }
-                Err(e) => return Err(Error::from(e).scrubbed(&secrets)),
+                Err(e) => {
+                    let mut error = Error::from(e).scrubbed(&secrets);
+                    // A PHP 500 or a gateway's 502/504 may come after the write was applied.
+                    if let Error::HttpStatus { status, outcome_unknown, .. } = &mut error {
+                        *outcome_unknown = !op.is_idempotent() && status_may_follow_apply(*status);
+                    }
+                    return Err(error);
+                }
             }
         }
     }
@@ -333,9 +341,11 @@ impl Inner {
         }
     }
 
-    /// Sleeps before the next attempt; false when the pause would pass the deadline.
+    /// Sleeps before the next attempt; false when there is to be none: the pause would pass
+    /// the deadline, or the server's `Retry-After` is longer than `max_backoff` (repeating
+    /// sooner than the server allowed would only be refused again).
     fn pause(&self, attempt: u32, retry_after: Option<Duration>, deadline: Instant) -> bool {
-        let pause = self.retry.backoff(attempt, retry_after);
+        let Some(pause) = self.retry.backoff(attempt, retry_after) else { return false };
         let remaining = deadline.saturating_duration_since(Instant::now());
         if pause >= remaining {
             return false;

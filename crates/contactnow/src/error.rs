@@ -32,12 +32,17 @@ pub enum Error {
         excerpt: String,
     },
     /// The server answered with a status other than 2xx (after any retries).
-    #[error("unexpected HTTP status {status}; body starts {excerpt:?}")]
+    #[error("unexpected HTTP status {status}; body starts {excerpt:?}{}", unknown_note(*outcome_unknown))]
     HttpStatus {
         /// The status code.
         status: u16,
         /// The first bytes of the body, for diagnosis.
         excerpt: String,
+        /// True when a write that is not safe to repeat got a status that may come after the
+        /// write was applied (a 5xx other than 501, 503 and 505: a PHP 500, a gateway's 502 or
+        /// 504), and was not repeated: check the server's state before trying again. Always
+        /// false for 4xx (429 included) and 503, which say the request was not processed.
+        outcome_unknown: bool,
     },
     /// Connecting, TLS or I/O failed.
     #[error("transport error: {message}{}", unknown_note(*outcome_unknown))]
@@ -134,9 +139,14 @@ impl Error {
     }
 
     /// True when a non-repeatable write may have been applied by the server: see
-    /// [`Error::Transport::outcome_unknown`].
+    /// [`Error::Transport::outcome_unknown`] and [`Error::HttpStatus::outcome_unknown`].
     pub fn outcome_unknown(&self) -> bool {
-        matches!(self, Error::Transport { outcome_unknown: true, .. } | Error::Timeout { outcome_unknown: true, .. })
+        matches!(
+            self,
+            Error::Transport { outcome_unknown: true, .. }
+                | Error::Timeout { outcome_unknown: true, .. }
+                | Error::HttpStatus { outcome_unknown: true, .. }
+        )
     }
 
     /// The HTTP status, for [`Error::HttpStatus`].
@@ -159,7 +169,9 @@ impl Error {
             Error::Decode { format, reason, excerpt } => {
                 Error::Decode { format, reason: clean(reason), excerpt: clean(excerpt) }
             }
-            Error::HttpStatus { status, excerpt } => Error::HttpStatus { status, excerpt: clean(excerpt) },
+            Error::HttpStatus { status, excerpt, outcome_unknown } => {
+                Error::HttpStatus { status, excerpt: clean(excerpt), outcome_unknown }
+            }
             Error::Transport { message, outcome_unknown } => {
                 Error::Transport { message: clean(message), outcome_unknown }
             }
@@ -174,7 +186,9 @@ impl From<contactnow_core::Error> for Error {
             contactnow_core::Error::InvalidInput { field, reason } => Error::InvalidInput { field, reason },
             contactnow_core::Error::Api(api) => Error::Api(api),
             contactnow_core::Error::Decode { format, reason, excerpt } => Error::Decode { format, reason, excerpt },
-            contactnow_core::Error::HttpStatus { status, excerpt } => Error::HttpStatus { status, excerpt },
+            contactnow_core::Error::HttpStatus { status, excerpt } => {
+                Error::HttpStatus { status, excerpt, outcome_unknown: false }
+            }
             // The core's enum is non-exhaustive: keep whatever a later version adds, as text.
             other => Error::Decode { format: Format::Json, reason: other.to_string(), excerpt: String::new() },
         }
@@ -194,14 +208,21 @@ mod tests {
         let e = Error::Timeout { message: "connect".into(), outcome_unknown: false };
         assert_eq!(e.kind(), ErrorKind::Timeout);
         assert!(!e.to_string().contains("outcome unknown"));
+        let e = Error::HttpStatus { status: 503, excerpt: String::new(), outcome_unknown: false };
+        assert_eq!((e.kind(), e.status(), e.outcome_unknown()), (ErrorKind::HttpStatus, Some(503), false));
+        assert!(!e.to_string().contains("outcome unknown"));
+        let core = contactnow_core::Error::HttpStatus { status: 502, excerpt: String::new() };
+        assert!(!Error::from(core).outcome_unknown());
         let core = contactnow_core::Error::invalid("records", "empty");
         assert_eq!(Error::from(core).kind(), ErrorKind::InvalidInput);
     }
 
     #[test]
     fn scrubbed_removes_secrets() {
-        let e = Error::HttpStatus { status: 502, excerpt: "token=tok-S%2F1 tok-S/1".into() };
-        let text = e.scrubbed(&["tok-S/1"]).to_string();
+        let e = Error::HttpStatus { status: 502, excerpt: "token=tok-S%2F1 tok-S/1".into(), outcome_unknown: true };
+        let e = e.scrubbed(&["tok-S/1"]);
+        let text = e.to_string();
         assert!(!text.contains("tok-S"), "{text}");
+        assert!(e.outcome_unknown() && text.contains("outcome unknown"), "{text}");
     }
 }

@@ -3,12 +3,13 @@
 //! **In scope:** a [`Client`] made by a [`ClientBuilder`] that sends the requests built by
 //! [`contactnow_core`] with one pooled [`ureq`] agent (rustls), with timeouts that are never
 //! infinite (connect, per attempt, total), retries with capped exponential backoff and full
-//! jitter that honour `Retry-After` and repeat only what is safe to repeat (reads, updates,
-//! priority creates; a TOD policy create never once it may have reached the server, which the
-//! error then says through `outcome_unknown`), tokens (fixed, from an API user's credentials
-//! through `token.php` with caching and one shared refresh on rejection, or from a callback),
-//! a response size limit, HTTPS-only unless the host is loopback, batch helpers, and secrets
-//! kept out of every `Debug`, `Display` and error text.
+//! jitter that honour `Retry-After` (never repeating sooner than it allows) and repeat only
+//! what is safe to repeat (reads, updates, priority creates; a TOD policy create never once
+//! it may have reached the server, which the error then says through `outcome_unknown`),
+//! tokens (fixed, from an API user's credentials through `token.php` with caching and one
+//! shared refresh on rejection, or from a callback), a response size limit, HTTPS-only
+//! unless the host is loopback, batch helpers, and secrets kept out of every `Debug`,
+//! `Display` and error text.
 //!
 //! **Out of scope:** encoding, decoding and validation (all in `contactnow-core`, re-exported
 //! here), async I/O, logging, and deleting records (the API offers no delete).

@@ -7,7 +7,7 @@
 use std::{
     fmt,
     io::{self, Read},
-    time::{Duration, Instant},
+    time::{Duration, Instant, SystemTime},
 };
 
 use contactnow_core::{HttpRequest, HttpResponse, Method};
@@ -149,7 +149,7 @@ pub(crate) fn send(
     let status = response.status().as_u16();
     let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let content_type = header("content-type");
-    let retry_after = header("retry-after").and_then(|v| crate::retry::parse_retry_after(&v));
+    let retry_after = header("retry-after").and_then(|v| crate::retry::parse_retry_after(&v, SystemTime::now()));
     let mut reader = response.body_mut().with_config().limit(limit).reader();
     let mut body = Vec::new();
     let mut chunk = [0u8; 16 * 1024];

@@ -146,7 +146,7 @@ fn honours_retry_after() {
     client.read_assignments(None, None).unwrap();
     assert!(start.elapsed() >= Duration::from_millis(900), "{:?}", start.elapsed());
 
-    // Capped by max_backoff.
+    // Longer than max_backoff: never repeated early; the call ends with the status at once.
     let server = FakeServer::start(|_, i| {
         if i == 0 {
             Reply::Respond(503, vec![("Retry-After".into(), "30".into())], b"".to_vec())
@@ -155,8 +155,28 @@ fn honours_retry_after() {
         }
     });
     let start = Instant::now();
-    builder(&server).build().unwrap().read_assignments(None, None).unwrap();
+    let err = builder(&server).build().unwrap().read_assignments(None, None).unwrap_err();
+    assert_eq!((err.status(), err.outcome_unknown()), (Some(503), false), "{err:?}");
+    assert_eq!(server.requests().len(), 1);
     assert!(start.elapsed() < Duration::from_secs(5));
+
+    // The HTTP-date form: far in the future ends the call like a long delay; in the past it
+    // means "now", and the call is repeated.
+    for (date, requests) in [("Fri, 01 Jan 2100 00:00:00 GMT", 1), ("Wed, 21 Oct 2015 07:28:00 GMT", 2)] {
+        let server = FakeServer::start(move |_, i| {
+            if i == 0 {
+                Reply::Respond(429, vec![("Retry-After".into(), date.into())], b"".to_vec())
+            } else {
+                json(200, OK_READ)
+            }
+        });
+        let result = builder(&server).build().unwrap().read_assignments(None, None);
+        assert_eq!(server.requests().len(), requests, "{date}: {result:?}");
+        match requests {
+            1 => assert_eq!(result.unwrap_err().status(), Some(429)),
+            _ => assert_eq!(result.unwrap().records.len(), 1),
+        }
+    }
 
     // A Retry-After beyond the total timeout ends the call with the status.
     let server = FakeServer::start(|_, _| Reply::Respond(503, vec![("Retry-After".into(), "3".into())], vec![]));

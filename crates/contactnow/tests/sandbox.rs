@@ -320,11 +320,11 @@ fn retry_after_on_429_is_honoured() {
         .retry(RetryPolicy {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(150),
+            max_backoff: Duration::from_secs(2),
         })
         .build()
         .unwrap();
-    // Retry-After: 1 s, capped by max_backoff to 150 ms, where the jitter alone would be <= 1 ms.
+    // Retry-After: 1 s, within max_backoff, where the jitter alone would be <= 1 ms.
     sb.push_fault(Fault::Status { status: 429, retry_after: Some(1) });
     let start = Instant::now();
     let listing = client.read_assignments(None, Some(1007)).unwrap();
@@ -333,8 +333,8 @@ fn retry_after_on_429_is_honoured() {
     let reads = api_requests(&sb, "priority", "read");
     assert_eq!(reads.len(), 2);
     assert!(reads[0].fault.is_some() && reads[1].fault.is_none(), "{reads:?}");
-    // A lower bound only: the pause before the repeat was the (capped) Retry-After.
-    assert!(elapsed >= Duration::from_millis(150), "{elapsed:?}");
+    // A lower bound only: the pause before the repeat was the whole Retry-After.
+    assert!(elapsed >= Duration::from_secs(1), "{elapsed:?}");
 
     // Also for the writes that are safe to repeat.
     for action in ["update", "create"] {
@@ -350,6 +350,53 @@ fn retry_after_on_429_is_honoured() {
         client.read_assignments(Some(1241), None).unwrap().records,
         vec![Assignment::new(1241, 1007, 6), Assignment::new(1241, 1300, 8), Assignment::new(1241, 1301, 100)]
     );
+}
+
+#[test]
+fn retry_after_beyond_the_cap_or_budget_ends_the_call() {
+    // The client never repeats earlier than the server allowed (RetryPolicy docs): a
+    // Retry-After longer than max_backoff (20 ms here) ends the call with that status at
+    // once, after exactly one request, instead of waiting 30 s or repeating after 20 ms.
+    let sb = start(Seed::Demo);
+    let client = client(&sb, Format::Json);
+    for status in [429, 503] {
+        sb.clear_requests();
+        sb.push_fault(Fault::Status { status, retry_after: Some(30) });
+        let start = Instant::now();
+        let err = client.read_assignments(None, Some(1007)).unwrap_err();
+        let elapsed = start.elapsed();
+        assert_eq!((err.kind(), err.status()), (ErrorKind::HttpStatus, Some(status)), "{err}");
+        assert!(!err.outcome_unknown(), "{err:?}");
+        assert_eq!(sb.requests().len(), 1, "{:?}", sb.requests());
+        assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    }
+    // The same for a write that is safe to repeat.
+    sb.clear_requests();
+    sb.push_fault(FaultSpec::new(Fault::Status { status: 429, retry_after: Some(30) }).action("update"));
+    let err = client.update_assignments(&[Assignment::new(1234, 1007, 9)]).unwrap_err();
+    assert_eq!(err.status(), Some(429), "{err}");
+    assert_eq!(sb.requests().len(), 1);
+    // The fault is used up: the next call goes through at once.
+    assert_eq!(client.read_assignments(None, Some(1007)).unwrap().records.len(), 4);
+
+    // Within max_backoff but longer than what is left of the total timeout: the same.
+    let client = quick(&sb.base_url())
+        .token(SECRET_TOKEN)
+        .retry(RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_secs(60),
+        })
+        .total_timeout(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    sb.clear_requests();
+    sb.push_fault(Fault::Status { status: 429, retry_after: Some(2) });
+    let start = Instant::now();
+    let err = client.read_policies(None).unwrap_err();
+    assert_eq!(err.status(), Some(429), "{err}");
+    assert_eq!(sb.requests().len(), 1);
+    assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
 }
 
 #[test]
@@ -397,23 +444,44 @@ fn policy_create_is_not_repeated_after_a_truncated_answer() {
 }
 
 #[test]
-fn policy_create_on_503_is_reported_not_repeated() {
+fn policy_create_on_an_error_status_is_reported_not_repeated() {
     // The client's rule (RetryPolicy docs, design.md §5): only reads, updates and priority
-    // creates are repeated. A 503 is an answer, reported as HttpStatus and not as "outcome
-    // unknown"; the sandbox's 503 comes before processing, so nothing was created.
+    // creates are repeated; a TOD policy create never is, whatever the status. A PHP 500 or a
+    // gateway's 502/504 may come after the write was applied, so it is reported with
+    // `outcome_unknown`; 503 and 429 say "not processed", so the outcome is known. (The
+    // sandbox answers every status fault before processing: nothing is created either way,
+    // which the client cannot know for 500/502/504.) Each fault is pushed once, so a repeat
+    // would have succeeded and created a policy.
     let sb = start(Seed::Demo);
     let client = client(&sb, Format::Json);
+    for (status, unknown) in [(500, true), (502, true), (504, true), (503, false), (429, false)] {
+        sb.clear_requests();
+        sb.push_fault(FaultSpec::new(self::status(status)).method("tod_policy").action("create"));
+        let err = client.create_policies(&[NewTodPolicy::new("Busy", DefaultAction::Queue)]).unwrap_err();
+        assert_eq!((err.kind(), err.status()), (ErrorKind::HttpStatus, Some(status)), "{err}");
+        assert!(matches!(err, Error::HttpStatus { outcome_unknown, .. } if outcome_unknown == unknown), "{err:?}");
+        assert_eq!(err.outcome_unknown(), unknown, "{status}: {err:?}");
+        assert_eq!(err.to_string().contains("outcome unknown"), unknown, "{err}");
+        assert_error_clean("policy create status", &err);
+        assert_eq!(api_requests(&sb, "tod_policy", "create").len(), 1, "{status}");
+        assert_eq!(client.read_policies(None).unwrap().records.len(), 4, "{status}");
+    }
+
+    // The same statuses on operations that are safe to repeat are never "outcome unknown".
+    sb.push_fault(FaultSpec::new(status(502)).times(3).action("update"));
+    let err = client.update_policies(&[TodPolicyUpdate::new(2170).description("x")]).unwrap_err();
+    assert_eq!((err.status(), err.outcome_unknown()), (Some(502), false), "{err:?}");
+    sb.push_fault(FaultSpec::new(status(500)).times(3).action("create"));
+    let err = client.create_assignments(&[Assignment::new(77, 1007, 1)]).unwrap_err();
+    assert_eq!((err.status(), err.outcome_unknown()), (Some(500), false), "{err:?}");
+
+    // Two queued 503s: each create gets one, unrepeated; then one succeeds.
+    sb.clear_requests();
     sb.push_fault(FaultSpec::new(status(503)).times(2).method("tod_policy").action("create"));
-    let err = client.create_policies(&[NewTodPolicy::new("Busy", DefaultAction::Queue)]).unwrap_err();
-    assert_eq!((err.kind(), err.status()), (ErrorKind::HttpStatus, Some(503)), "{err}");
-    assert!(!err.outcome_unknown(), "{err:?}");
-    assert_eq!(api_requests(&sb, "tod_policy", "create").len(), 1);
-    assert_eq!(client.read_policies(None).unwrap().records.len(), 4);
-    // The second queued 503 is still pending: the next create gets it, then one succeeds.
-    assert_eq!(
-        client.create_policies(&[NewTodPolicy::new("Busy", DefaultAction::Queue)]).unwrap_err().status(),
-        Some(503)
-    );
+    for _ in 0..2 {
+        let err = client.create_policies(&[NewTodPolicy::new("Busy", DefaultAction::Queue)]).unwrap_err();
+        assert_eq!((err.status(), err.outcome_unknown()), (Some(503), false), "{err:?}");
+    }
     let ok = client.create_policies(&[NewTodPolicy::new("Busy", DefaultAction::Queue)]).unwrap();
     assert_eq!(
         client.read_policies(ok.key).unwrap().records,
