@@ -2,12 +2,17 @@
 
 The Rust extension creates these (in ``bindings/python/src/error.rs``); their texts never
 contain the token or the password.
+
+They pickle and copy with all their fields (``pickle``, ``copy``, ``multiprocessing``,
+``concurrent.futures``): :meth:`ContactNowError.__reduce__` rebuilds an error from its
+``args`` and attributes, which are the same scrubbed texts, so the pickled bytes hold no
+secret either.
 """
 
 from __future__ import annotations
 
 import builtins
-from typing import Optional
+from typing import Any, Optional
 
 __all__ = [
     "ContactNowError",
@@ -27,6 +32,23 @@ class ContactNowError(Exception):
 
     def __init__(self, text: str) -> None:
         super().__init__(text)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The default (``cls(*args)``, then the attributes) fails for the subclasses, whose
+        # fields are required keyword-only arguments: rebuild without calling ``__init__``,
+        # then restore every attribute (the fields, ``__notes__``, anything set later).
+        return (_rebuild, (type(self), self.args), self.__dict__)
+
+
+def _rebuild(cls: type[ContactNowError], args: tuple[Any, ...]) -> ContactNowError:
+    """Unpickling helper: an instance of ``cls`` with ``args`` whose ``__init__`` did not run.
+
+    ``args`` is set explicitly because ``OSError.__new__`` (a base of ``TimeoutError``)
+    leaves it to ``__init__`` when a subclass overrides that.
+    """
+    err = cls.__new__(cls, *args)
+    err.args = args
+    return err
 
 
 class InvalidInputError(ContactNowError, ValueError):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import copy
+import pickle
 
 import contactnow
 from contactnow import (
@@ -67,6 +69,17 @@ def sans_io() -> int:
     listing: Listing[TodPolicy] = core.parse_response("tod_policy.read", 200, None, "{}", format="xml")
     grant: core.TokenGrant = core.parse_response("token.get", 200, None, b"{}")
     return written.total + len(listing) + grant.expire
+
+
+def pickling(listing: Listing[Assignment], error: ApiError) -> int:
+    back: Listing[Assignment] = pickle.loads(pickle.dumps(listing))
+    cached: Listing[Assignment] = copy.deepcopy(listing)
+    action: DefaultAction = copy.copy(DefaultAction.from_wire("transfer:9"))
+    status = core.TokenStatus(1700000000)
+    grant: core.TokenGrant = copy.deepcopy(core.parse_response("token.get", 200, None, b"{}"))
+    raised: ApiError = pickle.loads(pickle.dumps(error))
+    print(action, grant.expire, raised.message, raised.partial)
+    return len(back) + len(cached) + status.expire
 
 
 async def async_usage() -> None:

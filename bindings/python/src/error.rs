@@ -97,7 +97,7 @@ pub(crate) fn client_error(py: Python<'_>, error: contactnow::Error) -> PyErr {
                 kw.set_item("excerpt", excerpt)
             })
         }
-        contactnow::Error::HttpStatus { status, excerpt } => {
+        contactnow::Error::HttpStatus { status, excerpt, .. } => {
             raise(py, &CLASSES.http_status, "HttpStatusError", message, |kw| {
                 kw.set_item("status", status)?;
                 kw.set_item("excerpt", excerpt)

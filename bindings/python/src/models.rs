@@ -1,9 +1,14 @@
 //! The model classes: frozen, comparable and hashable values mirroring the core's types.
+//!
+//! Every model pickles and copies (`__reduce__`) as a call of its public constructor, so
+//! an unpickled value is equal to the original and has the same hash; `DefaultAction`,
+//! whose constructor is strict, goes through [`default_action_from_wire`] instead.
 
 use contactnow_core::{Assignment, DefaultAction, Listing, NewTodPolicy, TodPolicy, TodPolicyUpdate, WriteResult};
 use pyo3::{
     prelude::*,
-    types::{PyDict, PyTuple},
+    sync::PyOnceLock,
+    types::{PyDict, PyTuple, PyType},
     BoundObject,
 };
 
@@ -17,6 +22,38 @@ fn py_repr(py: Python<'_>, text: &str) -> String {
 /// `None` or the number, as Python writes it.
 fn opt(value: Option<u64>) -> String {
     value.map_or_else(|| "None".to_owned(), |v| v.to_string())
+}
+
+/// What `__reduce__` returns: a callable and its positional arguments.
+type Reduced<'py> = (Bound<'py, PyAny>, Bound<'py, PyTuple>);
+
+/// The pickle recipe "call `cls(*args)`", for the classes with positional constructors.
+fn reduce_new<'py>(cls: Bound<'py, PyType>, args: Bound<'py, PyTuple>) -> Reduced<'py> {
+    (cls.into_any(), args)
+}
+
+/// `copyreg.__newobj_ex__`, looked up once per interpreter.
+static NEWOBJ_EX: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// The pickle recipe "call `cls(**kwargs)`" (`copyreg.__newobj_ex__`, which pickle writes
+/// as its `NEWOBJ_EX` opcode), for the classes with keyword-only constructors.
+fn reduce_new_kw<'py>(cls: Bound<'py, PyType>, kwargs: Bound<'py, PyDict>) -> PyResult<Reduced<'py>> {
+    let py = cls.py();
+    let newobj_ex = NEWOBJ_EX.import(py, "copyreg", "__newobj_ex__")?.clone();
+    let args = (cls, PyTuple::empty(py), kwargs).into_pyobject(py)?;
+    Ok((newobj_ex, args))
+}
+
+/// [`default_action_from_wire`] as the module holds it, looked up once per interpreter.
+static FROM_WIRE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// `DefaultAction.from_wire` as a module-level function (`contactnow._contactnow`), so that
+/// pickle finds it by name: a value the strict constructor refuses (an unknown action kept
+/// as read) still round-trips.
+#[pyfunction]
+#[pyo3(name = "_default_action_from_wire")]
+pub(crate) fn default_action_from_wire(value: &str) -> PyDefaultAction {
+    DefaultAction::from_wire(value).into()
 }
 
 /// What a TOD policy does with a call by default.
@@ -120,6 +157,13 @@ impl PyDefaultAction {
             other => format!("DefaultAction.from_wire({})", py_repr(py, &other.to_string())),
         }
     }
+
+    /// Pickles as `_default_action_from_wire(value)`: the wire text parses back to an equal
+    /// action, known or not.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
+        let rebuild = FROM_WIRE.import(py, "contactnow._contactnow", "_default_action_from_wire")?.clone();
+        Ok((rebuild, (self.inner.to_string(),).into_pyobject(py)?))
+    }
 }
 
 /// An agent assigned to a queue with a priority level.
@@ -170,6 +214,12 @@ impl PyAssignment {
     fn __repr__(&self) -> String {
         let a = &self.inner;
         format!("Assignment(agent_id={}, queue_id={}, level={})", a.agent_id, a.queue_id, a.level)
+    }
+
+    /// Pickles as `Assignment(agent_id, queue_id, level)`.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
+        let a = &self.inner;
+        Ok(reduce_new(py.get_type::<Self>(), (a.agent_id, a.queue_id, a.level).into_pyobject(py)?))
     }
 }
 
@@ -227,6 +277,13 @@ impl PyTodPolicy {
             PyDefaultAction::from(p.default.clone()).__repr__(py)
         )
     }
+
+    /// Pickles as `TodPolicy(uid, description, default)`.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
+        let p = &self.inner;
+        let args = (p.uid, &p.description, self.default()).into_pyobject(py)?;
+        Ok(reduce_new(py.get_type::<Self>(), args))
+    }
 }
 
 /// A policy to create; the server assigns its uid.
@@ -274,6 +331,12 @@ impl PyNewTodPolicy {
             py_repr(py, &p.description),
             PyDefaultAction::from(p.default.clone()).__repr__(py)
         )
+    }
+
+    /// Pickles as `NewTodPolicy(description, default)`.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
+        let args = (&self.inner.description, self.default()).into_pyobject(py)?;
+        Ok(reduce_new(py.get_type::<Self>(), args))
     }
 }
 
@@ -324,6 +387,12 @@ impl PyTodPolicyUpdate {
         let description = u.description.as_deref().map_or_else(|| "None".to_owned(), |d| py_repr(py, d));
         let default = u.default.clone().map_or_else(|| "None".to_owned(), |d| PyDefaultAction::from(d).__repr__(py));
         format!("TodPolicyUpdate(uid={}, description={description}, default={default})", u.uid)
+    }
+
+    /// Pickles as `TodPolicyUpdate(uid, description, default)` (`None` for a field left out).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
+        let args = (self.inner.uid, self.description(), self.default()).into_pyobject(py)?;
+        Ok(reduce_new(py.get_type::<Self>(), args))
     }
 }
 
@@ -381,6 +450,11 @@ impl PyWriteResult {
     fn __repr__(&self) -> String {
         let w = &self.inner;
         format!("WriteResult(account_id={}, total={}, bad={}, key={})", opt(w.account_id), w.total, w.bad, opt(w.key))
+    }
+
+    /// Pickles as `WriteResult(account_id=..., total=..., bad=..., key=...)`.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
+        reduce_new_kw(py.get_type::<Self>(), self.to_dict(py)?)
     }
 }
 
@@ -497,5 +571,15 @@ impl PyListing {
             self.total,
             parts.join(", ")
         ))
+    }
+
+    /// Pickles as `Listing(records=(...), account_id=..., total=...)`; the records pickle
+    /// on their own.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("records", self.records.bind(py))?;
+        kwargs.set_item("account_id", self.account_id)?;
+        kwargs.set_item("total", self.total)?;
+        reduce_new_kw(py.get_type::<Self>(), kwargs)
     }
 }

@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use crate::error::{contactnow_error, invalid_input};
 
 /// A running sandbox server on a free loopback port.
-#[pyclass(frozen, name = "Sandbox", module = "contactnow.testing")]
+#[pyclass(frozen, name = "Sandbox", module = "contactnow._contactnow")]
 pub(crate) struct PySandbox {
     inner: Mutex<Option<Sandbox>>,
     base_url: String,

@@ -5,6 +5,7 @@ use contactnow_core::{
     ReadPolicies, Token, UpdateAssignments, UpdatePolicies, ValidateToken,
 };
 use pyo3::{
+    exceptions::PyTypeError,
     prelude::*,
     types::{PyBytes, PyMapping, PyString},
 };
@@ -123,6 +124,28 @@ impl PyRequest {
             self.inner.body.len()
         )
     }
+
+    /// Not picklable: the URL (and, for `token.get`, the body) carries a secret.
+    fn __reduce__(&self) -> PyResult<()> {
+        Err(not_picklable("Request", "its URL carries the token; pickle the operation and input instead"))
+    }
+
+    /// Immutable: a copy is the same object.
+    fn __copy__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    /// Immutable: a copy is the same object.
+    #[pyo3(signature = (memo))]
+    fn __deepcopy__<'py>(slf: PyRef<'py, Self>, memo: &Bound<'py, PyAny>) -> PyRef<'py, Self> {
+        let _ = memo;
+        slf
+    }
+}
+
+/// The `TypeError` of the classes that refuse pickling because they hold a secret.
+fn not_picklable(class: &str, why: &str) -> PyErr {
+    PyTypeError::new_err(format!("cannot pickle 'contactnow.core.{class}' object: {why}"))
 }
 
 /// A token from `token.php?action=get`; `repr` hides it.
@@ -149,6 +172,23 @@ impl PyTokenGrant {
     fn __repr__(&self) -> String {
         format!("TokenGrant(token='***', expire={})", self.expire)
     }
+
+    /// Not picklable: it is the token.
+    fn __reduce__(&self) -> PyResult<()> {
+        Err(not_picklable("TokenGrant", "it holds the token; pickle .expire, or get a new token where it is needed"))
+    }
+
+    /// Immutable: a copy is the same object.
+    fn __copy__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    /// Immutable: a copy is the same object.
+    #[pyo3(signature = (memo))]
+    fn __deepcopy__<'py>(slf: PyRef<'py, Self>, memo: &Bound<'py, PyAny>) -> PyRef<'py, Self> {
+        let _ = memo;
+        slf
+    }
 }
 
 /// The answer of `token.php?action=validate` for a valid token.
@@ -160,6 +200,11 @@ pub(crate) struct PyTokenStatus {
 
 #[pymethods]
 impl PyTokenStatus {
+    #[new]
+    fn new(expire: i64) -> Self {
+        Self { expire }
+    }
+
     /// When the token expires, in Unix seconds.
     #[getter]
     fn expire(&self) -> i64 {
@@ -168,6 +213,11 @@ impl PyTokenStatus {
 
     fn __repr__(&self) -> String {
         format!("TokenStatus(expire={})", self.expire)
+    }
+
+    /// Pickles as `TokenStatus(expire)`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, pyo3::types::PyType>, (i64,))> {
+        Ok((slf.get_type(), (slf.get().expire,)))
     }
 }
 
