@@ -133,12 +133,18 @@ export declare class DecodeError extends ContactNowError {
 
 /** The server answered with an HTTP status other than 200. */
 export declare class HttpStatusError extends ContactNowError {
-  constructor(message: string, fields: Pick<HttpStatusError, 'status' | 'excerpt'>, options?: { cause?: unknown })
+  constructor(
+    message: string,
+    fields: Pick<HttpStatusError, 'status' | 'excerpt'> & Partial<Pick<HttpStatusError, 'outcomeUnknown'>>,
+    options?: { cause?: unknown },
+  )
   static readonly code: 'HttpStatus'
   code: 'HttpStatus'
   status: number
   /** The start of the body. */
   excerpt: string
+  /** True when a TOD policy create got a 5xx that may follow its application (500, 502, 504...). */
+  outcomeUnknown: boolean
 }
 
 /** The connection failed (refused, reset, TLS, ...). */

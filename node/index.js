@@ -63,7 +63,7 @@ class DecodeError extends ContactNowError {
   static code = ErrorCode.Decode
 }
 
-/** `HttpStatus`: an HTTP status other than 200 (`status`, `excerpt`). */
+/** `HttpStatus`: an HTTP status other than 200 (`status`, `excerpt`, `outcomeUnknown`). */
 class HttpStatusError extends ContactNowError {
   static code = ErrorCode.HttpStatus
 }

@@ -54,7 +54,7 @@ test('buildRequest gives method, URL, headers and body', () => {
   assert.equal(req.method, 'POST')
   assert.equal(req.url, 'https://api-106.dxi.eu/database.php?token=T0KEN&method=tod_policy&action=create&format=xml&raw=1')
   assert.equal(req.headers['Content-Type'], 'application/xml')
-  assert.match(req.body, /<dxi><tod_policy><description>Night<\/description><default>voicemail<\/default><\/tod_policy><\/dxi>$/)
+  assert.match(req.body, /<dxi><description>Night<\/description><default>voicemail<\/default><\/dxi>$/)
   const read = buildRequest('priority.read', { agent_id: 7, queueId: 9 }, { token: 'T', baseUrl: 'https://api.contactnow.8x8.com/api/' })
   assert.equal(read.method, 'GET')
   assert.equal(read.body, '')

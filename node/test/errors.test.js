@@ -236,7 +236,14 @@ test('client calls against the sandbox with faults: Api, HttpStatus, Transport, 
   checkKind(await caught(() => client().priority.read()), 'Api', { apiMessage: 'Database busy', partial: false, tokenRejected: false })
 
   sandbox.pushFault({ kind: 'status', status: 503 })
-  checkKind(await caught(() => client().todPolicies.read()), 'HttpStatus', { status: 503 })
+  checkKind(await caught(() => client().todPolicies.read()), 'HttpStatus', { status: 503, outcomeUnknown: false })
+
+  // A 502 may come after a TOD policy create was applied: not repeated, outcome unknown.
+  sandbox.pushFault({ kind: 'status', status: 502, method: 'tod_policy', action: 'create' })
+  checkKind(await caught(() => client().todPolicies.create({ description: 'Maybe', default: 'queue' })), 'HttpStatus', {
+    status: 502,
+    outcomeUnknown: true,
+  })
 
   sandbox.pushFault({ kind: 'reset' })
   checkKind(await caught(() => client().priority.update({ agentId: 1, queueId: 2, level: 3 })), 'Transport', { outcomeUnknown: false })

@@ -116,6 +116,12 @@ fun faultTests(sandbox: Sandbox) {
             val e = expectError<ContactNowException.Transport>("reset") { c.createPolicies(listOf(NewTodPolicy("X", DefaultAction.Hangup))) }
             expect(e.outcomeUnknown && sandbox.requestCount() == 1uL) { "$e after ${sandbox.requestCount()} requests" }
         }
+        check("fault: a 502 on a TOD create is not repeated, outcome unknown") {
+            sandbox.reset()
+            sandbox.pushFault(SandboxFault.Status(502u.toUShort(), null), method = "tod_policy", action = "create")
+            val e = expectError<ContactNowException.HttpStatus>("502") { c.createPolicies(listOf(NewTodPolicy("X", DefaultAction.Hangup))) }
+            expect(e.status == 502.toUShort() && e.outcomeUnknown && sandbox.requestCount() == 1uL) { "$e after ${sandbox.requestCount()} requests" }
+        }
         check("fault: a truncated body is a decode error, never success") {
             sandbox.pushFault(SandboxFault.Truncate, times = 3u)
             val e = expectError<ContactNowException>("truncate") { c.readAssignments(null, null) }

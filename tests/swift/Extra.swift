@@ -230,7 +230,7 @@ func senderTests() {
         do {
             _ = try c.readPolicies(policyId: 5)
             throw Failure(description: "no error")
-        } catch let ContactNowError.HttpStatus(status, excerpt) {
+        } catch let ContactNowError.HttpStatus(status, excerpt, _) {
             try expect(status == 502 && excerpt.contains("bad gateway"), "\(status) \(excerpt)")
         }
     }
@@ -284,7 +284,7 @@ func redactionTests() {
             _ = try client.readAssignments(agentId: nil, queueId: nil)
             throw Failure(description: "no error")
         } catch let e as ContactNowError {
-            guard case let .HttpStatus(status, excerpt) = e else { throw Failure(description: "kind: \(e)") }
+            guard case let .HttpStatus(status, excerpt, _) = e else { throw Failure(description: "kind: \(e)") }
             try expect(status == 500 && excerpt.contains("token="), "no echo: \(e)")
             try assertNoSecret("HttpStatus", excerpt, "\(e)", e.localizedDescription, String(reflecting: e))
         }

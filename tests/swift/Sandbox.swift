@@ -139,6 +139,15 @@ func faultTests(_ sandbox: Sandbox) {
             throw Failure(description: "\(e) after \(sandbox.requestCount()) requests")
         }
     }
+    check("fault: a 502 on a TOD create is not repeated, outcome unknown") {
+        sandbox.reset()
+        let c = try Client(config: config)
+        sandbox.pushFault(fault: .status(status: 502, retryAfter: nil), method: "tod_policy", action: "create")
+        let e = try expectError("502") { try c.createPolicies(records: [NewTodPolicy(description: "X", default: .hangup)]) }
+        guard case let .HttpStatus(status, _, outcomeUnknown) = e, status == 502, outcomeUnknown, sandbox.requestCount() == 1 else {
+            throw Failure(description: "\(e) after \(sandbox.requestCount()) requests")
+        }
+    }
     check("fault: a slow answer is a timeout") {
         var slow = config
         slow.timeoutMs = 300

@@ -102,7 +102,7 @@ func errorFields(_ e: ContactNowError) -> [String: JSON] {
     case let .Api(detail, _, total, bad, key, _, partial, tokenRejected):
         return ["message": .string(detail), "total": num(total), "bad": num(bad), "key": num(key),
                 "partial": .bool(partial), "token_rejected": .bool(tokenRejected)]
-    case let .HttpStatus(status, _): return ["status": .number(String(status))]
+    case let .HttpStatus(status, _, _): return ["status": .number(String(status))]
     default: return [:]
     }
 }

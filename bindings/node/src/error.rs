@@ -125,7 +125,7 @@ impl Details {
             error.set("partial", api.partial)?;
             error.set("tokenRejected", api.is_token_rejected())?;
         }
-        if matches!(self.code, "Transport" | "Timeout") {
+        if matches!(self.code, "Transport" | "Timeout" | "HttpStatus") {
             error.set("outcomeUnknown", self.outcome_unknown)?;
         }
         Ok(error)
@@ -188,8 +188,8 @@ impl From<contactnow::Error> for Details {
             contactnow::Error::Decode { format, reason, excerpt } => {
                 Self { format: Some(format), reason: Some(reason), excerpt: Some(excerpt), ..Self::new(code, message) }
             }
-            contactnow::Error::HttpStatus { status, excerpt } => {
-                Self { status: Some(status), excerpt: Some(excerpt), ..Self::new(code, message) }
+            contactnow::Error::HttpStatus { status, excerpt, outcome_unknown } => {
+                Self { status: Some(status), excerpt: Some(excerpt), outcome_unknown, ..Self::new(code, message) }
             }
             contactnow::Error::Transport { outcome_unknown, .. }
             | contactnow::Error::Timeout { outcome_unknown, .. } => {

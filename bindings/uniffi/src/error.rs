@@ -51,6 +51,9 @@ pub enum ContactNowError {
         status: u16,
         /// The first characters of the body, for diagnosis.
         excerpt: String,
+        /// True when a write that is not safe to repeat got a 5xx that may follow its
+        /// application (500, 502, 504...): check the server's state before trying again.
+        outcome_unknown: bool,
     },
     /// Connecting, TLS or I/O failed (or a foreign `HttpSender` threw).
     Transport {
@@ -93,7 +96,9 @@ impl ContactNowError {
             ContactNowError::Decode { format, reason, excerpt } => {
                 contactnow::Error::Decode { format: format.into(), reason, excerpt }
             }
-            ContactNowError::HttpStatus { status, excerpt } => contactnow::Error::HttpStatus { status, excerpt },
+            ContactNowError::HttpStatus { status, excerpt, outcome_unknown } => {
+                contactnow::Error::HttpStatus { status, excerpt, outcome_unknown }
+            }
             ContactNowError::Transport { detail, outcome_unknown } => {
                 contactnow::Error::Transport { message: detail, outcome_unknown }
             }
@@ -120,8 +125,8 @@ impl ContactNowError {
             ContactNowError::Decode { format, reason, excerpt } => {
                 ContactNowError::Decode { format, reason: s(reason), excerpt: s(excerpt) }
             }
-            ContactNowError::HttpStatus { status, excerpt } => {
-                ContactNowError::HttpStatus { status, excerpt: s(excerpt) }
+            ContactNowError::HttpStatus { status, excerpt, outcome_unknown } => {
+                ContactNowError::HttpStatus { status, excerpt: s(excerpt), outcome_unknown }
             }
             ContactNowError::Transport { detail, outcome_unknown } => {
                 ContactNowError::Transport { detail: s(detail), outcome_unknown }
@@ -164,7 +169,9 @@ impl From<contactnow::Error> for ContactNowError {
             contactnow::Error::Decode { format, reason, excerpt } => {
                 ContactNowError::Decode { format: format.into(), reason, excerpt }
             }
-            contactnow::Error::HttpStatus { status, excerpt } => ContactNowError::HttpStatus { status, excerpt },
+            contactnow::Error::HttpStatus { status, excerpt, outcome_unknown } => {
+                ContactNowError::HttpStatus { status, excerpt, outcome_unknown }
+            }
             contactnow::Error::Transport { message, outcome_unknown } => {
                 ContactNowError::Transport { detail: message, outcome_unknown }
             }
