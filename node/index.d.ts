@@ -121,7 +121,11 @@ export declare class ApiError extends ContactNowError {
 
 /** The answer could not be read, or holds an id beyond `Number.MAX_SAFE_INTEGER`. */
 export declare class DecodeError extends ContactNowError {
-  constructor(message: string, fields: Pick<DecodeError, 'format' | 'reason' | 'excerpt'>, options?: { cause?: unknown })
+  constructor(
+    message: string,
+    fields: Pick<DecodeError, 'format' | 'reason' | 'excerpt'> & Partial<Pick<DecodeError, 'outcomeUnknown'>>,
+    options?: { cause?: unknown },
+  )
   static readonly code: 'Decode'
   code: 'Decode'
   /** The expected format. */
@@ -129,6 +133,8 @@ export declare class DecodeError extends ContactNowError {
   reason: string
   /** The start of the body (absent for an id beyond `Number.MAX_SAFE_INTEGER`). */
   excerpt?: string
+  /** True when a TOD policy create got a 2xx answer that could not be read: probably applied. */
+  outcomeUnknown: boolean
 }
 
 /** The server answered with an HTTP status other than 200. */

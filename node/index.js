@@ -58,7 +58,7 @@ class ApiError extends ContactNowError {
   static code = ErrorCode.Api
 }
 
-/** `Decode`: the answer could not be read, or holds an id beyond 2^53 - 1 (`format`, `reason`, `excerpt`). */
+/** `Decode`: the answer could not be read, or holds an id beyond 2^53 - 1 (`format`, `reason`, `excerpt`, `outcomeUnknown`). */
 class DecodeError extends ContactNowError {
   static code = ErrorCode.Decode
 }

@@ -210,6 +210,18 @@ fun assertNoSecret(what: String, vararg texts: String?) {
 }
 
 fun redactionTests() {
+    check("an unreadable 2xx after a TOD create: Decode, outcome unknown, not repeated") {
+        CannedServer(200, 0, { _ -> "<html>proxy page</html>" }).use { server ->
+            Client(ClientConfig(token = SECRET, baseUrl = server.url, allowInsecureHttp = true)).use { client ->
+                try {
+                    client.createPolicies(listOf(NewTodPolicy("X", DefaultAction.Queue)))
+                    throw AssertionError("no error")
+                } catch (e: ContactNowException.Decode) {
+                    expect(e.outcomeUnknown && server.requests == 1) { "$e after ${server.requests} requests" }
+                }
+            }
+        }
+    }
     check("redaction: an HTTP status whose body echoes the URL") {
         CannedServer(500, 0, { line -> "<html>error at $line</html>" }).use { server ->
             Client(ClientConfig(token = SECRET, baseUrl = server.url, allowInsecureHttp = true, retries = 0u)).use { client ->

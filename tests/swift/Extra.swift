@@ -276,6 +276,17 @@ func asyncTests() async {
 }
 
 func redactionTests() {
+    check("an unreadable 2xx after a TOD create: Decode, outcome unknown") {
+        let server = CannedServer(status: 200) { _ in "<html>proxy page</html>" }
+        defer { server.stop() }
+        let client = try Client(config: ClientConfig(token: SECRET, baseUrl: server.url, allowInsecureHttp: true))
+        do {
+            _ = try client.createPolicies(records: [NewTodPolicy(description: "X", default: .queue)])
+            throw Failure(description: "no error")
+        } catch let e as ContactNowError {
+            guard case let .Decode(_, _, _, outcomeUnknown) = e, outcomeUnknown else { throw Failure(description: "\(e)") }
+        }
+    }
     check("redaction: an HTTP status whose body echoes the URL") {
         let server = CannedServer(status: 500) { line in "<html>error at \(line)</html>" }
         defer { server.stop() }

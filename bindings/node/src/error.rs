@@ -125,7 +125,7 @@ impl Details {
             error.set("partial", api.partial)?;
             error.set("tokenRejected", api.is_token_rejected())?;
         }
-        if matches!(self.code, "Transport" | "Timeout" | "HttpStatus") {
+        if matches!(self.code, "Transport" | "Timeout" | "HttpStatus" | "Decode") {
             error.set("outcomeUnknown", self.outcome_unknown)?;
         }
         Ok(error)
@@ -185,9 +185,13 @@ impl From<contactnow::Error> for Details {
         match error {
             contactnow::Error::InvalidInput { field, reason } => Details::invalid(&field, reason),
             contactnow::Error::Api(api) => Self { api: Some(api), ..Self::new(code, message) },
-            contactnow::Error::Decode { format, reason, excerpt } => {
-                Self { format: Some(format), reason: Some(reason), excerpt: Some(excerpt), ..Self::new(code, message) }
-            }
+            contactnow::Error::Decode { format, reason, excerpt, outcome_unknown } => Self {
+                format: Some(format),
+                reason: Some(reason),
+                excerpt: Some(excerpt),
+                outcome_unknown,
+                ..Self::new(code, message)
+            },
             contactnow::Error::HttpStatus { status, excerpt, outcome_unknown } => {
                 Self { status: Some(status), excerpt: Some(excerpt), outcome_unknown, ..Self::new(code, message) }
             }

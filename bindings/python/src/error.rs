@@ -90,7 +90,7 @@ pub(crate) fn client_error(py: Python<'_>, error: contactnow::Error) -> PyErr {
     match error {
         contactnow::Error::InvalidInput { field, reason } => invalid_input(py, field, reason),
         contactnow::Error::Api(api) => api_error(py, api),
-        contactnow::Error::Decode { format, reason, excerpt } => {
+        contactnow::Error::Decode { format, reason, excerpt, .. } => {
             raise(py, &CLASSES.decode, "DecodeError", message, |kw| {
                 kw.set_item("format", format.as_str())?;
                 kw.set_item("reason", reason)?;

@@ -44,6 +44,9 @@ pub enum ContactNowError {
         reason: String,
         /// The first characters of the body, for diagnosis.
         excerpt: String,
+        /// True when a write that is not safe to repeat got a 2xx answer that could not be
+        /// read: it was probably applied; check the server's state before trying again.
+        outcome_unknown: bool,
     },
     /// The server answered with a status other than 2xx.
     HttpStatus {
@@ -93,8 +96,8 @@ impl ContactNowError {
                     partial,
                 })
             }
-            ContactNowError::Decode { format, reason, excerpt } => {
-                contactnow::Error::Decode { format: format.into(), reason, excerpt }
+            ContactNowError::Decode { format, reason, excerpt, outcome_unknown } => {
+                contactnow::Error::Decode { format: format.into(), reason, excerpt, outcome_unknown }
             }
             ContactNowError::HttpStatus { status, excerpt, outcome_unknown } => {
                 contactnow::Error::HttpStatus { status, excerpt, outcome_unknown }
@@ -122,8 +125,8 @@ impl ContactNowError {
             ContactNowError::Api { detail, account_id, total, bad, key, expire, partial, token_rejected } => {
                 ContactNowError::Api { detail: s(detail), account_id, total, bad, key, expire, partial, token_rejected }
             }
-            ContactNowError::Decode { format, reason, excerpt } => {
-                ContactNowError::Decode { format, reason: s(reason), excerpt: s(excerpt) }
+            ContactNowError::Decode { format, reason, excerpt, outcome_unknown } => {
+                ContactNowError::Decode { format, reason: s(reason), excerpt: s(excerpt), outcome_unknown }
             }
             ContactNowError::HttpStatus { status, excerpt, outcome_unknown } => {
                 ContactNowError::HttpStatus { status, excerpt: s(excerpt), outcome_unknown }
@@ -166,8 +169,8 @@ impl From<contactnow::Error> for ContactNowError {
                 expire: api.expire,
                 partial: api.partial,
             },
-            contactnow::Error::Decode { format, reason, excerpt } => {
-                ContactNowError::Decode { format: format.into(), reason, excerpt }
+            contactnow::Error::Decode { format, reason, excerpt, outcome_unknown } => {
+                ContactNowError::Decode { format: format.into(), reason, excerpt, outcome_unknown }
             }
             contactnow::Error::HttpStatus { status, excerpt, outcome_unknown } => {
                 ContactNowError::HttpStatus { status, excerpt, outcome_unknown }

@@ -202,9 +202,16 @@ impl Client {
                 }
                 Err(e) => {
                     let mut error = Error::from(e).scrubbed(&secrets);
-                    // A PHP 500 or a gateway's 502/504 may come after the write was applied.
-                    if let Error::HttpStatus { status, outcome_unknown, .. } = &mut error {
-                        *outcome_unknown = !op.is_idempotent() && status_may_follow_apply(*status);
+                    match &mut error {
+                        // A PHP 500 or a gateway's 502/504 may come after the write was applied.
+                        Error::HttpStatus { status, outcome_unknown, .. } => {
+                            *outcome_unknown = !op.is_idempotent() && status_may_follow_apply(*status);
+                        }
+                        // A 2xx that cannot be read most likely follows an applied write.
+                        Error::Decode { outcome_unknown, .. } => {
+                            *outcome_unknown = !op.is_idempotent() && (200..300).contains(&response.status);
+                        }
+                        _ => {}
                     }
                     return Err(error);
                 }
@@ -306,6 +313,7 @@ impl Inner {
                 }
                 Attempt::TooLarge { status, limit } => {
                     return Err(Error::Decode {
+                        outcome_unknown: !idempotent && (200..300).contains(&status),
                         format: self.format,
                         reason: format!(
                             "response body (HTTP {status}) is larger than the limit of {limit} bytes \

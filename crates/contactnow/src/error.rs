@@ -22,7 +22,7 @@ pub enum Error {
     #[error("{0}")]
     Api(ApiError),
     /// The response body could not be read as the expected format, or was too large.
-    #[error("could not decode {format} response: {reason}; body starts {excerpt:?}")]
+    #[error("could not decode {format} response: {reason}; body starts {excerpt:?}{}", unknown_note(*outcome_unknown))]
     Decode {
         /// The format that was expected.
         format: Format,
@@ -30,6 +30,9 @@ pub enum Error {
         reason: String,
         /// The first bytes of the body, for diagnosis.
         excerpt: String,
+        /// True when a write that is not safe to repeat got a 2xx answer that could not be
+        /// read: it was probably applied, and was not repeated; check the server's state.
+        outcome_unknown: bool,
     },
     /// The server answered with a status other than 2xx (after any retries).
     #[error("unexpected HTTP status {status}; body starts {excerpt:?}{}", unknown_note(*outcome_unknown))]
@@ -146,6 +149,7 @@ impl Error {
             Error::Transport { outcome_unknown: true, .. }
                 | Error::Timeout { outcome_unknown: true, .. }
                 | Error::HttpStatus { outcome_unknown: true, .. }
+                | Error::Decode { outcome_unknown: true, .. }
         )
     }
 
@@ -166,8 +170,8 @@ impl Error {
                 api.message = clean(api.message);
                 Error::Api(api)
             }
-            Error::Decode { format, reason, excerpt } => {
-                Error::Decode { format, reason: clean(reason), excerpt: clean(excerpt) }
+            Error::Decode { format, reason, excerpt, outcome_unknown } => {
+                Error::Decode { format, reason: clean(reason), excerpt: clean(excerpt), outcome_unknown }
             }
             Error::HttpStatus { status, excerpt, outcome_unknown } => {
                 Error::HttpStatus { status, excerpt: clean(excerpt), outcome_unknown }
@@ -185,12 +189,19 @@ impl From<contactnow_core::Error> for Error {
         match error {
             contactnow_core::Error::InvalidInput { field, reason } => Error::InvalidInput { field, reason },
             contactnow_core::Error::Api(api) => Error::Api(api),
-            contactnow_core::Error::Decode { format, reason, excerpt } => Error::Decode { format, reason, excerpt },
+            contactnow_core::Error::Decode { format, reason, excerpt } => {
+                Error::Decode { format, reason, excerpt, outcome_unknown: false }
+            }
             contactnow_core::Error::HttpStatus { status, excerpt } => {
                 Error::HttpStatus { status, excerpt, outcome_unknown: false }
             }
             // The core's enum is non-exhaustive: keep whatever a later version adds, as text.
-            other => Error::Decode { format: Format::Json, reason: other.to_string(), excerpt: String::new() },
+            other => Error::Decode {
+                format: Format::Json,
+                reason: other.to_string(),
+                excerpt: String::new(),
+                outcome_unknown: false,
+            },
         }
     }
 }

@@ -399,3 +399,18 @@ fn trickling_body_stops_at_the_attempt_deadline() {
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
     assert!(start.elapsed() < Duration::from_secs(3), "{:?}", start.elapsed());
 }
+
+#[test]
+fn unreadable_answer_to_a_policy_create_says_outcome_unknown() {
+    let server = FakeServer::start(|_, _| json(200, "<html>proxy error</html>"));
+    let client = builder(&server).build().unwrap();
+    let create = client.create_policies(&[NewTodPolicy::new("Night", DefaultAction::Hangup)]).unwrap_err();
+    assert!(matches!(create, Error::Decode { outcome_unknown: true, .. }), "{create:?}");
+    assert!(create.outcome_unknown() && create.to_string().contains("outcome unknown"), "{create}");
+    assert_eq!(server.requests().len(), 1, "never repeated");
+    // Reads and repeatable writes have nothing to be unsure about.
+    let read = client.read_policies(None).unwrap_err();
+    assert!(matches!(read, Error::Decode { outcome_unknown: false, .. }), "{read:?}");
+    let update = client.update_assignments(&[Assignment::new(1, 2, 3)]).unwrap_err();
+    assert!(!update.outcome_unknown(), "{update:?}");
+}
