@@ -24,11 +24,15 @@ from ._contactnow import (
 _T = TypeVar("_T")
 
 AssignmentInput = Union[Assignment, Mapping[str, Any]]
+"""An assignment: an ``Assignment`` or a mapping with its fields."""
 NewTodPolicyInput = Union[NewTodPolicy, Mapping[str, Any]]
+"""A policy to create: a ``NewTodPolicy`` or a mapping with its fields."""
 TodPolicyUpdateInput = Union[TodPolicyUpdate, TodPolicy, Mapping[str, Any]]
+"""A policy change: a ``TodPolicyUpdate``, a ``TodPolicy`` or a mapping with its fields."""
 
 
 async def _run(func: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+    """Runs a blocking call in the loop's default executor, in a copy of the current context."""
     loop = asyncio.get_running_loop()
     ctx = contextvars.copy_context()
     call = functools.partial(ctx.run, func, *args, **kwargs)
@@ -39,6 +43,7 @@ class AsyncPriorityApi:
     """``client.priority`` of an :class:`AsyncClient`."""
 
     def __init__(self, client: Client) -> None:
+        """Wraps ``client.priority`` of a blocking :class:`Client`."""
         self._api = client.priority
 
     async def create(self, records: Union[AssignmentInput, Iterable[AssignmentInput]]) -> WriteResult:
@@ -58,6 +63,7 @@ class AsyncTodPolicyApi:
     """``client.tod_policies`` of an :class:`AsyncClient`."""
 
     def __init__(self, client: Client) -> None:
+        """Wraps ``client.tod_policies`` of a blocking :class:`Client`."""
         self._api = client.tod_policies
 
     async def create(
@@ -67,7 +73,7 @@ class AsyncTodPolicyApi:
         description: Optional[str] = None,
         default: Optional[Union[DefaultAction, str]] = None,
     ) -> WriteResult:
-        """Creates policies; never repeated automatically."""
+        """Creates policies; never repeated automatically (a failure may say ``outcome_unknown``)."""
         return await _run(self._api.create, records, description=description, default=default)
 
     async def read(self, policy_id: Optional[int] = None) -> Listing[TodPolicy]:
@@ -103,6 +109,7 @@ class AsyncClient:
         retries: int = 3,
         allow_insecure_http: bool = False,
     ) -> None:
+        """A client authenticated by ``token``, or by ``username`` and ``password`` (``token.php``)."""
         self._client = Client(
             token=token,
             base_url=base_url,
@@ -114,18 +121,23 @@ class AsyncClient:
             allow_insecure_http=allow_insecure_http,
         )
         self.priority = AsyncPriorityApi(self._client)
+        """Agent-to-queue assignments (``method=priority``)."""
         self.tod_policies = AsyncTodPolicyApi(self._client)
+        """Time-of-day policies (``method=tod_policy``)."""
 
     @property
     def base_url(self) -> str:
+        """The base URL, e.g. ``https://api-106.dxi.eu``."""
         return self._client.base_url
 
     @property
     def format(self) -> str:
+        """The wire format: ``json`` or ``xml``."""
         return self._client.format
 
     @property
     def closed(self) -> bool:
+        """Whether ``close()`` was called."""
         return self._client.closed
 
     async def close(self) -> None:
@@ -133,6 +145,7 @@ class AsyncClient:
         self._client.close()
 
     async def __aenter__(self) -> AsyncClient:
+        """Returns the client itself."""
         return self
 
     async def __aexit__(
@@ -141,7 +154,9 @@ class AsyncClient:
         exc: Optional[BaseException],
         tb: Optional[TracebackType],
     ) -> None:
+        """Closes the client; exceptions propagate."""
         await self.close()
 
     def __repr__(self) -> str:
+        """``AsyncClient(base_url=..., ...)``; never shows the token or the password."""
         return "Async" + repr(self._client)

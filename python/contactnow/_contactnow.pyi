@@ -25,6 +25,7 @@ __all__ = [
 ]
 
 __version__: str
+"""The package version."""
 
 _R = TypeVar("_R", covariant=True)
 
@@ -35,145 +36,233 @@ _ActionInput = Union[DefaultAction, str]
 
 @final
 class DefaultAction:
+    """What a TOD policy does with a call by default: queue, voicemail, hangup or a jump."""
+
     QUEUE: ClassVar[DefaultAction]
+    """Place the call into the queuing system (``queue``)."""
     VOICEMAIL: ClassVar[DefaultAction]
+    """Play the queue's voicemail message and record the call (``voicemail``)."""
     HANGUP: ClassVar[DefaultAction]
-    def __new__(cls, value: str) -> DefaultAction: ...
+    """Hang up the call (``hangup``)."""
+    def __new__(cls, value: str) -> DefaultAction:
+        """Strict parse of ``queue``, ``voicemail``, ``hangup`` or ``jump:<queue id>``."""
     @staticmethod
-    def jump(queue_id: int) -> DefaultAction: ...
+    def jump(queue_id: int) -> DefaultAction:
+        """Send the call to the queue ``queue_id`` (a positive id)."""
     @staticmethod
-    def from_wire(value: str) -> DefaultAction: ...
+    def from_wire(value: str) -> DefaultAction:
+        """Lenient parse of a value as the server sends it: unknown values are kept."""
     @property
-    def value(self) -> str: ...
+    def value(self) -> str:
+        """The wire text, e.g. ``queue`` or ``jump:1007``."""
     @property
-    def kind(self) -> Literal["queue", "voicemail", "hangup", "jump", "unknown"]: ...
+    def kind(self) -> Literal["queue", "voicemail", "hangup", "jump", "unknown"]:
+        """``queue``, ``voicemail``, ``hangup``, ``jump`` or ``unknown``."""
     @property
-    def queue_id(self) -> Optional[int]: ...
+    def queue_id(self) -> Optional[int]:
+        """The target queue of a jump, else ``None``."""
     @property
-    def is_known(self) -> bool: ...
-    def __eq__(self, value: object, /) -> bool: ...
-    def __hash__(self) -> int: ...
+    def is_known(self) -> bool:
+        """Whether this version knows the action (False for an unknown value kept by ``from_wire``)."""
+    def __eq__(self, value: object, /) -> bool:
+        """Equal when the actions are the same."""
+    def __hash__(self) -> int:
+        """A hash consistent with ``==``."""
 
 @final
 class Assignment:
-    def __new__(cls, agent_id: int, queue_id: int, level: int) -> Assignment: ...
+    """An agent assigned to a queue with a priority level."""
+
+    def __new__(cls, agent_id: int, queue_id: int, level: int) -> Assignment:
+        """An assignment; the ids and ``level`` are non-negative integers (``level`` below 2**32)."""
     @property
-    def agent_id(self) -> int: ...
+    def agent_id(self) -> int:
+        """The agent's id (``agentid`` on the wire)."""
     @property
-    def queue_id(self) -> int: ...
+    def queue_id(self) -> int:
+        """The queue's id (``qid`` on the wire)."""
     @property
-    def level(self) -> int: ...
-    def to_dict(self) -> dict[str, int]: ...
-    def __eq__(self, value: object, /) -> bool: ...
-    def __hash__(self) -> int: ...
-    def __lt__(self, value: Assignment, /) -> bool: ...
-    def __le__(self, value: Assignment, /) -> bool: ...
-    def __gt__(self, value: Assignment, /) -> bool: ...
-    def __ge__(self, value: Assignment, /) -> bool: ...
+    def level(self) -> int:
+        """The agent's priority level in the queue."""
+    def to_dict(self) -> dict[str, int]:
+        """``{"agent_id", "queue_id", "level"}``."""
+    def __eq__(self, value: object, /) -> bool:
+        """Equal when every field is equal."""
+    def __hash__(self) -> int:
+        """A hash consistent with ``==``."""
+    def __lt__(self, value: Assignment, /) -> bool:
+        """Orders by agent id, then queue id, then level."""
+    def __le__(self, value: Assignment, /) -> bool:
+        """Orders by agent id, then queue id, then level."""
+    def __gt__(self, value: Assignment, /) -> bool:
+        """Orders by agent id, then queue id, then level."""
+    def __ge__(self, value: Assignment, /) -> bool:
+        """Orders by agent id, then queue id, then level."""
 
 @final
 class TodPolicy:
-    def __new__(cls, uid: int, description: str, default: _ActionInput) -> TodPolicy: ...
+    """A stored time-of-day policy."""
+
+    def __new__(cls, uid: int, description: str, default: _ActionInput) -> TodPolicy:
+        """A policy as stored; ``default`` is a ``DefaultAction`` or its wire text."""
     @property
-    def uid(self) -> int: ...
+    def uid(self) -> int:
+        """The policy's id, assigned by the server."""
     @property
-    def description(self) -> str: ...
+    def description(self) -> str:
+        """The policy's description."""
     @property
-    def default(self) -> DefaultAction: ...
-    def to_dict(self) -> dict[str, Union[int, str]]: ...
-    def __eq__(self, value: object, /) -> bool: ...
-    def __hash__(self) -> int: ...
+    def default(self) -> DefaultAction:
+        """What the policy does with a call by default."""
+    def to_dict(self) -> dict[str, Union[int, str]]:
+        """``{"uid", "description", "default"}`` with ``default`` as its wire text."""
+    def __eq__(self, value: object, /) -> bool:
+        """Equal when every field is equal."""
+    def __hash__(self) -> int:
+        """A hash consistent with ``==``."""
 
 @final
 class NewTodPolicy:
-    def __new__(cls, description: str, default: _ActionInput) -> NewTodPolicy: ...
+    """A policy to create; the server assigns its uid."""
+
+    def __new__(cls, description: str, default: _ActionInput) -> NewTodPolicy:
+        """A policy to create; ``default`` is a ``DefaultAction`` or its wire text."""
     @property
-    def description(self) -> str: ...
+    def description(self) -> str:
+        """The policy's description."""
     @property
-    def default(self) -> DefaultAction: ...
-    def to_dict(self) -> dict[str, str]: ...
-    def __eq__(self, value: object, /) -> bool: ...
-    def __hash__(self) -> int: ...
+    def default(self) -> DefaultAction:
+        """What the policy does with a call by default."""
+    def to_dict(self) -> dict[str, str]:
+        """``{"description", "default"}`` with ``default`` as its wire text."""
+    def __eq__(self, value: object, /) -> bool:
+        """Equal when every field is equal."""
+    def __hash__(self) -> int:
+        """A hash consistent with ``==``."""
 
 @final
 class TodPolicyUpdate:
+    """Changes to an existing policy; fields left ``None`` are not sent."""
+
     def __new__(
         cls, uid: int, description: Optional[str] = None, default: Optional[_ActionInput] = None
-    ) -> TodPolicyUpdate: ...
+    ) -> TodPolicyUpdate:
+        """Changes to the policy ``uid``; give ``description``, ``default`` or both."""
     @property
-    def uid(self) -> int: ...
+    def uid(self) -> int:
+        """The id of the policy to change."""
     @property
-    def description(self) -> Optional[str]: ...
+    def description(self) -> Optional[str]:
+        """The new description, or ``None`` to leave it."""
     @property
-    def default(self) -> Optional[DefaultAction]: ...
-    def __eq__(self, value: object, /) -> bool: ...
-    def __hash__(self) -> int: ...
+    def default(self) -> Optional[DefaultAction]:
+        """The new default action, or ``None`` to leave it."""
+    def __eq__(self, value: object, /) -> bool:
+        """Equal when every field is equal."""
+    def __hash__(self) -> int:
+        """A hash consistent with ``==``."""
 
 @final
 class WriteResult:
+    """The outcome of a successful create or update."""
+
     def __new__(
         cls, *, account_id: Optional[int] = None, total: int = 0, bad: int = 0, key: Optional[int] = None
-    ) -> WriteResult: ...
+    ) -> WriteResult:
+        """A result as the server reports it (for tests and the sans-IO layer)."""
     @property
-    def account_id(self) -> Optional[int]: ...
+    def account_id(self) -> Optional[int]:
+        """The authenticated account that ran the call, if reported."""
     @property
-    def total(self) -> int: ...
+    def total(self) -> int:
+        """Records affected (0 for a priority create of an existing pair)."""
     @property
-    def bad(self) -> int: ...
+    def bad(self) -> int:
+        """Records that failed: always 0 (a batch with failures raises ``ApiError`` instead)."""
     @property
-    def key(self) -> Optional[int]: ...
-    def to_dict(self) -> dict[str, Optional[int]]: ...
-    def __eq__(self, value: object, /) -> bool: ...
-    def __hash__(self) -> int: ...
+    def key(self) -> Optional[int]:
+        """The id of the created record, if reported (0 when nothing was created)."""
+    def to_dict(self) -> dict[str, Optional[int]]:
+        """``{"account_id", "total", "bad", "key"}``."""
+    def __eq__(self, value: object, /) -> bool:
+        """Equal when every field is equal."""
+    def __hash__(self) -> int:
+        """A hash consistent with ``==``."""
 
 @final
 class Listing(Generic[_R]):
+    """The records a read returned (``Assignment`` or ``TodPolicy``): a read-only sequence."""
+
     def __new__(
         cls, *, records: Iterable[_R], account_id: Optional[int] = None, total: Optional[int] = None
-    ) -> Listing[_R]: ...
+    ) -> Listing[_R]:
+        """A listing of ``records`` (for tests and the sans-IO layer); ``total`` defaults to their count."""
     @property
-    def account_id(self) -> Optional[int]: ...
+    def account_id(self) -> Optional[int]:
+        """The authenticated account, if reported."""
     @property
-    def total(self) -> int: ...
+    def total(self) -> int:
+        """The server's ``total`` (the number of records when it sent none)."""
     @property
-    def records(self) -> tuple[_R, ...]: ...
+    def records(self) -> tuple[_R, ...]:
+        """The records, in the server's order."""
     @classmethod
-    def __class_getitem__(cls, key: Any) -> Any: ...
-    def to_dict(self) -> dict[str, Any]: ...
-    def __len__(self) -> int: ...
+    def __class_getitem__(cls, key: Any) -> Any:
+        """``Listing[Assignment]`` for annotations."""
+    def to_dict(self) -> dict[str, Any]:
+        """``{"account_id", "total", "records": [dict, ...]}``."""
+    def __len__(self) -> int:
+        """The number of records."""
     @overload
-    def __getitem__(self, index: int, /) -> _R: ...
+    def __getitem__(self, index: int, /) -> _R:
+        """The record at ``index``."""
     @overload
-    def __getitem__(self, index: slice, /) -> tuple[_R, ...]: ...
-    def __iter__(self) -> Iterator[_R]: ...
-    def __eq__(self, value: object, /) -> bool: ...
-    def __hash__(self) -> int: ...
+    def __getitem__(self, index: slice, /) -> tuple[_R, ...]:
+        """The records in ``index``, as a tuple."""
+    def __iter__(self) -> Iterator[_R]:
+        """Iterates over the records."""
+    def __eq__(self, value: object, /) -> bool:
+        """Equal when every field is equal."""
+    def __hash__(self) -> int:
+        """A hash consistent with ``==``."""
 
 @final
 class PriorityApi:
-    def create(self, records: Union[_AssignmentInput, Iterable[_AssignmentInput]]) -> WriteResult: ...
-    def read(self, agent_id: Optional[int] = None, queue_id: Optional[int] = None) -> Listing[Assignment]: ...
-    def update(self, records: Union[_AssignmentInput, Iterable[_AssignmentInput]]) -> WriteResult: ...
+    """``client.priority``: create, read and update agent-to-queue assignments."""
+
+    def create(self, records: Union[_AssignmentInput, Iterable[_AssignmentInput]]) -> WriteResult:
+        """Assigns agents to queues; an existing pair is not added again (``total`` 0)."""
+    def read(self, agent_id: Optional[int] = None, queue_id: Optional[int] = None) -> Listing[Assignment]:
+        """Lists assignments, optionally only those of one agent and/or one queue."""
+    def update(self, records: Union[_AssignmentInput, Iterable[_AssignmentInput]]) -> WriteResult:
+        """Changes the levels of existing assignments."""
 
 @final
 class TodPolicyApi:
+    """``client.tod_policies``: create, read and update time-of-day policies."""
+
     def create(
         self,
         records: Optional[Union[_NewTodPolicyInput, Iterable[_NewTodPolicyInput]]] = None,
         *,
         description: Optional[str] = None,
         default: Optional[_ActionInput] = None,
-    ) -> WriteResult: ...
-    def read(self, policy_id: Optional[int] = None) -> Listing[TodPolicy]: ...
+    ) -> WriteResult:
+        """Creates policies; never repeated automatically (a failure may say ``outcome_unknown``)."""
+    def read(self, policy_id: Optional[int] = None) -> Listing[TodPolicy]:
+        """Lists policies, all of them or only ``policy_id``."""
     def update(
         self,
         uid: Union[int, _TodPolicyUpdateInput, Iterable[_TodPolicyUpdateInput]],
         description: Optional[str] = None,
         default: Optional[_ActionInput] = None,
-    ) -> WriteResult: ...
+    ) -> WriteResult:
+        """Changes policies: ``update(uid, description=..., default=...)`` or ``update(records)``."""
 
 @final
 class Client:
+    """A blocking client for the ContactNow ``database.php`` API; releases the GIL while waiting."""
+
     def __new__(
         cls,
         *,
@@ -185,59 +274,90 @@ class Client:
         timeout: float = 30.0,
         retries: int = 3,
         allow_insecure_http: bool = False,
-    ) -> Client: ...
+    ) -> Client:
+        """A client authenticated by ``token``, or by ``username`` and ``password`` (``token.php``)."""
     @property
-    def priority(self) -> PriorityApi: ...
+    def priority(self) -> PriorityApi:
+        """Agent-to-queue assignments (``method=priority``)."""
     @property
-    def tod_policies(self) -> TodPolicyApi: ...
+    def tod_policies(self) -> TodPolicyApi:
+        """Time-of-day policies (``method=tod_policy``)."""
     @property
-    def base_url(self) -> str: ...
+    def base_url(self) -> str:
+        """The base URL, e.g. ``https://api-106.dxi.eu``."""
     @property
-    def format(self) -> str: ...
+    def format(self) -> str:
+        """The wire format: ``json`` or ``xml``."""
     @property
-    def closed(self) -> bool: ...
-    def close(self) -> None: ...
-    def __enter__(self) -> Client: ...
+    def closed(self) -> bool:
+        """Whether ``close()`` was called."""
+    def close(self) -> None:
+        """Drops the connection pool; later calls raise ``ContactNowError``."""
+    def __enter__(self) -> Client:
+        """Returns the client itself."""
     def __exit__(
         self,
         _exc_type: Optional[type[BaseException]] = None,
         _exc: Optional[BaseException] = None,
         _tb: Optional[TracebackType] = None,
-    ) -> bool: ...
+    ) -> bool:
+        """Closes the client; exceptions propagate."""
 
 @final
 class Request:
+    """An HTTP request to send; the URL carries the token, so ``repr`` hides it."""
+
     @property
-    def method(self) -> Literal["GET", "POST"]: ...
+    def method(self) -> Literal["GET", "POST"]:
+        """``GET`` or ``POST``."""
     @property
-    def url(self) -> str: ...
+    def url(self) -> str:
+        """The full URL, with the token: send it, do not log it."""
     @property
-    def redacted_url(self) -> str: ...
+    def redacted_url(self) -> str:
+        """The URL with ``token`` and ``password`` replaced by ``***``."""
     @property
-    def headers(self) -> list[tuple[str, str]]: ...
+    def headers(self) -> list[tuple[str, str]]:
+        """Header names and values."""
     @property
-    def content_type(self) -> Optional[str]: ...
+    def content_type(self) -> Optional[str]:
+        """The value of the ``Content-Type`` header, if any."""
     @property
-    def body(self) -> bytes: ...
-    def __copy__(self) -> Request: ...
-    def __deepcopy__(self, memo: Any) -> Request: ...
+    def body(self) -> bytes:
+        """The body (empty for GET)."""
+    def __copy__(self) -> Request:
+        """Immutable: a copy is the same object."""
+    def __deepcopy__(self, memo: Any) -> Request:
+        """Immutable: a copy is the same object."""
 
 @final
 class TokenGrant:
+    """A token from ``token.php?action=get``; ``repr`` hides it and it refuses pickling."""
+
     @property
-    def token(self) -> str: ...
+    def token(self) -> str:
+        """The token itself."""
     @property
-    def expire(self) -> int: ...
-    def __copy__(self) -> TokenGrant: ...
-    def __deepcopy__(self, memo: Any) -> TokenGrant: ...
+    def expire(self) -> int:
+        """When it expires, in Unix seconds."""
+    def __copy__(self) -> TokenGrant:
+        """Immutable: a copy is the same object."""
+    def __deepcopy__(self, memo: Any) -> TokenGrant:
+        """Immutable: a copy is the same object."""
 
 @final
 class TokenStatus:
-    def __new__(cls, expire: int) -> TokenStatus: ...
+    """The answer of ``token.php?action=validate`` for a valid token."""
+
+    def __new__(cls, expire: int) -> TokenStatus:
+        """A status whose token expires at ``expire`` (Unix seconds)."""
     @property
-    def expire(self) -> int: ...
-    def __eq__(self, value: object, /) -> bool: ...
-    def __hash__(self) -> int: ...
+    def expire(self) -> int:
+        """When the token expires, in Unix seconds."""
+    def __eq__(self, value: object, /) -> bool:
+        """Equal when every field is equal."""
+    def __hash__(self) -> int:
+        """A hash consistent with ``==``."""
 
 _Operation = Literal[
     "priority.create",
@@ -257,7 +377,9 @@ def build_request(
     token: Optional[str] = None,
     base_url: Optional[str] = None,
     format: Literal["json", "xml"] = "json",
-) -> Request: ...
+) -> Request:
+    """Builds the request for ``operation`` from ``input`` (keys ``records``, ``agent_id``, ``policy_id``...)."""
+
 @overload
 def parse_response(
     operation: Literal["priority.create", "priority.update", "tod_policy.create", "tod_policy.update"],
@@ -266,7 +388,8 @@ def parse_response(
     body: Union[bytes, str],
     *,
     format: Literal["json", "xml"] = "json",
-) -> WriteResult: ...
+) -> WriteResult:
+    """Parses the answer to a request for ``operation`` built in ``format``; raises as the clients do."""
 @overload
 def parse_response(
     operation: Literal["priority.read"],
@@ -275,7 +398,8 @@ def parse_response(
     body: Union[bytes, str],
     *,
     format: Literal["json", "xml"] = "json",
-) -> Listing[Assignment]: ...
+) -> Listing[Assignment]:
+    """Parses the answer to a request for ``operation`` built in ``format``; raises as the clients do."""
 @overload
 def parse_response(
     operation: Literal["tod_policy.read"],
@@ -284,7 +408,8 @@ def parse_response(
     body: Union[bytes, str],
     *,
     format: Literal["json", "xml"] = "json",
-) -> Listing[TodPolicy]: ...
+) -> Listing[TodPolicy]:
+    """Parses the answer to a request for ``operation`` built in ``format``; raises as the clients do."""
 @overload
 def parse_response(
     operation: Literal["token.get"],
@@ -293,7 +418,8 @@ def parse_response(
     body: Union[bytes, str],
     *,
     format: Literal["json", "xml"] = "json",
-) -> TokenGrant: ...
+) -> TokenGrant:
+    """Parses the answer to a request for ``operation`` built in ``format``; raises as the clients do."""
 @overload
 def parse_response(
     operation: Literal["token.validate"],
@@ -302,7 +428,8 @@ def parse_response(
     body: Union[bytes, str],
     *,
     format: Literal["json", "xml"] = "json",
-) -> TokenStatus: ...
+) -> TokenStatus:
+    """Parses the answer to a request for ``operation`` built in ``format``; raises as the clients do."""
 @overload
 def parse_response(
     operation: str,
@@ -311,24 +438,36 @@ def parse_response(
     body: Union[bytes, str],
     *,
     format: Literal["json", "xml"] = "json",
-) -> Union[WriteResult, Listing[Any], TokenGrant, TokenStatus]: ...
+) -> Union[WriteResult, Listing[Any], TokenGrant, TokenStatus]:
+    """Parses the answer to a request for ``operation`` built in ``format``; raises as the clients do."""
 
 @final
 class Sandbox:
     """The in-process sandbox (present when built with the ``sandbox`` feature, as the
     package is); use :class:`contactnow.testing.Sandbox`."""
 
-    def __new__(cls, *, seed: str = "empty", users: Optional[list[tuple[str, str]]] = None) -> Sandbox: ...
+    def __new__(cls, *, seed: str = "empty", users: Optional[list[tuple[str, str]]] = None) -> Sandbox:
+        """Starts a sandbox on a free loopback port; ``seed`` is ``empty`` or ``demo``."""
     @property
-    def url(self) -> str: ...
+    def url(self) -> str:
+        """The base URL, e.g. ``http://127.0.0.1:41234``."""
     @property
-    def token(self) -> str: ...
+    def token(self) -> str:
+        """A token the sandbox accepts."""
     @property
-    def stopped(self) -> bool: ...
-    def push_fault_json(self, spec: str) -> None: ...
-    def requests_json(self) -> str: ...
-    def clear_requests(self) -> None: ...
-    def expire_token(self, token: str) -> None: ...
-    def revoke_token(self, token: str) -> None: ...
-    def reset(self) -> None: ...
-    def stop(self) -> None: ...
+    def stopped(self) -> bool:
+        """Whether ``stop()`` was called."""
+    def push_fault_json(self, spec: str) -> None:
+        """Queues a fault given as JSON, e.g. ``{"kind": "delay", "ms": 200, "times": 2}``."""
+    def requests_json(self) -> str:
+        """The API requests received so far, oldest first, as JSON (tokens redacted)."""
+    def clear_requests(self) -> None:
+        """Forgets the recorded requests."""
+    def expire_token(self, token: str) -> None:
+        """Makes ``token`` expired: calls with it answer "Expired token"."""
+    def revoke_token(self, token: str) -> None:
+        """Makes ``token`` unknown: calls with it answer "Invalid token"."""
+    def reset(self) -> None:
+        """Returns to the seed data, clears faults and recorded requests, revalidates tokens."""
+    def stop(self) -> None:
+        """Stops the server (idempotent)."""

@@ -6,7 +6,7 @@
 ...     with sandbox.client() as client:
 ...         client.priority.read()                         # retried once, then answered
 ...     [r.fault for r in sandbox.requests()]
-['status', None]
+['status 503', None]
 """
 
 from __future__ import annotations
@@ -35,12 +35,19 @@ class RecordedRequest:
     """One API request as the sandbox received it; tokens and passwords are redacted."""
 
     seq: int
+    """The arrival order, from 1."""
     method: str
+    """The HTTP method: ``GET`` or ``POST``."""
     path: str
+    """The path, e.g. ``/database.php``."""
     query: str
+    """The query string, with ``token`` and ``password`` redacted."""
     body: str
+    """The body as text (long ones cut; ``token`` and ``password`` of form bodies redacted)."""
     remote_ip: str
+    """The client's address."""
     fault: Optional[str]
+    """The fault that answered it, e.g. ``status 503`` or ``delay 200 ms``; ``None`` if none."""
 
     @property
     def params(self) -> dict[str, str]:
@@ -71,10 +78,12 @@ class Sandbox:
         seed: Literal["empty", "demo"] = "empty",
         users: Optional[list[tuple[str, str]]] = None,
     ) -> None:
+        """Starts the sandbox; raises ``ContactNowError`` if this build has none."""
         native = getattr(_contactnow, "Sandbox", None)
         if native is None:
             raise ContactNowError("this build of contactnow has no sandbox (built without the 'sandbox' feature)")
         self.users: list[tuple[str, str]] = list(users) if users is not None else list(DEFAULT_USERS)
+        """The ``token.php`` (username, password) pairs it accepts."""
         self._native = native(seed=seed, users=self.users)
 
     @property
@@ -161,9 +170,11 @@ class Sandbox:
 
     @property
     def stopped(self) -> bool:
+        """Whether :meth:`stop` was called."""
         return bool(self._native.stopped)
 
     def __enter__(self) -> Sandbox:
+        """Returns the sandbox itself."""
         return self
 
     def __exit__(
@@ -172,7 +183,9 @@ class Sandbox:
         exc: Optional[BaseException],
         tb: Optional[TracebackType],
     ) -> None:
+        """Stops the sandbox."""
         self.stop()
 
     def __repr__(self) -> str:
+        """``Sandbox(url=...)``."""
         return f"Sandbox(url={self.url!r})"

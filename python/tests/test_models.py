@@ -120,7 +120,18 @@ def test_sans_io_request_and_redaction() -> None:
     assert req.content_type == "application/xml"
     assert ("Content-Type", "application/xml") in req.headers
     assert token not in repr(req) and token not in req.redacted_url
-    assert req.body.startswith(b"<")
+    # One record sits bare under <dxi> (the documented layout); a batch is wrapped per record.
+    decl = b'<?xml version="1.0" encoding="utf-8"?>'
+    assert req.body == decl + b"<dxi><description>Night</description><default>hangup</default></dxi>"
+    batch = core.build_request("tod_policy.create", {"records": [{"description": "A", "default": "queue"},
+                                                                 {"description": "B", "default": "jump:7"}]},
+                               token=token, format="xml")
+    assert batch.body == decl + (b"<dxi><tod_policy><description>A</description><default>queue</default></tod_policy>"
+                                 b"<tod_policy><description>B</description><default>jump:7</default></tod_policy></dxi>")
+    update = core.build_request("priority.update", {"records": [Assignment(1, 2, 3)]}, token=token, format="xml")
+    assert update.body == decl + b"<dxi><agentid>1</agentid><qid>2</qid><level>3</level></dxi>"
+    create = core.build_request("priority.create", {"records": [Assignment(1, 2, 3)]}, token=token, format="xml")
+    assert create.body == decl + b"<dxi><priority><agentid>1</agentid><qid>2</qid><level>3</level></priority></dxi>"
     grant = core.parse_response("token.get", 200, "application/json", b'{"success":true,"token":"tok-SECRET-1","expire":5}')
     assert grant.token == "tok-SECRET-1" and grant.expire == 5 and "tok-SECRET-1" not in repr(grant)
     with pytest.raises(InvalidInputError) as e:

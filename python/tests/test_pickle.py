@@ -295,11 +295,15 @@ def test_every_exception_from_the_sandbox_round_trips(sandbox: Sandbox) -> None:
         sandbox.push_fault("truncate")
         errors.append(catch(contactnow.TransportError, lambda: client.priority.read()))
 
-        # HttpStatusError.
+        # HttpStatusError; a 502 after a TOD create is outcome_unknown.
         sandbox.push_fault("status", status=503)
         status = catch(contactnow.HttpStatusError, lambda: client.priority.read())
-        assert status.status == 503
+        assert status.status == 503 and status.outcome_unknown is False
         errors.append(status)
+        sandbox.push_fault("status", status=502, method="tod_policy", action="create")
+        maybe = catch(contactnow.HttpStatusError, lambda: client.tod_policies.create(description="y", default="queue"))
+        assert maybe.status == 502 and maybe.outcome_unknown is True
+        errors.append(maybe)
 
         # TransportError: the connection reset.
         sandbox.push_fault("reset")
@@ -335,6 +339,8 @@ def test_every_exception_from_the_sandbox_round_trips(sandbox: Sandbox) -> None:
     timeout_back = pickle.loads(pickle.dumps(timeout))
     assert isinstance(timeout_back, builtins.TimeoutError) and isinstance(timeout_back, contactnow.TransportError)
     assert timeout_back.outcome_unknown is True
+    maybe_back = pickle.loads(pickle.dumps(maybe))
+    assert (maybe_back.status, maybe_back.outcome_unknown) == (502, True)
 
 
 def test_errors_echoing_the_token_pickle_without_it() -> None:
@@ -376,11 +382,26 @@ def test_errors_built_directly_round_trip() -> None:
         contactnow.InvalidInputError("t", field="f", reason="r"),
         contactnow.ApiError("t", message="m", account_id=1, total=2, bad=1, key=3, expire=4, partial=True, token_rejected=True),
         contactnow.DecodeError("t", format="xml", reason="r", excerpt="<x"),
+        contactnow.DecodeError("t", format="json", reason="r", excerpt="<html>", outcome_unknown=True),
         contactnow.HttpStatusError("t", status=502, excerpt="Bad gateway"),
+        contactnow.HttpStatusError("t", status=502, excerpt="Bad gateway", outcome_unknown=True),
         contactnow.TransportError("t", outcome_unknown=True),
         contactnow.TimeoutError("t"),
     ]:
         assert_error_round_trips(err)
+
+
+def test_errors_pickled_before_outcome_unknown_existed_load() -> None:
+    """HttpStatusError and DecodeError gained ``outcome_unknown``: a pickle without it (an
+    older version's) loads with the default, False."""
+    for err in [
+        contactnow.HttpStatusError("t", status=502, excerpt="Bad gateway", outcome_unknown=True),
+        contactnow.DecodeError("t", format="json", reason="r", excerpt="<html>", outcome_unknown=True),
+    ]:
+        del err.__dict__["outcome_unknown"]
+        back = pickle.loads(pickle.dumps(err))
+        assert type(back) is type(err) and back.outcome_unknown is False
+        assert "outcome_unknown" not in vars(back)
 
 
 # ---------------------------------------------------------------------------------------

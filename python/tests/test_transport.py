@@ -39,10 +39,18 @@ def test_read_and_write(server: FakeServer) -> None:
     assert "agent=7" in server.paths[0]
 
 
+#: The delay of each of two concurrent requests in the GIL and asyncio tests. Run together
+#: they take about one delay; one after the other (the GIL held, the loop blocked), at least
+#: two. The upper bound leaves most of a delay for slow shared machines.
+DELAY = 0.4
+CONCURRENT_LIMIT = 1.875 * DELAY  # 0.75 s: sequential would be >= 0.8 s
+
+
 def test_gil_is_released_during_io(server: FakeServer) -> None:
-    server.default = Reply(delay=0.2)
     client = client_for(server)
     client.priority.read()  # warm the pool
+    server.paths.clear()
+    server.default = Reply(delay=DELAY)
     results: list[object] = []
     threads = [threading.Thread(target=lambda: results.append(client.priority.read())) for _ in range(2)]
     start = time.perf_counter()
@@ -51,12 +59,13 @@ def test_gil_is_released_during_io(server: FakeServer) -> None:
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - start
-    assert len(results) == 2
-    assert elapsed < 0.35, f"two 200 ms requests in two threads took {elapsed:.3f} s: the GIL was held"
+    assert len(results) == 2 and len(server.paths) == 2
+    assert elapsed >= DELAY, f"{elapsed:.3f} s: the delay did not apply"
+    assert elapsed < CONCURRENT_LIMIT, f"two {DELAY} s requests in two threads took {elapsed:.3f} s: the GIL was held"
 
 
 def test_async_client_does_not_block_the_loop(server: FakeServer) -> None:
-    server.default = Reply(delay=0.2)
+    server.default = Reply(delay=DELAY)
 
     async def main() -> tuple[float, int]:
         async with AsyncClient(token=SECRET, base_url=server.url) as client:
@@ -73,6 +82,8 @@ def test_async_client_does_not_block_the_loop(server: FakeServer) -> None:
             a, b = await asyncio.gather(client.priority.read(), client.priority.read(agent_id=7))
             elapsed = time.perf_counter() - start
             task.cancel()
+            assert len(server.paths) == 2, "both requests reached the server"
+            server.default = Reply()
             assert list(a) == list(b) == [Assignment(7, 9, 100)]
             written = await client.priority.create({"agent_id": 1, "queue_id": 2, "level": 3})
             assert written.total == 1
@@ -80,8 +91,10 @@ def test_async_client_does_not_block_the_loop(server: FakeServer) -> None:
         return elapsed, ticks
 
     elapsed, ticks = asyncio.run(main())
-    assert elapsed < 0.35, f"two concurrent awaited requests took {elapsed:.3f} s"
-    assert ticks >= 5, f"the event loop ticked only {ticks} times during 200 ms of I/O"
+    assert elapsed >= DELAY, f"{elapsed:.3f} s: the delay did not apply"
+    assert elapsed < CONCURRENT_LIMIT, f"two concurrent awaited {DELAY} s requests took {elapsed:.3f} s"
+    # 10 ms ticks: about 40 in 400 ms when the loop runs freely, none while it is blocked.
+    assert ticks >= 10, f"the event loop ticked only {ticks} times during {DELAY} s of I/O"
 
 
 def test_retry_on_503_then_success(server: FakeServer) -> None:
@@ -96,20 +109,60 @@ def test_http_status_after_retries_and_no_retry_for_tod_create(server: FakeServe
     with client_for(server, retries=1) as client:
         with pytest.raises(contactnow.HttpStatusError) as e:
             client.priority.read()
-        assert e.value.status == 503 and len(server.paths) == 2
+        assert e.value.status == 503 and len(server.paths) == 2 and e.value.outcome_unknown is False
         server.paths.clear()
-        with pytest.raises(contactnow.HttpStatusError):
+        with pytest.raises(contactnow.HttpStatusError) as e:
             client.tod_policies.create(description="x", default="queue")
         assert len(server.paths) == 1, "a TOD policy create must never be repeated"
+        assert e.value.outcome_unknown is False, "a 503 says the request was not processed"
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_5xx_after_a_tod_create_is_outcome_unknown(server: FakeServer, status: int) -> None:
+    server.default = Reply(status=status, body=b"upstream trouble")
+    with client_for(server, retries=3) as client:
+        with pytest.raises(contactnow.HttpStatusError) as e:
+            client.tod_policies.create(description="x", default="queue")
+        assert (e.value.status, e.value.outcome_unknown) == (status, True)
+        assert "outcome unknown" in str(e.value)
+        assert len(server.paths) == 1, "a TOD policy create must never be repeated"
+    with client_for(server, retries=0) as client:
+        # Repeatable calls have nothing to be unsure about.
+        with pytest.raises(contactnow.HttpStatusError) as e:
+            client.priority.read()
+        assert (e.value.status, e.value.outcome_unknown) == (status, False)
+        with pytest.raises(contactnow.HttpStatusError) as e:
+            client.priority.update({"agent_id": 1, "queue_id": 2, "level": 3})
+        assert (e.value.status, e.value.outcome_unknown) == (status, False)
+        server.default = Reply(status=404, body=b"not found")
+        with pytest.raises(contactnow.HttpStatusError) as e:
+            client.tod_policies.create(description="x", default="queue")
+        assert (e.value.status, e.value.outcome_unknown) == (404, False)
+
+
+def test_unreadable_answer_to_a_tod_create_is_outcome_unknown(server: FakeServer) -> None:
+    server.default = Reply(body=b"<html>proxy error</html>")
+    with client_for(server, retries=3) as client:
+        with pytest.raises(contactnow.DecodeError) as e:
+            client.tod_policies.create(description="x", default="queue")
+        assert e.value.outcome_unknown is True and "outcome unknown" in str(e.value)
+        assert len(server.paths) == 1
+        with pytest.raises(contactnow.DecodeError) as e:
+            client.priority.read()
+        assert e.value.outcome_unknown is False
 
 
 def test_timeout_is_a_transport_error_and_builtin_timeout(server: FakeServer) -> None:
-    server.default = Reply(delay=1.0)
+    server.default = Reply(delay=3.0)
     with client_for(server, timeout=0.2, retries=0) as client:
         start = time.perf_counter()
         with pytest.raises(contactnow.TimeoutError) as e:
             client.priority.read()
-        assert time.perf_counter() - start < 0.9
+        elapsed = time.perf_counter() - start
+    # Not before the 0.2 s timeout (a little slack for clock granularity), long before the
+    # server's 3 s answer.
+    assert 0.18 <= elapsed < 2.0, f"a 0.2 s timeout took {elapsed:.3f} s"
+    assert len(server.paths) == 1
     assert isinstance(e.value, contactnow.TransportError)
     assert isinstance(e.value, TimeoutError)
     assert e.value.kind == "Timeout" and e.value.outcome_unknown is False

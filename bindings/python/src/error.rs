@@ -90,17 +90,19 @@ pub(crate) fn client_error(py: Python<'_>, error: contactnow::Error) -> PyErr {
     match error {
         contactnow::Error::InvalidInput { field, reason } => invalid_input(py, field, reason),
         contactnow::Error::Api(api) => api_error(py, api),
-        contactnow::Error::Decode { format, reason, excerpt, .. } => {
+        contactnow::Error::Decode { format, reason, excerpt, outcome_unknown } => {
             raise(py, &CLASSES.decode, "DecodeError", message, |kw| {
                 kw.set_item("format", format.as_str())?;
                 kw.set_item("reason", reason)?;
-                kw.set_item("excerpt", excerpt)
+                kw.set_item("excerpt", excerpt)?;
+                kw.set_item("outcome_unknown", outcome_unknown)
             })
         }
-        contactnow::Error::HttpStatus { status, excerpt, .. } => {
+        contactnow::Error::HttpStatus { status, excerpt, outcome_unknown } => {
             raise(py, &CLASSES.http_status, "HttpStatusError", message, |kw| {
                 kw.set_item("status", status)?;
-                kw.set_item("excerpt", excerpt)
+                kw.set_item("excerpt", excerpt)?;
+                kw.set_item("outcome_unknown", outcome_unknown)
             })
         }
         contactnow::Error::Transport { outcome_unknown, .. } => {

@@ -187,16 +187,19 @@ impl PyAssignment {
         })
     }
 
+    /// The agent's id (`agentid` on the wire).
     #[getter]
     fn agent_id(&self) -> u64 {
         self.inner.agent_id
     }
 
+    /// The queue's id (`qid` on the wire).
     #[getter]
     fn queue_id(&self) -> u64 {
         self.inner.queue_id
     }
 
+    /// The agent's priority level in the queue.
     #[getter]
     fn level(&self) -> u32 {
         self.inner.level
@@ -244,16 +247,19 @@ impl PyTodPolicy {
         })
     }
 
+    /// The policy's id, assigned by the server.
     #[getter]
     fn uid(&self) -> u64 {
         self.inner.uid
     }
 
+    /// The policy's description.
     #[getter]
     fn description(&self) -> &str {
         &self.inner.description
     }
 
+    /// What the policy does with a call by default.
     #[getter]
     fn default(&self) -> PyDefaultAction {
         self.inner.default.clone().into()
@@ -306,11 +312,13 @@ impl PyNewTodPolicy {
         })
     }
 
+    /// The policy's description.
     #[getter]
     fn description(&self) -> &str {
         &self.inner.description
     }
 
+    /// What the policy does with a call by default.
     #[getter]
     fn default(&self) -> PyDefaultAction {
         self.inner.default.clone().into()
@@ -367,16 +375,19 @@ impl PyTodPolicyUpdate {
         })
     }
 
+    /// The id of the policy to change.
     #[getter]
     fn uid(&self) -> u64 {
         self.inner.uid
     }
 
+    /// The new description, or `None` to leave it.
     #[getter]
     fn description(&self) -> Option<&str> {
         self.inner.description.as_deref()
     }
 
+    /// The new default action, or `None` to leave it.
     #[getter]
     fn default(&self) -> Option<PyDefaultAction> {
         self.inner.default.clone().map(Into::into)
@@ -417,21 +428,25 @@ impl PyWriteResult {
         WriteResult { account_id, total, bad, key }.into()
     }
 
+    /// The authenticated account that ran the call, if reported.
     #[getter]
     fn account_id(&self) -> Option<u64> {
         self.inner.account_id
     }
 
+    /// Records affected (0 for a priority create of an existing pair).
     #[getter]
     fn total(&self) -> u64 {
         self.inner.total
     }
 
+    /// Records that failed: always 0 (a batch with failures raises `ApiError` instead).
     #[getter]
     fn bad(&self) -> u64 {
         self.inner.bad
     }
 
+    /// The id of the created record, if reported (0 when nothing was created).
     #[getter]
     fn key(&self) -> Option<u64> {
         self.inner.key
@@ -503,16 +518,19 @@ impl PyListing {
         Ok(Self { account_id, total, records: records.unbind() })
     }
 
+    /// The authenticated account, if reported.
     #[getter]
     fn account_id(&self) -> Option<u64> {
         self.account_id
     }
 
+    /// The server's `total` (the number of records when it sent none).
     #[getter]
     fn total(&self) -> u64 {
         self.total
     }
 
+    /// The records, in the server's order.
     #[getter]
     fn records<'py>(&self, py: Python<'py>) -> Bound<'py, PyTuple> {
         self.records.bind(py).clone()
