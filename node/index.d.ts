@@ -69,18 +69,21 @@ export declare class ContactNowError extends Error {
   excerpt?: string
   /** Api: the server's `error` text. */
   apiMessage?: string
-  /** Api: fields of the server's answer, `null` when absent. */
-  accountId?: number | null
-  total?: number | null
-  bad?: number | null
-  key?: number | null
+  /** Api: fields of the server's answer, `null` when absent; a `bigint` beyond `Number.MAX_SAFE_INTEGER`. */
+  accountId?: number | bigint | null
+  total?: number | bigint | null
+  bad?: number | bigint | null
+  key?: number | bigint | null
   /** Api (token.php): `expire`, `-1` for an expired token. */
   expire?: number
   /** Api: `success` with `bad > 0`: some records of the batch failed. */
   partial?: boolean
   /** Api: the server refused the token (expired, invalid, unknown). */
   tokenRejected?: boolean
-  /** Transport, Timeout: a write that is not safe to repeat may have been applied. */
+  /**
+   * Transport, Timeout, HttpStatus, Decode: a write that is not safe to repeat (a TOD policy
+   * create) may have been applied: check the server's state before repeating it.
+   */
   outcomeUnknown?: boolean
 }
 
@@ -106,11 +109,11 @@ export declare class ApiError extends ContactNowError {
   code: 'Api'
   /** The server's `error` text. */
   apiMessage: string
-  /** Fields of the server's answer, `null` when absent. */
-  accountId: number | null
-  total: number | null
-  bad: number | null
-  key: number | null
+  /** Fields of the server's answer, `null` when absent; a `bigint` beyond `Number.MAX_SAFE_INTEGER` (never rounded). */
+  accountId: number | bigint | null
+  total: number | bigint | null
+  bad: number | bigint | null
+  key: number | bigint | null
   /** token.php: `expire`, `-1` for an expired token. */
   expire?: number
   /** `success` with `bad > 0`: some records of the batch failed. */

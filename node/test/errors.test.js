@@ -171,7 +171,24 @@ test('sans-IO: every parse error is its subclass', () => {
     parse('token.get', { status: 200, body: '{"success":false,"error":"Invalid password"}' }).then((e) =>
       checkKind(e, 'Api', { apiMessage: 'Invalid password' }),
     ),
+    // A 5xx after a TOD policy create: it may have been applied.
+    parse('todPolicies.create', { status: 502, body: '<html>Bad gateway</html>' }).then((e) =>
+      checkKind(e, 'HttpStatus', { status: 502, outcomeUnknown: true }),
+    ),
+    parse('todPolicies.create', { status: 200, body: '{"success":true,"tot' }).then((e) =>
+      checkKind(e, 'Decode', { outcomeUnknown: true }),
+    ),
   ])
+})
+
+test('sans-IO: numbers in an API error are never rounded (bigint beyond Number.MAX_SAFE_INTEGER)', () => {
+  const body = '{"success":true,"account_id":"9007199254740993","total":"3","bad":"1","key":"18446744073709551615"}'
+  const e = caught(() => parseResponse('todPolicies.create', { status: 200, body }))
+  return e.then((error) => {
+    checkKind(error, 'Api', { partial: true, total: 3, bad: 1 })
+    assert.equal(error.accountId, 9007199254740993n)
+    assert.equal(error.key, 18446744073709551615n)
+  })
 })
 
 test('invalid input, synchronous and rejected, is an InvalidInputError', async () => {

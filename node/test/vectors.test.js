@@ -52,7 +52,7 @@ function checkError(want, error) {
   // The class of the kind: `Api` -> ApiError, `InvalidInput` -> InvalidInputError, ...
   assert.ok(error instanceof ContactNowError && error instanceof contactnow[`${want.kind}Error`], `not a ${want.kind}Error: ${error.constructor.name}`)
   if (want.message_contains) assert.ok(error.message.includes(want.message_contains), `${error.message} lacks ${want.message_contains}`)
-  const names = { message: 'apiMessage', token_rejected: 'tokenRejected' }
+  const names = { message: 'apiMessage', token_rejected: 'tokenRejected', outcome_unknown: 'outcomeUnknown' }
   for (const [key, value] of Object.entries(want)) {
     if (key === 'kind' || key === 'message_contains') continue
     if (key === 'field') {

@@ -106,7 +106,7 @@ class AsyncClient:
         password: Optional[str] = None,
         format: Literal["json", "xml"] = "json",
         timeout: float = 30.0,
-        retries: int = 3,
+        retries: int = 2,
         allow_insecure_http: bool = False,
     ) -> None:
         """A client authenticated by ``token``, or by ``username`` and ``password`` (``token.php``)."""

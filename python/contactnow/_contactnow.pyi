@@ -272,7 +272,7 @@ class Client:
         password: Optional[str] = None,
         format: Literal["json", "xml"] = "json",
         timeout: float = 30.0,
-        retries: int = 3,
+        retries: int = 2,
         allow_insecure_http: bool = False,
     ) -> Client:
         """A client authenticated by ``token``, or by ``username`` and ``password`` (``token.php``)."""

@@ -101,7 +101,7 @@ class Sandbox:
         *,
         format: Literal["json", "xml"] = "json",
         timeout: float = 5.0,
-        retries: int = 3,
+        retries: int = 2,
     ) -> Client:
         """A :class:`~contactnow.Client` for this sandbox, with its token."""
         return Client(token=self.token, base_url=self.url, format=format, timeout=timeout, retries=retries)
@@ -111,7 +111,7 @@ class Sandbox:
         *,
         format: Literal["json", "xml"] = "json",
         timeout: float = 5.0,
-        retries: int = 3,
+        retries: int = 2,
     ) -> AsyncClient:
         """An :class:`~contactnow.AsyncClient` for this sandbox, with its token."""
         return AsyncClient(token=self.token, base_url=self.url, format=format, timeout=timeout, retries=retries)

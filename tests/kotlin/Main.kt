@@ -94,7 +94,10 @@ fun errorFields(e: ContactNowException): Map<String, Any?> = when (e) {
         "message" to e.detail, "total" to big(e.total), "bad" to big(e.bad), "key" to big(e.key),
         "partial" to e.partial, "token_rejected" to e.tokenRejected,
     )
-    is ContactNowException.HttpStatus -> mapOf("status" to BigInteger.valueOf(e.status.toLong()))
+    is ContactNowException.HttpStatus -> mapOf(
+        "status" to BigInteger.valueOf(e.status.toLong()), "outcome_unknown" to e.outcomeUnknown,
+    )
+    is ContactNowException.Decode -> mapOf("outcome_unknown" to e.outcomeUnknown)
     else -> emptyMap()
 }
 

@@ -102,7 +102,9 @@ func errorFields(_ e: ContactNowError) -> [String: JSON] {
     case let .Api(detail, _, total, bad, key, _, partial, tokenRejected):
         return ["message": .string(detail), "total": num(total), "bad": num(bad), "key": num(key),
                 "partial": .bool(partial), "token_rejected": .bool(tokenRejected)]
-    case let .HttpStatus(status, _, _): return ["status": .number(String(status))]
+    case let .HttpStatus(status, _, outcomeUnknown):
+        return ["status": .number(String(status)), "outcome_unknown": .bool(outcomeUnknown)]
+    case let .Decode(_, _, _, outcomeUnknown): return ["outcome_unknown": .bool(outcomeUnknown)]
     default: return [:]
     }
 }

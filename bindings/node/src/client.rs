@@ -63,11 +63,8 @@ fn retry_policy(value: &Value) -> Result<RetryPolicy, Failure> {
     match value {
         Value::Number(_) => {
             let retries = input::safe_integer(value, "retries")?;
-            let max_attempts = u32::try_from(retries)
-                .ok()
-                .and_then(|r| r.checked_add(1))
-                .ok_or_else(|| Failure::invalid("retries", "is too large"))?;
-            Ok(RetryPolicy { max_attempts, ..defaults })
+            let retries = u32::try_from(retries).map_err(|_| Failure::invalid("retries", "is too large"))?;
+            Ok(RetryPolicy::with_retries(retries))
         }
         Value::Object(_) => {
             let allowed = [
@@ -141,10 +138,6 @@ fn build(options: &Value) -> Result<(Client, Vec<String>), Failure> {
     let total = millis(input::opt_integer(&map, "totalTimeoutMs", "total_timeout_ms")?, "totalTimeoutMs")?;
     if let Some(timeout) = timeout {
         builder = builder.timeout(timeout);
-        // A per-attempt timeout longer than the default total would be cut short by it.
-        if total.is_none() && timeout > Duration::from_secs(120) {
-            builder = builder.total_timeout(timeout);
-        }
     }
     if let Some(total) = total {
         builder = builder.total_timeout(total);

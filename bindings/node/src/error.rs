@@ -11,7 +11,10 @@
 //! message and fields: the `name` and `code` set here are what it recognises them by.
 
 use contactnow_core::{scrub, ApiError, Format};
-use napi::{bindgen_prelude::Object, Env, JsValue};
+use napi::{
+    bindgen_prelude::{BigInt, Either, Object},
+    Env, JsValue,
+};
 
 /// An error on its way to JavaScript: plain data, so it can cross threads; it becomes an
 /// `Error` named `ContactNowError` when the call settles.
@@ -115,10 +118,10 @@ impl Details {
         }
         if let Some(api) = &self.api {
             error.set("apiMessage", api.message.as_str())?;
-            error.set("accountId", api.account_id.map(lossy))?;
-            error.set("total", api.total.map(lossy))?;
-            error.set("bad", api.bad.map(lossy))?;
-            error.set("key", api.key.map(lossy))?;
+            error.set("accountId", api.account_id.map(exact))?;
+            error.set("total", api.total.map(exact))?;
+            error.set("bad", api.bad.map(exact))?;
+            error.set("key", api.key.map(exact))?;
             if let Some(expire) = api.expire {
                 error.set("expire", expire as f64)?;
             }
@@ -161,9 +164,14 @@ impl Failure {
     }
 }
 
-/// Counts in error fields are informational: convert them as numbers even when huge.
-fn lossy(n: u64) -> f64 {
-    n as f64
+/// A server number in an error field, never rounded: a `number` up to
+/// `Number.MAX_SAFE_INTEGER`, a `bigint` beyond it.
+fn exact(n: u64) -> Either<f64, BigInt> {
+    if n <= crate::input::MAX_SAFE_INTEGER {
+        Either::A(n as f64)
+    } else {
+        Either::B(BigInt::from(n))
+    }
 }
 
 impl From<contactnow_core::Error> for Failure {

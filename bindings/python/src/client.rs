@@ -3,7 +3,7 @@
 
 use std::{sync::Mutex, time::Duration};
 
-use contactnow::{Format, RetryPolicy};
+use contactnow::Format;
 use contactnow_core::{NewTodPolicy, TodPolicyUpdate};
 use pyo3::{prelude::*, types::PyType};
 
@@ -12,9 +12,6 @@ use crate::{
     error::{contactnow_error, invalid_input, to_py},
     models::{PyListing, PyWriteResult},
 };
-
-/// The longest pause between two attempts.
-const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 /// A blocking client for the ContactNow `database.php` API.
 #[pyclass(frozen, name = "Client", module = "contactnow")]
@@ -46,7 +43,7 @@ impl PyClient {
     #[new]
     #[pyo3(signature = (
         *, token = None, base_url = None, username = None, password = None, format = "json",
-        timeout = 30.0, retries = 3, allow_insecure_http = false
+        timeout = 30.0, retries = 2, allow_insecure_http = false
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -65,17 +62,10 @@ impl PyClient {
             .ok()
             .filter(|t| !t.is_zero())
             .ok_or_else(|| invalid_input(py, "timeout", "must be a positive, finite number of seconds"))?;
-        let attempts = retries.checked_add(1).ok_or_else(|| invalid_input(py, "retries", "too large"))?;
-        let total = timeout.saturating_mul(attempts).saturating_add(MAX_BACKOFF.saturating_mul(retries));
         let mut builder = contactnow::Client::builder()
             .format(format)
             .timeout(timeout)
-            .total_timeout(total)
-            .retry(RetryPolicy {
-                max_attempts: attempts,
-                initial_backoff: Duration::from_millis(200),
-                max_backoff: MAX_BACKOFF,
-            })
+            .retries(retries)
             .allow_insecure_http(allow_insecure_http);
         if let Some(url) = base_url {
             builder = builder.base_url(url);

@@ -114,6 +114,13 @@ impl Client {
                 builder = builder.base_url(url);
             }
             if let Some(token) = config.token.clone() {
+                if config.username.is_some() || config.password.is_some() {
+                    return Err(contactnow::Error::invalid(
+                        "token",
+                        "give either token, or username and password, not both",
+                    )
+                    .into());
+                }
                 builder = builder.token(token);
             }
             match (config.username.clone(), config.password.clone()) {
@@ -136,8 +143,7 @@ impl Client {
                 builder = builder.timeout(Duration::from_millis(ms));
             }
             if let Some(retries) = config.retries {
-                let retry = contactnow::RetryPolicy { max_attempts: retries.saturating_add(1), ..Default::default() };
-                builder = builder.retry(retry);
+                builder = builder.retries(retries);
             }
             builder = builder.allow_insecure_http(config.allow_insecure_http);
             let secrets: Vec<String> = [config.token.clone(), config.password.clone()].into_iter().flatten().collect();

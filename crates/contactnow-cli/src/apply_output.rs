@@ -127,6 +127,15 @@ pub fn print(
 }
 
 fn print_text(out: &mut dyn Write, plan: &Plan, report: Option<&ApplyReport>, dry_run: bool) -> io::Result<()> {
+    print_plan(out, plan)?;
+    match report {
+        Some(report) => print_outcome(out, report),
+        None => writeln!(out, "{}", if dry_run { "dry run: nothing sent" } else { "nothing to do" }),
+    }
+}
+
+/// Prints the plan as text: counts, then one line per change and per pair not in the file.
+pub fn print_plan(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
     writeln!(
         out,
         "plan: {} to create, {} to update, {} unchanged, {} on the server but not in the file",
@@ -148,9 +157,11 @@ fn print_text(out: &mut dyn Write, plan: &Plan, report: Option<&ApplyReport>, dr
             a.agent_id, a.queue_id, a.level
         )?;
     }
-    let Some(report) = report else {
-        return writeln!(out, "{}", if dry_run { "dry run: nothing sent" } else { "nothing to do" });
-    };
+    Ok(())
+}
+
+/// Prints what a run did, as text: counts, then each record that failed.
+pub fn print_outcome(out: &mut dyn Write, report: &ApplyReport) -> io::Result<()> {
     writeln!(
         out,
         "applied: {} created, {} updated, {} request(s), {} failed",

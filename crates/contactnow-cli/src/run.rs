@@ -169,8 +169,16 @@ fn apply_file(
             }
         }
     };
+    // As text, the plan is shown before anything is sent; JSON and CSV are one document each.
+    if output == Output::Table {
+        apply_output::print_plan(out, &plan)?;
+        out.flush()?;
+    }
     let report = apply::apply(client, plan, &desired, batch_size, &mut progress);
-    apply_output::print(out, output, &report.plan, Some(&report), false)?;
+    match output {
+        Output::Table => apply_output::print_outcome(out, &report)?,
+        _ => apply_output::print(out, output, &report.plan, Some(&report), false)?,
+    }
     if report.is_complete() {
         return Ok(());
     }

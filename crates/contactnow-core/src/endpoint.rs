@@ -52,7 +52,7 @@ impl Endpoint {
     /// Parses a base URL: `http` or `https`, a host, an optional port and path; no query,
     /// fragment, user info or whitespace. A trailing slash is dropped.
     pub fn new(url: &str) -> Result<Self, Error> {
-        let bad = |why: &str| Error::invalid("base_url", format!("{why}: {url:?}"));
+        let bad = |why: &str| Error::invalid("base_url", format!("{why}: {:?}", shown(url)));
         let (https, rest) = if let Some(rest) = url.strip_prefix("https://") {
             (true, rest)
         } else if let Some(rest) = url.strip_prefix("http://") {
@@ -107,9 +107,7 @@ impl Endpoint {
     /// Whether the host is a loopback address (`localhost`, `127.0.0.0/8`, `::1`).
     pub fn is_loopback(&self) -> bool {
         let host = self.host();
-        host.eq_ignore_ascii_case("localhost")
-            || host == "::1"
-            || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+        host.eq_ignore_ascii_case("localhost") || host == "::1" || is_ipv4_loopback(host)
     }
 
     /// The URL of a script under the base, e.g. `database.php`.
@@ -120,6 +118,34 @@ impl Endpoint {
         url.push_str(name);
         url
     }
+}
+
+/// Whether `host` is a dotted IPv4 address in `127.0.0.0/8`.
+fn is_ipv4_loopback(host: &str) -> bool {
+    let octets: Vec<&str> = host.split('.').collect();
+    octets.len() == 4
+        && octets.iter().all(|o| !o.is_empty() && o.len() <= 3 && o.bytes().all(|b| b.is_ascii_digit()))
+        && octets.iter().all(|o| o.parse::<u8>().is_ok())
+        && octets[0] == "127"
+}
+
+/// A URL as shown in errors: user info and any query or fragment (which may hold a
+/// password or a token) replaced by `***`.
+fn shown(url: &str) -> String {
+    let (head, hidden_tail) = match url.find(['?', '#']) {
+        Some(at) => (&url[..at], true),
+        None => (url, false),
+    };
+    let mut out = head.to_owned();
+    let start = head.find("://").map_or(0, |i| i + 3);
+    let authority_end = head[start..].find('/').map_or(head.len(), |i| start + i);
+    if let Some(at) = head[start..authority_end].rfind('@') {
+        out = format!("{}***{}", &head[..start], &head[start + at..]);
+    }
+    if hidden_tail {
+        out.push_str("?***");
+    }
+    out
 }
 
 impl Default for Endpoint {
@@ -184,5 +210,27 @@ mod tests {
             let err = Endpoint::new(url).unwrap_err();
             assert!(matches!(err, Error::InvalidInput { ref field, .. } if field == "base_url"), "{url}: {err}");
         }
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        for host in ["127.0.0.1", "127.255.0.9", "localhost", "[::1]"] {
+            assert!(Endpoint::new(&format!("http://{host}:1")).unwrap().is_loopback(), "{host}");
+        }
+        for host in ["128.0.0.1", "127.0.0", "127.0.0.256", "127.0.0.1.5", "127.a.0.1", "127.0.0.01x", "example.com"] {
+            assert!(!Endpoint::new(&format!("http://{host}:1")).unwrap().is_loopback(), "{host}");
+        }
+    }
+
+    #[test]
+    fn errors_never_show_user_info_or_query() {
+        for url in ["https://api:pa55word@h/x", "https://h/database.php?token=T0KEN", "ftp://u:pa55word@h?token=T0KEN"]
+        {
+            let err = Endpoint::new(url).unwrap_err().to_string();
+            assert!(!err.contains("pa55word") && !err.contains("T0KEN"), "{err}");
+            assert!(err.contains("***"), "{err}");
+        }
+        assert_eq!(shown("https://u:p@h:1/a"), "https://***@h:1/a");
+        assert_eq!(shown("https://h/a@b"), "https://h/a@b");
     }
 }

@@ -20,7 +20,7 @@ pub enum Error {
     #[error("{0}")]
     Api(ApiError),
     /// The body could not be read as the expected format.
-    #[error("could not decode {format} response: {reason}; body starts {excerpt:?}")]
+    #[error("could not decode {format} response: {reason}; body starts {excerpt:?}{}", unknown_note(*outcome_unknown))]
     Decode {
         /// The format that was expected.
         format: Format,
@@ -28,15 +28,40 @@ pub enum Error {
         reason: String,
         /// The first bytes of the body, for diagnosis.
         excerpt: String,
+        /// True when a write that is not safe to repeat (a TOD policy create) got a 2xx
+        /// answer that could not be read: it was probably applied; check before repeating it.
+        outcome_unknown: bool,
     },
     /// The server answered with a status other than 2xx.
-    #[error("unexpected HTTP status {status}; body starts {excerpt:?}")]
+    #[error("unexpected HTTP status {status}; body starts {excerpt:?}{}", unknown_note(*outcome_unknown))]
     HttpStatus {
         /// The status code.
         status: u16,
         /// The first bytes of the body, for diagnosis.
         excerpt: String,
+        /// True when a write that is not safe to repeat (a TOD policy create) got a status
+        /// that may come after the write was applied: a 5xx other than 501, 503 and 505 (a PHP
+        /// 500, a gateway's 502 or 504). Always false for 4xx (429 included) and 503, which
+        /// say the request was not processed.
+        outcome_unknown: bool,
     },
+}
+
+/// The note a display text ends with when the outcome is unknown.
+pub(crate) fn unknown_note(outcome_unknown: bool) -> &'static str {
+    if outcome_unknown {
+        "; outcome unknown: the request may have reached the server and was not repeated \
+         because repeating it could apply it twice; check the server's state before retrying"
+    } else {
+        ""
+    }
+}
+
+/// Whether a status may come after the request was applied: a 5xx other than 501 (not
+/// implemented), 503 (unavailable) and 505 (version not supported), which say it was not
+/// processed.
+pub fn status_may_follow_apply(status: u16) -> bool {
+    (500..600).contains(&status) && !matches!(status, 501 | 503 | 505)
 }
 
 /// What kind of error this is, for branching without matching on fields.
@@ -129,7 +154,26 @@ impl Error {
 
     /// A [`Error::Decode`] with an excerpt of `body`.
     pub(crate) fn decode(format: Format, reason: impl Into<String>, body: &[u8]) -> Self {
-        Error::Decode { format, reason: reason.into(), excerpt: excerpt(body) }
+        Error::Decode { format, reason: reason.into(), excerpt: excerpt(body), outcome_unknown: false }
+    }
+
+    /// Marks the error of a write that is not safe to repeat, answered with `status`: a
+    /// status that may follow its application, or a 2xx that could not be read, leaves its
+    /// outcome unknown.
+    #[must_use]
+    pub(crate) fn after_unrepeatable_write(mut self, status: u16) -> Self {
+        match &mut self {
+            Error::HttpStatus { status, outcome_unknown, .. } => *outcome_unknown = status_may_follow_apply(*status),
+            Error::Decode { outcome_unknown, .. } => *outcome_unknown = (200..300).contains(&status),
+            Error::InvalidInput { .. } | Error::Api(_) => {}
+        }
+        self
+    }
+
+    /// True when the request may have been applied although this error came back (see
+    /// [`Error::HttpStatus`] and [`Error::Decode`]): check the server's state before repeating it.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self, Error::Decode { outcome_unknown: true, .. } | Error::HttpStatus { outcome_unknown: true, .. })
     }
 
     /// The kind of this error.
@@ -162,10 +206,15 @@ impl Error {
                 api.message = scrub(&api.message, secret);
                 Error::Api(api)
             }
-            Error::Decode { format, reason, excerpt } => {
-                Error::Decode { format, reason: scrub(&reason, secret), excerpt: scrub(&excerpt, secret) }
+            Error::Decode { format, reason, excerpt, outcome_unknown } => Error::Decode {
+                format,
+                reason: scrub(&reason, secret),
+                excerpt: scrub(&excerpt, secret),
+                outcome_unknown,
+            },
+            Error::HttpStatus { status, excerpt, outcome_unknown } => {
+                Error::HttpStatus { status, excerpt: scrub(&excerpt, secret), outcome_unknown }
             }
-            Error::HttpStatus { status, excerpt } => Error::HttpStatus { status, excerpt: scrub(&excerpt, secret) },
         }
     }
 }
@@ -197,6 +246,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn statuses_that_may_follow_an_applied_write() {
+        for status in [500, 502, 504, 507, 520, 524, 599] {
+            assert!(status_may_follow_apply(status), "{status}");
+        }
+        for status in [200, 400, 404, 408, 429, 499, 501, 503, 505, 600] {
+            assert!(!status_may_follow_apply(status), "{status}");
+        }
+    }
+
+    #[test]
+    fn an_unrepeatable_write_marks_its_outcome_unknown() {
+        let status = |s| Error::HttpStatus { status: s, excerpt: String::new(), outcome_unknown: false };
+        assert!(status(502).after_unrepeatable_write(502).outcome_unknown());
+        assert!(!status(503).after_unrepeatable_write(503).outcome_unknown());
+        assert!(!status(429).after_unrepeatable_write(429).outcome_unknown());
+        let decode = Error::decode(Format::Json, "truncated", b"{");
+        assert!(decode.clone().after_unrepeatable_write(200).outcome_unknown());
+        assert!(!decode.after_unrepeatable_write(404).outcome_unknown());
+        let shown = status(500).after_unrepeatable_write(500).to_string();
+        assert!(shown.contains("outcome unknown"), "{shown}");
+    }
+
+    #[test]
     fn token_rejection_is_recognised() {
         let api = |message: &str, expire| ApiError { message: message.into(), expire, ..Default::default() };
         assert!(api("Expired token", Some(-1)).is_token_rejected());
@@ -217,7 +289,7 @@ mod tests {
 
     #[test]
     fn scrubbed_removes_secret() {
-        let err = Error::HttpStatus { status: 502, excerpt: "bad token=s3cret".into() };
+        let err = Error::HttpStatus { status: 502, excerpt: "bad token=s3cret".into(), outcome_unknown: false };
         assert!(!err.scrubbed("s3cret").to_string().contains("s3cret"));
     }
 }

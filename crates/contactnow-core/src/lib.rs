@@ -51,7 +51,7 @@ mod secret;
 mod wire;
 
 pub use endpoint::{Endpoint, Region};
-pub use error::{ApiError, Error, ErrorKind};
+pub use error::{status_may_follow_apply, ApiError, Error, ErrorKind};
 pub use format::Format;
 pub use http::{HttpRequest, HttpResponse, Method};
 pub use model::{Assignment, DefaultAction, Listing, NewTodPolicy, TodPolicy, TodPolicyUpdate, WriteResult};

@@ -147,7 +147,10 @@ fn check_error(want: &Value, err: &Error) -> Result<(), String> {
             "message": api.message, "total": api.total, "bad": api.bad, "key": api.key,
             "partial": api.partial, "token_rejected": api.is_token_rejected(),
         }),
-        Error::HttpStatus { status, .. } => json!({ "status": status }),
+        Error::HttpStatus { status, outcome_unknown, .. } => {
+            json!({ "status": status, "outcome_unknown": outcome_unknown })
+        }
+        Error::Decode { outcome_unknown, .. } => json!({ "outcome_unknown": outcome_unknown }),
         _ => json!({}),
     };
     for (key, value) in want.as_object().into_iter().flatten() {

@@ -14,7 +14,8 @@ use crate::Error;
 /// rejected the cached one.
 pub type TokenProvider = Arc<dyn Fn() -> Result<Token, Error> + Send + Sync>;
 
-/// A fetched token is dropped this many seconds before its `expire`.
+/// A fetched token is dropped this many seconds before its `expire`, or half its lifetime
+/// before when that is shorter (so a short-lived token is still reused).
 pub(crate) const EXPIRY_MARGIN_SECS: i64 = 60;
 
 /// How the client authenticates.
@@ -34,6 +35,8 @@ pub(crate) struct Cache {
     pub token: Option<Token>,
     /// Unix seconds, when known.
     pub expire: Option<i64>,
+    /// Seconds before `expire` from which the token is no longer used.
+    pub margin: i64,
     pub generation: u64,
 }
 
@@ -42,9 +45,20 @@ impl Cache {
     pub fn fresh(&self) -> Option<Token> {
         let token = self.token.as_ref()?;
         match self.expire {
-            Some(expire) if unix_now() >= expire.saturating_sub(EXPIRY_MARGIN_SECS) => None,
+            Some(expire) if unix_now() >= expire.saturating_sub(self.margin) => None,
             _ => Some(token.clone()),
         }
+    }
+}
+
+impl Cache {
+    /// Stores a token fetched now that expires at `expire` (Unix seconds), if known.
+    pub fn store(&mut self, token: Token, expire: Option<i64>) {
+        let lifetime = expire.map_or(0, |e| e.saturating_sub(unix_now()));
+        self.margin = EXPIRY_MARGIN_SECS.min(lifetime / 2);
+        self.token = Some(token);
+        self.expire = expire;
+        self.generation += 1;
     }
 }
 

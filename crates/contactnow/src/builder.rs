@@ -37,7 +37,7 @@ pub struct ClientBuilder {
     format: Format,
     connect_timeout: Duration,
     timeout: Duration,
-    total_timeout: Duration,
+    total_timeout: Option<Duration>,
     retry: RetryPolicy,
     max_response_bytes: u64,
     user_agent: String,
@@ -78,7 +78,8 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The defaults: EU endpoint, JSON, connect 10 s, 30 s per attempt, 120 s in all,
+    /// The defaults: EU endpoint, JSON, connect 10 s, 30 s per attempt, 120 s in all (or
+    /// more when the attempts need it: see [`ClientBuilder::total_timeout`]),
     /// [`RetryPolicy::default`], 64 MiB responses, batches of 100, HTTPS required except
     /// for loopback hosts. A token source must still be set.
     pub fn new() -> Self {
@@ -88,7 +89,7 @@ impl ClientBuilder {
             format: Format::Json,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
-            total_timeout: Duration::from_secs(120),
+            total_timeout: None,
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             user_agent: USER_AGENT.to_owned(),
@@ -143,7 +144,8 @@ impl ClientBuilder {
     }
 
     /// An API user's name and password: the client gets tokens from `token.php`, caches
-    /// each until 60 s before it expires, and gets a new one when the server rejects it.
+    /// each until shortly before it expires (60 s, or half its lifetime if shorter), and
+    /// gets a new one when the server rejects it.
     pub fn credentials(mut self, username: impl Into<String>, password: impl Into<Password>) -> Self {
         self.auth = Some(AuthSpec::Credentials(username.into(), password.into()));
         self
@@ -176,15 +178,25 @@ impl ClientBuilder {
         self
     }
 
-    /// The limit for one call, all attempts and pauses included.
+    /// The limit for one call, all attempts and pauses included. Unset, it is 120 s, or
+    /// the time every attempt and pause may take when that is longer (attempt timeout ×
+    /// attempts + longest pause × retries), so raising either never cuts calls short.
+    /// `Duration::MAX` means no limit beyond the attempts' own.
     pub fn total_timeout(mut self, timeout: Duration) -> Self {
-        self.total_timeout = timeout;
+        self.total_timeout = Some(timeout);
         self
     }
 
     /// The retry policy; [`RetryPolicy::none`] disables repetition.
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// Repeats a failed call that is safe to repeat up to `retries` times (`0`: never),
+    /// with the default pauses: shorthand for [`RetryPolicy::with_retries`].
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.retry = RetryPolicy::with_retries(retries);
         self
     }
 
@@ -235,7 +247,7 @@ impl ClientBuilder {
         for (field, value) in [
             ("connect_timeout", self.connect_timeout),
             ("timeout", self.timeout),
-            ("total_timeout", self.total_timeout),
+            ("total_timeout", self.total_timeout.unwrap_or(Duration::MAX)),
         ] {
             if value.is_zero() {
                 return Err(Error::invalid(field, "must be greater than zero (timeouts are never infinite)"));
@@ -289,7 +301,7 @@ impl ClientBuilder {
                 format: self.format,
                 auth,
                 attempt_timeout: self.timeout,
-                total_timeout: self.total_timeout,
+                total_timeout: self.total_timeout.unwrap_or_else(|| default_total(self.timeout, &self.retry)),
                 connect_timeout: self.connect_timeout,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
@@ -297,4 +309,11 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// The total timeout when none is set: 120 s, or what every attempt and pause may take.
+fn default_total(attempt: Duration, retry: &RetryPolicy) -> Duration {
+    let attempts = retry.max_attempts.max(1);
+    let needed = attempt.saturating_mul(attempts).saturating_add(retry.max_backoff.saturating_mul(attempts - 1));
+    needed.max(Duration::from_secs(120))
 }

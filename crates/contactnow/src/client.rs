@@ -14,7 +14,7 @@ use contactnow_core::{
 
 use crate::{
     auth::{unix_now, Auth},
-    retry::{retryable_status, status_may_follow_apply},
+    retry::retryable_status,
     transport::{self, Attempt},
     BatchOutcome, ChunkFailure, ClientBuilder, Error, RetryPolicy,
 };
@@ -172,7 +172,7 @@ impl Client {
     /// parses the answer.
     pub fn execute<O: Operation>(&self, op: &O) -> Result<O::Output, Error> {
         let inner = &*self.inner;
-        let deadline = Instant::now() + inner.total_timeout;
+        let deadline = deadline_in(inner.total_timeout);
         let (mut token, mut generation) = inner.token(deadline)?;
         let mut refreshed = false;
         loop {
@@ -200,21 +200,8 @@ impl Client {
                     refreshed = true;
                     (token, generation) = inner.refresh(generation, deadline)?;
                 }
-                Err(e) => {
-                    let mut error = Error::from(e).scrubbed(&secrets);
-                    match &mut error {
-                        // A PHP 500 or a gateway's 502/504 may come after the write was applied.
-                        Error::HttpStatus { status, outcome_unknown, .. } => {
-                            *outcome_unknown = !op.is_idempotent() && status_may_follow_apply(*status);
-                        }
-                        // A 2xx that cannot be read most likely follows an applied write.
-                        Error::Decode { outcome_unknown, .. } => {
-                            *outcome_unknown = !op.is_idempotent() && (200..300).contains(&response.status);
-                        }
-                        _ => {}
-                    }
-                    return Err(error);
-                }
+                // The core marks a 5xx or an unreadable 2xx after an unrepeatable write.
+                Err(e) => return Err(Error::from(e).scrubbed(&secrets)),
             }
         }
     }
@@ -250,7 +237,9 @@ impl Inner {
         self.fetch_into(&mut cache, deadline)
     }
 
-    /// Fetches a token while holding the cache lock, so concurrent callers share it.
+    /// Fetches a token while holding the cache lock, so concurrent callers share it (they
+    /// wait for it, within their own deadline only once it is done; a token provider must
+    /// therefore not call this client).
     fn fetch_into(&self, cache: &mut crate::auth::Cache, deadline: Instant) -> Result<(Token, u64), Error> {
         let (token, expire) = match &self.auth {
             Auth::Static(token) => (token.clone(), None),
@@ -271,9 +260,7 @@ impl Inner {
                 (grant.token, expire)
             }
         };
-        cache.token = Some(token.clone());
-        cache.expire = expire;
-        cache.generation += 1;
+        cache.store(token.clone(), expire);
         Ok((token, cache.generation))
     }
 
@@ -361,4 +348,12 @@ impl Inner {
         std::thread::sleep(pause);
         true
     }
+}
+
+/// The instant `budget` from now; a budget too large for the clock (`Duration::MAX`, meaning
+/// "no limit") is capped at a century.
+fn deadline_in(budget: Duration) -> Instant {
+    const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+    let now = Instant::now();
+    now.checked_add(budget).or_else(|| now.checked_add(CENTURY)).unwrap_or(now)
 }

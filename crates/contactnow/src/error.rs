@@ -189,11 +189,11 @@ impl From<contactnow_core::Error> for Error {
         match error {
             contactnow_core::Error::InvalidInput { field, reason } => Error::InvalidInput { field, reason },
             contactnow_core::Error::Api(api) => Error::Api(api),
-            contactnow_core::Error::Decode { format, reason, excerpt } => {
-                Error::Decode { format, reason, excerpt, outcome_unknown: false }
+            contactnow_core::Error::Decode { format, reason, excerpt, outcome_unknown } => {
+                Error::Decode { format, reason, excerpt, outcome_unknown }
             }
-            contactnow_core::Error::HttpStatus { status, excerpt } => {
-                Error::HttpStatus { status, excerpt, outcome_unknown: false }
+            contactnow_core::Error::HttpStatus { status, excerpt, outcome_unknown } => {
+                Error::HttpStatus { status, excerpt, outcome_unknown }
             }
             // The core's enum is non-exhaustive: keep whatever a later version adds, as text.
             other => Error::Decode {
@@ -222,8 +222,11 @@ mod tests {
         let e = Error::HttpStatus { status: 503, excerpt: String::new(), outcome_unknown: false };
         assert_eq!((e.kind(), e.status(), e.outcome_unknown()), (ErrorKind::HttpStatus, Some(503), false));
         assert!(!e.to_string().contains("outcome unknown"));
-        let core = contactnow_core::Error::HttpStatus { status: 502, excerpt: String::new() };
-        assert!(!Error::from(core).outcome_unknown());
+        for unknown in [false, true] {
+            let core =
+                contactnow_core::Error::HttpStatus { status: 502, excerpt: String::new(), outcome_unknown: unknown };
+            assert_eq!(Error::from(core).outcome_unknown(), unknown, "the core's verdict is kept");
+        }
         let core = contactnow_core::Error::invalid("records", "empty");
         assert_eq!(Error::from(core).kind(), ErrorKind::InvalidInput);
     }

@@ -32,6 +32,11 @@ pub struct RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// The default pauses with `retries` repetitions after the first attempt (`0`: none).
+    pub fn with_retries(retries: u32) -> Self {
+        Self { max_attempts: retries.saturating_add(1), ..Self::default() }
+    }
+
     /// One attempt, no repetition.
     pub fn none() -> Self {
         Self { max_attempts: 1, ..Self::default() }
@@ -63,14 +68,6 @@ impl Default for RetryPolicy {
 /// Whether an HTTP status is worth another attempt of a repeatable call.
 pub(crate) fn retryable_status(status: u16) -> bool {
     matches!(status, 429 | 500 | 502 | 503 | 504)
-}
-
-/// Whether a status may come after the server applied the request: any 5xx except 503
-/// (unavailable: not processed), 501 and 505 (the request itself refused). A PHP fatal error
-/// (500) or a gateway's 502/504 can follow a write that was done. 4xx, 429 included, say
-/// the request was not processed.
-pub(crate) fn status_may_follow_apply(status: u16) -> bool {
-    (500..600).contains(&status) && !matches!(status, 501 | 503 | 505)
 }
 
 /// Parses a `Retry-After` value (RFC 9110 §10.2.3) into the delay from `now`: delay-seconds
@@ -176,12 +173,6 @@ mod tests {
     #[test]
     fn statuses() {
         assert!(retryable_status(503) && retryable_status(429) && !retryable_status(404));
-        for status in [500, 502, 504, 507, 520, 524, 599] {
-            assert!(status_may_follow_apply(status), "{status}");
-        }
-        for status in [200, 400, 404, 408, 429, 499, 501, 503, 505, 600] {
-            assert!(!status_may_follow_apply(status), "{status}");
-        }
     }
 
     /// 2015-10-21 07:28:00 UTC.

@@ -25,18 +25,17 @@ pub(crate) struct AgentSettings {
 /// Builds the pooled agent: statuses are not errors, no redirects (the URL carries the
 /// token, and must never be sent to another host), never-infinite timeouts.
 ///
-/// The per-attempt limit is applied to every socket read and write as a constant (so the
-/// socket options are set once per connection, not per call: ureq's whole-call timeout
-/// re-arms them on every read and write, which costs system calls on every round trip), and
-/// the body read stops at the attempt's deadline; see [`send`].
+/// The DNS lookup and the connection are bounded by the connect timeout, and the whole
+/// attempt (lookup to last body byte, however slowly the server trickles its answer) by
+/// the per-attempt timeout; see [`send`] for the call's total budget.
 pub(crate) fn agent(settings: AgentSettings) -> ureq::Agent {
     let mut config = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .max_redirects_will_error(false)
+        .timeout_resolve(Some(settings.connect_timeout))
         .timeout_connect(Some(settings.connect_timeout))
-        .timeout_per_read(Some(settings.attempt_timeout))
-        .timeout_per_write(Some(settings.attempt_timeout))
+        .timeout_per_call(Some(settings.attempt_timeout))
         .user_agent(settings.user_agent)
         .save_redirect_history(false);
     if settings.proxy.is_some() {

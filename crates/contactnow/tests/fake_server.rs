@@ -307,12 +307,12 @@ fn credentials_fetch_cache_and_refresh_once() {
     assert_eq!(server.count("token.php"), 2, "exactly one refresh");
     assert!(!format!("{client:?}").contains("pw-SECRET-77"));
 
-    // A token that expires within the margin is not used: fetched anew on every call.
+    // A short-lived token is still reused: the margin is at most half its lifetime.
     let (server, issued) = token_server(30);
     let client = builder(&server).credentials("api-user", "pw-SECRET-77").build().unwrap();
     client.read_assignments(None, None).unwrap();
     client.read_assignments(None, None).unwrap();
-    assert_eq!(issued.load(Ordering::SeqCst), 2);
+    assert_eq!(issued.load(Ordering::SeqCst), 1);
 
     // Wrong password: an API error, without the password in it.
     let client = builder(&server).credentials("api-user", "wrong-SECRET").build().unwrap();
@@ -401,6 +401,24 @@ fn trickling_body_stops_at_the_attempt_deadline() {
 }
 
 #[test]
+fn trickling_headers_stop_at_the_attempt_deadline() {
+    // Each header byte arrives well within the timeout; the attempt as a whole does not.
+    let server = FakeServer::start(|_, _| Reply::TrickleHeaders(Duration::from_millis(20)));
+    let client = builder(&server).timeout(Duration::from_millis(300)).retry(RetryPolicy::none()).build().unwrap();
+    let start = Instant::now();
+    let err = client.read_assignments(None, None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(start.elapsed() < Duration::from_secs(3), "{:?}", start.elapsed());
+}
+
+#[test]
+fn a_total_timeout_of_duration_max_means_no_total_limit() {
+    let server = FakeServer::start(|_, _| json(200, OK_READ));
+    let client = builder(&server).total_timeout(Duration::MAX).build().unwrap();
+    assert_eq!(client.read_assignments(None, None).unwrap().records.len(), 1);
+}
+
+#[test]
 fn unreadable_answer_to_a_policy_create_says_outcome_unknown() {
     let server = FakeServer::start(|_, _| json(200, "<html>proxy error</html>"));
     let client = builder(&server).build().unwrap();
@@ -413,4 +431,14 @@ fn unreadable_answer_to_a_policy_create_says_outcome_unknown() {
     assert!(matches!(read, Error::Decode { outcome_unknown: false, .. }), "{read:?}");
     let update = client.update_assignments(&[Assignment::new(1, 2, 3)]).unwrap_err();
     assert!(!update.outcome_unknown(), "{update:?}");
+}
+
+#[test]
+fn a_token_in_an_unreadable_token_answer_never_shows() {
+    let server = FakeServer::start(|_, _| json(200, r#"{"success":true,"token":"NEW-SECRET-91","expire":"soon"}"#));
+    let client = builder(&server).credentials("api-user", "pw-SECRET-77").build().unwrap();
+    let err = client.read_assignments(None, None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("NEW-SECRET-91") && !shown.contains("pw-SECRET-77"), "{shown}");
 }

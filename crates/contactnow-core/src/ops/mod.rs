@@ -100,7 +100,11 @@ fn check_batch<T>(records: &[T]) -> Result<(), Error> {
 fn decode<T: WireRecord>(format: Format, response: &HttpResponse) -> Result<Envelope<T>, Error> {
     let body = response.body.as_slice();
     if !(200..300).contains(&response.status) {
-        return Err(Error::HttpStatus { status: response.status, excerpt: crate::error::excerpt(body) });
+        return Err(Error::HttpStatus {
+            status: response.status,
+            excerpt: crate::error::excerpt(body),
+            outcome_unknown: false,
+        });
     }
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::decode(format, "empty body", body));

@@ -34,8 +34,12 @@ impl Operation for CreatePolicies {
         Ok(write_request(url, format, TodPolicy::XML_TAG, Layout::BareWhenSingle, self.records.iter().map(fields)))
     }
 
+    /// A 5xx that may follow the write, or an unreadable 2xx, is an error with
+    /// `outcome_unknown` set: the policy may have been created, and repeating would add it twice.
     fn parse_response(&self, format: Format, response: &HttpResponse) -> Result<WriteResult, Error> {
-        decode::<NoRecord>(format, response)?.into_write()
+        decode::<NoRecord>(format, response)
+            .and_then(|envelope| envelope.into_write())
+            .map_err(|e| e.after_unrepeatable_write(response.status))
     }
 
     fn is_idempotent(&self) -> bool {

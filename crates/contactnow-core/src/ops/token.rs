@@ -109,6 +109,80 @@ fn token_request(url: String) -> HttpRequest {
 }
 
 /// Decodes the JSON answer; `success: false` is an API error.
+///
+/// A granted token is a secret: the body excerpt of an error never shows a `token` value
+/// (an answer with a token but a malformed `expire` is still a decode error).
 fn checked(response: &HttpResponse) -> Result<crate::wire::envelope::Envelope<NoRecord>, Error> {
-    decode::<NoRecord>(Format::Json, response)
+    decode::<NoRecord>(Format::Json, response).map_err(|e| match e {
+        Error::Decode { format, reason, outcome_unknown, .. } => {
+            Error::Decode { format, reason, excerpt: redacted_excerpt(&response.body), outcome_unknown }
+        }
+        Error::HttpStatus { status, outcome_unknown, .. } => {
+            Error::HttpStatus { status, excerpt: redacted_excerpt(&response.body), outcome_unknown }
+        }
+        other => other,
+    })
+}
+
+/// The excerpt of `body` with the value of every `"token"` member replaced by `***`.
+fn redacted_excerpt(body: &[u8]) -> String {
+    const KEY: &[u8] = b"\"token\"";
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        if !body[i..].starts_with(KEY) {
+            out.push(body[i]);
+            i += 1;
+            continue;
+        }
+        out.extend_from_slice(KEY);
+        i += KEY.len();
+        // Whitespace, the colon, whitespace, then the value up to its closing quote.
+        while i < body.len() && (body[i].is_ascii_whitespace() || body[i] == b':') {
+            out.push(body[i]);
+            i += 1;
+        }
+        if body.get(i) != Some(&b'"') {
+            continue;
+        }
+        out.extend_from_slice(b"\"***\"");
+        i += 1;
+        while i < body.len() && body[i] != b'"' {
+            i += if body[i] == b'\\' { 2 } else { 1 };
+        }
+        i += 1;
+    }
+    crate::error::excerpt(&out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, body: &str) -> HttpResponse {
+        HttpResponse { status, content_type: Some("application/json".into()), body: body.as_bytes().to_vec() }
+    }
+
+    #[test]
+    fn a_granted_token_never_shows_in_an_error() {
+        let get = GetToken::new("api", "pw");
+        for (status, body) in [
+            (200, r#"{"success":true,"token":"NEW-SECRET","expire":"soon"}"#),
+            (200, r#"{"success":true, "token" : "NEW-\"SECRET","expire":[1]}"#),
+            (200, r#"{"token":"NEW-SECRET""#),
+            (502, r#"{"success":true,"token":"NEW-SECRET"}"#),
+        ] {
+            let err = get.parse_response(&answer(status, body)).unwrap_err();
+            let shown = format!("{err} {err:?}");
+            assert!(!shown.contains("SECRET"), "{shown}");
+            assert!(shown.contains("***"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn excerpts_keep_everything_but_token_values() {
+        assert_eq!(redacted_excerpt(br#"{"token":"abc","expire":1}"#), r#"{"token":"***","expire":1}"#);
+        assert_eq!(redacted_excerpt(br#"{"token":12}"#), r#"{"token":12}"#);
+        assert_eq!(redacted_excerpt(br#"{"token""#), r#"{"token""#);
+    }
 }

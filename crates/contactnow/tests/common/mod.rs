@@ -34,6 +34,8 @@ pub enum Reply {
     Hang(Duration),
     /// Send headers announcing a long body, then one byte per interval.
     Trickle(Duration),
+    /// Send the status line, then one header byte per interval, never ending the headers.
+    TrickleHeaders(Duration),
 }
 
 pub fn json(status: u16, body: &str) -> Reply {
@@ -128,6 +130,18 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Seen>>) {
                 }
             }
             Reply::Close => return,
+            Reply::TrickleHeaders(every) => {
+                if stream.write_all(b"HTTP/1.1 200 OK\r\nX-Slow: ").is_err() {
+                    return;
+                }
+                for _ in 0..100_000 {
+                    thread::sleep(every);
+                    if stream.write_all(b"a").is_err() {
+                        return;
+                    }
+                }
+                return;
+            }
             Reply::Trickle(every) => {
                 let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
                 if stream.write_all(head.as_bytes()).is_err() {
