@@ -30,12 +30,28 @@ struct BaselineEnvelope {
     list: Vec<BaselineRecord>,
 }
 
+/// The same typed fields as the core's `Assignment`, read from the wire's numeric strings
+/// (borrowed, so the baseline allocates no string per field).
 #[derive(Deserialize)]
 #[allow(dead_code)]
 struct BaselineRecord {
-    agentid: String,
-    qid: String,
-    level: String,
+    #[serde(deserialize_with = "number_in_string")]
+    agentid: u64,
+    #[serde(deserialize_with = "number_in_string")]
+    qid: u64,
+    #[serde(deserialize_with = "number_in_string")]
+    level: u32,
+}
+
+/// A number sent as a JSON string, e.g. `"1007"`.
+fn number_in_string<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    let text: &str = Deserialize::deserialize(deserializer)?;
+    text.parse().map_err(serde::de::Error::custom)
 }
 
 fn records() -> impl Iterator<Item = (u64, u64, u64)> {

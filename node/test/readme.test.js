@@ -1,0 +1,90 @@
+'use strict'
+// The README's examples, run as printed against the sandbox: only the package name, the
+// token and the base URL (which the examples leave at the real host) are filled in.
+const { test } = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const path = require('node:path')
+
+const contactnow = require('..')
+const { Sandbox } = contactnow
+
+const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8')
+const BLOCKS = [...README.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1])
+const AsyncFunction = (async () => {}).constructor
+
+function block(marker) {
+  const found = BLOCKS.find((b) => b.includes(marker))
+  assert.ok(found, `no README example contains ${marker}`)
+  return found
+}
+
+/** Runs `code` with `require('contactnow')` resolved to this package; returns its locals. */
+async function run(code, replacements, scope) {
+  let source = code.replace(/require\('contactnow'\)/g, "require('..')")
+  for (const [from, to] of replacements) {
+    assert.ok(source.includes(from), `the README example no longer contains ${from}`)
+    source = source.replace(from, to)
+  }
+  const names = Object.keys(scope)
+  const fn = new AsyncFunction('require', ...names, `${source}\nreturn { ${exported(source).join(', ')} }`)
+  return fn((id) => (id === '..' ? contactnow : require(id)), ...names.map((n) => scope[n]))
+}
+
+/** The names the example declares with const at top level. */
+function exported(source) {
+  const names = []
+  for (const m of source.matchAll(/^const (\{[^}]*\}|\w+)/gm)) {
+    const decl = m[1]
+    if (decl.startsWith('{')) {
+      for (const part of decl.slice(1, -1).split(',')) {
+        const name = part.split(':').pop().trim()
+        if (name) names.push(name)
+      }
+    } else {
+      names.push(decl)
+    }
+  }
+  return names
+}
+
+test('README: the client example runs', async () => {
+  const sandbox = await Sandbox.start()
+  try {
+    const locals = await run(
+      block('new Client({'),
+      [
+        ['process.env.CONTACTNOW_TOKEN', 'sandboxToken'],
+        ["baseUrl: 'https://api-106.dxi.eu'", 'baseUrl: sandboxUrl'],
+      ],
+      { sandboxToken: sandbox.token, sandboxUrl: sandbox.url },
+    )
+    assert.deepEqual(locals.records, [{ agentId: 1234, queueId: 1007, level: 100 }])
+    const check = sandbox.client()
+    assert.deepEqual((await check.priority.read({ agentId: 1234 })).records, [{ agentId: 1234, queueId: 1007, level: 50 }])
+    const [policy] = (await check.todPolicies.read({ policyId: locals.uid })).records
+    assert.deepEqual(policy, { uid: locals.uid, description: 'Night', default: 'jump:1007' })
+  } finally {
+    await sandbox.stop()
+  }
+})
+
+test('README: the fetch example runs', async () => {
+  const sandbox = await Sandbox.start({ seed: 'demo' })
+  try {
+    const locals = await run(block('await fetch('), [["{ token, format: 'xml' }", "{ token, baseUrl, format: 'xml' }"]], {
+      token: sandbox.token,
+      baseUrl: sandbox.url,
+    })
+    const expected = (await sandbox.client().priority.read({ queueId: 1007 })).records
+    assert.ok(expected.length > 0, 'the demo data has agents on queue 1007')
+    assert.deepEqual(locals.listing.records, expected)
+  } finally {
+    await sandbox.stop()
+  }
+})
+
+test('README: the sandbox example runs', async () => {
+  const locals = await run(block('Sandbox.start('), [], {})
+  assert.equal(locals.sandbox.constructor, Sandbox)
+})
