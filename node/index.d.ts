@@ -69,10 +69,10 @@ export declare class ContactNowError extends Error {
   excerpt?: string
   /** Api: the server's `error` text. */
   apiMessage?: string
-  /** Api: fields of the server's answer, `null` when absent; a `bigint` beyond `Number.MAX_SAFE_INTEGER`. */
+  /** Api: fields of the server's answer, `null` when absent; an id beyond `Number.MAX_SAFE_INTEGER` is a `bigint`. */
   accountId?: number | bigint | null
-  total?: number | bigint | null
-  bad?: number | bigint | null
+  total?: number | null
+  bad?: number | null
   key?: number | bigint | null
   /** Api (token.php): `expire`, `-1` for an expired token. */
   expire?: number
@@ -85,6 +85,8 @@ export declare class ContactNowError extends Error {
    * create) may have been applied: check the server's state before repeating it.
    */
   outcomeUnknown?: boolean
+  /** The own fields and the message, a `bigint` as its decimal string (for loggers). */
+  toJSON(): Record<string, unknown>
 }
 
 /** An argument was rejected before anything was sent. */
@@ -109,10 +111,10 @@ export declare class ApiError extends ContactNowError {
   code: 'Api'
   /** The server's `error` text. */
   apiMessage: string
-  /** Fields of the server's answer, `null` when absent; a `bigint` beyond `Number.MAX_SAFE_INTEGER` (never rounded). */
+  /** Fields of the server's answer, `null` when absent; an id beyond `Number.MAX_SAFE_INTEGER` is a `bigint` (never rounded). */
   accountId: number | bigint | null
-  total: number | bigint | null
-  bad: number | bigint | null
+  total: number | null
+  bad: number | null
   key: number | bigint | null
   /** token.php: `expire`, `-1` for an expired token. */
   expire?: number

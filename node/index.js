@@ -41,6 +41,19 @@ class ContactNowError extends Error {
       if (key !== 'code' && key !== 'name') this[key] = value
     }
   }
+
+  /**
+   * The error's own fields and message, for `JSON.stringify` (loggers): a `bigint` field (an
+   * id beyond `Number.MAX_SAFE_INTEGER`) as its exact decimal string.
+   */
+  toJSON() {
+    const out = {}
+    for (const [key, value] of Object.entries(this)) {
+      out[key] = typeof value === 'bigint' ? value.toString() : value
+    }
+    out.message = this.message
+    return out
+  }
 }
 // On the prototype too, so that stacks start with `ContactNowError: `.
 Object.defineProperty(ContactNowError.prototype, 'name', { value: 'ContactNowError', writable: true, configurable: true })

@@ -188,6 +188,10 @@ test('sans-IO: numbers in an API error are never rounded (bigint beyond Number.M
     checkKind(error, 'Api', { partial: true, total: 3, bad: 1 })
     assert.equal(error.accountId, 9007199254740993n)
     assert.equal(error.key, 18446744073709551615n)
+    // Loggers can still serialise it: exact decimal strings.
+    const json = JSON.parse(JSON.stringify(error))
+    assert.deepEqual([json.accountId, json.key, json.total, json.code], ['9007199254740993', '18446744073709551615', 3, 'Api'])
+    assert.equal(json.message, error.message)
   })
 })
 

@@ -119,8 +119,9 @@ impl Details {
         if let Some(api) = &self.api {
             error.set("apiMessage", api.message.as_str())?;
             error.set("accountId", api.account_id.map(exact))?;
-            error.set("total", api.total.map(exact))?;
-            error.set("bad", api.bad.map(exact))?;
+            // Counts: no batch comes near 2^53 records.
+            error.set("total", api.total.map(|n| n as f64))?;
+            error.set("bad", api.bad.map(|n| n as f64))?;
             error.set("key", api.key.map(exact))?;
             if let Some(expire) = api.expire {
                 error.set("expire", expire as f64)?;
