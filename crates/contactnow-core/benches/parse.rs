@@ -103,17 +103,21 @@ fn bench(c: &mut Criterion, json: &HttpResponse, xml: &HttpResponse) {
     group.finish();
 }
 
-/// Median wall time of `runs` calls.
-fn median(runs: usize, mut f: impl FnMut() -> usize) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
+/// Median wall times of each of `fs` over `runs` rounds; the calls alternate within each
+/// round, so a change in the machine's load affects them all alike.
+fn medians<const N: usize>(runs: usize, fs: [&dyn Fn() -> usize; N]) -> [Duration; N] {
+    let mut times = vec![Vec::with_capacity(runs); N];
+    for _ in 0..runs {
+        for (f, t) in fs.iter().zip(times.iter_mut()) {
             let start = Instant::now();
             black_box(f());
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
+            t.push(start.elapsed());
+        }
+    }
+    std::array::from_fn(|i| {
+        times[i].sort();
+        times[i][runs / 2]
+    })
 }
 
 /// Peak bytes allocated by `f`, beyond what was live before it.
@@ -126,12 +130,13 @@ fn peak(f: impl FnOnce() -> usize) -> usize {
 
 fn summary(json: &HttpResponse, xml: &HttpResponse) {
     let mb = |bytes: usize, t: Duration| bytes as f64 / 1e6 / t.as_secs_f64();
-    let runs = 21;
-    let baseline = median(runs, || baseline_parse(&json.body));
-    let core_json = median(runs, || core_parse(Format::Json, json));
-    let core_xml = median(runs, || core_parse(Format::Xml, xml));
+    let runs = 31;
+    let [baseline, core_json, core_xml] = medians(
+        runs,
+        [&|| baseline_parse(&json.body), &|| core_parse(Format::Json, json), &|| core_parse(Format::Xml, xml)],
+    );
     let (jb, xb) = (json.body.len(), xml.body.len());
-    println!("\n== summary: {RECORDS} records, median of {runs} runs, same process ==");
+    println!("\n== summary: {RECORDS} records, median of {runs} alternating runs, same process ==");
     println!("body sizes: json {:.1} MB, xml {:.1} MB", jb as f64 / 1e6, xb as f64 / 1e6);
     println!("serde derive baseline: {:>8.1} MB/s  {:>7.2} ms", mb(jb, baseline), baseline.as_secs_f64() * 1e3);
     println!("core json:             {:>8.1} MB/s  {:>7.2} ms", mb(jb, core_json), core_json.as_secs_f64() * 1e3);

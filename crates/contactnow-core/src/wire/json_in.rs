@@ -39,51 +39,135 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
     }
 }
 
+/// The slot of a record's field name in `T::FIELDS`, `None` for a field it does not read.
+struct Slot(Option<usize>);
+
+/// Reads a record's field name straight into its [`Slot`], without keeping the name.
+struct SlotSeed<T>(PhantomData<T>);
+
+impl<'de, T: WireRecord> DeserializeSeed<'de> for SlotSeed<T> {
+    type Value = Slot;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Slot, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de, T: WireRecord> Visitor<'de> for SlotSeed<T> {
+    type Value = Slot;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Slot, E> {
+        Ok(Slot(T::slot(v)))
+    }
+}
+
 /// Any JSON value, reduced to a [`Scalar`].
 struct AnyScalar<'de>(Scalar<'de>);
 
+/// Reads any JSON value as a [`Scalar`].
+struct AnyScalarVisitor;
+
+impl<'de> Visitor<'de> for AnyScalarVisitor {
+    type Value = AnyScalar<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<AnyScalar<'de>, E> {
+        Ok(AnyScalar(Scalar::Bool(v)))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<AnyScalar<'de>, E> {
+        Ok(AnyScalar(Scalar::Unsigned(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<AnyScalar<'de>, E> {
+        Ok(AnyScalar(if v >= 0 { Scalar::Unsigned(v as u64) } else { Scalar::Signed(v) }))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<AnyScalar<'de>, E> {
+        Ok(AnyScalar(Scalar::Float(v)))
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<AnyScalar<'de>, E> {
+        Ok(AnyScalar(Scalar::Text(Cow::Borrowed(v))))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<AnyScalar<'de>, E> {
+        Ok(AnyScalar(Scalar::Text(Cow::Owned(v.to_owned()))))
+    }
+    fn visit_string<E>(self, v: String) -> Result<AnyScalar<'de>, E> {
+        Ok(AnyScalar(Scalar::Text(Cow::Owned(v))))
+    }
+    fn visit_unit<E>(self) -> Result<AnyScalar<'de>, E> {
+        Ok(AnyScalar(Scalar::Null))
+    }
+    fn visit_none<E>(self) -> Result<AnyScalar<'de>, E> {
+        Ok(AnyScalar(Scalar::Null))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<AnyScalar<'de>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(AnyScalar(Scalar::Nested))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AnyScalar<'de>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(AnyScalar(Scalar::Nested))
+    }
+}
+
 impl<'de> de::Deserialize<'de> for AnyScalar<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(AnyScalarVisitor)
+    }
+}
+
+/// A value expected to be a number: plain digit strings (how the API sends ids and levels)
+/// become [`Scalar::Unsigned`] at once; anything else is read as by [`AnyScalar`].
+struct Number<'de>(Scalar<'de>);
+
+impl<'de> de::Deserialize<'de> for Number<'de> {
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = AnyScalar<'de>;
+            type Value = Number<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a value")
+                f.write_str("a number")
             }
-            fn visit_bool<E>(self, v: bool) -> Result<AnyScalar<'de>, E> {
-                Ok(AnyScalar(Scalar::Bool(v)))
+            fn visit_u64<E>(self, v: u64) -> Result<Number<'de>, E> {
+                Ok(Number(Scalar::Unsigned(v)))
             }
-            fn visit_u64<E>(self, v: u64) -> Result<AnyScalar<'de>, E> {
-                Ok(AnyScalar(Scalar::Unsigned(v)))
+            #[inline]
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Number<'de>, E> {
+                Ok(Number(match super::scalar::plain_u64(v) {
+                    Some(n) => Scalar::Unsigned(n),
+                    None => Scalar::Text(Cow::Borrowed(v)),
+                }))
             }
-            fn visit_i64<E>(self, v: i64) -> Result<AnyScalar<'de>, E> {
-                Ok(AnyScalar(if v >= 0 { Scalar::Unsigned(v as u64) } else { Scalar::Signed(v) }))
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Number<'de>, E> {
+                AnyScalarVisitor.visit_i64(v).map(|a| Number(a.0))
             }
-            fn visit_f64<E>(self, v: f64) -> Result<AnyScalar<'de>, E> {
-                Ok(AnyScalar(Scalar::Float(v)))
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Number<'de>, E> {
+                AnyScalarVisitor.visit_f64(v).map(|a| Number(a.0))
             }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<AnyScalar<'de>, E> {
-                Ok(AnyScalar(Scalar::Text(Cow::Borrowed(v))))
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Number<'de>, E> {
+                AnyScalarVisitor.visit_bool(v).map(|a| Number(a.0))
             }
-            fn visit_str<E>(self, v: &str) -> Result<AnyScalar<'de>, E> {
-                Ok(AnyScalar(Scalar::Text(Cow::Owned(v.to_owned()))))
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Number<'de>, E> {
+                AnyScalarVisitor.visit_str(v).map(|a| Number(a.0))
             }
-            fn visit_string<E>(self, v: String) -> Result<AnyScalar<'de>, E> {
-                Ok(AnyScalar(Scalar::Text(Cow::Owned(v))))
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Number<'de>, E> {
+                AnyScalarVisitor.visit_string(v).map(|a| Number(a.0))
             }
-            fn visit_unit<E>(self) -> Result<AnyScalar<'de>, E> {
-                Ok(AnyScalar(Scalar::Null))
+            fn visit_unit<E: de::Error>(self) -> Result<Number<'de>, E> {
+                AnyScalarVisitor.visit_unit().map(|a| Number(a.0))
             }
-            fn visit_none<E>(self) -> Result<AnyScalar<'de>, E> {
-                Ok(AnyScalar(Scalar::Null))
+            fn visit_none<E: de::Error>(self) -> Result<Number<'de>, E> {
+                AnyScalarVisitor.visit_none().map(|a| Number(a.0))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<AnyScalar<'de>, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(AnyScalar(Scalar::Nested))
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Number<'de>, A::Error> {
+                AnyScalarVisitor.visit_seq(seq).map(|a| Number(a.0))
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AnyScalar<'de>, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(AnyScalar(Scalar::Nested))
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Number<'de>, A::Error> {
+                AnyScalarVisitor.visit_map(map).map(|a| Number(a.0))
             }
         }
         d.deserialize_any(V)
@@ -182,9 +266,17 @@ impl<'de, T: WireRecord> Visitor<'de> for RecordSeed<T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let index = self.0;
         let mut builder = T::Builder::default();
-        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            let AnyScalar(value) = map.next_value()?;
-            T::field(&mut builder, &key, value).map_err(|why| de::Error::custom(format!("list[{index}].{why}")))?;
+        while let Some(Slot(slot)) = map.next_key_seed(SlotSeed::<T>(PhantomData))? {
+            let value = match slot {
+                Some(slot) if slot < T::NUMBERS => (slot, map.next_value::<Number<'de>>()?.0),
+                Some(slot) => (slot, map.next_value::<AnyScalar<'de>>()?.0),
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            T::field(&mut builder, value.0, value.1)
+                .map_err(|why| de::Error::custom(format!("list[{index}].{why}")))?;
         }
         T::finish(builder).map_err(|why| de::Error::custom(format!("list[{index}]: {why}")))
     }

@@ -35,6 +35,7 @@ impl Scalar<'_> {
     }
 
     /// A non-negative integer; `Err` says why not.
+    #[inline]
     pub(crate) fn to_u64(&self) -> Result<u64, String> {
         match self {
             Scalar::Unsigned(n) => Ok(*n),
@@ -60,6 +61,7 @@ impl Scalar<'_> {
     }
 
     /// A `u32` (priority levels).
+    #[inline]
     pub(crate) fn to_u32(&self) -> Result<u32, String> {
         let n = self.to_u64()?;
         u32::try_from(n).map_err(|_| format!("number {n} is out of range (at most {})", u32::MAX))
@@ -105,7 +107,27 @@ impl Scalar<'_> {
     }
 }
 
+/// The common case in one pass: 1 to 19 plain digits (which cannot overflow).
+#[inline]
+pub(crate) fn plain_u64(text: &str) -> Option<u64> {
+    let bytes = text.as_bytes();
+    if !(1..=19).contains(&bytes.len()) {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &b in bytes {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(b - b'0');
+    }
+    Some(n)
+}
+
 fn parse_u64(text: &str) -> Result<u64, String> {
+    if let Some(n) = plain_u64(text) {
+        return Ok(n);
+    }
     let t = text.trim();
     if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
         return t.parse::<u64>().map_err(|_| format!("number {t} is out of range (at most {})", u64::MAX));
@@ -132,6 +154,11 @@ mod tests {
         assert!(Scalar::Signed(-2).to_u64().is_err());
         assert!(text("4294967296").to_u32().unwrap_err().contains("out of range"));
         assert_eq!(text("-1").to_i64(), Ok(-1));
+        assert_eq!(text("9999999999999999999").to_u64(), Ok(9_999_999_999_999_999_999));
+        assert_eq!(text("18446744073709551615").to_u64(), Ok(u64::MAX));
+        assert!(text("18446744073709551616").to_u64().is_err());
+        assert_eq!(text("0").to_u64(), Ok(0));
+        assert!(text("").to_u64().is_err() && text("1 2").to_u64().is_err() && text("+1").to_u64().is_err());
     }
 
     #[test]

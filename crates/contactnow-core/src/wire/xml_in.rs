@@ -100,11 +100,15 @@ fn read_record<T: WireRecord>(reader: &mut Reader<&[u8]>, index: usize) -> Resul
             Event::Start(start) => {
                 let field = name(&start);
                 let value = read_text(reader, &field).map_err(|why| format!("list[{index}].{why}"))?;
-                T::field(&mut builder, &field, Scalar::Text(value)).map_err(|why| format!("list[{index}].{why}"))?;
+                if let Some(slot) = T::slot(&field) {
+                    T::field(&mut builder, slot, Scalar::Text(value)).map_err(|why| format!("list[{index}].{why}"))?;
+                }
             }
             Event::Empty(start) => {
-                T::field(&mut builder, &name(&start), Scalar::Text(Cow::Borrowed("")))
-                    .map_err(|why| format!("list[{index}].{why}"))?;
+                if let Some(slot) = T::slot(&name(&start)) {
+                    T::field(&mut builder, slot, Scalar::Text(Cow::Borrowed("")))
+                        .map_err(|why| format!("list[{index}].{why}"))?;
+                }
             }
             Event::End(_) => return T::finish(builder).map_err(|why| format!("list[{index}]: {why}")),
             Event::Eof => return Err(format!("document ends inside list[{index}] (truncated?)")),
@@ -115,6 +119,7 @@ fn read_record<T: WireRecord>(reader: &mut Reader<&[u8]>, index: usize) -> Resul
 
 /// Reads the text content of element `field` up to its end tag, resolving references.
 /// A value made of one plain text run is borrowed from the body, not copied.
+#[inline]
 fn read_text<'a>(reader: &mut Reader<&'a [u8]>, field: &str) -> Result<Cow<'a, str>, String> {
     let mut value = Cow::Borrowed("");
     let append = |value: &mut Cow<'a, str>, piece: Cow<'a, str>| {
@@ -161,8 +166,14 @@ fn next<'a>(reader: &mut Reader<&'a [u8]>) -> Result<Event<'a>, String> {
     reader.read_event().map_err(|e| format!("malformed XML at byte {}: {e}", reader.error_position()))
 }
 
+/// An element's name; valid UTF-8 (always, but in a broken body) is borrowed.
+#[inline]
 fn name<'a>(start: &'a BytesStart<'_>) -> Cow<'a, str> {
-    String::from_utf8_lossy(start.name().into_inner())
+    let bytes = start.name().into_inner();
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
 fn is_blank(text: &[u8]) -> bool {
