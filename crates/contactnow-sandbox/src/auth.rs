@@ -55,6 +55,15 @@ impl std::fmt::Debug for Tokens {
     }
 }
 
+/// The latest expiry time reported: `i64::MAX`, the largest Unix time a PHP integer (and
+/// the core's `expire: i64`) holds. A huge lifetime saturates here instead of overflowing.
+const MAX_EXPIRE: u64 = i64::MAX.unsigned_abs();
+
+/// The expiry time of a token issued now with `lifetime`, saturated at [`MAX_EXPIRE`].
+fn expiry(lifetime: Duration) -> u64 {
+    now_secs().saturating_add(lifetime.as_secs()).min(MAX_EXPIRE)
+}
+
 pub(crate) fn now_secs() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
@@ -81,12 +90,12 @@ impl Tokens {
         }
         let mut rng = fastrand::Rng::new();
         let token: String = (0..32).map(|_| char::from(b"0123456789abcdef"[rng.usize(..16)])).collect();
-        let expire = now_secs() + self.lifetime.as_secs();
+        let expire = expiry(self.lifetime);
         self.issued.insert(token.clone(), Issued { ip, expire });
         // Forget long-expired tokens so the map cannot grow without bound.
         if self.issued.len() > 10_000 {
             let now = now_secs();
-            self.issued.retain(|_, t| t.expire + 86_400 > now);
+            self.issued.retain(|_, t| t.expire.saturating_add(86_400) > now);
         }
         Some((token, expire))
     }
@@ -98,7 +107,7 @@ impl Tokens {
         }
         if let Some((_, state)) = self.statics.iter().find(|(t, _)| t == token) {
             return match state {
-                StaticState::Valid => Ok(now_secs() + self.lifetime.as_secs()),
+                StaticState::Valid => Ok(expiry(self.lifetime)),
                 StaticState::Expired => Err(Refusal::Expired),
                 StaticState::Revoked => Err(Refusal::Invalid),
             };
@@ -168,6 +177,25 @@ mod tests {
         let mut zero = Tokens::new(&[], &[("u".into(), "p".into())], Duration::ZERO);
         let (t, _) = zero.issue("u", "p", ip).unwrap();
         assert_eq!(zero.check(&t, ip), Err(Refusal::Expired));
+    }
+
+    #[test]
+    fn huge_lifetimes_saturate_instead_of_overflowing() {
+        let ip: IpAddr = [127, 0, 0, 1].into();
+        for lifetime in [Duration::MAX, Duration::from_secs(u64::MAX), Duration::from_secs(i64::MAX.unsigned_abs())] {
+            let mut tokens = Tokens::new(&["s".into()], &[("u".into(), "p".into())], lifetime);
+            let (t, expire) = tokens.issue("u", "p", ip).unwrap();
+            assert_eq!(expire, MAX_EXPIRE);
+            assert_eq!(tokens.check(&t, ip), Ok(MAX_EXPIRE));
+            assert_eq!(tokens.check("s", ip), Ok(MAX_EXPIRE));
+            // The clean-up of old tokens adds a day to each expiry: it must not overflow either.
+            for _ in 0..10_001 {
+                tokens.issue("u", "p", ip).unwrap();
+            }
+            assert_eq!(tokens.check(&t, ip), Ok(MAX_EXPIRE));
+            assert!(tokens.expire(&t));
+            assert_eq!(tokens.check(&t, ip), Err(Refusal::Expired));
+        }
     }
 
     #[test]

@@ -122,8 +122,14 @@ pub(crate) struct FaultQueue {
 }
 
 impl FaultQueue {
-    pub(crate) fn push(&mut self, spec: FaultSpec) {
-        self.pending.push(spec);
+    /// Queues `specs` if every one is valid; otherwise queues none of them and says why,
+    /// as `invalid fault spec: ...`. Returns how many faults are then pending.
+    pub(crate) fn push_all(&mut self, specs: Vec<FaultSpec>) -> Result<usize, String> {
+        if let Some(why) = specs.iter().find_map(|s| s.validate().err()) {
+            return Err(format!("invalid fault spec: {why}"));
+        }
+        self.pending.extend(specs);
+        Ok(self.pending.len())
     }
 
     pub(crate) fn list(&self) -> Vec<FaultSpec> {
@@ -139,7 +145,8 @@ impl FaultQueue {
         let index = self.pending.iter().position(|spec| spec.matches(method, action))?;
         let spec = &mut self.pending[index];
         let fault = spec.fault.clone();
-        spec.times -= 1;
+        // `push_all` refuses `times: 0`; saturating keeps a zero from ever wrapping around.
+        spec.times = spec.times.saturating_sub(1);
         if spec.times == 0 {
             self.pending.remove(index);
         }
@@ -171,11 +178,29 @@ mod tests {
     #[test]
     fn queue_matches_and_counts() {
         let mut q = FaultQueue::default();
-        q.push(FaultSpec::new(Fault::Reset).action("create"));
-        q.push(FaultSpec::new(Fault::Truncate).times(2));
+        assert_eq!(q.push_all(vec![FaultSpec::new(Fault::Reset).action("create")]), Ok(1));
+        assert_eq!(q.push_all(vec![FaultSpec::new(Fault::Truncate).times(2)]), Ok(2));
         assert_eq!(q.take(Some("priority"), Some("read")), Some(Fault::Truncate));
         assert_eq!(q.take(Some("priority"), Some("create")), Some(Fault::Reset));
         assert_eq!(q.take(None, None), Some(Fault::Truncate));
+        assert_eq!(q.take(None, None), None);
+    }
+
+    #[test]
+    fn queue_refuses_invalid_specs_and_never_underflows() {
+        let mut q = FaultQueue::default();
+        // One bad spec in a batch refuses the whole batch.
+        let why = q.push_all(vec![FaultSpec::new(Fault::Truncate), FaultSpec::new(Fault::Reset).times(0)]);
+        assert_eq!(why, Err("invalid fault spec: times must be at least 1".to_owned()));
+        let why = q.push_all(vec![FaultSpec::new(Fault::Status { status: 42, retry_after: None })]);
+        assert_eq!(why, Err("invalid fault spec: status must be 100..=599, got 42".to_owned()));
+        let why = q.push_all(vec![FaultSpec::new(Fault::Delay { ms: 600_001 })]);
+        assert_eq!(why, Err("invalid fault spec: delay must be at most 600000 ms".to_owned()));
+        assert!(q.list().is_empty());
+        assert_eq!(q.take(None, None), None);
+        // Even a zero that got in some other way is used once and dropped, never wrapped.
+        q.pending.push(FaultSpec::new(Fault::Reset).times(0));
+        assert_eq!(q.take(None, None), Some(Fault::Reset));
         assert_eq!(q.take(None, None), None);
     }
 }

@@ -118,7 +118,7 @@ impl std::fmt::Debug for Config {
     }
 }
 
-/// Why the sandbox could not start.
+/// Why the sandbox could not start, or why [`Sandbox::try_push_fault`] refused a fault.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -149,6 +149,10 @@ pub enum Error {
     /// The configuration is unusable.
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// A fault spec was refused (`times` 0, a status outside 100..=599, a delay over
+    /// 600,000 ms); the text is the one `POST /_sandbox/faults` answers.
+    #[error("{0}")]
+    InvalidFault(String),
     /// The runtime or server thread could not be started.
     #[error("cannot start the server runtime: {0}")]
     Runtime(std::io::Error),
@@ -228,8 +232,23 @@ impl Sandbox {
     }
 
     /// Queues a fault for the next matching API request(s); the same as `POST /_sandbox/faults`.
+    ///
+    /// # Panics
+    ///
+    /// If the spec is invalid, as `POST /_sandbox/faults` would refuse it: `times` 0, a
+    /// `status` outside 100..=599, or a `delay` over 600,000 ms. Nothing is queued then. Use
+    /// [`Sandbox::try_push_fault`] to get an error instead.
     pub fn push_fault(&self, fault: impl Into<FaultSpec>) {
-        self.shared.faults_push(fault.into());
+        if let Err(e) = self.try_push_fault(fault) {
+            panic!("Sandbox::push_fault: {e}");
+        }
+    }
+
+    /// Queues a fault for the next matching API request(s), like [`Sandbox::push_fault`], or
+    /// returns [`Error::InvalidFault`] (and queues nothing) if the spec is invalid, with the
+    /// message `POST /_sandbox/faults` answers, e.g. `invalid fault spec: times must be at least 1`.
+    pub fn try_push_fault(&self, fault: impl Into<FaultSpec>) -> Result<(), Error> {
+        self.shared.faults_push(vec![fault.into()]).map(drop).map_err(Error::InvalidFault)
     }
 
     /// The API requests received so far, oldest first, with tokens and passwords redacted.

@@ -217,39 +217,23 @@ enum Element {
     Record(Vec<(String, String)>),
 }
 
-/// Reads an element's content after its start tag: text (a field) or child fields (a record).
+/// Reads the content of an element directly under `<dxi>`, after its start tag: text (a
+/// field) or child fields (a record).
+///
+/// Nesting is bounded by construction: a child element is read by [`read_field`], which
+/// never descends further, so no body can make the parser recurse deeper than this.
 fn read_element(reader: &mut Reader<&[u8]>, name: &str) -> Result<Element, String> {
     let mut text = String::new();
     let mut fields: Option<Vec<(String, String)>> = None;
     loop {
-        match next(reader)? {
-            Event::Text(t) => {
-                let piece = t.xml_content().map_err(|e| format!("Malformed XML payload: <{name}>: {e}"))?;
-                text.push_str(&piece);
-            }
-            Event::CData(t) => {
-                let piece = t.xml_content().map_err(|e| format!("Malformed XML payload: <{name}>: {e}"))?;
-                text.push_str(&piece);
-            }
-            Event::GeneralRef(r) => {
-                let resolved = r.resolve_char_ref().map_err(|e| format!("Malformed XML payload: <{name}>: {e}"))?;
-                if let Some(c) = resolved {
-                    text.push(c);
-                } else {
-                    let entity = r.decode().map_err(|e| format!("Malformed XML payload: <{name}>: {e}"))?;
-                    let resolved = resolve_predefined_entity(&entity)
-                        .ok_or_else(|| format!("Malformed XML payload: <{name}>: unknown entity &{entity};"))?;
-                    text.push_str(resolved);
-                }
-            }
+        let event = next(reader)?;
+        if push_text(&event, &mut text, name)? {
+            continue;
+        }
+        match event {
             Event::Start(start) => {
                 let field = element_name(start.name().as_ref())?;
-                let value = match read_element(reader, &field)? {
-                    Element::Text(value) => value,
-                    Element::Record(_) => {
-                        return Err(format!("Malformed XML payload: <{field}> inside <{name}> has child elements"))
-                    }
-                };
+                let value = read_field(reader, &field, name)?;
                 fields.get_or_insert_with(Vec::new).push((field, value));
             }
             Event::Empty(start) => {
@@ -272,6 +256,58 @@ fn read_element(reader: &mut Reader<&[u8]>, name: &str) -> Result<Element, Strin
             _ => {}
         }
     }
+}
+
+/// Reads a field of a record (`<name>` inside `<parent>`) after its start tag: text only.
+/// A child element is malformed as soon as its start tag is seen, without reading into it,
+/// so deep nesting costs neither stack nor time.
+fn read_field(reader: &mut Reader<&[u8]>, name: &str, parent: &str) -> Result<String, String> {
+    let mut text = String::new();
+    loop {
+        let event = next(reader)?;
+        if push_text(&event, &mut text, name)? {
+            continue;
+        }
+        match event {
+            Event::Start(_) | Event::Empty(_) => {
+                return Err(format!("Malformed XML payload: <{name}> inside <{parent}> has child elements"))
+            }
+            Event::End(end) => {
+                check_end(end.name().as_ref(), name)?;
+                return Ok(text);
+            }
+            Event::Eof => return Err(format!("Malformed XML payload: document ends inside <{name}>")),
+            _ => {}
+        }
+    }
+}
+
+/// Appends the content of a text, CDATA or entity event inside `<name>` to `text`; returns
+/// `false`, appending nothing, for any other event.
+fn push_text(event: &Event<'_>, text: &mut String, name: &str) -> Result<bool, String> {
+    match event {
+        Event::Text(t) => {
+            let piece = t.xml_content().map_err(|e| format!("Malformed XML payload: <{name}>: {e}"))?;
+            text.push_str(&piece);
+        }
+        Event::CData(t) => {
+            let piece = t.xml_content().map_err(|e| format!("Malformed XML payload: <{name}>: {e}"))?;
+            text.push_str(&piece);
+        }
+        Event::GeneralRef(r) => {
+            let resolved = r.resolve_char_ref().map_err(|e| format!("Malformed XML payload: <{name}>: {e}"))?;
+            if let Some(c) = resolved {
+                text.push(c);
+            } else {
+                let entity = r.decode().map_err(|e| format!("Malformed XML payload: <{name}>: {e}"))?;
+                let resolved = resolve_predefined_entity(&entity)
+                    .ok_or_else(|| format!("Malformed XML payload: <{name}>: unknown entity &{entity};"))?;
+                text.push_str(resolved);
+            }
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
 }
 
 /// Where a lone record's fields are, for [`insert_field`]'s message.
@@ -373,6 +409,35 @@ mod tests {
         ] {
             assert!(parse_xml(bad, "priority").is_err(), "{}", String::from_utf8_lossy(bad));
         }
+    }
+
+    #[test]
+    fn xml_deep_nesting_is_refused_without_recursing() {
+        // 100,000 levels (700 KB, under the default 1 MiB body limit), parsed on a small
+        // stack: recursing once per level would overflow it and abort the process.
+        let depth = 100_000;
+        let doc = format!("<dxi>{}{}</dxi>", "<a>".repeat(depth), "</a>".repeat(depth));
+        assert!(doc.len() < 1 << 20);
+        let unclosed = format!("<dxi><priority>{}", "<agentid>".repeat(depth));
+        let whys = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || (parse_xml(doc.as_bytes(), "priority"), parse_xml(unclosed.as_bytes(), "priority")))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(whys.0.unwrap_err(), "Malformed XML payload: <a> inside <a> has child elements");
+        assert_eq!(whys.1.unwrap_err(), "Malformed XML payload: <agentid> inside <priority> has child elements");
+        // One level too deep answers as it always did.
+        for bad in [
+            &b"<dxi><priority><agentid><x>1</x></agentid></priority></dxi>"[..],
+            b"<dxi><priority><agentid><x/></agentid></priority></dxi>",
+            b"<dxi><priority><agentid>1<x><y>2</y></x></agentid></priority></dxi>",
+        ] {
+            let why = parse_xml(bad, "priority").unwrap_err();
+            assert_eq!(why, "Malformed XML payload: <agentid> inside <priority> has child elements", "{why}");
+        }
+        let why = parse_xml(b"<dxi><agentid><x><y/></x></agentid></dxi>", "priority").unwrap_err();
+        assert_eq!(why, "Malformed XML payload: <x> inside <agentid> has child elements");
     }
 
     #[test]

@@ -88,8 +88,9 @@ impl Shared {
         lock(&self.tokens).first_static()
     }
 
-    pub(crate) fn faults_push(&self, spec: FaultSpec) {
-        lock(&self.faults).push(spec);
+    /// Queues the specs if all are valid (see [`FaultQueue::push_all`]).
+    pub(crate) fn faults_push(&self, specs: Vec<FaultSpec>) -> Result<usize, String> {
+        lock(&self.faults).push_all(specs)
     }
 
     pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
@@ -479,14 +480,16 @@ async fn database(shared: &Arc<Shared>, params: &Params, payload: Vec<u8>, too_l
         let mut store = lock(&for_write.store);
         store.write(|data| match (api, create) {
             (Api::Priority, true) => data.create_assignments(&records),
-            (Api::Priority, false) => data.update_assignments(&records),
+            (Api::Priority, false) => Ok(data.update_assignments(&records)),
             (Api::Tod, true) => data.create_policies(&records),
-            (Api::Tod, false) => data.update_policies(&records),
+            (Api::Tod, false) => Ok(data.update_policies(&records)),
         })
     })
     .await;
     match outcome {
-        Ok(Ok(outcome)) => answer(StatusCode::OK, format, &Answer::write(shared.config.account_id, &outcome)),
+        Ok(Ok(Ok(outcome))) => answer(StatusCode::OK, format, &Answer::write(shared.config.account_id, &outcome)),
+        // Ids exhausted: refused as a whole, nothing was changed (so nothing was saved).
+        Ok(Ok(Err(why))) => error(format, why),
         Ok(Err(e)) => answer(
             StatusCode::INTERNAL_SERVER_ERROR,
             format,
@@ -598,15 +601,10 @@ async fn controls(req: Request<Incoming>, control: &str, shared: &Shared) -> Rep
                 Ok(FaultBody::Many(specs)) => specs,
                 Err(e) => return control_error(StatusCode::BAD_REQUEST, format!("invalid fault spec: {e}")),
             };
-            if let Some(why) = specs.iter().find_map(|s| s.validate().err()) {
-                return control_error(StatusCode::BAD_REQUEST, format!("invalid fault spec: {why}"));
+            match shared.faults_push(specs) {
+                Ok(pending) => json_reply(StatusCode::OK, &serde_json::json!({"ok": true, "pending": pending})),
+                Err(why) => control_error(StatusCode::BAD_REQUEST, why),
             }
-            let mut faults = lock(&shared.faults);
-            for spec in specs {
-                faults.push(spec);
-            }
-            let pending = faults.list().len();
-            json_reply(StatusCode::OK, &serde_json::json!({"ok": true, "pending": pending}))
         }
         ("faults", &Method::GET) => text(
             StatusCode::OK,

@@ -1,7 +1,7 @@
 //! The emulated account's data, the rules for changing it, and its state file.
 
 use std::{
-    collections::BTreeMap,
+    collections::{BTreeMap, BTreeSet},
     io::Write,
     path::{Path, PathBuf},
 };
@@ -115,14 +115,27 @@ impl Data {
     }
 
     /// Priority create: new pairs are added; an existing pair is left as it is (not counted).
-    pub(crate) fn create_assignments(&mut self, records: &[RawRecord]) -> Outcome {
+    ///
+    /// `Err` (and nothing changed) when the assignment ids would run out: every record is
+    /// checked and the ids the batch needs are counted before anything is applied.
+    pub(crate) fn create_assignments(&mut self, records: &[RawRecord]) -> Result<Outcome, String> {
+        let checked: Vec<_> = records.iter().map(assignment_fields).collect();
+        // The pairs this batch adds; a pair given twice is added by its first record.
+        let new_pairs: BTreeSet<(u64, u64)> = checked
+            .iter()
+            .flatten()
+            .map(|&(agent, qid, _)| (agent, qid))
+            .filter(|pair| !self.assignments.contains_key(pair))
+            .collect();
+        reserve_ids(self.next_assignment_id, new_pairs.len(), "assignment ids", "next_assignment_id")?;
         let mut outcome = Outcome::new(Some(0));
-        for (n, record) in records.iter().enumerate() {
-            match assignment_fields(record) {
+        for (n, fields) in checked.into_iter().enumerate() {
+            match fields {
                 Ok((agent, qid, level)) => {
                     if let std::collections::btree_map::Entry::Vacant(slot) = self.assignments.entry((agent, qid)) {
                         let id = self.next_assignment_id;
-                        self.next_assignment_id += 1;
+                        // Cannot overflow: `reserve_ids` found room for every new pair.
+                        self.next_assignment_id = id.saturating_add(1);
                         slot.insert(Slot { id, level });
                         outcome.total += 1;
                         outcome.key = Some(id);
@@ -133,7 +146,7 @@ impl Data {
                 Err(why) => outcome.fail(n, why),
             }
         }
-        outcome
+        Ok(outcome)
     }
 
     /// Priority update: changes the level of existing pairs; an unknown pair is bad.
@@ -155,16 +168,27 @@ impl Data {
     }
 
     /// TOD create: always adds, even an identical policy.
-    pub(crate) fn create_policies(&mut self, records: &[RawRecord]) -> Outcome {
+    ///
+    /// `Err` (and nothing changed) when the uids would run out: every record is checked and
+    /// the uids the batch needs are counted before anything is applied.
+    pub(crate) fn create_policies(&mut self, records: &[RawRecord]) -> Result<Outcome, String> {
+        let checked: Vec<Result<(String, String), String>> = records
+            .iter()
+            .map(|record| {
+                let description = required_text(record, "description")?;
+                check_description(&description)?;
+                let default = check_default(&required_text(record, "default")?)?;
+                Ok((description, default))
+            })
+            .collect();
+        reserve_ids(self.next_uid, checked.iter().filter(|c| c.is_ok()).count(), "tod_policy uids", "next_uid")?;
         let mut outcome = Outcome::new(Some(0));
-        for (n, record) in records.iter().enumerate() {
-            let fields = required_text(record, "description")
-                .and_then(|d| check_description(&d).map(|()| d))
-                .and_then(|d| required_text(record, "default").and_then(|x| check_default(&x)).map(|x| (d, x)));
+        for (n, fields) in checked.into_iter().enumerate() {
             match fields {
                 Ok((description, default)) => {
                     let uid = self.next_uid;
-                    self.next_uid += 1;
+                    // Cannot overflow: `reserve_ids` found room for every valid record.
+                    self.next_uid = uid.saturating_add(1);
                     self.policies.insert(uid, Policy { description, default });
                     outcome.total += 1;
                     outcome.key = Some(uid);
@@ -172,7 +196,7 @@ impl Data {
                 Err(why) => outcome.fail(n, why),
             }
         }
-        outcome
+        Ok(outcome)
     }
 
     /// TOD update: `uid` (or `policy`) names an existing policy; description and/or default change.
@@ -225,6 +249,21 @@ impl Outcome {
     fn fail(&mut self, index: usize, why: String) {
         self.bad += 1;
         self.errors.push(format!("record {}: {why}", index + 1));
+    }
+}
+
+/// Checks that `count` ids can be handed out from `next` on, leaving the counter (`field`
+/// in the state file) representable: ids are `next..next + count` and the counter becomes
+/// `next + count`, which must not pass `u64::MAX`.
+fn reserve_ids(next: u64, count: usize, what: &str, field: &str) -> Result<(), String> {
+    let fits = u64::try_from(count).ok().and_then(|count| next.checked_add(count)).is_some();
+    if fits {
+        Ok(())
+    } else {
+        Err(format!(
+            "The sandbox has run out of {what}: this batch needs {count} new id(s) but {field} is {next}; \
+             nothing was changed"
+        ))
     }
 }
 
@@ -488,14 +527,16 @@ mod tests {
     #[test]
     fn priority_create_counts_only_new_pairs() {
         let mut data = Data::seeded(Seed::Demo);
-        let out = data.create_assignments(&[rec(&[("agentid", "1234"), ("qid", "1007"), ("level", "5")])]);
+        let out = data.create_assignments(&[rec(&[("agentid", "1234"), ("qid", "1007"), ("level", "5")])]).unwrap();
         assert_eq!((out.total, out.bad, out.key), (0, 0, Some(0)));
         assert_eq!(data.read_assignments(Some(1234), Some(1007)), vec![(1234, 1007, 0)]);
-        let out = data.create_assignments(&[
-            rec(&[("agentid", "1"), ("qid", "2"), ("level", "3")]),
-            rec(&[("agentid", "1"), ("qid", "x"), ("level", "3")]),
-            rec(&[("agentid", "1"), ("qid", "2"), ("level", "9")]),
-        ]);
+        let out = data
+            .create_assignments(&[
+                rec(&[("agentid", "1"), ("qid", "2"), ("level", "3")]),
+                rec(&[("agentid", "1"), ("qid", "x"), ("level", "3")]),
+                rec(&[("agentid", "1"), ("qid", "2"), ("level", "9")]),
+            ])
+            .unwrap();
         assert_eq!((out.total, out.bad, out.key), (1, 1, Some(FIRST_ASSIGNMENT_ID)));
         assert!(out.errors[0].starts_with("record 2: qid"), "{:?}", out.errors);
     }
@@ -503,16 +544,58 @@ mod tests {
     #[test]
     fn tod_rules() {
         let mut data = Data::seeded(Seed::Demo);
-        let out = data.create_policies(&[
-            rec(&[("description", "OutOfHours"), ("default", "hangup")]),
-            rec(&[("description", "OutOfHours"), ("default", "hangup")]),
-            rec(&[("description", " "), ("default", "hangup")]),
-            rec(&[("description", "J"), ("default", "jump:0")]),
-        ]);
+        let out = data
+            .create_policies(&[
+                rec(&[("description", "OutOfHours"), ("default", "hangup")]),
+                rec(&[("description", "OutOfHours"), ("default", "hangup")]),
+                rec(&[("description", " "), ("default", "hangup")]),
+                rec(&[("description", "J"), ("default", "jump:0")]),
+            ])
+            .unwrap();
         assert_eq!((out.total, out.bad, out.key), (2, 2, Some(FIRST_UID + 1)));
         let out = data.update_policies(&[rec(&[("uid", "2178"), ("default", "jump:1007")]), rec(&[("uid", "9")])]);
         assert_eq!((out.total, out.bad, out.key), (1, 1, None));
         assert_eq!(data.policies[&2178].default, "jump:1007");
+    }
+
+    #[test]
+    fn exhausted_ids_refuse_the_whole_batch_and_change_nothing() {
+        let pair = |agent: &str, level: &str| rec(&[("agentid", agent), ("qid", "7"), ("level", level)]);
+        let policy = |description: &str| rec(&[("description", description), ("default", "queue")]);
+        let existing = rec(&[("agentid", "1234"), ("qid", "1007"), ("level", "5")]);
+
+        // One id left: a batch needing one fits, and leaves the counter at u64::MAX.
+        let mut data = Data::seeded(Seed::Demo);
+        data.next_assignment_id = u64::MAX - 1;
+        data.next_uid = u64::MAX - 1;
+        let out = data.create_assignments(&[pair("1", "1"), pair("1", "2"), existing.clone()]).unwrap();
+        assert_eq!((out.total, out.unchanged, out.key), (1, 2, Some(u64::MAX - 1)));
+        let out = data.create_policies(&[policy("Last"), policy(" ")]).unwrap();
+        assert_eq!((out.total, out.bad, out.key), (1, 1, Some(u64::MAX - 1)));
+        assert_eq!((data.next_assignment_id, data.next_uid), (u64::MAX, u64::MAX));
+
+        // None left: a batch needing any is refused before any record is applied.
+        let before = data.clone();
+        let why = data.create_assignments(&[pair("2", "1"), pair("3", "1")]).unwrap_err();
+        assert_eq!(
+            why,
+            "The sandbox has run out of assignment ids: this batch needs 2 new id(s) but next_assignment_id \
+             is 18446744073709551615; nothing was changed"
+        );
+        let why = data.create_policies(&[policy("A"), policy("B")]).unwrap_err();
+        assert_eq!(
+            why,
+            "The sandbox has run out of tod_policy uids: this batch needs 2 new id(s) but next_uid \
+             is 18446744073709551615; nothing was changed"
+        );
+        assert_eq!(data, before);
+        // Batches needing no new id still work: existing pairs, bad records, updates.
+        let out = data.create_assignments(&[pair("1", "5"), existing, pair("x", "1")]).unwrap();
+        assert_eq!((out.total, out.bad, out.unchanged), (0, 1, 2));
+        let out = data.create_policies(&[policy("")]).unwrap();
+        assert_eq!((out.total, out.bad), (0, 1));
+        assert_eq!(data.update_assignments(&[pair("1", "9")]).total, 1);
+        assert_eq!(data, Data { assignments: data.assignments.clone(), ..before });
     }
 
     #[test]

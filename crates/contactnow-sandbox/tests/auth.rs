@@ -107,6 +107,29 @@ fn short_token_lifetime_expires() {
     assert_eq!(read_with(&a, &sb, &token, "json").json()["error"], "Expired token");
 }
 
+/// A huge lifetime used to overflow `now + lifetime` (a panic answering token.php, or a
+/// wrapped expiry in the past in release builds). It saturates at `i64::MAX`, the largest
+/// expiry a PHP integer or the core's `expire: i64` can hold.
+#[test]
+fn huge_token_lifetime_saturates() {
+    for lifetime in [Duration::MAX, Duration::from_secs(u64::MAX)] {
+        let sb = Sandbox::start(Config { token_lifetime: lifetime, seed: Seed::Demo, ..Config::default() }).unwrap();
+        let a = agent();
+        let max = i64::MAX.unsigned_abs();
+        let (token, expire) = get_token(&a, &sb);
+        assert_eq!(expire, max);
+        let valid = get(&a, &format!("{}/token.php?action=validate&token={token}", sb.base_url()));
+        assert_eq!(valid.body, format!(r#"{{"success":true,"expire":{max}}}"#));
+        assert_eq!(read_with(&a, &sb, &token, "json").json()["total"], 4);
+        assert_eq!(read_with(&a, &sb, &token, "xml").status, 200);
+        let valid = get(&a, &format!("{}/token.php?action=validate&token=sandbox-token", sb.base_url()));
+        assert_eq!(valid.body, format!(r#"{{"success":true,"expire":{max}}}"#));
+        // Expiring it by the control still works.
+        sb.expire_token(&token);
+        assert_eq!(read_with(&a, &sb, &token, "json").json()["error"], "Expired token");
+    }
+}
+
 #[test]
 fn configured_users_and_tokens() {
     let sb = Sandbox::start(Config {

@@ -102,3 +102,20 @@ fn token_endpoint_through_the_core() {
     let err = bad.parse_response(&send(&a, &bad.build_request(&endpoint).unwrap())).unwrap_err();
     assert_eq!(err.api().unwrap().message, "Authentication failure");
 }
+
+/// With a huge `token_lifetime`, the expiry saturates at a value the core can read.
+#[test]
+fn huge_token_lifetime_through_the_core() {
+    let sb = Sandbox::start(Config { token_lifetime: std::time::Duration::MAX, ..Config::default() }).unwrap();
+    let a = agent();
+    let endpoint = Endpoint::new(&sb.base_url()).unwrap();
+    let get = GetToken::new("demo", "demo-password");
+    let grant = get.parse_response(&send(&a, &get.build_request(&endpoint).unwrap())).unwrap();
+    assert_eq!(grant.expire, i64::MAX);
+    let validate = ValidateToken::new(grant.token.clone());
+    let status = validate.parse_response(&send(&a, &validate.build_request(&endpoint).unwrap())).unwrap();
+    assert_eq!(status.expire, i64::MAX);
+    let read = ReadPolicies { policy_id: None };
+    let request = read.build_request(&endpoint, &grant.token, Format::Json).unwrap();
+    assert!(read.parse_response(Format::Json, &send(&a, &request)).is_ok());
+}

@@ -310,6 +310,48 @@ fn tod_validation() {
     assert_eq!(get(&a, &db_url(&sb, "tod_policy", "read", "json", "")).json()["total"], 4);
 }
 
+/// Deep nesting is answered like any other malformed payload; before the fix, a nested XML
+/// body overflowed the server's stack and aborted the whole process (this test binary).
+#[test]
+fn deeply_nested_payloads_are_malformed_and_the_server_keeps_serving() {
+    let sb = start(Seed::Demo);
+    let a = agent();
+    let before = get(&a, &db_url(&sb, "priority", "read", "json", "")).body;
+    let limit = Config::default().max_body_bytes;
+    let depth = 100_000;
+    let xml_cases = [
+        (
+            format!("<dxi>{}{}</dxi>", "<a>".repeat(depth), "</a>".repeat(depth)),
+            "Malformed XML payload: &lt;a&gt; inside &lt;a&gt; has child elements",
+        ),
+        (
+            format!("<dxi><priority>{}", "<agentid>".repeat(depth)),
+            "Malformed XML payload: &lt;agentid&gt; inside &lt;priority&gt; has child elements",
+        ),
+    ];
+    for (body, message) in xml_cases {
+        assert!(body.len() < limit, "{} bytes: over the body limit, it would not be parsed", body.len());
+        let answer = post(&a, &db_url(&sb, "priority", "create", "xml", ""), "application/xml", &body);
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        assert!(answer.body.contains(&format!("<success>0</success><error>{message}</error>")), "{}", answer.body);
+    }
+    // JSON: a nested non-record is skipped without recursing; a nested value in a record
+    // meets serde_json's recursion limit. Both are clean answers.
+    let json = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let answer = post(&a, &db_url(&sb, "priority", "create", "json", ""), JSON, &json);
+    assert_eq!(error_of(&answer), "Malformed JSON payload: record 1 is not an object");
+    let nested_record = format!("[{{\"agentid\":{}{}}}]", "[".repeat(depth), "]".repeat(depth));
+    let answer = post(&a, &db_url(&sb, "priority", "create", "json", ""), JSON, &nested_record);
+    assert!(error_of(&answer).starts_with("Malformed JSON payload: recursion limit exceeded"), "{}", answer.body);
+    // ... and so is the fault control's.
+    let answer = post(&a, &format!("{}/_sandbox/faults", sb.base_url()), JSON, &json);
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert_eq!(answer.json()["ok"], false);
+    // The server is still up, and nothing changed.
+    assert_eq!(get(&a, &db_url(&sb, "priority", "read", "json", "")).body, before);
+    assert_eq!(get(&agent(), &db_url(&sb, "tod_policy", "read", "json", "")).json()["total"], 4);
+}
+
 #[test]
 fn body_over_the_limit_is_refused() {
     let sb = Sandbox::start(Config { max_body_bytes: 1024, seed: Seed::Demo, ..Config::default() }).unwrap();

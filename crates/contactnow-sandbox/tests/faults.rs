@@ -101,6 +101,45 @@ fn invalid_fault_specs_are_refused() {
     assert_eq!(get(&a, &format!("{}/_sandbox/reset", sb.base_url())).status, 405);
 }
 
+/// The library path refuses what the HTTP control refuses; a `times: 0` fault used to get
+/// in through `push_fault` and underflow its counter on the next request.
+#[test]
+fn library_refuses_invalid_fault_specs_like_the_control() {
+    let sb = start(Seed::Demo);
+    let a = agent();
+    let cases = [
+        (FaultSpec::new(Fault::Reset).times(0), r#"{"kind":"reset","times":0}"#),
+        (FaultSpec::new(Fault::Status { status: 42, retry_after: None }), r#"{"kind":"status","status":42}"#),
+        (FaultSpec::new(Fault::Delay { ms: 600_001 }), r#"{"kind":"delay","ms":600001}"#),
+    ];
+    for (spec, json) in cases {
+        let over_http = post(&a, &format!("{}/_sandbox/faults", sb.base_url()), "application/json", json);
+        assert_eq!(over_http.status, 400, "{json}");
+        let err = sb.try_push_fault(spec.clone()).unwrap_err();
+        assert!(matches!(err, contactnow_sandbox::Error::InvalidFault(_)), "{err:?}");
+        assert_eq!(over_http.json()["error"], err.to_string());
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sb.push_fault(spec))).unwrap_err();
+        let message = panicked.downcast_ref::<String>().unwrap();
+        assert_eq!(*message, format!("Sandbox::push_fault: {err}"));
+    }
+    assert_eq!(err_text(&sb, FaultSpec::new(Fault::Truncate).times(0)), "invalid fault spec: times must be at least 1");
+    // Nothing was queued: the next requests are served normally, by a healthy server.
+    assert_eq!(get(&a, &format!("{}/_sandbox/faults", sb.base_url())).body, "[]");
+    for _ in 0..3 {
+        let answer = get(&a, &read_url(&sb));
+        assert_eq!((answer.status, answer.json()["total"].clone()), (200, 4.into()), "{}", answer.body);
+    }
+    assert!(sb.requests().iter().all(|r| r.fault.is_none()));
+    // A valid spec still goes through both ways.
+    sb.try_push_fault(FaultSpec::new(Fault::ApiError { error: "once".into() }).times(1)).unwrap();
+    assert_eq!(get(&a, &read_url(&sb)).json()["error"], "once");
+    assert_eq!(get(&a, &read_url(&sb)).json()["total"], 4);
+}
+
+fn err_text(sb: &Sandbox, spec: FaultSpec) -> String {
+    sb.try_push_fault(spec).unwrap_err().to_string()
+}
+
 #[test]
 fn reset_fault_resets_the_connection_before_any_byte() {
     let sb = start(Seed::Demo);

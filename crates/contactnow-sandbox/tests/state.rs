@@ -3,6 +3,7 @@
 
 mod common;
 use std::{
+    collections::{HashMap, HashSet},
     io::{BufRead, BufReader},
     path::Path,
     process::{Child, Command, Stdio},
@@ -10,6 +11,7 @@ use std::{
         atomic::{AtomicBool, Ordering},
         Arc, Mutex,
     },
+    time::{Duration, Instant},
 };
 
 use common::*;
@@ -105,6 +107,78 @@ fn corrupt_state_files_are_refused_and_left_alone() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "{not json");
 }
 
+/// A valid state file whose id counters are at `u64::MAX`: a create that needs an id is
+/// refused as a whole with a clear error, nothing changes in memory or on disk, and creates
+/// that need no id, updates and reads still work. (The counters used to overflow: a panic
+/// answered "Internal error", after a batch could be half applied in memory.)
+#[test]
+fn exhausted_id_counters_refuse_creates_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    with_state(&path, Seed::Demo).unwrap().stop();
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"next_assignment_id\": 550423", &format!("\"next_assignment_id\": {}", u64::MAX))
+        .replace("\"next_uid\": 2179", &format!("\"next_uid\": {}", u64::MAX));
+    assert_eq!(text.matches(&u64::MAX.to_string()).count(), 2, "{text}");
+    std::fs::write(&path, &text).unwrap();
+
+    let sb = with_state(&path, Seed::Empty).unwrap();
+    let a = agent();
+    let reads = |a: &ureq::Agent| {
+        (
+            get(a, &db_url(&sb, "priority", "read", "json", "")).body,
+            get(a, &db_url(&sb, "tod_policy", "read", "json", "")).body,
+        )
+    };
+    let before = reads(&a);
+    // An existing pair first, then a new one: the batch needs one id, so none of it applies.
+    let pairs = r#"[{"agentid":"1234","qid":"1007","level":"9"},{"agentid":"1","qid":"2","level":"3"}]"#;
+    let answer = post(&a, &db_url(&sb, "priority", "create", "json", ""), "application/json", pairs);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(
+        answer.body,
+        format!(
+            r#"{{"success":false,"error":"The sandbox has run out of assignment ids: this batch needs 1 new id(s) but next_assignment_id is {}; nothing was changed"}}"#,
+            u64::MAX
+        )
+    );
+    let policies = r#"[{"description":"A","default":"queue"},{"description":"","default":"queue"}]"#;
+    let answer = post(&a, &db_url(&sb, "tod_policy", "create", "json", ""), "application/json", policies);
+    assert_eq!(
+        answer.json()["error"],
+        format!(
+            "The sandbox has run out of tod_policy uids: this batch needs 1 new id(s) but next_uid is {}; nothing was changed",
+            u64::MAX
+        )
+    );
+    let xml = "<dxi><description>X</description><default>hangup</default></dxi>";
+    let answer = post(&a, &db_url(&sb, "tod_policy", "create", "xml", ""), "application/xml", xml);
+    assert!(
+        answer.body.contains("<success>0</success><error>The sandbox has run out of tod_policy uids"),
+        "{}",
+        answer.body
+    );
+    assert_eq!(reads(&a), before);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "nothing was saved");
+
+    // Writes that need no new id still work.
+    let existing = r#"[{"agentid":"1234","qid":"1007","level":"9"}]"#;
+    let answer = post(&a, &db_url(&sb, "priority", "create", "json", ""), "application/json", existing).json();
+    assert_eq!((answer["success"].clone(), answer["total"].clone()), (true.into(), 0.into()), "{answer}");
+    let update = r#"[{"agentid":"1234","qid":"1007","level":"9"}]"#;
+    let answer = post(&a, &db_url(&sb, "priority", "update", "json", ""), "application/json", update).json();
+    assert_eq!(answer["total"], 1, "{answer}");
+    sb.stop();
+    // The saved file is still valid and the counters are where they were.
+    let sb = with_state(&path, Seed::Empty).unwrap();
+    let a = agent();
+    let read = get(&a, &db_url(&sb, "priority", "read", "json", "&agent=1234&qid=1007")).json();
+    assert_eq!(read["list"][0]["level"], "9");
+    let saved: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!((saved["next_assignment_id"].as_u64(), saved["next_uid"].as_u64()), (Some(u64::MAX), Some(u64::MAX)));
+}
+
 /// Starts the binary and returns it with its base URL (read from its first stdout line).
 fn spawn_binary(args: &[&str], state: &Path) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_contactnow-sandbox"))
@@ -167,9 +241,25 @@ fn binary_survives_sigkill_during_writes() {
                 })
             })
             .collect();
-        // Kill once enough writes were acknowledged, with writes still in flight.
-        while policies.lock().unwrap().len() < 40 {
-            std::thread::sleep(std::time::Duration::from_millis(5));
+        // Kill once enough writes were acknowledged, with writes still in flight. Fail (and
+        // not hang) if that never happens: the workers stopped early or the binary stalled.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let acked = policies.lock().unwrap().len();
+            if acked >= 40 {
+                break;
+            }
+            let stopped = workers.iter().all(std::thread::JoinHandle::is_finished);
+            if stopped || Instant::now() >= deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                stop.store(true, Ordering::Relaxed);
+                panic!(
+                    "round {round}: only {acked} of 40 policy creates acknowledged {}",
+                    if stopped { "before every worker stopped (a request failed)" } else { "after 60 s" }
+                );
+            }
+            std::thread::sleep(Duration::from_millis(5));
         }
         child.kill().unwrap();
         child.wait().unwrap();
@@ -186,17 +276,25 @@ fn binary_survives_sigkill_during_writes() {
         let (mut child, url) = spawn_binary(&[], &state);
         let a = agent();
         let listed = get(&a, &format!("{url}/database.php?token=kill-test&method=tod_policy&action=read")).json();
-        let listed: std::collections::HashMap<u64, String> = listed["list"]
+        // Kept as a list, so that a uid listed twice would show.
+        let listed: Vec<(u64, String)> = listed["list"]
             .as_array()
             .unwrap()
             .iter()
             .map(|p| (p["uid"].as_str().unwrap().parse().unwrap(), p["description"].as_str().unwrap().to_owned()))
             .collect();
+        let uids: HashSet<u64> = listed.iter().map(|(uid, _)| *uid).collect();
+        assert_eq!(uids.len(), listed.len(), "a uid is listed twice in round {round}: {listed:?}");
+        // uids are never reused after a crash: no two acknowledged creates, in this round or
+        // any earlier one, got the same uid.
+        let acked_uids: HashSet<u64> = acked_policies.iter().map(|(uid, _)| *uid).collect();
+        assert_eq!(acked_uids.len(), acked_policies.len(), "a uid was handed out twice by round {round}");
+        let listed: HashMap<u64, String> = listed.into_iter().collect();
         for (uid, description) in &acked_policies {
             assert_eq!(listed.get(uid), Some(description), "acknowledged policy {uid} lost in round {round}");
         }
         let assigned = get(&a, &format!("{url}/database.php?token=kill-test&method=priority&action=read&qid=7")).json();
-        let assigned: std::collections::HashSet<u64> = assigned["list"]
+        let assigned: HashSet<u64> = assigned["list"]
             .as_array()
             .unwrap()
             .iter()
@@ -205,8 +303,6 @@ fn binary_survives_sigkill_during_writes() {
         for (agent_id, _) in &acked_pairs {
             assert!(assigned.contains(agent_id), "acknowledged assignment {agent_id} lost in round {round}");
         }
-        // uids are never reused after a crash.
-        assert_eq!(listed.len(), listed.keys().collect::<std::collections::HashSet<_>>().len());
         child.kill().unwrap();
         child.wait().unwrap();
     }
