@@ -172,6 +172,19 @@ def test_api_error_fault_and_expired_token(sandbox: Sandbox) -> None:
         assert sandbox.token not in str(e.value) and sandbox.token not in repr(client)
 
 
+@pytest.mark.parametrize(
+    "kind,options",
+    [("status", {"status": 42}), ("delay", {"ms": 600_001}), ("reset", {"times": 0}), ("nope", {})],
+)
+def test_invalid_faults_are_invalid_input_and_queue_nothing(sandbox: Sandbox, kind: str, options: dict) -> None:
+    with pytest.raises(contactnow.InvalidInputError) as e:
+        sandbox.push_fault(kind, **options)  # type: ignore[arg-type]
+    assert e.value.field == "fault"
+    # The sandbox still works, and nothing was queued.
+    with sandbox.client(retries=0) as client:
+        assert client.priority.read().total == 0
+
+
 def test_credentials_get_a_token(sandbox: Sandbox) -> None:
     username, password = sandbox.users[0]
     with contactnow.Client(username=username, password=password, base_url=sandbox.url) as client:

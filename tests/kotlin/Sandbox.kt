@@ -105,6 +105,16 @@ fun faultTests(sandbox: Sandbox) {
             c.readPolicies(null)
             expect(sandbox.requestCount() == 2uL) { "${sandbox.requestCount()} requests" }
         }
+        check("fault: an invalid fault spec is an InvalidInput error, nothing queued") {
+            val e = expectError<ContactNowException.InvalidInput>("status 42") {
+                sandbox.pushFault(SandboxFault.Status(42u.toUShort(), null))
+            }
+            expect(e.field == "fault") { "$e" }
+            expectError<ContactNowException.InvalidInput>("times 0") { sandbox.pushFault(SandboxFault.Reset, times = 0u) }
+            val before = sandbox.requestCount()
+            c.readPolicies(null)
+            expect(sandbox.requestCount() == before + 1uL) { "a fault was queued" }
+        }
         check("fault: an API error keeps its text") {
             sandbox.pushFault(SandboxFault.ApiError("Database busy"))
             val e = expectError<ContactNowException.Api>("api error") { c.readAssignments(null, null) }

@@ -118,13 +118,22 @@ func faultTests(_ sandbox: Sandbox) {
     let config = ClientConfig(token: sandbox.token(), baseUrl: sandbox.url(), allowInsecureHttp: true)
     check("fault: a 503 on a read is retried") {
         let c = try Client(config: config)
-        sandbox.pushFault(fault: .status(status: 503, retryAfter: nil))
+        try sandbox.pushFault(fault: .status(status: 503, retryAfter: nil))
         _ = try c.readPolicies(policyId: nil)
         try expect(sandbox.requestCount() == 2, "\(sandbox.requestCount()) requests")
     }
+    check("fault: an invalid fault spec is an InvalidInput error, nothing queued") {
+        let e = try expectError("status 42") { try sandbox.pushFault(fault: .status(status: 42, retryAfter: nil)) }
+        guard case let .InvalidInput(field, _) = e, field == "fault" else { throw Failure(description: "\(e)") }
+        let z = try expectError("times 0") { try sandbox.pushFault(fault: .reset, times: 0) }
+        guard case .InvalidInput = z else { throw Failure(description: "\(z)") }
+        let before = sandbox.requestCount()
+        _ = try Client(config: config).readPolicies(policyId: nil)
+        try expect(sandbox.requestCount() == before + 1, "a fault was queued")
+    }
     check("fault: an API error keeps its text") {
         let c = try Client(config: config)
-        sandbox.pushFault(fault: .apiError(error: "Database busy"))
+        try sandbox.pushFault(fault: .apiError(error: "Database busy"))
         let e = try expectError("api error") { try c.readAssignments(agentId: nil, queueId: nil) }
         guard case let .Api(detail, _, _, _, _, _, _, tokenRejected) = e, detail == "Database busy", !tokenRejected else {
             throw Failure(description: "\(e)")
@@ -133,7 +142,7 @@ func faultTests(_ sandbox: Sandbox) {
     check("fault: a reset on a TOD create is not repeated, outcome unknown") {
         sandbox.reset()
         let c = try Client(config: config)
-        sandbox.pushFault(fault: .reset, method: "tod_policy", action: "create")
+        try sandbox.pushFault(fault: .reset, method: "tod_policy", action: "create")
         let e = try expectError("reset") { try c.createPolicies(records: [NewTodPolicy(description: "X", default: .hangup)]) }
         guard case let .Transport(_, outcomeUnknown) = e, outcomeUnknown, sandbox.requestCount() == 1 else {
             throw Failure(description: "\(e) after \(sandbox.requestCount()) requests")
@@ -142,7 +151,7 @@ func faultTests(_ sandbox: Sandbox) {
     check("fault: a 502 on a TOD create is not repeated, outcome unknown") {
         sandbox.reset()
         let c = try Client(config: config)
-        sandbox.pushFault(fault: .status(status: 502, retryAfter: nil), method: "tod_policy", action: "create")
+        try sandbox.pushFault(fault: .status(status: 502, retryAfter: nil), method: "tod_policy", action: "create")
         let e = try expectError("502") { try c.createPolicies(records: [NewTodPolicy(description: "X", default: .hangup)]) }
         guard case let .HttpStatus(status, _, outcomeUnknown) = e, status == 502, outcomeUnknown, sandbox.requestCount() == 1 else {
             throw Failure(description: "\(e) after \(sandbox.requestCount()) requests")
@@ -153,7 +162,7 @@ func faultTests(_ sandbox: Sandbox) {
         slow.timeoutMs = 300
         slow.retries = 0
         let c = try Client(config: slow)
-        sandbox.pushFault(fault: .delay(ms: 2000))
+        try sandbox.pushFault(fault: .delay(ms: 2000))
         let e = try expectError("delay") { try c.readPolicies(policyId: nil) }
         guard case .Timeout = e else { throw Failure(description: "\(e)") }
     }

@@ -132,7 +132,7 @@ impl JsSandbox {
             if spec.times == 0 {
                 return Err(Failure::invalid("fault.times", "must be at least 1"));
             }
-            self.with(|s| s.push_fault(spec))
+            self.with(|s| s.try_push_fault(spec))?.map_err(|e| Failure::invalid("fault", e.to_string()))
         });
         result.map_err(|f| f.into_napi(&env))
     }

@@ -57,7 +57,7 @@ impl PySandbox {
     fn push_fault_json(&self, py: Python<'_>, spec: &str) -> PyResult<()> {
         let spec: FaultSpec =
             serde_json::from_str(spec).map_err(|e| invalid_input(py, "fault", format!("not a valid fault: {e}")))?;
-        self.with(py, |s| s.push_fault(spec))
+        self.with(py, |s| s.try_push_fault(spec))?.map_err(|e| invalid_input(py, "fault", e.to_string()))
     }
 
     /// The API requests received so far, oldest first, as JSON (tokens redacted).

@@ -85,13 +85,24 @@ impl Sandbox {
     }
 
     /// Queues `fault` for the next `times` API requests matching `method` (`priority`,
-    /// `tod_policy`) and `action` (`create`, `read`, `update`), when given.
+    /// `tod_policy`) and `action` (`create`, `read`, `update`), when given. Fails with
+    /// `InvalidInput` for a spec the sandbox refuses (`times` 0, a status outside 100..=599,
+    /// a delay over 600,000 ms) or a stopped sandbox.
     #[uniffi::method(default(times = 1, method = None, action = None))]
-    pub fn push_fault(&self, fault: SandboxFault, times: u32, method: Option<String>, action: Option<String>) {
-        let mut spec = FaultSpec::new(fault.into()).times(times.max(1));
+    pub fn push_fault(
+        &self,
+        fault: SandboxFault,
+        times: u32,
+        method: Option<String>,
+        action: Option<String>,
+    ) -> Result<(), ContactNowError> {
+        let mut spec = FaultSpec::new(fault.into()).times(times);
         spec.method = method;
         spec.action = action;
-        self.with(|s| s.push_fault(spec));
+        match self.with(|s| s.try_push_fault(spec)) {
+            Some(result) => result.map_err(|e| contactnow::Error::invalid("fault", e.to_string()).into()),
+            None => Err(contactnow::Error::invalid("sandbox", "is stopped").into()),
+        }
     }
 
     /// The number of API requests received since the start or the last reset.
