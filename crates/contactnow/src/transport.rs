@@ -25,9 +25,12 @@ pub(crate) struct AgentSettings {
 /// Builds the pooled agent: statuses are not errors, no redirects (the URL carries the
 /// token, and must never be sent to another host), never-infinite timeouts.
 ///
-/// The DNS lookup and the connection are bounded by the connect timeout, and the whole
-/// attempt (lookup to last body byte, however slowly the server trickles its answer) by
-/// the per-attempt timeout; see [`send`] for the call's total budget.
+/// The DNS lookup and the connection are bounded by the connect timeout; the response
+/// headers must arrive within the attempt timeout, however slowly they trickle; every read
+/// and write waits at most that long, and the body read stops at the attempt's deadline
+/// (see [`send`], which also applies the call's total budget). These are constants, so
+/// the socket options are not reset on every read of a pooled connection (ureq's
+/// whole-call timeout would do that, at a measurable cost per round trip).
 pub(crate) fn agent(settings: AgentSettings) -> ureq::Agent {
     let mut config = ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -35,7 +38,9 @@ pub(crate) fn agent(settings: AgentSettings) -> ureq::Agent {
         .max_redirects_will_error(false)
         .timeout_resolve(Some(settings.connect_timeout))
         .timeout_connect(Some(settings.connect_timeout))
-        .timeout_per_call(Some(settings.attempt_timeout))
+        .timeout_per_read(Some(settings.attempt_timeout))
+        .timeout_per_write(Some(settings.attempt_timeout))
+        .timeout_recv_response(Some(settings.attempt_timeout))
         .user_agent(settings.user_agent)
         .save_redirect_history(false);
     if settings.proxy.is_some() {
@@ -61,6 +66,9 @@ impl Connector<()> for MarkingConnector {
 }
 
 /// A resolver that marks every error it returns as "failed before sending".
+///
+/// ureq resolves before every request, pooled connection or not, and bounds a lookup by
+/// running it on a new thread. An IP address needs no lookup, so it gets no thread.
 #[derive(Debug)]
 struct MarkingResolver(DefaultResolver);
 
@@ -71,6 +79,11 @@ impl Resolver for MarkingResolver {
         config: &ureq::config::Config,
         timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let literal = uri.host().is_some_and(|host| {
+            let host = host.trim_start_matches('[').trim_end_matches(']');
+            host.parse::<std::net::IpAddr>().is_ok()
+        });
+        let timeout = if literal { NextTimeout::default() } else { timeout };
         self.0.resolve(uri, config, timeout).map_err(|e| ureq::Error::Other(Box::new(NotSent(e))))
     }
 }
