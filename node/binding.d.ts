@@ -142,7 +142,10 @@ export interface ClientOptions {
   format?: 'json' | 'xml'
   /** Timeout of one attempt, in ms (default 30000). */
   timeoutMs?: number
-  /** Timeout of a whole call with its retries, in ms (default 120000). */
+  /**
+   * Timeout of a whole call with its retries, in ms (default 120000, or more when the
+   * attempts and pauses need it).
+   */
   totalTimeoutMs?: number
   /**
    * Retries after the first attempt (default 2), or the policy in full. Only calls that

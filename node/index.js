@@ -71,7 +71,7 @@ class ApiError extends ContactNowError {
   static code = ErrorCode.Api
 }
 
-/** `Decode`: the answer could not be read, or holds an id beyond 2^53 - 1 (`format`, `reason`, `excerpt`, `outcomeUnknown`). */
+/** `Decode`: the answer could not be read, or a record or result holds an id beyond 2^53 - 1 (`format`, `reason`, `excerpt`, `outcomeUnknown`). */
 class DecodeError extends ContactNowError {
   static code = ErrorCode.Decode
 }

@@ -63,7 +63,8 @@ pub struct ClientOptions {
     pub format: Option<String>,
     /// Timeout of one attempt, in ms (default 30000).
     pub timeout_ms: Option<f64>,
-    /// Timeout of a whole call with its retries, in ms (default 120000).
+    /// Timeout of a whole call with its retries, in ms (default 120000, or more when the
+    /// attempts and pauses need it).
     pub total_timeout_ms: Option<f64>,
     /// Retries after the first attempt (default 2), or the policy in full. Only calls that
     /// are safe to repeat are repeated (never a TOD policy create that may have arrived).

@@ -120,30 +120,27 @@ impl Endpoint {
     }
 }
 
-/// Whether `host` is a dotted IPv4 address in `127.0.0.0/8`.
+/// Whether `host` is an IPv4 address in `127.0.0.0/8` (strict dotted decimal, as the
+/// resolver reads it; `core::net` only parses, it opens nothing).
 fn is_ipv4_loopback(host: &str) -> bool {
-    let octets: Vec<&str> = host.split('.').collect();
-    octets.len() == 4
-        && octets.iter().all(|o| !o.is_empty() && o.len() <= 3 && o.bytes().all(|b| b.is_ascii_digit()))
-        && octets.iter().all(|o| o.parse::<u8>().is_ok())
-        && octets[0] == "127"
+    host.parse::<core::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-/// A URL as shown in errors: user info and any query or fragment (which may hold a
-/// password or a token) replaced by `***`.
+/// A URL as shown in errors: user info (everything between `://` and the last `@`, which
+/// may hold a password with any character) and any query or fragment after it (which may
+/// hold a token) replaced by `***`.
 fn shown(url: &str) -> String {
-    let (head, hidden_tail) = match url.find(['?', '#']) {
-        Some(at) => (&url[..at], true),
-        None => (url, false),
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let (mut out, rest) = match url.rfind('@').filter(|&at| at >= start) {
+        Some(at) => (format!("{}***", &url[..start]), &url[at..]),
+        None => (url[..start].to_owned(), &url[start..]),
     };
-    let mut out = head.to_owned();
-    let start = head.find("://").map_or(0, |i| i + 3);
-    let authority_end = head[start..].find('/').map_or(head.len(), |i| start + i);
-    if let Some(at) = head[start..authority_end].rfind('@') {
-        out = format!("{}***{}", &head[..start], &head[start + at..]);
-    }
-    if hidden_tail {
-        out.push_str("?***");
+    match rest.find(['?', '#']) {
+        Some(q) => {
+            out.push_str(&rest[..q]);
+            out.push_str("?***");
+        }
+        None => out.push_str(rest),
     }
     out
 }
@@ -217,7 +214,16 @@ mod tests {
         for host in ["127.0.0.1", "127.255.0.9", "localhost", "[::1]"] {
             assert!(Endpoint::new(&format!("http://{host}:1")).unwrap().is_loopback(), "{host}");
         }
-        for host in ["128.0.0.1", "127.0.0", "127.0.0.256", "127.0.0.1.5", "127.a.0.1", "127.0.0.01x", "example.com"] {
+        for host in [
+            "128.0.0.1",
+            "127.0.0",
+            "127.0.0.256",
+            "127.0.0.1.5",
+            "127.a.0.1",
+            "127.0.0.09",
+            "127.000.0.1",
+            "example.com",
+        ] {
             assert!(!Endpoint::new(&format!("http://{host}:1")).unwrap().is_loopback(), "{host}");
         }
     }
@@ -231,6 +237,10 @@ mod tests {
             assert!(err.contains("***"), "{err}");
         }
         assert_eq!(shown("https://u:p@h:1/a"), "https://***@h:1/a");
-        assert_eq!(shown("https://h/a@b"), "https://h/a@b");
+        assert_eq!(shown("https://api:pa/ss@host"), "https://***@host");
+        assert_eq!(shown("https://u:pa?ss@h"), "https://***@h");
+        assert_eq!(shown("https://u:pa#ss@h/x?token=T"), "https://***@h/x?***");
+        assert_eq!(shown("https://h/db.php?token=T"), "https://h/db.php?***");
+        assert_eq!(shown("https://h/x"), "https://h/x");
     }
 }

@@ -160,8 +160,10 @@ impl Error {
     /// Marks the error of a write that is not safe to repeat, answered with `status`: a
     /// status that may follow its application, or a 2xx that could not be read, leaves its
     /// outcome unknown.
+    /// (The core's own non-repeatable operation does this; a client running an operation of
+    /// its own that is not safe to repeat applies it too.)
     #[must_use]
-    pub(crate) fn after_unrepeatable_write(mut self, status: u16) -> Self {
+    pub fn after_unrepeatable_write(mut self, status: u16) -> Self {
         match &mut self {
             Error::HttpStatus { status, outcome_unknown, .. } => *outcome_unknown = status_may_follow_apply(*status),
             Error::Decode { outcome_unknown, .. } => *outcome_unknown = (200..300).contains(&status),

@@ -179,8 +179,9 @@ impl ClientBuilder {
     }
 
     /// The limit for one call, all attempts and pauses included. Unset, it is 120 s, or
-    /// the time every attempt and pause may take when that is longer (attempt timeout ×
-    /// attempts + longest pause × retries), so raising either never cuts calls short.
+    /// the time every attempt and pause may take when that is longer (each attempt's
+    /// lookup, connection and attempt timeout, for every attempt and a token fetch, plus the
+    /// longest pause for every retry), so raising those never cuts calls short.
     /// `Duration::MAX` means no limit beyond the attempts' own.
     pub fn total_timeout(mut self, timeout: Duration) -> Self {
         self.total_timeout = Some(timeout);
@@ -301,7 +302,9 @@ impl ClientBuilder {
                 format: self.format,
                 auth,
                 attempt_timeout: self.timeout,
-                total_timeout: self.total_timeout.unwrap_or_else(|| default_total(self.timeout, &self.retry)),
+                total_timeout: self.total_timeout.unwrap_or_else(|| {
+                    default_total(self.connect_timeout.min(self.timeout), self.timeout, &self.retry)
+                }),
                 connect_timeout: self.connect_timeout,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
@@ -311,9 +314,12 @@ impl ClientBuilder {
     }
 }
 
-/// The total timeout when none is set: 120 s, or what every attempt and pause may take.
-fn default_total(attempt: Duration, retry: &RetryPolicy) -> Duration {
+/// The total timeout when none is set: 120 s, or what every attempt (lookup and connection
+/// included) and pause may take, plus a token fetch, when that is longer.
+fn default_total(connect: Duration, attempt: Duration, retry: &RetryPolicy) -> Duration {
     let attempts = retry.max_attempts.max(1);
-    let needed = attempt.saturating_mul(attempts).saturating_add(retry.max_backoff.saturating_mul(attempts - 1));
+    let one = attempt.saturating_add(connect.saturating_mul(2));
+    let needed =
+        one.saturating_mul(attempts.saturating_add(1)).saturating_add(retry.max_backoff.saturating_mul(attempts - 1));
     needed.max(Duration::from_secs(120))
 }

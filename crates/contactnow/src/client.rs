@@ -60,7 +60,7 @@ impl fmt::Debug for Client {
 
 impl Client {
     /// A builder with the defaults (EU endpoint, JSON, 10 s connect, 30 s per attempt, 120 s
-    /// in all, 3 attempts, 64 MiB responses, batches of 100).
+    /// in all or more when the attempts need it, 3 attempts, 64 MiB responses, batches of 100).
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
     }
@@ -200,8 +200,12 @@ impl Client {
                     refreshed = true;
                     (token, generation) = inner.refresh(generation, deadline)?;
                 }
-                // The core marks a 5xx or an unreadable 2xx after an unrepeatable write.
-                Err(e) => return Err(Error::from(e).scrubbed(&secrets)),
+                // A 5xx or an unreadable 2xx after a write that is not safe to repeat leaves
+                // its outcome unknown (the core marks its own; this covers any operation).
+                Err(e) => {
+                    let e = if op.is_idempotent() { e } else { e.after_unrepeatable_write(response.status) };
+                    return Err(Error::from(e).scrubbed(&secrets));
+                }
             }
         }
     }
@@ -280,7 +284,7 @@ impl Inner {
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
                 return Err(Error::Timeout {
-                    message: format!("total timeout of {:?} expired before attempt {attempt}", self.total_timeout),
+                    message: format!("total timeout of {} expired before attempt {attempt}", limit(self.total_timeout)),
                     outcome_unknown: false,
                 });
             }
@@ -317,8 +321,10 @@ impl Inner {
                     }
                     let error = if failure.timeout {
                         message.push_str(&format!(
-                            " (connect timeout {:?}, per-attempt timeout {:?}, total timeout {:?})",
-                            self.connect_timeout, self.attempt_timeout, self.total_timeout
+                            " (connect timeout {:?}, per-attempt timeout {:?}, total timeout {})",
+                            self.connect_timeout,
+                            self.attempt_timeout,
+                            limit(self.total_timeout)
                         ));
                         Error::Timeout { message, outcome_unknown }
                     } else {
@@ -350,10 +356,21 @@ impl Inner {
     }
 }
 
+/// A total timeout as shown in errors: `none` for one of a century or more (no limit).
+fn limit(total: Duration) -> String {
+    if total >= CENTURY {
+        "none".to_owned()
+    } else {
+        format!("{total:?}")
+    }
+}
+
+/// A century: a budget at least this long means no limit.
+const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
 /// The instant `budget` from now; a budget too large for the clock (`Duration::MAX`, meaning
 /// "no limit") is capped at a century.
 fn deadline_in(budget: Duration) -> Instant {
-    const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
     let now = Instant::now();
     now.checked_add(budget).or_else(|| now.checked_add(CENTURY)).unwrap_or(now)
 }

@@ -442,3 +442,41 @@ fn a_token_in_an_unreadable_token_answer_never_shows() {
     let shown = format!("{err} {err:?}");
     assert!(!shown.contains("NEW-SECRET-91") && !shown.contains("pw-SECRET-77"), "{shown}");
 }
+
+/// A caller's own operation that is not safe to repeat: a priority create declared as such.
+struct OwnWrite(contactnow::CreateAssignments);
+
+impl contactnow::Operation for OwnWrite {
+    type Output = contactnow::WriteResult;
+
+    fn build_request(
+        &self,
+        endpoint: &contactnow::Endpoint,
+        token: &Token,
+        format: Format,
+    ) -> Result<contactnow::HttpRequest, contactnow_core::Error> {
+        self.0.build_request(endpoint, token, format)
+    }
+
+    fn parse_response(
+        &self,
+        format: Format,
+        response: &contactnow::HttpResponse,
+    ) -> Result<contactnow::WriteResult, contactnow_core::Error> {
+        self.0.parse_response(format, response)
+    }
+
+    fn is_idempotent(&self) -> bool {
+        false
+    }
+}
+
+#[test]
+fn any_unrepeatable_operation_gets_outcome_unknown() {
+    let server = FakeServer::start(|_, _| json(502, "<html>bad gateway</html>"));
+    let client = builder(&server).build().unwrap();
+    let op = OwnWrite(contactnow::CreateAssignments { records: vec![Assignment::new(1, 2, 3)] });
+    let err = client.execute(&op).unwrap_err();
+    assert!(matches!(err, Error::HttpStatus { status: 502, outcome_unknown: true, .. }), "{err:?}");
+    assert_eq!(server.requests().len(), 1, "never repeated");
+}
