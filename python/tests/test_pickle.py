@@ -10,7 +10,6 @@ import copy
 import importlib
 import multiprocessing
 import pickle
-from collections.abc import Iterator
 from typing import Any, Callable
 from urllib.parse import quote
 
@@ -47,18 +46,6 @@ ERROR_CLASSES = [
     contactnow.TransportError,
     contactnow.TimeoutError,
 ]
-
-
-@pytest.fixture(scope="module")
-def shared_sandbox() -> Iterator[Sandbox]:
-    with Sandbox() as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def sandbox(shared_sandbox: Sandbox) -> Sandbox:
-    shared_sandbox.reset()
-    return shared_sandbox
 
 
 # ---------------------------------------------------------------------------------------

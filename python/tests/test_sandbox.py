@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -15,18 +14,6 @@ from contactnow import Assignment, AsyncClient, DefaultAction, NewTodPolicy, Tod
 from contactnow.testing import Sandbox
 
 FORMATS = ["json", "xml"]
-
-
-@pytest.fixture(scope="module")
-def shared_sandbox() -> Iterator[Sandbox]:
-    with Sandbox() as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def sandbox(shared_sandbox: Sandbox) -> Sandbox:
-    shared_sandbox.reset()
-    return shared_sandbox
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

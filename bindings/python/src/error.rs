@@ -132,3 +132,9 @@ pub(crate) fn to_py(py: Python<'_>) -> impl Fn(contactnow::Error) -> PyErr + '_ 
 pub(crate) fn core_to_py(py: Python<'_>) -> impl Fn(contactnow_core::Error) -> PyErr + '_ {
     move |e| core_error(py, e)
 }
+
+/// The `TypeError` of the `contactnow.core` classes that refuse pickling because they hold
+/// a secret.
+pub(crate) fn not_picklable(class: &str, why: &str) -> PyErr {
+    pyo3::exceptions::PyTypeError::new_err(format!("cannot pickle 'contactnow.core.{class}' object: {why}"))
+}

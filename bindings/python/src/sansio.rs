@@ -5,7 +5,6 @@ use contactnow_core::{
     ReadPolicies, Token, UpdateAssignments, UpdatePolicies, ValidateToken,
 };
 use pyo3::{
-    exceptions::PyTypeError,
     prelude::*,
     types::{PyBytes, PyMapping, PyString},
 };
@@ -13,7 +12,7 @@ use pyo3::{
 use crate::{
     client::{format_arg, quote},
     convert,
-    error::{core_to_py, invalid_input},
+    error::{core_to_py, invalid_input, not_picklable},
     models::{PyListing, PyWriteResult},
 };
 
@@ -141,11 +140,6 @@ impl PyRequest {
         let _ = memo;
         slf
     }
-}
-
-/// The `TypeError` of the classes that refuse pickling because they hold a secret.
-fn not_picklable(class: &str, why: &str) -> PyErr {
-    PyTypeError::new_err(format!("cannot pickle 'contactnow.core.{class}' object: {why}"))
 }
 
 /// A token from `token.php?action=get`; `repr` hides it.

@@ -88,6 +88,7 @@ impl<'de> Visitor<'de> for AnyScalarVisitor {
     fn visit_f64<E>(self, v: f64) -> Result<AnyScalar<'de>, E> {
         Ok(AnyScalar(Scalar::Float(v)))
     }
+    #[inline]
     fn visit_borrowed_str<E>(self, v: &'de str) -> Result<AnyScalar<'de>, E> {
         Ok(AnyScalar(Scalar::Text(Cow::Borrowed(v))))
     }
@@ -114,63 +115,9 @@ impl<'de> Visitor<'de> for AnyScalarVisitor {
 }
 
 impl<'de> de::Deserialize<'de> for AnyScalar<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(AnyScalarVisitor)
-    }
-}
-
-/// A value expected to be a number: plain digit strings (how the API sends ids and levels)
-/// become [`Scalar::Unsigned`] at once; anything else is read as by [`AnyScalar`].
-struct Number<'de>(Scalar<'de>);
-
-impl<'de> de::Deserialize<'de> for Number<'de> {
     #[inline]
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Number<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a number")
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Number<'de>, E> {
-                Ok(Number(Scalar::Unsigned(v)))
-            }
-            #[inline]
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Number<'de>, E> {
-                Ok(Number(match super::scalar::plain_u64(v) {
-                    Some(n) => Scalar::Unsigned(n),
-                    None => Scalar::Text(Cow::Borrowed(v)),
-                }))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Number<'de>, E> {
-                AnyScalarVisitor.visit_i64(v).map(|a| Number(a.0))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Number<'de>, E> {
-                AnyScalarVisitor.visit_f64(v).map(|a| Number(a.0))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Number<'de>, E> {
-                AnyScalarVisitor.visit_bool(v).map(|a| Number(a.0))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Number<'de>, E> {
-                AnyScalarVisitor.visit_str(v).map(|a| Number(a.0))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Number<'de>, E> {
-                AnyScalarVisitor.visit_string(v).map(|a| Number(a.0))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Number<'de>, E> {
-                AnyScalarVisitor.visit_unit().map(|a| Number(a.0))
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Number<'de>, E> {
-                AnyScalarVisitor.visit_none().map(|a| Number(a.0))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Number<'de>, A::Error> {
-                AnyScalarVisitor.visit_seq(seq).map(|a| Number(a.0))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Number<'de>, A::Error> {
-                AnyScalarVisitor.visit_map(map).map(|a| Number(a.0))
-            }
-        }
-        d.deserialize_any(V)
+        d.deserialize_any(AnyScalarVisitor)
     }
 }
 
@@ -267,16 +214,12 @@ impl<'de, T: WireRecord> Visitor<'de> for RecordSeed<T> {
         let index = self.0;
         let mut builder = T::Builder::default();
         while let Some(Slot(slot)) = map.next_key_seed(SlotSeed::<T>(PhantomData))? {
-            let value = match slot {
-                Some(slot) if slot < T::NUMBERS => (slot, map.next_value::<Number<'de>>()?.0),
-                Some(slot) => (slot, map.next_value::<AnyScalar<'de>>()?.0),
-                None => {
-                    map.next_value::<IgnoredAny>()?;
-                    continue;
-                }
+            let Some(slot) = slot else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
             };
-            T::field(&mut builder, value.0, value.1)
-                .map_err(|why| de::Error::custom(format!("list[{index}].{why}")))?;
+            let AnyScalar(value) = map.next_value()?;
+            T::field(&mut builder, slot, value).map_err(|why| de::Error::custom(format!("list[{index}].{why}")))?;
         }
         T::finish(builder).map_err(|why| de::Error::custom(format!("list[{index}]: {why}")))
     }

@@ -9,11 +9,8 @@ pub(crate) trait WireRecord: Sized {
     const XML_TAG: &'static str;
     /// Whether responses carrying this record have a `list` worth reading.
     const HAS_LIST: bool = true;
-    /// The fields read, as named on the wire, numbers first; others are ignored.
+    /// The fields read, as named on the wire; others are ignored.
     const FIELDS: &'static [&'static str];
-    /// How many of the first [`WireRecord::FIELDS`] hold numbers (the JSON reader takes
-    /// their digit strings on a fast path).
-    const NUMBERS: usize;
     /// Collects fields until the record is complete.
     type Builder: Default;
 
@@ -36,7 +33,6 @@ impl WireRecord for NoRecord {
     const XML_TAG: &'static str = "record";
     const HAS_LIST: bool = false;
     const FIELDS: &'static [&'static str] = &[];
-    const NUMBERS: usize = 0;
     type Builder = ();
 
     fn slot(_: &str) -> Option<usize> {
@@ -67,7 +63,6 @@ pub(crate) struct AssignmentFields {
 impl WireRecord for Assignment {
     const XML_TAG: &'static str = "priority";
     const FIELDS: &'static [&'static str] = &["agentid", "qid", "level"];
-    const NUMBERS: usize = 3;
     type Builder = AssignmentFields;
 
     #[inline]
@@ -113,7 +108,6 @@ pub(crate) struct PolicyFields {
 impl WireRecord for TodPolicy {
     const XML_TAG: &'static str = "tod_policy";
     const FIELDS: &'static [&'static str] = &["uid", "description", "default"];
-    const NUMBERS: usize = 1;
     type Builder = PolicyFields;
 
     #[inline]

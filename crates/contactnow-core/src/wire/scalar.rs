@@ -109,7 +109,7 @@ impl Scalar<'_> {
 
 /// The common case in one pass: 1 to 19 plain digits (which cannot overflow).
 #[inline]
-pub(crate) fn plain_u64(text: &str) -> Option<u64> {
+fn plain_u64(text: &str) -> Option<u64> {
     let bytes = text.as_bytes();
     if !(1..=19).contains(&bytes.len()) {
         return None;
