@@ -175,12 +175,6 @@ fn exact(n: u64) -> Either<f64, BigInt> {
     }
 }
 
-impl From<contactnow_core::Error> for Failure {
-    fn from(error: contactnow_core::Error) -> Self {
-        Failure::from(contactnow::Error::from(error))
-    }
-}
-
 impl From<contactnow::Error> for Failure {
     fn from(error: contactnow::Error) -> Self {
         Self(Box::new(Details::from(error)))

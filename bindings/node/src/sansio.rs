@@ -196,7 +196,7 @@ fn parse_of(env: &Env, operation: &str, response: JsHttpResponse, options: Optio
         Either::A(text) => text.into_bytes(),
         Either::B(bytes) => bytes.to_vec(),
     };
-    let response = HttpResponse { status, content_type: response.content_type, body };
+    let response = HttpResponse { status, content_type: response.content_type, body, retry_after: None };
     Ok(match op {
         Op::PriorityCreate => Either5::A(JsWriteResult::convert(
             CreateAssignments { records: vec![] }.parse_response(format, &response)?,

@@ -35,7 +35,7 @@ pub(crate) fn quote(text: &str) -> String {
 
 /// Parses `json` / `xml`.
 pub(crate) fn format_arg(py: Python<'_>, format: &str) -> PyResult<Format> {
-    format.parse::<Format>().map_err(crate::error::core_to_py(py))
+    format.parse::<Format>().map_err(crate::error::to_py(py))
 }
 
 #[pymethods]

@@ -118,19 +118,9 @@ pub(crate) fn client_error(py: Python<'_>, error: contactnow::Error) -> PyErr {
     }
 }
 
-/// Converts an error of the sans-IO core.
-pub(crate) fn core_error(py: Python<'_>, error: contactnow_core::Error) -> PyErr {
-    client_error(py, contactnow::Error::from(error))
-}
-
 /// `Result` conversion for the client's errors, e.g. `client.read(..).map_err(to_py(py))`.
 pub(crate) fn to_py(py: Python<'_>) -> impl Fn(contactnow::Error) -> PyErr + '_ {
     move |e| client_error(py, e)
-}
-
-/// `Result` conversion for the core's errors.
-pub(crate) fn core_to_py(py: Python<'_>) -> impl Fn(contactnow_core::Error) -> PyErr + '_ {
-    move |e| core_error(py, e)
 }
 
 /// The `TypeError` of the `contactnow.core` classes that refuse pickling because they hold

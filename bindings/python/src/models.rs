@@ -12,7 +12,7 @@ use pyo3::{
     BoundObject,
 };
 
-use crate::{convert, error::core_to_py};
+use crate::{convert, error::to_py};
 
 /// Python's `repr` of a string.
 fn py_repr(py: Python<'_>, text: &str) -> String {
@@ -74,7 +74,7 @@ impl PyDefaultAction {
     /// Strict parse of `queue`, `voicemail`, `hangup` or `jump:<queue id>`.
     #[new]
     fn new(py: Python<'_>, value: &str) -> PyResult<Self> {
-        value.parse::<DefaultAction>().map(Self::from).map_err(core_to_py(py))
+        value.parse::<DefaultAction>().map(Self::from).map_err(to_py(py))
     }
 
     #[classattr]

@@ -12,7 +12,7 @@ use pyo3::{
 use crate::{
     client::{format_arg, quote},
     convert,
-    error::{core_to_py, invalid_input, not_picklable},
+    error::{invalid_input, not_picklable, to_py},
     models::{PyListing, PyWriteResult},
 };
 
@@ -277,7 +277,7 @@ pub(crate) fn build_request(
     let op = Op::parse(py, operation)?;
     let format = format_arg(py, format)?;
     let endpoint = match base_url {
-        Some(url) => Endpoint::new(url).map_err(core_to_py(py))?,
+        Some(url) => Endpoint::new(url).map_err(to_py(py))?,
         None => Endpoint::default(),
     };
     let fields = input_fields(py, op, input)?;
@@ -315,7 +315,7 @@ pub(crate) fn build_request(
             .build_request(&endpoint),
         Op::TokenValidate => ValidateToken::new(required_str(py, &fields, "token")?).build_request(&endpoint),
     };
-    Ok(PyRequest { inner: built.map_err(core_to_py(py))? })
+    Ok(PyRequest { inner: built.map_err(to_py(py))? })
 }
 
 /// Parses the response to a request for `operation`, built in `format`.
@@ -338,8 +338,8 @@ pub(crate) fn parse_response(
     } else {
         body.extract::<Vec<u8>>().map_err(|_| invalid_input(py, "body", "must be bytes or str"))?
     };
-    let response = HttpResponse { status, content_type: content_type.map(str::to_owned), body };
-    let err = core_to_py(py);
+    let response = HttpResponse { status, content_type: content_type.map(str::to_owned), body, retry_after: None };
+    let err = to_py(py);
     Ok(match op {
         Op::PriorityCreate => {
             write(py, py.detach(|| CreateAssignments { records: vec![] }.parse_response(format, &response)))?
@@ -369,6 +369,6 @@ pub(crate) fn parse_response(
 }
 
 fn write(py: Python<'_>, result: Result<contactnow_core::WriteResult, contactnow_core::Error>) -> PyResult<Py<PyAny>> {
-    let result = result.map_err(core_to_py(py))?;
+    let result = result.map_err(to_py(py))?;
     Ok(Py::new(py, PyWriteResult::from(result))?.into_any())
 }

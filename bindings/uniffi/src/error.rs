@@ -187,12 +187,6 @@ impl From<contactnow::Error> for ContactNowError {
     }
 }
 
-impl From<contactnow_core::Error> for ContactNowError {
-    fn from(err: contactnow_core::Error) -> Self {
-        contactnow::Error::from(err).into()
-    }
-}
-
 /// An exception thrown by a foreign `HttpSender` that is not a `ContactNowError` becomes a
 /// transport error (its text is scrubbed of the token before it reaches the caller).
 impl From<uniffi::UnexpectedUniFFICallbackError> for ContactNowError {

@@ -183,7 +183,7 @@ pub struct HttpResponse {
 
 impl From<HttpResponse> for core::HttpResponse {
     fn from(r: HttpResponse) -> Self {
-        core::HttpResponse { status: r.status, content_type: r.content_type, body: r.body }
+        core::HttpResponse { status: r.status, content_type: r.content_type, body: r.body, retry_after: None }
     }
 }
 

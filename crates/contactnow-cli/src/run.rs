@@ -83,14 +83,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
             print_rows(out, output, &client.read_policies(id)?.records)?;
         }
         Command::TodPolicy(TodPolicy::Create { description, default }) => {
-            let default: DefaultAction = default.parse().map_err(Error::from)?;
+            let default: DefaultAction = default.parse()?;
             let result = client.create_policies(&[NewTodPolicy::new(description, default)])?;
             print_write(out, output, "created", &result)?;
         }
         Command::TodPolicy(TodPolicy::Update { id, description, default }) => {
             let mut update = TodPolicyUpdate::new(id);
             update.description = description;
-            update.default = default.map(|d| d.parse::<DefaultAction>()).transpose().map_err(Error::from)?;
+            update.default = default.map(|d| d.parse::<DefaultAction>()).transpose()?;
             let result = client.update_policies(&[update])?;
             print_write(out, output, "updated", &result)?;
         }

@@ -1,10 +1,12 @@
-//! The core's errors, split by phase: input, API answer, decoding, HTTP status.
+//! The one error type of the whole stack, split by phase: input, API answer, decoding, HTTP
+//! status, transport and timeout. Every binding maps this type, and only this one.
 
 use std::fmt;
 
-use crate::{secret::scrub, Format};
+use crate::{secret::scrub_secrets, Format};
 
-/// Everything that can go wrong while building a request or reading a response.
+/// Everything a call can fail with. Texts never contain the token or the password once the
+/// engine has returned them (see [`Error::scrubbed`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -45,6 +47,24 @@ pub enum Error {
         /// say the request was not processed.
         outcome_unknown: bool,
     },
+    /// Connecting, TLS or I/O failed.
+    #[error("transport error: {message}{}", unknown_note(*outcome_unknown))]
+    Transport {
+        /// What failed, with secrets removed.
+        message: String,
+        /// True when a write that is not safe to repeat may have reached the server and was
+        /// not repeated: check the server's state before trying again.
+        outcome_unknown: bool,
+    },
+    /// A timeout (connect, per attempt or total) expired.
+    #[error("timed out: {message}{}", unknown_note(*outcome_unknown))]
+    Timeout {
+        /// Which timeout expired, with secrets removed.
+        message: String,
+        /// True when a write that is not safe to repeat may have reached the server and was
+        /// not repeated: check the server's state before trying again.
+        outcome_unknown: bool,
+    },
 }
 
 /// The note a display text ends with when the outcome is unknown.
@@ -76,16 +96,23 @@ pub enum ErrorKind {
     Decode,
     /// See [`Error::HttpStatus`].
     HttpStatus,
+    /// See [`Error::Transport`].
+    Transport,
+    /// See [`Error::Timeout`].
+    Timeout,
 }
 
 impl ErrorKind {
-    /// The stable name used by every binding and by the test vectors.
+    /// The stable name used by every binding and by the test vectors: `InvalidInput`, `Api`,
+    /// `Decode`, `HttpStatus`, `Transport` or `Timeout`.
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::InvalidInput => "InvalidInput",
             ErrorKind::Api => "Api",
             ErrorKind::Decode => "Decode",
             ErrorKind::HttpStatus => "HttpStatus",
+            ErrorKind::Transport => "Transport",
+            ErrorKind::Timeout => "Timeout",
         }
     }
 }
@@ -167,7 +194,7 @@ impl Error {
         match &mut self {
             Error::HttpStatus { status, outcome_unknown, .. } => *outcome_unknown = status_may_follow_apply(*status),
             Error::Decode { outcome_unknown, .. } => *outcome_unknown = (200..300).contains(&status),
-            Error::InvalidInput { .. } | Error::Api(_) => {}
+            Error::InvalidInput { .. } | Error::Api(_) | Error::Transport { .. } | Error::Timeout { .. } => {}
         }
         self
     }
@@ -175,7 +202,21 @@ impl Error {
     /// True when the request may have been applied although this error came back (see
     /// [`Error::HttpStatus`] and [`Error::Decode`]): check the server's state before repeating it.
     pub fn outcome_unknown(&self) -> bool {
-        matches!(self, Error::Decode { outcome_unknown: true, .. } | Error::HttpStatus { outcome_unknown: true, .. })
+        matches!(
+            self,
+            Error::Decode { outcome_unknown: true, .. }
+                | Error::HttpStatus { outcome_unknown: true, .. }
+                | Error::Transport { outcome_unknown: true, .. }
+                | Error::Timeout { outcome_unknown: true, .. }
+        )
+    }
+
+    /// The HTTP status, for [`Error::HttpStatus`].
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::HttpStatus { status, .. } => Some(*status),
+            _ => None,
+        }
     }
 
     /// The kind of this error.
@@ -185,6 +226,8 @@ impl Error {
             Error::Api(_) => ErrorKind::Api,
             Error::Decode { .. } => ErrorKind::Decode,
             Error::HttpStatus { .. } => ErrorKind::HttpStatus,
+            Error::Transport { .. } => ErrorKind::Transport,
+            Error::Timeout { .. } => ErrorKind::Timeout,
         }
     }
 
@@ -196,27 +239,30 @@ impl Error {
         }
     }
 
-    /// Replaces every occurrence of `secret` in the error's texts with `***`.
+    /// Removes every echo of each secret from the error's texts (see
+    /// [`scrub_secrets`](crate::scrub_secrets)).
     ///
-    /// The core never sees secrets in responses on purpose, but a server may echo them
-    /// (an error page quoting the URL); the transport calls this with the token.
+    /// The core never puts secrets in texts on purpose, but a server may echo them (an error
+    /// page quoting the URL); the engine calls this with the call's token and password.
     #[must_use]
-    pub fn scrubbed(self, secret: &str) -> Self {
+    pub fn scrubbed(self, secrets: &[&str]) -> Self {
+        let clean = |text: String| scrub_secrets(&text, secrets);
         match self {
-            Error::InvalidInput { field, reason } => Error::InvalidInput { field, reason: scrub(&reason, secret) },
+            Error::InvalidInput { field, reason } => Error::InvalidInput { field, reason: clean(reason) },
             Error::Api(mut api) => {
-                api.message = scrub(&api.message, secret);
+                api.message = clean(api.message);
                 Error::Api(api)
             }
-            Error::Decode { format, reason, excerpt, outcome_unknown } => Error::Decode {
-                format,
-                reason: scrub(&reason, secret),
-                excerpt: scrub(&excerpt, secret),
-                outcome_unknown,
-            },
-            Error::HttpStatus { status, excerpt, outcome_unknown } => {
-                Error::HttpStatus { status, excerpt: scrub(&excerpt, secret), outcome_unknown }
+            Error::Decode { format, reason, excerpt, outcome_unknown } => {
+                Error::Decode { format, reason: clean(reason), excerpt: clean(excerpt), outcome_unknown }
             }
+            Error::HttpStatus { status, excerpt, outcome_unknown } => {
+                Error::HttpStatus { status, excerpt: clean(excerpt), outcome_unknown }
+            }
+            Error::Transport { message, outcome_unknown } => {
+                Error::Transport { message: clean(message), outcome_unknown }
+            }
+            Error::Timeout { message, outcome_unknown } => Error::Timeout { message: clean(message), outcome_unknown },
         }
     }
 }
@@ -292,6 +338,9 @@ mod tests {
     #[test]
     fn scrubbed_removes_secret() {
         let err = Error::HttpStatus { status: 502, excerpt: "bad token=s3cret".into(), outcome_unknown: false };
-        assert!(!err.scrubbed("s3cret").to_string().contains("s3cret"));
+        assert!(!err.scrubbed(&["s3cret"]).to_string().contains("s3cret"));
+        let e = Error::Transport { message: "token=tok-S%2F1 tok-S/1".into(), outcome_unknown: true };
+        let text = e.scrubbed(&["tok-S/1"]).to_string();
+        assert!(!text.contains("tok-S") && text.contains("outcome unknown"), "{text}");
     }
 }

@@ -76,11 +76,20 @@ pub struct HttpResponse {
     pub content_type: Option<String>,
     /// The body bytes.
     pub body: Vec<u8>,
+    /// The `Retry-After` header as sent, if any (read by the engine on a 429 or 503).
+    pub retry_after: Option<String>,
 }
 
 impl HttpResponse {
     /// A response from its parts.
     pub fn new(status: u16, content_type: Option<&str>, body: impl Into<Vec<u8>>) -> Self {
-        Self { status, content_type: content_type.map(str::to_owned), body: body.into() }
+        Self { status, content_type: content_type.map(str::to_owned), body: body.into(), retry_after: None }
+    }
+
+    /// The same response with a `Retry-After` header.
+    #[must_use]
+    pub fn with_retry_after(mut self, value: impl Into<String>) -> Self {
+        self.retry_after = Some(value.into());
+        self
     }
 }

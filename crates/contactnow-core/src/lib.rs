@@ -6,9 +6,12 @@
 //! results or typed [`Error`]s, in both formats and with every quirk the documents show
 //! (numbers as strings, `success` as `true`/`1`, XML read lists, ISO-8859-1 prologs).
 //!
-//! **Out of scope:** sending anything. There is no network, file system, clock or
-//! environment access here: bring your own HTTP client, or use the `contactnow` crate,
-//! which wraps this core with `ureq`, retries, timeouts and token refresh.
+//! The [`engine`] runs a whole call as steps (send, sleep, done): tokens, retries, pauses,
+//! refresh and outcome rules, with time and randomness passed in.
+//!
+//! **Out of scope:** sending anything. There is no network, file system, clock, randomness
+//! or environment access here: bring your own HTTP client and drive the [`engine`], or use
+//! the `contactnow` crate, whose clients are such drivers.
 //!
 //! A whole call on canned bytes:
 //!
@@ -41,6 +44,7 @@
 #![forbid(unsafe_code)]
 
 mod endpoint;
+pub mod engine;
 mod error;
 mod format;
 mod http;
@@ -62,7 +66,7 @@ pub use ops::{
     Operation,
 };
 pub use query::{percent_encode, redact_url};
-pub use secret::{scrub, Password, Token, REDACTED};
+pub use secret::{scrub, scrub_secrets, Password, Token, REDACTED};
 
 /// The crate version, shared by every contactnow package.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,15 +1,14 @@
 //! `ClientBuilder`: every setting of a client, with safe defaults.
 
-use std::{
-    fmt,
-    sync::{Arc, Mutex},
-    time::Duration,
+use std::{fmt, sync::Arc, time::Duration};
+
+use contactnow_core::{
+    engine::{Auth, Config, Session},
+    Endpoint, Format, GetToken, Password, Region, Token,
 };
 
-use contactnow_core::{Endpoint, Format, GetToken, Password, Region, Token};
-
 use crate::{
-    auth::{Auth, Cache, TokenProvider},
+    auth::TokenProvider,
     client::{Client, Inner},
     transport::{self, AgentSettings},
     Error, RetryPolicy,
@@ -121,7 +120,7 @@ impl ClientBuilder {
 
     /// The base URL under which `database.php` and `token.php` live.
     pub fn base_url(mut self, url: &str) -> Self {
-        self.endpoint = Endpoint::new(url).map_err(Error::from);
+        self.endpoint = Endpoint::new(url);
         self
     }
 
@@ -273,21 +272,21 @@ impl ClientBuilder {
                     .map_err(|_| Error::invalid("proxy", "not a valid proxy URL (expected e.g. http://host:port)"))?,
             ),
         };
-        let auth = match self.auth {
+        let (auth, provider) = match self.auth {
             None => return Err(Error::invalid("token", "no token source: set token, credentials or token_provider")),
             Some(AuthSpec::Token(token)) => {
                 if token.is_empty() {
                     return Err(Error::invalid("token", "must not be empty"));
                 }
-                Auth::Static(token)
+                (Auth::Token(token), None)
             }
             Some(AuthSpec::Credentials(username, password)) => {
                 let request = GetToken::new(username, password);
                 // Validates both fields now rather than on the first call.
-                request.build_request(&endpoint).map_err(Error::from)?;
-                Auth::Credentials { request, cache: Mutex::new(Cache::default()) }
+                request.build_request(&endpoint)?;
+                (Auth::Credentials(request), None)
             }
-            Some(AuthSpec::Provider(provider)) => Auth::Provider { provider, cache: Mutex::new(Cache::default()) },
+            Some(AuthSpec::Provider(provider)) => (Auth::Provider, Some(provider)),
         };
         let agent = transport::agent(AgentSettings {
             connect_timeout: self.connect_timeout.min(self.timeout),
@@ -295,18 +294,21 @@ impl ClientBuilder {
             user_agent: self.user_agent,
             proxy,
         });
+        let config = Config {
+            endpoint,
+            format: self.format,
+            retry: self.retry,
+            connect_timeout: self.connect_timeout,
+            attempt_timeout: self.timeout,
+            total_timeout: self
+                .total_timeout
+                .unwrap_or_else(|| default_total(self.connect_timeout.min(self.timeout), self.timeout, &self.retry)),
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 agent,
-                endpoint,
-                format: self.format,
-                auth,
-                attempt_timeout: self.timeout,
-                total_timeout: self.total_timeout.unwrap_or_else(|| {
-                    default_total(self.connect_timeout.min(self.timeout), self.timeout, &self.retry)
-                }),
-                connect_timeout: self.connect_timeout,
-                retry: self.retry,
+                session: Arc::new(Session::new(config, auth)),
+                provider,
                 max_response_bytes: self.max_response_bytes,
                 batch_size: self.batch_size,
             }),

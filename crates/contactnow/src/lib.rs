@@ -11,6 +11,10 @@
 //! unless the host is loopback, batch helpers, and secrets kept out of every `Debug`,
 //! `Display` and error text.
 //!
+//! The client is a driver of the core's call engine ([`contactnow_core::engine`]): the
+//! rules above are the engine's, the same for every driver in every language; the client
+//! sends, sleeps and reads the clocks.
+//!
 //! **Out of scope:** encoding, decoding and validation (all in `contactnow-core`, re-exported
 //! here), async I/O, logging, and deleting records (the API offers no delete).
 //!
@@ -46,16 +50,14 @@ mod batch;
 mod builder;
 mod client;
 mod error;
-mod redact;
-mod retry;
 mod transport;
 
 pub use auth::TokenProvider;
 pub use batch::{BatchOutcome, ChunkFailure};
 pub use builder::{ClientBuilder, DEFAULT_BATCH_SIZE, DEFAULT_MAX_RESPONSE_BYTES, USER_AGENT};
 pub use client::Client;
+pub use contactnow_core::engine::RetryPolicy;
 pub use error::{Error, ErrorKind};
-pub use retry::RetryPolicy;
 
 pub use contactnow_core::{
     ops, redact_url, scrub, ApiError, Assignment, CreateAssignments, CreatePolicies, DefaultAction, Endpoint, Format,

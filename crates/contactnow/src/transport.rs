@@ -7,7 +7,7 @@
 use std::{
     fmt,
     io::{self, Read},
-    time::{Duration, Instant, SystemTime},
+    time::{Duration, Instant},
 };
 
 use contactnow_core::{HttpRequest, HttpResponse, Method};
@@ -100,21 +100,14 @@ impl fmt::Display for NotSent {
 
 impl std::error::Error for NotSent {}
 
-/// Why one attempt failed below HTTP.
-#[derive(Debug)]
-pub(crate) struct SendFailure {
-    /// Timeout rather than another transport failure.
-    pub timeout: bool,
-    /// The request certainly did not reach the server (DNS, connect, TLS handshake).
-    pub not_sent: bool,
-    /// ureq's text, not yet cleaned of secrets.
-    pub message: String,
-}
+/// Why one attempt failed below HTTP: the engine's report type (its text is cleaned of
+/// secrets by the engine).
+pub(crate) use contactnow_core::engine::Failure as SendFailure;
 
 /// One attempt's result: a response (any status) or a failure below HTTP.
 pub(crate) enum Attempt {
     /// The server answered; the body is within the limit.
-    Response { response: HttpResponse, retry_after: Option<Duration> },
+    Response { response: HttpResponse },
     /// The body was larger than the limit.
     TooLarge { status: u16, limit: u64 },
     /// Nothing usable came back.
@@ -161,7 +154,7 @@ pub(crate) fn send(
     let status = response.status().as_u16();
     let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let content_type = header("content-type");
-    let retry_after = header("retry-after").and_then(|v| crate::retry::parse_retry_after(&v, SystemTime::now()));
+    let retry_after = header("retry-after");
     let mut reader = response.body_mut().with_config().limit(limit).reader();
     let mut body = Vec::new();
     let mut chunk = [0u8; 16 * 1024];
@@ -188,7 +181,7 @@ pub(crate) fn send(
             }
         }
     }
-    Attempt::Response { response: HttpResponse { status, content_type, body }, retry_after }
+    Attempt::Response { response: HttpResponse { status, content_type, body, retry_after } }
 }
 
 /// Classifies a ureq error. `answered` is true once response headers were received.

@@ -26,6 +26,42 @@ pub trait Operation {
     /// Whether sending the request again after a failure cannot change the outcome
     /// (reads, updates, priority creates); false for TOD policy creates, which duplicate.
     fn is_idempotent(&self) -> bool;
+
+    /// Whether the request carries the session's token (false for the `token.php` calls,
+    /// which carry their own credentials).
+    fn needs_token(&self) -> bool {
+        true
+    }
+
+    /// Secrets of the operation itself (a password, a token being validated), kept out of
+    /// every error text along with the session's.
+    fn secrets(&self) -> Vec<&str> {
+        Vec::new()
+    }
+}
+
+impl<O: Operation + ?Sized> Operation for &O {
+    type Output = O::Output;
+
+    fn build_request(&self, endpoint: &Endpoint, token: &Token, format: Format) -> Result<HttpRequest, Error> {
+        (**self).build_request(endpoint, token, format)
+    }
+
+    fn parse_response(&self, format: Format, response: &HttpResponse) -> Result<Self::Output, Error> {
+        (**self).parse_response(format, response)
+    }
+
+    fn is_idempotent(&self) -> bool {
+        (**self).is_idempotent()
+    }
+
+    fn needs_token(&self) -> bool {
+        (**self).needs_token()
+    }
+
+    fn secrets(&self) -> Vec<&str> {
+        (**self).secrets()
+    }
 }
 
 /// `database.php?token=..&method=..&action=..&format=..&raw=1`, plus `filters`.
@@ -97,9 +133,22 @@ fn check_batch<T>(records: &[T]) -> Result<(), Error> {
 
 /// Checks the status, decodes the body in `format`, and turns a missing `success` into a
 /// decode error and `success: false` into an API error: an `Ok` envelope said `success: true`.
+///
+/// A 4xx whose body is the API's own `success: false` envelope is that API error (an
+/// expired token answered with a 401, say), the same on every path; any other non-2xx
+/// answer is an [`Error::HttpStatus`].
 fn decode<T: WireRecord>(format: Format, response: &HttpResponse) -> Result<Envelope<T>, Error> {
     let body = response.body.as_slice();
     if !(200..300).contains(&response.status) {
+        if (400..500).contains(&response.status) {
+            let envelope = match format {
+                Format::Json => json_in::decode::<T>(body).ok(),
+                Format::Xml => xml_in::decode::<T>(body).ok(),
+            };
+            if let Some(envelope) = envelope.filter(|e| e.success == Some(false)) {
+                return Err(Error::Api(envelope.into_api_error()));
+            }
+        }
         return Err(Error::HttpStatus {
             status: response.status,
             excerpt: crate::error::excerpt(body),

@@ -99,6 +99,55 @@ impl ValidateToken {
     }
 }
 
+/// `token.php` calls through the engine: JSON always, no session token, never a write.
+impl super::Operation for GetToken {
+    type Output = TokenGrant;
+
+    fn build_request(&self, endpoint: &Endpoint, _: &Token, _: Format) -> Result<HttpRequest, Error> {
+        GetToken::build_request(self, endpoint)
+    }
+
+    fn parse_response(&self, _: Format, response: &HttpResponse) -> Result<TokenGrant, Error> {
+        GetToken::parse_response(self, response)
+    }
+
+    fn is_idempotent(&self) -> bool {
+        true
+    }
+
+    fn needs_token(&self) -> bool {
+        false
+    }
+
+    fn secrets(&self) -> Vec<&str> {
+        vec![self.password.expose()]
+    }
+}
+
+impl super::Operation for ValidateToken {
+    type Output = TokenStatus;
+
+    fn build_request(&self, endpoint: &Endpoint, _: &Token, _: Format) -> Result<HttpRequest, Error> {
+        ValidateToken::build_request(self, endpoint)
+    }
+
+    fn parse_response(&self, _: Format, response: &HttpResponse) -> Result<TokenStatus, Error> {
+        ValidateToken::parse_response(self, response)
+    }
+
+    fn is_idempotent(&self) -> bool {
+        true
+    }
+
+    fn needs_token(&self) -> bool {
+        false
+    }
+
+    fn secrets(&self) -> Vec<&str> {
+        vec![self.token.expose()]
+    }
+}
+
 fn token_request(url: String) -> HttpRequest {
     HttpRequest {
         method: Method::Get,
@@ -160,7 +209,7 @@ mod tests {
     use super::*;
 
     fn answer(status: u16, body: &str) -> HttpResponse {
-        HttpResponse { status, content_type: Some("application/json".into()), body: body.as_bytes().to_vec() }
+        HttpResponse::new(status, Some("application/json"), body)
     }
 
     #[test]

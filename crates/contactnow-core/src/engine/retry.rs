@@ -1,7 +1,9 @@
-//! The retry policy (how many attempts, how long to wait between them) and the
-//! `Retry-After` parser.
+//! The retry policy (how many attempts, how long to wait between them), which statuses are
+//! worth another attempt, and the `Retry-After` parser.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::rng::Rng;
 
 /// How often, and after what pause, a failed call that is safe to repeat is sent again.
 ///
@@ -18,6 +20,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// call is not repeated and ends at once with that 429 or 503 as [`Error::HttpStatus`]; the
 /// caller decides when to try again. A `Retry-After` that cannot be parsed (the obsolete
 /// RFC 850 and asctime date forms included) is ignored, and the normal pause applies.
+///
+/// The random source of the jitter is the engine's seeded generator (see
+/// [`Call::new`](super::Call::new)), so the same seed gives the same pauses.
 ///
 /// [`Error::HttpStatus`]: crate::Error::HttpStatus
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,7 +49,7 @@ impl RetryPolicy {
 
     /// The pause before the attempt following failed attempt number `attempt` (1-based), or
     /// `None` when the server's `retry_after` is longer than `max_backoff`: no repeat then.
-    pub(crate) fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Option<Duration> {
+    pub(crate) fn backoff(&self, attempt: u32, retry_after: Option<Duration>, rng: &mut Rng) -> Option<Duration> {
         if let Some(after) = retry_after {
             return (after <= self.max_backoff).then_some(after);
         }
@@ -54,7 +59,7 @@ impl RetryPolicy {
         if nanos == 0 {
             return Some(Duration::ZERO);
         }
-        Some(Duration::from_nanos(fastrand::u64(0..=nanos)))
+        Some(Duration::from_nanos(rng.up_to(nanos)))
     }
 }
 
@@ -66,7 +71,7 @@ impl Default for RetryPolicy {
 }
 
 /// Whether an HTTP status is worth another attempt of a repeatable call.
-pub(crate) fn retryable_status(status: u16) -> bool {
+pub fn retryable_status(status: u16) -> bool {
     matches!(status, 429 | 500 | 502 | 503 | 504)
 }
 
@@ -74,7 +79,7 @@ pub(crate) fn retryable_status(status: u16) -> bool {
 /// (`120`; beyond `u64` reads as "very long") or an IMF-fixdate HTTP-date (`Wed, 21 Oct 2015
 /// 07:28:00 GMT`; now or past gives zero). Anything else, the obsolete RFC 850 and asctime
 /// date forms included, gives `None`: ignored.
-pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         return Some(value.parse::<u64>().map_or(Duration::MAX, Duration::from_secs));
@@ -146,6 +151,7 @@ mod tests {
 
     #[test]
     fn backoff_is_jittered_and_capped() {
+        let rng = &mut Rng::new(7);
         let p = RetryPolicy {
             max_attempts: 5,
             initial_backoff: Duration::from_millis(100),
@@ -153,21 +159,22 @@ mod tests {
         };
         for attempt in 1..10 {
             let cap = Duration::from_millis(100 * (1 << (attempt - 1).min(10))).min(p.max_backoff);
-            assert!(p.backoff(attempt, None).unwrap() <= cap);
+            assert!(p.backoff(attempt, None, rng).unwrap() <= cap);
         }
-        assert_eq!(p.backoff(1, Some(Duration::from_millis(50))), Some(Duration::from_millis(50)));
-        assert_eq!(p.backoff(1, Some(Duration::from_millis(300))), Some(Duration::from_millis(300)));
-        assert_eq!(p.backoff(1, Some(Duration::ZERO)), Some(Duration::ZERO));
+        assert_eq!(p.backoff(1, Some(Duration::from_millis(50)), rng), Some(Duration::from_millis(50)));
+        assert_eq!(p.backoff(1, Some(Duration::from_millis(300)), rng), Some(Duration::from_millis(300)));
+        assert_eq!(p.backoff(1, Some(Duration::ZERO), rng), Some(Duration::ZERO));
         assert_eq!(RetryPolicy::none().max_attempts, 1);
     }
 
     #[test]
     fn retry_after_beyond_max_backoff_means_no_repeat() {
         let p = RetryPolicy::default();
-        assert_eq!(p.backoff(1, Some(Duration::from_secs(30))), None);
-        assert_eq!(p.backoff(1, Some(Duration::from_millis(5_001))), None);
-        assert_eq!(p.backoff(1, Some(Duration::MAX)), None);
-        assert_eq!(p.backoff(1, Some(Duration::from_secs(5))), Some(Duration::from_secs(5)));
+        let rng = &mut Rng::new(7);
+        assert_eq!(p.backoff(1, Some(Duration::from_secs(30)), rng), None);
+        assert_eq!(p.backoff(1, Some(Duration::from_millis(5_001)), rng), None);
+        assert_eq!(p.backoff(1, Some(Duration::MAX), rng), None);
+        assert_eq!(p.backoff(1, Some(Duration::from_secs(5)), rng), Some(Duration::from_secs(5)));
     }
 
     #[test]
@@ -184,7 +191,7 @@ mod tests {
 
     #[test]
     fn retry_after_seconds() {
-        let now = SystemTime::now();
+        let now = at(OCT_21_2015);
         assert_eq!(parse_retry_after(" 2 ", now), Some(Duration::from_secs(2)));
         assert_eq!(parse_retry_after("0", now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("99999999999999999999999", now), Some(Duration::MAX));
@@ -203,7 +210,7 @@ mod tests {
         // Now or in the past: no wait.
         assert_eq!(parse_retry_after(date, at(OCT_21_2015)), Some(Duration::ZERO));
         assert_eq!(parse_retry_after(date, at(OCT_21_2015 + 3_600)), Some(Duration::ZERO));
-        assert_eq!(parse_retry_after(date, SystemTime::now()), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after(date, at(OCT_21_2015 + 86_400)), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("Thu, 01 Jan 1970 00:00:00 GMT", at(10)), Some(Duration::ZERO));
         // Other dates, checked against `date -u -d ... +%s`.
         assert_eq!(parse_imf_fixdate("Sun, 06 Nov 1994 08:49:37 GMT"), Some(at(784_111_777)));
@@ -215,7 +222,7 @@ mod tests {
 
     #[test]
     fn retry_after_garbage_is_ignored() {
-        let now = SystemTime::now();
+        let now = at(OCT_21_2015);
         for bad in [
             "soon",
             "Wed, 21 Oct 2015 07:28:00",

@@ -1,0 +1,564 @@
+//! The call engine: one whole call as sans-IO steps.
+//!
+//! A [`Call`] owns every rule of a call that is not I/O: getting a token (from the session's
+//! cache, from `token.php` with the session's credentials, or from the driver's callback),
+//! which failures are repeated for which operations, the pause before each repeat (capped
+//! exponential backoff with full jitter from a seeded generator, or the server's
+//! `Retry-After`), the total budget, one token refresh when the server rejects the token, the
+//! 4xx-envelope rule, `outcome_unknown`, and scrubbing secrets from every error. A driver
+//! only does I/O: it asks [`Call::step`] what to do, does it, and reports back.
+//!
+//! ```
+//! use std::{sync::Arc, time::{Duration, UNIX_EPOCH}};
+//! use contactnow_core::{
+//!     engine::{Auth, Call, Config, Now, Session, Step},
+//!     HttpResponse, ReadAssignments, Token,
+//! };
+//!
+//! let session = Arc::new(Session::new(Config::default(), Auth::Token(Token::new("T0KEN"))));
+//! let mut call = Call::new(session, ReadAssignments { agent_id: Some(7), queue_id: None }, 42);
+//! let now = Now { monotonic: Duration::ZERO, wall: UNIX_EPOCH + Duration::from_secs(1_800_000_000) };
+//! let mut answers = vec![
+//!     HttpResponse::new(200, Some("application/json"), r#"{"success":true,"total":0,"list":[]}"#),
+//!     HttpResponse::new(503, None, "busy").with_retry_after("0"),
+//! ];
+//! let listing = loop {
+//!     match call.step(now) {
+//!         Step::Send(send) => {
+//!             assert!(send.request.url.contains("agent=7"));
+//!             call.received(answers.pop().unwrap());
+//!         }
+//!         Step::Sleep(pause) => assert_eq!(pause, Duration::ZERO),
+//!         Step::NeedToken => unreachable!("a fixed token needs no callback"),
+//!         Step::Done(result) => break result?,
+//!     }
+//! };
+//! assert!(listing.records.is_empty());
+//! # Ok::<(), contactnow_core::Error>(())
+//! ```
+
+mod auth;
+mod config;
+mod retry;
+mod rng;
+
+use std::{
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex, MutexGuard,
+    },
+    time::{Duration, SystemTime},
+};
+
+pub use auth::{Auth, EXPIRY_MARGIN_SECS};
+pub use config::{Config, NO_LIMIT};
+pub use retry::{parse_retry_after, retryable_status, RetryPolicy};
+
+use self::{
+    auth::{Lookup, TokenCache, LEASE_WAIT},
+    rng::Rng,
+};
+use crate::{Error, Format, GetToken, HttpRequest, HttpResponse, Operation, Token};
+
+/// What the driver reads off its clocks before each [`Call::step`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Now {
+    /// A monotonic time (any origin, the same for the whole call): budgets and pauses.
+    pub monotonic: Duration,
+    /// The wall clock: token expiry and `Retry-After` dates.
+    pub wall: SystemTime,
+}
+
+/// What a call shares with every other call of the same client: settings, how it
+/// authenticates, and the token cache.
+#[derive(Debug)]
+pub struct Session {
+    /// The settings every call uses.
+    pub config: Config,
+    auth: Auth,
+    cache: Mutex<TokenCache>,
+    calls: AtomicU64,
+}
+
+impl Session {
+    /// A session with `config`, authenticated by `auth`.
+    pub fn new(config: Config, auth: Auth) -> Self {
+        Self { config, auth, cache: Mutex::default(), calls: AtomicU64::new(0) }
+    }
+
+    /// How the session authenticates.
+    pub fn auth(&self) -> &Auth {
+        &self.auth
+    }
+
+    fn cache(&self) -> MutexGuard<'_, TokenCache> {
+        // The cache is plain data: a panic elsewhere while it was locked leaves it usable.
+        self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// What the driver must do next.
+#[derive(Debug)]
+pub enum Step<'a, T> {
+    /// Send this request, waiting at most `timeout` for the whole answer, then report it with
+    /// [`Call::received`], [`Call::failed`] or [`Call::too_large`].
+    Send(Send<'a>),
+    /// Wait this long, then call [`Call::step`] again.
+    Sleep(Duration),
+    /// Call the token callback and report with [`Call::provide_token`] (only for
+    /// [`Auth::Provider`]).
+    NeedToken,
+    /// The call is over: its result (later steps answer an error).
+    Done(Result<T, Error>),
+}
+
+/// One attempt to send.
+#[derive(Debug)]
+pub struct Send<'a> {
+    /// The request, with the token in its URL: send it, never log it (its `Debug` redacts).
+    pub request: &'a HttpRequest,
+    /// The longest this attempt may take: the attempt timeout, or what is left of the total
+    /// budget when that is shorter.
+    pub timeout: Duration,
+    /// True when `timeout` is the rest of the total budget (shorter than an attempt).
+    pub budget_limited: bool,
+    /// The attempt's number within its exchange, from 1.
+    pub attempt: u32,
+}
+
+/// Why an attempt got no usable answer, as the driver saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// A timeout expired (rather than another transport failure).
+    pub timeout: bool,
+    /// The request certainly did not reach the server (DNS, connect, TLS handshake): even a
+    /// write that is not safe to repeat may then be sent again.
+    pub not_sent: bool,
+    /// What happened, in the driver's words (the engine removes secrets).
+    pub message: String,
+}
+
+impl Failure {
+    /// A failure that may have happened after the request reached the server.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { timeout: false, not_sent: false, message: message.into() }
+    }
+
+    /// A timeout, possibly after the request reached the server.
+    pub fn timeout(message: impl Into<String>) -> Self {
+        Self { timeout: true, not_sent: false, message: message.into() }
+    }
+
+    /// The same failure, known to have happened before anything was sent.
+    #[must_use]
+    pub fn before_sending(mut self) -> Self {
+        self.not_sent = true;
+        self
+    }
+}
+
+/// What came back from one attempt.
+#[derive(Debug)]
+enum Outcome {
+    Response(HttpResponse),
+    Failed(Failure),
+    TooLarge { status: u16, limit: u64 },
+}
+
+/// Which exchange an attempt belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    /// `token.php` with the session's credentials.
+    Token,
+    /// The operation itself.
+    Main,
+}
+
+/// A request being sent, possibly several times.
+#[derive(Debug)]
+struct Exchange {
+    purpose: Purpose,
+    request: HttpRequest,
+    repeatable: bool,
+    attempt: u32,
+}
+
+#[derive(Debug)]
+enum State {
+    Start,
+    /// Needs a token; `rejected` is the generation the server refused, if any.
+    Token {
+        rejected: Option<u64>,
+    },
+    /// Waits for the driver's token callback.
+    Provider,
+    /// Builds the operation's request with the token.
+    Build,
+    /// Sends the exchange's request (checking the budget first).
+    Send(Exchange),
+    /// Waits for the outcome of the attempt in flight.
+    Sent(Exchange),
+    /// Pauses until `until` before the next attempt.
+    Pause(Exchange, Duration),
+    Done,
+}
+
+/// One whole call of `O`, as steps (see the module documentation).
+#[derive(Debug)]
+pub struct Call<O: Operation> {
+    session: Arc<Session>,
+    op: O,
+    id: u64,
+    rng: Rng,
+    state: State,
+    deadline: Option<Duration>,
+    token: Option<(Token, u64)>,
+    refreshed: bool,
+    leased: bool,
+    outcome: Option<Outcome>,
+    provided: Option<Result<Token, Error>>,
+}
+
+impl<O: Operation> Call<O> {
+    /// A call of `op` in `session`; `seed` drives the jitter of its pauses (pass a random
+    /// one; tests pass a constant to get the same steps every time).
+    pub fn new(session: Arc<Session>, op: O, seed: u64) -> Self {
+        let id = session.calls.fetch_add(1, Ordering::Relaxed);
+        Self {
+            session,
+            op,
+            id,
+            rng: Rng::new(seed),
+            state: State::Start,
+            deadline: None,
+            token: None,
+            refreshed: false,
+            leased: false,
+            outcome: None,
+            provided: None,
+        }
+    }
+
+    /// The operation this call runs.
+    pub fn operation(&self) -> &O {
+        &self.op
+    }
+
+    /// Reports the answer to the last [`Step::Send`], whatever its status.
+    pub fn received(&mut self, response: HttpResponse) {
+        self.outcome = Some(Outcome::Response(response));
+    }
+
+    /// Reports that the last [`Step::Send`] got no usable answer.
+    pub fn failed(&mut self, failure: Failure) {
+        self.outcome = Some(Outcome::Failed(failure));
+    }
+
+    /// Reports that the answer to the last [`Step::Send`] (with `status`) had a body larger
+    /// than the driver's limit of `limit` bytes, and was not read further.
+    pub fn too_large(&mut self, status: u16, limit: u64) {
+        self.outcome = Some(Outcome::TooLarge { status, limit });
+    }
+
+    /// Reports what the token callback returned, after a [`Step::NeedToken`].
+    pub fn provide_token(&mut self, token: Result<Token, Error>) {
+        self.provided = Some(token);
+    }
+
+    /// What to do next, at `now`.
+    pub fn step(&mut self, now: Now) -> Step<'_, O::Output> {
+        loop {
+            match std::mem::replace(&mut self.state, State::Done) {
+                State::Start => {
+                    self.deadline = now.monotonic.checked_add(self.session.config.total_timeout);
+                    self.state = if self.op.needs_token() { State::Token { rejected: None } } else { State::Build };
+                }
+                State::Token { rejected } => {
+                    if let Err(e) = self.lookup(rejected, now) {
+                        return self.finish(Err(e));
+                    }
+                    if matches!(self.state, State::Token { .. }) {
+                        // Another call is fetching the token: wait for it, within the budget.
+                        match self.remaining(now) {
+                            Some(left) if left.is_zero() => {
+                                let e = self.timeout("expired while waiting for another call's token fetch");
+                                return self.finish(Err(e));
+                            }
+                            left => return Step::Sleep(left.map_or(LEASE_WAIT, |l| l.min(LEASE_WAIT))),
+                        }
+                    }
+                    if matches!(self.state, State::Provider) {
+                        return Step::NeedToken;
+                    }
+                }
+                State::Provider => match self.provided.take() {
+                    None => {
+                        self.state = State::Provider;
+                        return Step::NeedToken;
+                    }
+                    Some(Ok(token)) if !token.is_empty() => {
+                        self.store(token, None, now);
+                        self.state = State::Build;
+                    }
+                    Some(Ok(_)) => {
+                        self.release();
+                        let e = Error::invalid("token", "the token provider returned an empty token");
+                        return self.finish(Err(e));
+                    }
+                    Some(Err(e)) => {
+                        self.release();
+                        return self.finish(Err(e));
+                    }
+                },
+                State::Build => {
+                    let config = &self.session.config;
+                    let token = self.token.as_ref().map_or_else(|| Token::new(""), |(t, _)| t.clone());
+                    match self.op.build_request(&config.endpoint, &token, config.format) {
+                        Ok(request) => {
+                            let repeatable = self.op.is_idempotent();
+                            self.state =
+                                State::Send(Exchange { purpose: Purpose::Main, request, repeatable, attempt: 1 });
+                        }
+                        Err(e) => return self.finish(Err(e)),
+                    }
+                }
+                State::Send(exchange) => {
+                    let attempt_timeout = self.session.config.attempt_timeout;
+                    let (timeout, budget_limited) = match self.remaining(now) {
+                        Some(left) if left.is_zero() => {
+                            let e = self.timeout(&format!("expired before attempt {}", exchange.attempt));
+                            self.release();
+                            return self.finish(Err(e));
+                        }
+                        Some(left) if left < attempt_timeout => (left, true),
+                        _ => (attempt_timeout, false),
+                    };
+                    self.outcome = None;
+                    self.state = State::Sent(exchange);
+                    let State::Sent(exchange) = &self.state else { unreachable!("just set") };
+                    let attempt = exchange.attempt;
+                    return Step::Send(Send { request: &exchange.request, timeout, budget_limited, attempt });
+                }
+                State::Sent(exchange) => match self.outcome.take() {
+                    // The driver asked again without reporting: the attempt is still due.
+                    None => self.state = State::Send(exchange),
+                    Some(outcome) => {
+                        if let Some(result) = self.after_attempt(exchange, outcome, now) {
+                            return self.finish(result);
+                        }
+                    }
+                },
+                State::Pause(exchange, until) => {
+                    if now.monotonic >= until {
+                        self.state = State::Send(exchange);
+                    } else {
+                        self.state = State::Pause(exchange, until);
+                        return Step::Sleep(until - now.monotonic);
+                    }
+                }
+                State::Done => {
+                    return Step::Done(Err(Error::invalid("call", "already finished: make a new call")));
+                }
+            }
+        }
+    }
+
+    /// Ends the call with `result`, its error cleaned of every secret.
+    fn finish(&mut self, result: Result<O::Output, Error>) -> Step<'_, O::Output> {
+        self.state = State::Done;
+        self.release();
+        Step::Done(result.map_err(|e| {
+            let mut secrets: Vec<&str> = self.op.secrets();
+            secrets.extend(self.token.as_ref().map(|(t, _)| t.expose()));
+            if let Auth::Token(token) = &self.session.auth {
+                secrets.push(token.expose());
+            }
+            secrets.extend(self.session.auth.password());
+            e.scrubbed(&secrets)
+        }))
+    }
+
+    /// Finds a token for the call, or starts getting one; sets the next state.
+    fn lookup(&mut self, rejected: Option<u64>, now: Now) -> Result<(), Error> {
+        let session = Arc::clone(&self.session);
+        let lookup = match &session.auth {
+            Auth::Token(token) => Lookup::Use(token.clone(), 0),
+            Auth::Credentials(_) | Auth::Provider => session.cache().lookup(self.id, rejected, now.wall),
+        };
+        self.state = match lookup {
+            Lookup::Use(token, generation) => {
+                self.token = Some((token, generation));
+                State::Build
+            }
+            Lookup::Wait => State::Token { rejected },
+            Lookup::Fetch => {
+                self.leased = true;
+                match &session.auth {
+                    Auth::Credentials(get) => {
+                        let request = get.build_request(&session.config.endpoint)?;
+                        State::Send(Exchange { purpose: Purpose::Token, request, repeatable: true, attempt: 1 })
+                    }
+                    _ => State::Provider,
+                }
+            }
+        };
+        Ok(())
+    }
+
+    /// Stores a token this call got, and makes it the call's token.
+    fn store(&mut self, token: Token, expire: Option<i64>, now: Now) {
+        let generation = self.session.cache().store(token.clone(), expire, now.wall);
+        self.leased = false;
+        self.token = Some((token, generation));
+    }
+
+    /// Gives up this call's fetch lease, if it holds one.
+    fn release(&mut self) {
+        if std::mem::take(&mut self.leased) {
+            self.session.cache().release(self.id);
+        }
+    }
+
+    /// What is left of the total budget at `now` (`None`: no limit).
+    fn remaining(&self, now: Now) -> Option<Duration> {
+        self.deadline.map(|d| d.saturating_sub(now.monotonic))
+    }
+
+    /// A total-budget timeout.
+    fn timeout(&self, when: &str) -> Error {
+        let message = format!("total timeout of {} {when}", self.session.config.total_label());
+        Error::Timeout { message, outcome_unknown: false }
+    }
+
+    /// Handles one attempt's outcome: sets the next state, or returns the call's result.
+    fn after_attempt(&mut self, exchange: Exchange, outcome: Outcome, now: Now) -> Option<Result<O::Output, Error>> {
+        let max_attempts = self.session.config.retry.max_attempts.max(1);
+        let format = self.session.config.format;
+        match outcome {
+            Outcome::Response(response) => {
+                if exchange.repeatable && retryable_status(response.status) && exchange.attempt < max_attempts {
+                    let retry_after = match response.status {
+                        429 | 503 => response.retry_after.as_deref().and_then(|v| parse_retry_after(v, now.wall)),
+                        _ => None,
+                    };
+                    if let Some(until) = self.pause_until(exchange.attempt, retry_after, now) {
+                        self.state = State::Pause(exchange.next(), until);
+                        return None;
+                    }
+                }
+                match exchange.purpose {
+                    Purpose::Token => self.after_token(&response, now),
+                    Purpose::Main => self.after_main(&exchange, response),
+                }
+            }
+            Outcome::TooLarge { status, limit } => {
+                let format = if exchange.purpose == Purpose::Token { Format::Json } else { format };
+                Some(Err(Error::Decode {
+                    outcome_unknown: !exchange.repeatable && (200..300).contains(&status),
+                    format,
+                    reason: format!(
+                        "response body (HTTP {status}) is larger than the limit of {limit} bytes \
+                         (max_response_bytes); it was not read further"
+                    ),
+                    excerpt: String::new(),
+                }))
+            }
+            Outcome::Failed(failure) => {
+                let config = &self.session.config;
+                let outcome_unknown = !exchange.repeatable && !failure.not_sent;
+                let mut message = failure.message;
+                if exchange.attempt > 1 {
+                    message.push_str(&format!(" (after {} attempts)", exchange.attempt));
+                }
+                let error = if failure.timeout {
+                    message.push_str(&format!(
+                        " (connect timeout {:?}, per-attempt timeout {:?}, total timeout {})",
+                        config.connect_timeout,
+                        config.attempt_timeout,
+                        config.total_label()
+                    ));
+                    Error::Timeout { message, outcome_unknown }
+                } else {
+                    Error::Transport { message, outcome_unknown }
+                };
+                if (exchange.repeatable || failure.not_sent) && exchange.attempt < max_attempts {
+                    if let Some(until) = self.pause_until(exchange.attempt, None, now) {
+                        self.state = State::Pause(exchange.next(), until);
+                        return None;
+                    }
+                }
+                Some(Err(error))
+            }
+        }
+    }
+
+    /// The end of the pause before the attempt after `attempt`, or `None` when there is to
+    /// be no repeat: the server's `Retry-After` is longer than `max_backoff` (repeating
+    /// sooner than it allowed would only be refused again), or the pause would not end
+    /// before the total budget does.
+    fn pause_until(&mut self, attempt: u32, retry_after: Option<Duration>, now: Now) -> Option<Duration> {
+        let pause = self.session.config.retry.backoff(attempt, retry_after, &mut self.rng)?;
+        if self.remaining(now).is_some_and(|left| pause >= left) {
+            return None;
+        }
+        now.monotonic.checked_add(pause)
+    }
+
+    /// The answer of `token.php`: store the token and build the call, or fail.
+    fn after_token(&mut self, response: &HttpResponse, now: Now) -> Option<Result<O::Output, Error>> {
+        let Auth::Credentials(get) = &self.session.auth else {
+            return Some(Err(Error::invalid("auth", "a token answer without credentials")));
+        };
+        match GetToken::parse_response(get, response) {
+            Ok(grant) => {
+                self.store(grant.token, Some(grant.expire), now);
+                self.state = State::Build;
+                None
+            }
+            Err(e) => {
+                self.release();
+                Some(Err(e))
+            }
+        }
+    }
+
+    /// The answer to the operation's request: its result, or one refresh of the token.
+    fn after_main(&mut self, exchange: &Exchange, response: HttpResponse) -> Option<Result<O::Output, Error>> {
+        match self.op.parse_response(self.session.config.format, &response) {
+            Ok(output) => Some(Ok(output)),
+            // A rejected token means nothing was applied: repeating is safe for every op.
+            Err(Error::Api(api))
+                if !self.refreshed
+                    && api.is_token_rejected()
+                    && self.op.needs_token()
+                    && self.session.auth.refreshable() =>
+            {
+                self.refreshed = true;
+                self.state = State::Token { rejected: self.token.as_ref().map(|(_, g)| *g) };
+                None
+            }
+            // A 5xx or an unreadable 2xx after a write that is not safe to repeat leaves its
+            // outcome unknown (the core's own operations mark theirs; this covers any other).
+            Err(e) if !exchange.repeatable => Some(Err(e.after_unrepeatable_write(response.status))),
+            Err(e) => Some(Err(e)),
+        }
+    }
+}
+
+impl Exchange {
+    /// The same request, as the next attempt.
+    fn next(self) -> Self {
+        Self { attempt: self.attempt + 1, ..self }
+    }
+}
+
+impl<O: Operation> Drop for Call<O> {
+    /// A call dropped while fetching a token (a cancelled future, say) frees the lease, so
+    /// the next call fetches instead of waiting for it.
+    fn drop(&mut self) {
+        self.release();
+    }
+}
+
+#[cfg(test)]
+mod tests;

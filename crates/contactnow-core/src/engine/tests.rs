@@ -1,0 +1,177 @@
+//! The engine on scripted answers: the steps it takes, with fixed time and seed.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use super::*;
+use crate::{CreatePolicies, DefaultAction, ErrorKind, NewTodPolicy, ReadAssignments, ReadPolicies};
+
+const T0: u64 = 1_800_000_000;
+
+/// A scripted answer to one attempt.
+enum Answer {
+    Status(u16, &'static str),
+    Fail(Failure),
+}
+
+/// Runs `call` against `answers`, with time moving only by the pauses; returns what was sent,
+/// the pauses, and the result.
+fn run<O: Operation>(
+    mut call: Call<O>,
+    answers: Vec<Answer>,
+) -> (Vec<String>, Vec<Duration>, Result<O::Output, Error>) {
+    let mut answers = answers.into_iter();
+    let (mut sent, mut pauses) = (Vec::new(), Vec::new());
+    let mut clock = Duration::ZERO;
+    loop {
+        let now = Now { monotonic: clock, wall: UNIX_EPOCH + Duration::from_secs(T0) + clock };
+        match call.step(now) {
+            Step::Send(send) => {
+                sent.push(send.request.redacted_url());
+                match answers.next() {
+                    Some(Answer::Status(status, body)) => {
+                        let mut response = HttpResponse::new(status, Some("application/json"), body);
+                        if status == 429 {
+                            response = response.with_retry_after("2");
+                        }
+                        call.received(response)
+                    }
+                    Some(Answer::Fail(f)) => call.failed(f),
+                    None => panic!("no scripted answer left"),
+                }
+            }
+            Step::Sleep(d) => {
+                pauses.push(d);
+                clock += d;
+            }
+            Step::NeedToken => call.provide_token(Ok(Token::new("PROVIDED"))),
+            Step::Done(result) => return (sent, pauses, result),
+        }
+    }
+}
+
+fn session(auth: Auth) -> Arc<Session> {
+    let config = Config {
+        retry: RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(5),
+        },
+        ..Config::default()
+    };
+    Arc::new(Session::new(config, auth))
+}
+
+const EMPTY: &str = r#"{"success":true,"total":0,"list":[]}"#;
+const EXPIRED: &str = r#"{"success":false,"error":"Expired token","expire":-1}"#;
+
+#[test]
+fn retries_a_read_with_jitter_and_retry_after() {
+    let read = ReadAssignments::default();
+    let call = Call::new(session(Auth::Token(Token::new("T"))), read, 1);
+    let (sent, pauses, result) =
+        run(call, vec![Answer::Status(503, "busy"), Answer::Status(429, "slow"), Answer::Status(200, EMPTY)]);
+    assert_eq!(sent.len(), 3);
+    assert!(result.is_ok());
+    assert!(pauses[0] <= Duration::from_millis(100), "jittered under the first cap: {pauses:?}");
+    assert_eq!(pauses[1], Duration::from_secs(2), "Retry-After wins");
+    // The same seed, the same pauses.
+    let again = Call::new(session(Auth::Token(Token::new("T"))), read, 1);
+    let (_, repeat, _) = run(again, vec![Answer::Status(503, ""), Answer::Status(429, ""), Answer::Status(200, EMPTY)]);
+    assert_eq!(pauses, repeat);
+}
+
+#[test]
+fn a_tod_create_is_never_repeated_once_it_may_have_been_sent() {
+    let op = CreatePolicies { records: vec![NewTodPolicy::new("Night", DefaultAction::Hangup)] };
+    let call = Call::new(session(Auth::Token(Token::new("T"))), op.clone(), 1);
+    let (sent, _, result) = run(call, vec![Answer::Fail(Failure::new("connection reset"))]);
+    let e = result.unwrap_err();
+    assert_eq!((sent.len(), e.kind(), e.outcome_unknown()), (1, ErrorKind::Transport, true));
+    // Refused before sending: repeated, and then answered.
+    let call = Call::new(session(Auth::Token(Token::new("T"))), op, 1);
+    let ok = r#"{"success":true,"total":1,"bad":0,"key":7}"#;
+    let refused = Failure::new("connection refused").before_sending();
+    let (sent, _, result) = run(call, vec![Answer::Fail(refused), Answer::Status(200, ok)]);
+    assert_eq!((sent.len(), result.unwrap().key), (2, Some(7)));
+}
+
+#[test]
+fn credentials_fetch_then_one_refresh() {
+    let auth = Auth::Credentials(GetToken::new("user", "pw-SECRET"));
+    let s = session(auth);
+    let grant = |t: &str| -> &'static str {
+        Box::leak(format!(r#"{{"success":true,"token":"{t}","expire":{}}}"#, T0 + 3600).into_boxed_str())
+    };
+    let call = Call::new(s.clone(), ReadPolicies::default(), 1);
+    let (sent, _, result) = run(
+        call,
+        vec![
+            Answer::Status(200, grant("TOK1")),
+            Answer::Status(200, EXPIRED),
+            Answer::Status(200, grant("TOK2")),
+            Answer::Status(200, EMPTY),
+        ],
+    );
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(sent.len(), 4);
+    assert!(sent[0].contains("token.php") && sent[0].contains("password=***"), "{sent:?}");
+    // The next call reuses the cached token.
+    let (sent, _, _) = run(Call::new(s.clone(), ReadPolicies::default(), 1), vec![Answer::Status(200, EMPTY)]);
+    assert_eq!(sent.len(), 1);
+    // Rejected twice in one call: refreshed once, then the error.
+    let (sent, _, result) = run(
+        Call::new(s, ReadPolicies::default(), 1),
+        vec![Answer::Status(401, EXPIRED), Answer::Status(200, grant("TOK3")), Answer::Status(200, EXPIRED)],
+    );
+    let e = result.unwrap_err();
+    assert_eq!((sent.len(), e.kind()), (3, ErrorKind::Api), "{e:?}");
+}
+
+#[test]
+fn a_waiting_call_takes_the_token_another_call_fetched() {
+    let s = session(Auth::Provider);
+    let now = Now { monotonic: Duration::ZERO, wall: UNIX_EPOCH + Duration::from_secs(T0) };
+    let mut first = Call::new(s.clone(), ReadPolicies::default(), 1);
+    let mut second = Call::new(s.clone(), ReadPolicies::default(), 1);
+    assert!(matches!(first.step(now), Step::NeedToken));
+    assert!(matches!(second.step(now), Step::Sleep(d) if d == LEASE_WAIT));
+    first.provide_token(Ok(Token::new("P1")));
+    assert!(matches!(first.step(now), Step::Send(_)));
+    match second.step(now) {
+        Step::Send(send) => assert!(send.request.url.contains("token=P1")),
+        other => panic!("{other:?}"),
+    }
+    // A call dropped while holding the lease frees it.
+    let mut third = Call::new(s.clone(), ReadPolicies::default(), 1);
+    third.token = None;
+    s.cache().store(Token::new("P1"), None, now.wall);
+    let rejected = Some(s.cache().generation_for_tests());
+    third.state = State::Token { rejected };
+    assert!(matches!(third.step(now), Step::NeedToken));
+    drop(third);
+    let mut fourth = Call::new(s, ReadPolicies::default(), 1);
+    fourth.state = State::Token { rejected };
+    assert!(matches!(fourth.step(now), Step::NeedToken), "not waiting for a dropped call");
+}
+
+#[test]
+fn the_total_budget_ends_the_call() {
+    let s = Arc::new(Session::new(
+        Config { total_timeout: Duration::from_millis(50), retry: RetryPolicy::with_retries(5), ..Config::default() },
+        Auth::Token(Token::new("T")),
+    ));
+    let (sent, pauses, result) =
+        run(Call::new(s, ReadPolicies::default(), 3), vec![Answer::Status(429, ""), Answer::Status(200, EMPTY)]);
+    // Retry-After 2 s is longer than what is left: no repeat, the 429 is the answer.
+    assert_eq!((sent.len(), pauses.len()), (1, 0));
+    assert_eq!(result.unwrap_err().status(), Some(429));
+}
+
+#[test]
+fn errors_never_show_secrets() {
+    let s = session(Auth::Credentials(GetToken::new("user", "pw-SECRET")));
+    let echo = r#"{"success":false,"error":"bad password pw-SECRET"}"#;
+    let (_, _, result) = run(Call::new(s, ReadPolicies::default(), 1), vec![Answer::Status(200, echo)]);
+    let text = format!("{:?}", result.unwrap_err());
+    assert!(!text.contains("pw-SECRET"), "{text}");
+}
