@@ -313,12 +313,23 @@ async fn api(req: Request<Incoming>, endpoint: Endpoint, shared: Arc<Shared>, ct
         Some(Fault::Truncate) | None => None,
     };
 
-    if let Some(delay) = delay {
-        tokio::time::sleep(delay).await;
-    }
-    let reply = match endpoint {
-        Endpoint::Database => database(&shared, parsed, ctl.ip).await,
-        Endpoint::Token => token(&shared, &parsed, ctl.ip),
+    // The request runs to its end in a task of its own, as a PHP script keeps running when
+    // its client goes away: a client that disconnects (hyper then drops this future), for
+    // instance timing out during a delay, does not stop a write from being applied.
+    let for_task = Arc::clone(&shared);
+    let ip = ctl.ip;
+    let work = tokio::spawn(async move {
+        if let Some(delay) = delay {
+            tokio::time::sleep(delay).await;
+        }
+        match endpoint {
+            Endpoint::Database => database(&for_task, parsed, ip).await,
+            Endpoint::Token => token(&for_task, &parsed, ip),
+        }
+    });
+    let reply = match work.await {
+        Ok(reply) => reply,
+        Err(_) => answer(StatusCode::INTERNAL_SERVER_ERROR, format, &Answer::error("Internal error", false)),
     };
     if fault == Some(Fault::Truncate) {
         return take_over(&ctl, Takeover::Truncate(truncated(reply).await)).await;
