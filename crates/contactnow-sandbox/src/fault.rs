@@ -19,7 +19,8 @@ pub enum Fault {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         retry_after: Option<u64>,
     },
-    /// Wait this long, then process the request normally.
+    /// Wait this long, then process the request normally, even if the client has
+    /// disconnected meanwhile (a timed-out write is still applied).
     Delay {
         /// Milliseconds to wait.
         ms: u64,

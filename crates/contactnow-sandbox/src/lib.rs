@@ -2,7 +2,8 @@
 //! API, for tests and demos.
 //!
 //! **In scope:** `database.php` with `method=priority|tod_policy`, `action=create|read|update`,
-//! `format=json|xml`; `token.php` get and validate; tokens bound to the issuing IP with a
+//! `format=json|xml`; parameters from the query string and from urlencoded or multipart POST
+//! bodies, as PHP reads them; `token.php` get and validate; tokens bound to the issuing IP with a
 //! lifetime; in-memory state, optionally persisted atomically to a JSON file; a demo seed;
 //! fault injection and test controls under `/_sandbox/` (see the crate README).
 //!
@@ -25,6 +26,7 @@
 
 mod auth;
 mod fault;
+mod params;
 mod payload;
 mod reply;
 mod server;

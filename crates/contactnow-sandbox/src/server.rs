@@ -25,6 +25,7 @@ use tokio::{io::AsyncWriteExt, sync::Notify};
 use crate::{
     auth::{Refusal, Tokens},
     fault::{Fault, FaultQueue, FaultSpec},
+    params::{self, BodyProblem, Limits, Params, Parsed},
     payload,
     reply::{json_str, Answer, Format},
     store::{number_value, Data, Store},
@@ -47,7 +48,8 @@ pub struct RecordedRequest {
     pub path: String,
     /// Query string as sent, with `token` and `password` values replaced by `***`.
     pub query: String,
-    /// Body as text (lossy UTF-8, at most 64 KiB), form fields redacted like the query.
+    /// Body as text (lossy UTF-8, at most 64 KiB), form fields redacted like the query; a
+    /// multipart body is shown re-encoded (named parts only), `token`/`password` parts as `***`.
     pub body: String,
     /// The client's IP address.
     pub remote_ip: String,
@@ -238,43 +240,11 @@ enum Endpoint {
     Token,
 }
 
-/// The request's parameters, GET then POST form fields; a later value wins, like PHP.
-struct Params(Vec<(String, String)>);
-
-impl Params {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-}
-
-fn is_form(req: &Request<Incoming>) -> bool {
-    req.headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"))
-}
-
-fn redact(encoded: &str) -> String {
-    encoded
-        .split('&')
-        .map(|pair| {
-            let key = pair.split('=').next().unwrap_or_default();
-            let decoded: String = form_urlencoded::parse(key.as_bytes()).map(|(k, _)| k.into_owned()).collect();
-            if decoded == "token" || decoded == "password" {
-                format!("{key}=***")
-            } else {
-                pair.to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 async fn api(req: Request<Incoming>, endpoint: Endpoint, shared: Arc<Shared>, ctl: Arc<ConnCtl>) -> Reply {
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let query = req.uri().query().unwrap_or_default().to_owned();
-    let form = is_form(&req);
+    let content_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let limit = shared.config.max_body_bytes;
     let declared_too_large = req
         .headers()
@@ -282,23 +252,24 @@ async fn api(req: Request<Incoming>, endpoint: Endpoint, shared: Arc<Shared>, ct
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok())
         .is_some_and(|n| n > limit as u64);
-    let (body, too_large) = if declared_too_large {
-        (Bytes::new(), true)
+    // Read the whole body (chunked or not) within the limit before anything else.
+    let body = if declared_too_large {
+        None
     } else {
         match Limited::new(req.into_body(), limit).collect().await {
-            Ok(collected) => (collected.to_bytes(), false),
-            Err(e) if e.is::<http_body_util::LengthLimitError>() => (Bytes::new(), true),
+            Ok(collected) => Some(collected.to_bytes()),
+            Err(e) if e.is::<http_body_util::LengthLimitError>() => None,
             Err(_) => {
                 return text(StatusCode::BAD_REQUEST, "text/plain; charset=utf-8", "could not read the request body\n")
             }
         }
     };
 
-    let mut params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let query_params = Params::from_query(&query);
     if method != Method::GET && method != Method::POST {
         // Refused before anything else: not recorded, no fault consumed, nothing changed.
         // The body was read above so that the connection stays usable.
-        let format = match Params(params).get("format") {
+        let format = match query_params.get("format") {
             Some("xml") if endpoint == Endpoint::Database => Format::Xml,
             _ => Format::Json,
         };
@@ -307,30 +278,23 @@ async fn api(req: Request<Incoming>, endpoint: Endpoint, shared: Arc<Shared>, ct
         reply.headers_mut().insert(ALLOW, HeaderValue::from_static("GET, POST"));
         return reply;
     }
-    let raw = params.iter().rev().find(|(k, _)| k == "raw").is_some_and(|(_, v)| !v.is_empty() && v != "0");
-    let body_is_form = form && !raw && method == Method::POST;
-    if body_is_form {
-        params.extend(form_urlencoded::parse(&body).into_owned());
-    }
-    let params = Params(params);
-
-    let body_text = if too_large {
-        format!("<{limit}+ bytes, over the limit, not read>")
-    } else {
-        let mut text = String::from_utf8_lossy(&body[..body.len().min(MAX_RECORDED_BODY)]).into_owned();
-        if body_is_form {
-            text = redact(&text);
+    let parsed = match body {
+        Some(body) => {
+            let limits = Limits { body: limit, recorded: MAX_RECORDED_BODY };
+            params::read(query_params, content_type.as_deref(), method == Method::POST, body, limits).await
         }
-        text
+        None => Parsed::too_large(query_params, limit),
     };
+    let params = &parsed.params;
+
     let fault = lock(&shared.faults).take(params.get("method"), params.get("action"));
     let seq = shared.seq.fetch_add(1, Ordering::Relaxed) + 1;
     shared.record(RecordedRequest {
         seq,
         method: method.to_string(),
         path,
-        query: redact(&query),
-        body: body_text,
+        query: params::redact(&query),
+        body: parsed.recorded_body.clone(),
         remote_ip: ctl.ip.to_string(),
         fault: fault.as_ref().map(fault_name),
     });
@@ -339,22 +303,33 @@ async fn api(req: Request<Incoming>, endpoint: Endpoint, shared: Arc<Shared>, ct
         Some("xml") if endpoint == Endpoint::Database => Format::Xml,
         _ => Format::Json,
     };
-    match fault {
+    let delay = match fault {
         Some(Fault::Status { status, retry_after }) => return status_fault(status, retry_after),
-        Some(Fault::ApiError { error }) => return answer(StatusCode::OK, format, &Answer::error(error, false)),
+        Some(Fault::ApiError { ref error }) => {
+            return answer(StatusCode::OK, format, &Answer::error(error.clone(), false))
+        }
         Some(Fault::Reset) => return take_over(&ctl, Takeover::Reset).await,
-        Some(Fault::Delay { ms }) => tokio::time::sleep(Duration::from_millis(ms)).await,
-        Some(Fault::Truncate) | None => {}
-    }
-
-    let payload = if body_is_form {
-        params.get("data").map(|d| d.as_bytes().to_vec()).unwrap_or_default()
-    } else {
-        body.to_vec()
+        Some(Fault::Delay { ms }) => Some(Duration::from_millis(ms)),
+        Some(Fault::Truncate) | None => None,
     };
-    let reply = match endpoint {
-        Endpoint::Database => database(&shared, &params, payload, too_large, ctl.ip).await,
-        Endpoint::Token => token(&shared, &params, too_large, ctl.ip),
+
+    // The request runs to its end in a task of its own, as a PHP script keeps running when
+    // its client goes away: a client that disconnects (hyper then drops this future), for
+    // instance timing out during a delay, does not stop a write from being applied.
+    let for_task = Arc::clone(&shared);
+    let ip = ctl.ip;
+    let work = tokio::spawn(async move {
+        if let Some(delay) = delay {
+            tokio::time::sleep(delay).await;
+        }
+        match endpoint {
+            Endpoint::Database => database(&for_task, parsed, ip).await,
+            Endpoint::Token => token(&for_task, &parsed, ip),
+        }
+    });
+    let reply = match work.await {
+        Ok(reply) => reply,
+        Err(_) => answer(StatusCode::INTERNAL_SERVER_ERROR, format, &Answer::error("Internal error", false)),
     };
     if fault == Some(Fault::Truncate) {
         return take_over(&ctl, Takeover::Truncate(truncated(reply).await)).await;
@@ -427,16 +402,28 @@ enum Api {
     Tod,
 }
 
-/// `database.php`: checks in this order: format, body size, token, method, action, payload.
-async fn database(shared: &Arc<Shared>, params: &Params, payload: Vec<u8>, too_large: bool, ip: IpAddr) -> Reply {
+/// The answer to a body that cannot be used: 413 over the limit, 400 for malformed multipart.
+fn body_refusal(shared: &Shared, format: Format, problem: &BodyProblem) -> Reply {
+    match problem {
+        BodyProblem::TooLarge => {
+            let message = format!("Request body too large: the limit is {} bytes", shared.config.max_body_bytes);
+            answer(StatusCode::PAYLOAD_TOO_LARGE, format, &Answer::error(message, false))
+        }
+        BodyProblem::Malformed(why) => answer(StatusCode::BAD_REQUEST, format, &Answer::error(why.clone(), false)),
+    }
+}
+
+/// `database.php`: checks in this order: format, body, token, method, action, payload.
+async fn database(shared: &Arc<Shared>, parsed: Parsed, ip: IpAddr) -> Reply {
+    let Parsed { params, payload, problem, .. } = parsed;
+    let params = &params;
     let format = match params.get("format") {
         None | Some("" | "json") => Format::Json,
         Some("xml") => Format::Xml,
         Some(other) => return error(Format::Json, format!("Unknown format '{other}'; expected json or xml")),
     };
-    if too_large {
-        let message = format!("Request body too large: the limit is {} bytes", shared.config.max_body_bytes);
-        return answer(StatusCode::PAYLOAD_TOO_LARGE, format, &Answer::error(message, false));
+    if let Some(problem) = &problem {
+        return body_refusal(shared, format, problem);
     }
     let checked = lock(&shared.tokens).check(params.get("token").unwrap_or_default(), ip);
     match checked {
@@ -459,7 +446,10 @@ async fn database(shared: &Arc<Shared>, params: &Params, payload: Vec<u8>, too_l
         return read(shared, params, api, format);
     }
     if payload.iter().all(u8::is_ascii_whitespace) {
-        return error(format, "Missing payload: send the records as the raw request body");
+        return error(
+            format,
+            "Missing payload: send the records as the raw request body (raw=1) or as an easycall file",
+        );
     }
     let wrapper = match api {
         Api::Priority => "priority",
@@ -530,11 +520,11 @@ fn read(shared: &Shared, params: &Params, api: Api, format: Format) -> Reply {
 }
 
 /// `token.php`: always JSON.
-fn token(shared: &Shared, params: &Params, too_large: bool, ip: IpAddr) -> Reply {
-    if too_large {
-        let message = format!("Request body too large: the limit is {} bytes", shared.config.max_body_bytes);
-        return answer(StatusCode::PAYLOAD_TOO_LARGE, Format::Json, &Answer::error(message, false));
+fn token(shared: &Shared, parsed: &Parsed, ip: IpAddr) -> Reply {
+    if let Some(problem) = &parsed.problem {
+        return body_refusal(shared, Format::Json, problem);
     }
+    let params = &parsed.params;
     match params.get("action") {
         Some("get") => {
             let user = params.get("username").unwrap_or_default();
@@ -659,19 +649,5 @@ async fn controls(req: Request<Incoming>, control: &str, shared: &Shared) -> Rep
             reply
         }
         _ => control_error(StatusCode::NOT_FOUND, format!("unknown control /_sandbox/{control}")),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redaction() {
-        assert_eq!(
-            redact("token=abc&method=priority&password=p%40ss&tok%65n=x"),
-            "token=***&method=priority&password=***&tok%65n=***"
-        );
-        assert_eq!(redact(""), "");
     }
 }

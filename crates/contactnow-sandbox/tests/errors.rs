@@ -396,6 +396,6 @@ fn form_posts_and_get_writes() {
     // A write sent as GET has no payload.
     assert_eq!(
         error_of(&get(&a, &db_url(&sb, "priority", "create", "json", ""))),
-        "Missing payload: send the records as the raw request body"
+        "Missing payload: send the records as the raw request body (raw=1) or as an easycall file"
     );
 }

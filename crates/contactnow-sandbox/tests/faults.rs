@@ -238,3 +238,45 @@ fn requests_log_and_reset_control() {
     sb.clear_requests();
     assert!(sb.requests().is_empty());
 }
+
+/// "Timed out but applied": a client that gives up during a delay (closes its socket) does
+/// not stop the request; the delayed tod_policy create is applied once the delay is over.
+#[test]
+fn a_delayed_create_is_applied_after_the_client_disconnects() {
+    let sb = start(Seed::Demo);
+    let a = agent();
+    sb.push_fault(FaultSpec::new(Fault::Delay { ms: 300 }).method("tod_policy").action("create"));
+    let addr = sb.base_url().trim_start_matches("http://").to_owned();
+    let body = r#"[{"description":"Gone","default":"queue"}]"#;
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "POST /database.php?token={}&method=tod_policy&action=create&raw=1 HTTP/1.1\r\nHost: x\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        sb.token(),
+        body.len()
+    )
+    .unwrap();
+    // Wait until the sandbox has the request (it is recorded before the delay), then leave.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while sb.requests().is_empty() {
+        assert!(Instant::now() < deadline, "the request never arrived");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    stream.shutdown(std::net::Shutdown::Both).unwrap();
+    drop(stream);
+    assert_eq!(sb.requests()[0].fault.as_deref(), Some("delay 300 ms"));
+    // Well after the delay, the policy is there, exactly once.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let created = loop {
+        let list = get(&a, &read_url(&sb)).json()["list"].as_array().unwrap().clone();
+        let created: Vec<_> = list.into_iter().filter(|p| p["description"] == "Gone").collect();
+        if !created.is_empty() || Instant::now() > deadline {
+            break created;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(created.len(), 1, "the delayed create was not applied after the disconnect");
+    assert_eq!(created[0]["uid"], "2179");
+    assert_eq!(created[0]["default"], "queue");
+}
