@@ -60,6 +60,7 @@ pub use format::Format;
 pub use http::{HttpRequest, HttpResponse, Method};
 pub use model::{Assignment, DefaultAction, Listing, NewTodPolicy, TodPolicy, TodPolicyUpdate, WriteResult};
 pub use ops::{
+    any::{ApiCall, ApiOutput},
     priority::{CreateAssignments, ReadAssignments, UpdateAssignments},
     tod_policy::{CreatePolicies, ReadPolicies, UpdatePolicies},
     token::{GetToken, TokenGrant, TokenStatus, ValidateToken},

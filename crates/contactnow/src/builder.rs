@@ -10,6 +10,7 @@ use contactnow_core::{
 use crate::{
     auth::TokenProvider,
     client::{Client, Inner},
+    sender::Sender,
     transport::{self, AgentSettings},
     Error, RetryPolicy,
 };
@@ -43,6 +44,7 @@ pub struct ClientBuilder {
     proxy: Option<String>,
     allow_insecure_http: bool,
     batch_size: usize,
+    sender: Option<Arc<dyn Sender>>,
 }
 
 impl Default for ClientBuilder {
@@ -72,6 +74,7 @@ impl fmt::Debug for ClientBuilder {
             .field("proxy", &self.proxy.as_ref().map(|_| "***"))
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("batch_size", &self.batch_size)
+            .field("sender", &self.sender.as_ref().map(|_| "custom"))
             .finish()
     }
 }
@@ -95,6 +98,7 @@ impl ClientBuilder {
             proxy: None,
             allow_insecure_http: false,
             batch_size: DEFAULT_BATCH_SIZE,
+            sender: None,
         }
     }
 
@@ -232,6 +236,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends through `sender` (your own HTTP stack) instead of the built-in ureq agent; the
+    /// timeouts are then the sender's to apply (each send gets its limit), the response size
+    /// limit is checked on what it returns, and proxy and user agent are its own.
+    pub fn sender(mut self, sender: Arc<dyn Sender>) -> Self {
+        self.sender = Some(sender);
+        self
+    }
+
     /// Checks the settings and makes the client.
     pub fn build(self) -> Result<Client, Error> {
         let endpoint = self.endpoint?;
@@ -309,6 +321,7 @@ impl ClientBuilder {
                 agent,
                 session: Arc::new(Session::new(config, auth)),
                 provider,
+                sender: self.sender,
                 max_response_bytes: self.max_response_bytes,
                 batch_size: self.batch_size,
             }),

@@ -17,7 +17,7 @@ use contactnow_core::{
 use crate::{
     auth::TokenProvider,
     transport::{self, Attempt},
-    BatchOutcome, ChunkFailure, ClientBuilder, Error,
+    BatchOutcome, ChunkFailure, ClientBuilder, Error, Sender,
 };
 
 /// A blocking ContactNow client. Cheap to clone (clones share the connection pool and the
@@ -34,6 +34,8 @@ pub(crate) struct Inner {
     pub session: Arc<Session>,
     /// The token callback, for a session with `Auth::Provider`.
     pub provider: Option<TokenProvider>,
+    /// The caller's HTTP stack, used instead of `agent` when set.
+    pub sender: Option<Arc<dyn Sender>>,
     pub max_response_bytes: u64,
     pub batch_size: usize,
 }
@@ -175,16 +177,28 @@ impl Client {
         loop {
             let now = Now { monotonic: origin.elapsed(), wall: SystemTime::now() };
             match call.step(now) {
-                Step::Send(send) => {
-                    let deadline = Instant::now() + send.timeout;
-                    let whole = send.budget_limited.then_some(send.timeout);
-                    match transport::send(&inner.agent, send.request, deadline, whole, inner.max_response_bytes) {
-                        Attempt::Response { response } => call.received(response),
-                        Attempt::TooLarge { status, limit } => call.too_large(status, limit),
-                        Attempt::Failed(failure) => call.failed(failure),
+                Step::Send(send) => match &inner.sender {
+                    Some(sender) => match sender.send(send.request, send.timeout) {
+                        Ok(response) if response.body.len() as u64 > inner.max_response_bytes => {
+                            call.too_large(response.status, inner.max_response_bytes);
+                        }
+                        Ok(response) => call.received(response),
+                        Err(failure) => call.failed(failure),
+                    },
+                    None => {
+                        let deadline = Instant::now() + send.timeout;
+                        let whole = send.budget_limited.then_some(send.timeout);
+                        match transport::send(&inner.agent, send.request, deadline, whole, inner.max_response_bytes) {
+                            Attempt::Response { response } => call.received(response),
+                            Attempt::TooLarge { status, limit } => call.too_large(status, limit),
+                            Attempt::Failed(failure) => call.failed(failure),
+                        }
                     }
-                }
-                Step::Sleep(pause) => std::thread::sleep(pause),
+                },
+                Step::Sleep(pause) => match &inner.sender {
+                    Some(sender) => sender.sleep(pause),
+                    None => std::thread::sleep(pause),
+                },
                 Step::NeedToken => {
                     let provider = inner.provider.as_ref();
                     call.provide_token(

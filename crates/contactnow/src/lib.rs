@@ -50,20 +50,22 @@ mod batch;
 mod builder;
 mod client;
 mod error;
+mod sender;
 mod transport;
 
 pub use auth::TokenProvider;
 pub use batch::{BatchOutcome, ChunkFailure};
 pub use builder::{ClientBuilder, DEFAULT_BATCH_SIZE, DEFAULT_MAX_RESPONSE_BYTES, USER_AGENT};
 pub use client::Client;
-pub use contactnow_core::engine::RetryPolicy;
+pub use contactnow_core::engine::{Failure, RetryPolicy};
 pub use error::{Error, ErrorKind};
+pub use sender::Sender;
 
 pub use contactnow_core::{
-    ops, redact_url, scrub, ApiError, Assignment, CreateAssignments, CreatePolicies, DefaultAction, Endpoint, Format,
-    GetToken, HttpRequest, HttpResponse, Listing, Method, NewTodPolicy, Operation, Password, ReadAssignments,
-    ReadPolicies, Region, TodPolicy, TodPolicyUpdate, Token, TokenGrant, TokenStatus, UpdateAssignments,
-    UpdatePolicies, ValidateToken, WriteResult, VERSION,
+    ops, redact_url, scrub, ApiCall, ApiError, ApiOutput, Assignment, CreateAssignments, CreatePolicies, DefaultAction,
+    Endpoint, Format, GetToken, HttpRequest, HttpResponse, Listing, Method, NewTodPolicy, Operation, Password,
+    ReadAssignments, ReadPolicies, Region, TodPolicy, TodPolicyUpdate, Token, TokenGrant, TokenStatus,
+    UpdateAssignments, UpdatePolicies, ValidateToken, WriteResult, VERSION,
 };
 
 #[cfg(test)]

@@ -103,7 +103,7 @@ pub enum Step<'a, T> {
     /// Send this request, waiting at most `timeout` for the whole answer, then report it with
     /// [`Call::received`], [`Call::failed`] or [`Call::too_large`].
     Send(Send<'a>),
-    /// Wait this long, then call [`Call::step`] again.
+    /// Wait this long, then call [`Call::step`] again (the engine takes the pause as done).
     Sleep(Duration),
     /// Call the token callback and report with [`Call::provide_token`] (only for
     /// [`Auth::Provider`]).
@@ -348,11 +348,11 @@ impl<O: Operation> Call<O> {
                         }
                     }
                 },
+                // The driver sleeps as told, then steps again: the next attempt is due then,
+                // whatever its clock says (a test driver may only record the pause).
                 State::Pause(exchange, until) => {
-                    if now.monotonic >= until {
-                        self.state = State::Send(exchange);
-                    } else {
-                        self.state = State::Pause(exchange, until);
+                    self.state = State::Send(exchange);
+                    if now.monotonic < until {
                         return Step::Sleep(until - now.monotonic);
                     }
                 }

@@ -1,5 +1,6 @@
 //! Operations: one value per API action, each building its request and parsing its response.
 
+pub mod any;
 pub mod priority;
 pub mod tod_policy;
 pub mod token;

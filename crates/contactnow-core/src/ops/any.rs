@@ -1,0 +1,246 @@
+//! The operation registry: every operation as one value, with its wire name
+//! (`priority.create` ...), so that drivers, bindings and vector runners name and run any of
+//! them the same way. Adding an operation means a variant here (and its module).
+
+use serde::{ser::SerializeMap, Serialize, Serializer};
+use serde_json::Value;
+
+use super::Operation;
+use crate::{
+    Assignment, CreateAssignments, CreatePolicies, Endpoint, Error, Format, GetToken, HttpRequest, HttpResponse,
+    Listing, ReadAssignments, ReadPolicies, TodPolicy, Token, TokenGrant, TokenStatus, UpdateAssignments,
+    UpdatePolicies, ValidateToken, WriteResult,
+};
+
+/// Any operation of the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiCall {
+    /// `priority.create`.
+    CreateAssignments(CreateAssignments),
+    /// `priority.read`.
+    ReadAssignments(ReadAssignments),
+    /// `priority.update`.
+    UpdateAssignments(UpdateAssignments),
+    /// `tod_policy.create`.
+    CreatePolicies(CreatePolicies),
+    /// `tod_policy.read`.
+    ReadPolicies(ReadPolicies),
+    /// `tod_policy.update`.
+    UpdatePolicies(UpdatePolicies),
+    /// `token.get`.
+    GetToken(GetToken),
+    /// `token.validate`.
+    ValidateToken(ValidateToken),
+}
+
+/// What any operation returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiOutput {
+    /// A create or update.
+    Write(WriteResult),
+    /// A `priority` read.
+    Assignments(Listing<Assignment>),
+    /// A `tod_policy` read.
+    Policies(Listing<TodPolicy>),
+    /// `token.get`.
+    TokenGrant(TokenGrant),
+    /// `token.validate`.
+    TokenStatus(TokenStatus),
+}
+
+/// Runs `$body` with `$op` bound to the operation inside any variant.
+macro_rules! each {
+    ($call:expr, $op:ident => $body:expr) => {
+        match $call {
+            ApiCall::CreateAssignments($op) => $body,
+            ApiCall::ReadAssignments($op) => $body,
+            ApiCall::UpdateAssignments($op) => $body,
+            ApiCall::CreatePolicies($op) => $body,
+            ApiCall::ReadPolicies($op) => $body,
+            ApiCall::UpdatePolicies($op) => $body,
+            ApiCall::GetToken($op) => $body,
+            ApiCall::ValidateToken($op) => $body,
+        }
+    };
+}
+
+impl ApiCall {
+    /// Every wire name, in the order of the variants.
+    pub const NAMES: [&'static str; 8] = [
+        "priority.create",
+        "priority.read",
+        "priority.update",
+        "tod_policy.create",
+        "tod_policy.read",
+        "tod_policy.update",
+        "token.get",
+        "token.validate",
+    ];
+
+    /// The wire name, e.g. `priority.create`.
+    pub fn name(&self) -> &'static str {
+        let index = match self {
+            ApiCall::CreateAssignments(_) => 0,
+            ApiCall::ReadAssignments(_) => 1,
+            ApiCall::UpdateAssignments(_) => 2,
+            ApiCall::CreatePolicies(_) => 3,
+            ApiCall::ReadPolicies(_) => 4,
+            ApiCall::UpdatePolicies(_) => 5,
+            ApiCall::GetToken(_) => 6,
+            ApiCall::ValidateToken(_) => 7,
+        };
+        Self::NAMES[index]
+    }
+
+    /// The operation `name` with `input` in the vectors' snake_case keys (`records`,
+    /// `agent_id`, `queue_id`, `policy_id`, `username`, `password`, `token`). Unknown names
+    /// and keys, and values of the wrong type, are `InvalidInput` naming the field; values
+    /// are checked further when the request is built.
+    pub fn from_json(name: &str, input: &Value) -> Result<Self, Error> {
+        let keys: &[&str] = match name {
+            "priority.create" | "priority.update" | "tod_policy.create" | "tod_policy.update" => &["records"],
+            "priority.read" => &["agent_id", "queue_id"],
+            "tod_policy.read" => &["policy_id"],
+            "token.get" => &["username", "password"],
+            "token.validate" => &["token"],
+            _ => {
+                let known = Self::NAMES.join(", ");
+                return Err(Error::invalid(
+                    "operation",
+                    format!("unknown operation {name:?}; expected one of {known}"),
+                ));
+            }
+        };
+        let empty = serde_json::Map::new();
+        let object = match input {
+            Value::Object(map) => map,
+            Value::Null => &empty,
+            _ => return Err(Error::invalid("input", "must be an object")),
+        };
+        if let Some(key) = object.keys().find(|k| !keys.contains(&k.as_str())) {
+            return Err(Error::invalid(key.clone(), format!("unknown key for {name}; expected {}", keys.join(", "))));
+        }
+        fn field<T: serde::de::DeserializeOwned>(
+            object: &serde_json::Map<String, Value>,
+            key: &str,
+        ) -> Result<Option<T>, Error> {
+            match object.get(key) {
+                None | Some(Value::Null) => Ok(None),
+                Some(value) => T::deserialize(value).map(Some).map_err(|e| Error::invalid(key, e.to_string())),
+            }
+        }
+        fn records<T: serde::de::DeserializeOwned>(object: &serde_json::Map<String, Value>) -> Result<Vec<T>, Error> {
+            field(object, "records")?.ok_or_else(|| Error::invalid("records", "is required"))
+        }
+        let text = |key: &str| field::<String>(object, key)?.ok_or_else(|| Error::invalid(key, "is required"));
+        Ok(match name {
+            "priority.create" => ApiCall::CreateAssignments(CreateAssignments { records: records(object)? }),
+            "priority.update" => ApiCall::UpdateAssignments(UpdateAssignments { records: records(object)? }),
+            "tod_policy.create" => ApiCall::CreatePolicies(CreatePolicies { records: records(object)? }),
+            "tod_policy.update" => ApiCall::UpdatePolicies(UpdatePolicies { records: records(object)? }),
+            "priority.read" => ApiCall::ReadAssignments(ReadAssignments {
+                agent_id: field(object, "agent_id")?,
+                queue_id: field(object, "queue_id")?,
+            }),
+            "tod_policy.read" => ApiCall::ReadPolicies(ReadPolicies { policy_id: field(object, "policy_id")? }),
+            "token.get" => {
+                let (username, password): (String, String) = (text("username")?, text("password")?);
+                ApiCall::GetToken(GetToken::new(username, password))
+            }
+            _ => {
+                let token: String = text("token")?;
+                ApiCall::ValidateToken(ValidateToken::new(token))
+            }
+        })
+    }
+}
+
+impl Operation for ApiCall {
+    type Output = ApiOutput;
+
+    fn build_request(&self, endpoint: &Endpoint, token: &Token, format: Format) -> Result<HttpRequest, Error> {
+        each!(self, op => Operation::build_request(op, endpoint, token, format))
+    }
+
+    fn parse_response(&self, format: Format, response: &HttpResponse) -> Result<ApiOutput, Error> {
+        Ok(match self {
+            ApiCall::CreateAssignments(op) => ApiOutput::Write(op.parse_response(format, response)?),
+            ApiCall::UpdateAssignments(op) => ApiOutput::Write(op.parse_response(format, response)?),
+            ApiCall::CreatePolicies(op) => ApiOutput::Write(op.parse_response(format, response)?),
+            ApiCall::UpdatePolicies(op) => ApiOutput::Write(op.parse_response(format, response)?),
+            ApiCall::ReadAssignments(op) => ApiOutput::Assignments(op.parse_response(format, response)?),
+            ApiCall::ReadPolicies(op) => ApiOutput::Policies(op.parse_response(format, response)?),
+            ApiCall::GetToken(op) => ApiOutput::TokenGrant(GetToken::parse_response(op, response)?),
+            ApiCall::ValidateToken(op) => ApiOutput::TokenStatus(ValidateToken::parse_response(op, response)?),
+        })
+    }
+
+    fn is_idempotent(&self) -> bool {
+        each!(self, op => op.is_idempotent())
+    }
+
+    fn needs_token(&self) -> bool {
+        each!(self, op => op.needs_token())
+    }
+
+    fn secrets(&self) -> Vec<&str> {
+        each!(self, op => op.secrets())
+    }
+}
+
+/// The vectors' JSON shape of each output. A granted token is written as it is: serialising
+/// a `TokenGrant` exposes it on purpose.
+impl Serialize for ApiOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ApiOutput::Write(result) => result.serialize(serializer),
+            ApiOutput::Assignments(listing) => listing.serialize(serializer),
+            ApiOutput::Policies(listing) => listing.serialize(serializer),
+            ApiOutput::TokenGrant(grant) => {
+                let mut map = serializer.serialize_map(Some(2))?;
+                map.serialize_entry("token", grant.token.expose())?;
+                map.serialize_entry("expire", &grant.expire)?;
+                map.end()
+            }
+            ApiOutput::TokenStatus(status) => {
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry("expire", &status.expire)?;
+                map.end()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_inputs_name_their_field() {
+        let inputs = [
+            json!({"records": [{"agent_id": 1, "queue_id": 2, "level": 3}]}),
+            json!({"agent_id": 1}),
+            json!({"records": [{"agent_id": 1, "queue_id": 2, "level": 3}]}),
+            json!({"records": [{"description": "d", "default": "queue"}]}),
+            json!({}),
+            json!({"records": [{"uid": 5, "default": "hangup"}]}),
+            json!({"username": "u", "password": "p"}),
+            json!({"token": "t"}),
+        ];
+        for (name, input) in ApiCall::NAMES.iter().zip(inputs) {
+            assert_eq!(ApiCall::from_json(name, &input).map(|c| c.name()), Ok(*name));
+        }
+        let field = |name, input| match ApiCall::from_json(name, &input) {
+            Err(Error::InvalidInput { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(field("priority.read", json!({"agent_id": "x"})), "agent_id");
+        assert_eq!(field("priority.read", json!({"agentid": 1})), "agentid");
+        assert_eq!(field("priority.create", json!({})), "records");
+        assert_eq!(field("nope.read", json!({})), "operation");
+        let grant = ApiOutput::TokenGrant(TokenGrant { token: Token::new("t"), expire: 9 });
+        assert_eq!(serde_json::to_value(grant).ok(), Some(json!({"token": "t", "expire": 9})));
+    }
+}
