@@ -1,9 +1,14 @@
 //! The `Client` object: the Rust blocking client, plus async variants run off the caller's thread.
 
-use std::{fmt, sync::OnceLock, time::Duration};
+use std::{
+    fmt,
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
 
 use crate::{
     guard,
+    sansio::{ApiCall, ApiOutput, Foreign, HttpSender},
     types::{
         to_core, Assignment, AssignmentListing, Format, NewTodPolicy, PolicyListing, TodPolicyUpdate, WriteResult,
     },
@@ -108,47 +113,19 @@ impl Client {
     /// ambiguous token source, or `http://` without `allowInsecureHttp` on a loopback host.
     #[uniffi::constructor]
     pub fn new(config: ClientConfig) -> Result<Self, ContactNowError> {
-        guard(|| {
-            let mut builder = contactnow::Client::builder();
-            if let Some(url) = &config.base_url {
-                builder = builder.base_url(url);
-            }
-            if let Some(token) = config.token.clone() {
-                if config.username.is_some() || config.password.is_some() {
-                    return Err(contactnow::Error::invalid(
-                        "token",
-                        "give either token, or username and password, not both",
-                    )
-                    .into());
-                }
-                builder = builder.token(token);
-            }
-            match (config.username.clone(), config.password.clone()) {
-                (Some(user), Some(password)) => builder = builder.credentials(user, password),
-                (None, None) => {}
-                (Some(_), None) => {
-                    return Err(contactnow::Error::invalid("password", "username given without password").into())
-                }
-                (None, Some(_)) => {
-                    return Err(contactnow::Error::invalid("username", "password given without username").into())
-                }
-            }
-            if let Some(format) = config.format {
-                builder = builder.format(format.into());
-            }
-            if let Some(ms) = config.timeout_ms {
-                if ms == 0 {
-                    return Err(contactnow::Error::invalid("timeout_ms", "must be positive").into());
-                }
-                builder = builder.timeout(Duration::from_millis(ms));
-            }
-            if let Some(retries) = config.retries {
-                builder = builder.retries(retries);
-            }
-            builder = builder.allow_insecure_http(config.allow_insecure_http);
-            let secrets: Vec<String> = [config.token.clone(), config.password.clone()].into_iter().flatten().collect();
-            builder.build().map(|inner| Self { inner }).map_err(|e| scrub_all(e.into(), &secrets))
-        })
+        build(config, None)
+    }
+
+    /// The same client, sending through the app's own HTTP stack: every rule of a call
+    /// (retries, pauses, token fetch and refresh, outcome unknown) is still the client's.
+    #[uniffi::constructor]
+    pub fn with_sender(config: ClientConfig, sender: Arc<dyn HttpSender>) -> Result<Self, ContactNowError> {
+        build(config, Some(sender))
+    }
+
+    /// Runs any call (including the token calls) through the client.
+    pub fn execute(&self, call: ApiCall) -> Result<ApiOutput, ContactNowError> {
+        guard(|| Ok(self.inner.execute(&contactnow_core::ApiCall::from(call))?.into()))
     }
 
     /// Assigns agents to queues in one request. Existing pairs are not added again.
@@ -230,6 +207,54 @@ impl Client {
     pub fn base_url(&self) -> String {
         self.inner.endpoint().as_str().to_owned()
     }
+}
+
+/// Builds the Rust client for `config`, sending through `sender` when given.
+fn build(config: ClientConfig, sender: Option<Arc<dyn HttpSender>>) -> Result<Client, ContactNowError> {
+    guard(|| {
+        let mut builder = contactnow::Client::builder();
+        if let Some(url) = &config.base_url {
+            builder = builder.base_url(url);
+        }
+        if let Some(token) = config.token.clone() {
+            if config.username.is_some() || config.password.is_some() {
+                return Err(contactnow::Error::invalid(
+                    "token",
+                    "give either token, or username and password, not both",
+                )
+                .into());
+            }
+            builder = builder.token(token);
+        }
+        match (config.username.clone(), config.password.clone()) {
+            (Some(user), Some(password)) => builder = builder.credentials(user, password),
+            (None, None) => {}
+            (Some(_), None) => {
+                return Err(contactnow::Error::invalid("password", "username given without password").into())
+            }
+            (None, Some(_)) => {
+                return Err(contactnow::Error::invalid("username", "password given without username").into())
+            }
+        }
+        if let Some(format) = config.format {
+            builder = builder.format(format.into());
+        }
+        if let Some(ms) = config.timeout_ms {
+            if ms == 0 {
+                return Err(contactnow::Error::invalid("timeout_ms", "must be positive").into());
+            }
+            builder = builder.timeout(Duration::from_millis(ms));
+        }
+        if let Some(retries) = config.retries {
+            builder = builder.retries(retries);
+        }
+        builder = builder.allow_insecure_http(config.allow_insecure_http);
+        let secrets: Vec<String> = [config.token.clone(), config.password.clone()].into_iter().flatten().collect();
+        if let Some(sender) = sender {
+            builder = builder.sender(Arc::new(Foreign(sender)));
+        }
+        builder.build().map(|inner| Client { inner }).map_err(|e| scrub_all(e.into(), &secrets))
+    })
 }
 
 /// Scrubs each secret from the error's texts.

@@ -6,8 +6,8 @@
 //!   operations, plus `*Async` variants (Kotlin `suspend`, Swift `async`) that run the call on
 //!   a background thread pool and never block the caller's thread;
 //! - the sans-IO core: [`build_request`] and [`parse_response`] for any [`ApiCall`], so an app
-//!   can send with its own HTTP stack, and [`HttpSender`] (implemented in Kotlin or Swift) with
-//!   [`SenderClient`], which runs whole calls through such a sender;
+//!   can send with its own HTTP stack, and [`HttpSender`] (implemented in Kotlin or Swift) for
+//!   [`Client::with_sender`]: the same client, with the app's HTTP stack as its transport;
 //! - one error enum, [`ContactNowError`] (Kotlin sealed exception `ContactNowException`, Swift
 //!   `Error`), whose variants keep the kind and fields of the Rust error; no text in it ever
 //!   contains the token or the password, and no panic crosses the boundary;
@@ -38,7 +38,7 @@ pub use error::ContactNowError;
 pub use sandbox::{Sandbox, SandboxFault};
 pub use sansio::{
     build_request, parse_response, redact_url, ApiCall, ApiOutput, HttpHeader, HttpMethod, HttpRequest, HttpResponse,
-    HttpSender, SenderClient, SenderConfig,
+    HttpSender,
 };
 pub use types::{
     default_action_from_wire, default_action_to_wire, Assignment, AssignmentListing, DefaultAction, Format,

@@ -1,7 +1,8 @@
 //! The sans-IO core across the boundary: build a request, send it yourself, parse the answer;
-//! and `HttpSender`, a foreign-implemented HTTP stack that `SenderClient` runs calls through.
+//! and `HttpSender`, a foreign-implemented HTTP stack that `Client.withSender` drives the call
+//! engine through (retries, token refresh and outcome rules included).
 
-use std::{fmt, sync::Arc};
+use std::{fmt, sync::Arc, time::Duration};
 
 use contactnow_core::{self as core, Endpoint, Operation, Token};
 
@@ -179,11 +180,14 @@ pub struct HttpResponse {
     pub content_type: Option<String>,
     /// The body bytes.
     pub body: Vec<u8>,
+    /// The `Retry-After` header, if any (read on a 429 or 503).
+    #[uniffi(default = None)]
+    pub retry_after: Option<String>,
 }
 
 impl From<HttpResponse> for core::HttpResponse {
     fn from(r: HttpResponse) -> Self {
-        core::HttpResponse { status: r.status, content_type: r.content_type, body: r.body, retry_after: None }
+        core::HttpResponse { status: r.status, content_type: r.content_type, body: r.body, retry_after: r.retry_after }
     }
 }
 
@@ -194,103 +198,52 @@ pub fn redact_url(url: String) -> String {
 }
 
 /// An endpoint from an optional base URL (default EU).
-fn endpoint(base_url: Option<&str>) -> Result<Endpoint, ContactNowError> {
+fn endpoint(base_url: Option<&str>) -> Result<Endpoint, core::Error> {
     Ok(match base_url {
         Some(url) => Endpoint::new(url)?,
         None => Endpoint::default(),
     })
 }
 
-fn build_core(
-    call: &ApiCall,
-    endpoint: &Endpoint,
-    token: &Token,
-    format: core::Format,
-) -> Result<core::HttpRequest, ContactNowError> {
-    let records = |r: &Vec<Assignment>| to_core(r.clone());
-    Ok(match call {
-        ApiCall::CreateAssignments { records: r } => {
-            core::CreateAssignments { records: records(r) }.build_request(endpoint, token, format)?
+impl From<ApiCall> for core::ApiCall {
+    fn from(call: ApiCall) -> Self {
+        match call {
+            ApiCall::CreateAssignments { records } => {
+                core::ApiCall::CreateAssignments(core::CreateAssignments { records: to_core(records) })
+            }
+            ApiCall::ReadAssignments { agent_id, queue_id } => {
+                core::ApiCall::ReadAssignments(core::ReadAssignments { agent_id, queue_id })
+            }
+            ApiCall::UpdateAssignments { records } => {
+                core::ApiCall::UpdateAssignments(core::UpdateAssignments { records: to_core(records) })
+            }
+            ApiCall::CreatePolicies { records } => {
+                core::ApiCall::CreatePolicies(core::CreatePolicies { records: to_core(records) })
+            }
+            ApiCall::ReadPolicies { policy_id } => core::ApiCall::ReadPolicies(core::ReadPolicies { policy_id }),
+            ApiCall::UpdatePolicies { records } => {
+                core::ApiCall::UpdatePolicies(core::UpdatePolicies { records: to_core(records) })
+            }
+            ApiCall::GetToken { username, password } => {
+                core::ApiCall::GetToken(core::GetToken::new(username, password))
+            }
+            ApiCall::ValidateToken { token } => core::ApiCall::ValidateToken(core::ValidateToken::new(token)),
         }
-        ApiCall::ReadAssignments { agent_id, queue_id } => {
-            core::ReadAssignments { agent_id: *agent_id, queue_id: *queue_id }.build_request(endpoint, token, format)?
-        }
-        ApiCall::UpdateAssignments { records: r } => {
-            core::UpdateAssignments { records: records(r) }.build_request(endpoint, token, format)?
-        }
-        ApiCall::CreatePolicies { records } => {
-            core::CreatePolicies { records: to_core(records.clone()) }.build_request(endpoint, token, format)?
-        }
-        ApiCall::ReadPolicies { policy_id } => {
-            core::ReadPolicies { policy_id: *policy_id }.build_request(endpoint, token, format)?
-        }
-        ApiCall::UpdatePolicies { records } => {
-            core::UpdatePolicies { records: to_core(records.clone()) }.build_request(endpoint, token, format)?
-        }
-        ApiCall::GetToken { username, password } => {
-            core::GetToken::new(username.clone(), password.clone()).build_request(endpoint)?
-        }
-        ApiCall::ValidateToken { token } => core::ValidateToken::new(token.clone()).build_request(endpoint)?,
-    })
-}
-
-fn parse_core(
-    call: &ApiCall,
-    format: core::Format,
-    response: &core::HttpResponse,
-) -> Result<ApiOutput, ContactNowError> {
-    let write = |r: core::WriteResult| ApiOutput::Write { result: r.into() };
-    Ok(match call {
-        ApiCall::CreateAssignments { .. } => {
-            write(core::CreateAssignments { records: vec![] }.parse_response(format, response)?)
-        }
-        ApiCall::UpdateAssignments { .. } => {
-            write(core::UpdateAssignments { records: vec![] }.parse_response(format, response)?)
-        }
-        ApiCall::CreatePolicies { .. } => {
-            write(core::CreatePolicies { records: vec![] }.parse_response(format, response)?)
-        }
-        ApiCall::UpdatePolicies { .. } => {
-            write(core::UpdatePolicies { records: vec![] }.parse_response(format, response)?)
-        }
-        ApiCall::ReadAssignments { agent_id, queue_id } => ApiOutput::Assignments {
-            listing: core::ReadAssignments { agent_id: *agent_id, queue_id: *queue_id }
-                .parse_response(format, response)?
-                .into(),
-        },
-        ApiCall::ReadPolicies { policy_id } => ApiOutput::Policies {
-            listing: core::ReadPolicies { policy_id: *policy_id }.parse_response(format, response)?.into(),
-        },
-        ApiCall::GetToken { username, password } => {
-            let grant = core::GetToken::new(username.clone(), password.clone()).parse_response(response)?;
-            ApiOutput::TokenGrant { token: grant.token.expose().to_owned(), expire: grant.expire }
-        }
-        ApiCall::ValidateToken { token } => {
-            let status = core::ValidateToken::new(token.clone()).parse_response(response)?;
-            ApiOutput::TokenStatus { expire: status.expire }
-        }
-    })
-}
-
-/// Whether repeating `call` after a failure cannot change the outcome.
-fn is_idempotent(call: &ApiCall) -> bool {
-    !matches!(call, ApiCall::CreatePolicies { .. })
-}
-
-/// The secrets a call carries, to scrub from error texts.
-fn secrets<'a>(call: &'a ApiCall, token: &'a str) -> Vec<&'a str> {
-    let mut secrets = vec![token];
-    match call {
-        ApiCall::GetToken { password, .. } => secrets.push(password),
-        ApiCall::ValidateToken { token } => secrets.push(token),
-        _ => {}
     }
-    secrets.retain(|s| !s.is_empty());
-    secrets
 }
 
-fn scrub(err: ContactNowError, secrets: &[&str]) -> ContactNowError {
-    secrets.iter().fold(err, |err, secret| err.scrubbed(secret))
+impl From<core::ApiOutput> for ApiOutput {
+    fn from(output: core::ApiOutput) -> Self {
+        match output {
+            core::ApiOutput::Write(result) => ApiOutput::Write { result: result.into() },
+            core::ApiOutput::Assignments(listing) => ApiOutput::Assignments { listing: listing.into() },
+            core::ApiOutput::Policies(listing) => ApiOutput::Policies { listing: listing.into() },
+            core::ApiOutput::TokenGrant(grant) => {
+                ApiOutput::TokenGrant { token: grant.token.expose().to_owned(), expire: grant.expire }
+            }
+            core::ApiOutput::TokenStatus(status) => ApiOutput::TokenStatus { expire: status.expire },
+        }
+    }
 }
 
 /// Builds the exact request for `call`: `base_url` null for the EU default, `token`
@@ -304,9 +257,12 @@ pub fn build_request(
     base_url: Option<String>,
 ) -> Result<Arc<HttpRequest>, ContactNowError> {
     guard(|| {
-        let inner = build_core(&call, &endpoint(base_url.as_deref())?, &Token::new(token.clone()), format.into())
-            .map_err(|e| scrub(e, &secrets(&call, &token)))?;
-        Ok(Arc::new(HttpRequest { inner }))
+        let call = core::ApiCall::from(call);
+        let built = endpoint(base_url.as_deref())
+            .and_then(|endpoint| call.build_request(&endpoint, &Token::new(token.clone()), format.into()));
+        let mut secrets = call.secrets();
+        secrets.push(&token);
+        Ok(Arc::new(HttpRequest { inner: built.map_err(|e| e.scrubbed(&secrets))? }))
     })
 }
 
@@ -314,148 +270,44 @@ pub fn build_request(
 /// JSON): the value, or the typed error (`Api`, `Decode`, `HttpStatus`).
 #[uniffi::export]
 pub fn parse_response(call: ApiCall, format: Format, response: HttpResponse) -> Result<ApiOutput, ContactNowError> {
-    guard(|| parse_core(&call, format.into(), &response.into()).map_err(|e| scrub(e, &secrets(&call, ""))))
+    guard(|| {
+        let call = core::ApiCall::from(call);
+        let parsed = call.parse_response(format.into(), &response.into());
+        Ok(parsed.map_err(|e| e.scrubbed(&call.secrets()))?.into())
+    })
 }
 
 /// An HTTP stack implemented by the app (OkHttp, `HttpURLConnection`, URLSession...): send
-/// the request as given and return the response, whatever its status.
+/// the request as given, within `timeout_ms`, and return the response whatever its status.
 ///
-/// Throw `ContactNowError.Transport` or `ContactNowError.Timeout` for failures; any other
-/// exception becomes a `Transport` error. `SenderClient` removes the token from the texts.
+/// Throw `ContactNowError.Timeout` for a timeout and `ContactNowError.Transport` for other
+/// failures; a `Transport` with `outcomeUnknown = false` says the request certainly did not
+/// leave (connection refused), which lets even a TOD policy create be sent again. Any other
+/// exception is a failure after sending. The client removes the token from every text.
 #[uniffi::export(with_foreign)]
 pub trait HttpSender: Send + Sync {
     /// Sends `request` and returns the answer.
-    fn send(&self, request: Arc<HttpRequest>) -> Result<HttpResponse, ContactNowError>;
+    fn send(&self, request: Arc<HttpRequest>, timeout_ms: u64) -> Result<HttpResponse, ContactNowError>;
 }
 
-/// What a [`SenderClient`] needs besides its sender.
-#[derive(Clone, PartialEq, Eq, Default, uniffi::Record)]
-#[uniffi::export(Display)]
-pub struct SenderConfig {
-    /// The API token.
-    pub token: String,
-    /// The base URL; default the EU host.
-    #[uniffi(default = None)]
-    pub base_url: Option<String>,
-    /// The body format; default JSON.
-    #[uniffi(default = None)]
-    pub format: Option<Format>,
-}
+/// An app's [`HttpSender`] as the Rust client's transport.
+pub(crate) struct Foreign(pub Arc<dyn HttpSender>);
 
-impl fmt::Display for SenderConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SenderConfig(token={}, baseUrl={:?}, format={:?})", core::REDACTED, self.base_url, self.format)
-    }
-}
-
-impl fmt::Debug for SenderConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
-/// Runs whole calls through an app's [`HttpSender`]: core build, foreign send, core parse.
-/// It does not retry (the app's stack decides); a send failure of a TOD policy create is
-/// reported with `outcomeUnknown` set.
-#[derive(uniffi::Object)]
-pub struct SenderClient {
-    sender: Arc<dyn HttpSender>,
-    endpoint: Endpoint,
-    token: Token,
-    format: core::Format,
-}
-
-impl fmt::Debug for SenderClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SenderClient").field("endpoint", &self.endpoint.as_str()).finish_non_exhaustive()
-    }
-}
-
-impl SenderClient {
-    fn run(&self, call: ApiCall) -> Result<ApiOutput, ContactNowError> {
-        let secrets = secrets(&call, self.token.expose());
-        guard(|| {
-            let request = build_core(&call, &self.endpoint, &self.token, self.format)?;
-            let response = self.sender.send(Arc::new(HttpRequest { inner: request })).map_err(|e| match e {
-                ContactNowError::Transport { detail, .. } => {
-                    ContactNowError::Transport { detail, outcome_unknown: !is_idempotent(&call) }
-                }
-                ContactNowError::Timeout { detail, .. } => {
-                    ContactNowError::Timeout { detail, outcome_unknown: !is_idempotent(&call) }
-                }
-                other => other,
-            })?;
-            parse_core(&call, self.format, &response.into())
-        })
-        .map_err(|e| scrub(e, &secrets))
-    }
-
-    fn write(&self, call: ApiCall) -> Result<WriteResult, ContactNowError> {
-        match self.run(call)? {
-            ApiOutput::Write { result } => Ok(result),
-            _ => Err(unexpected()),
-        }
-    }
-}
-
-fn unexpected() -> ContactNowError {
-    ContactNowError::Internal { detail: "the operation returned an unexpected output".into() }
-}
-
-#[uniffi::export]
-impl SenderClient {
-    /// A client sending through `sender`.
-    #[uniffi::constructor]
-    pub fn new(config: SenderConfig, sender: Arc<dyn HttpSender>) -> Result<Self, ContactNowError> {
-        let endpoint = endpoint(config.base_url.as_deref()).map_err(|e| e.scrubbed(&config.token))?;
-        if config.token.is_empty() {
-            return Err(ContactNowError::InvalidInput { field: "token".into(), reason: "must not be empty".into() });
-        }
-        Ok(Self { sender, endpoint, token: Token::new(config.token), format: config.format.unwrap_or_default().into() })
-    }
-
-    /// Runs any call (including token calls).
-    pub fn execute(&self, call: ApiCall) -> Result<ApiOutput, ContactNowError> {
-        self.run(call)
-    }
-
-    /// Assigns agents to queues in one request.
-    pub fn create_assignments(&self, records: Vec<Assignment>) -> Result<WriteResult, ContactNowError> {
-        self.write(ApiCall::CreateAssignments { records })
-    }
-
-    /// Lists assignments, optionally of one agent and/or one queue.
-    pub fn read_assignments(
+impl contactnow::Sender for Foreign {
+    fn send(
         &self,
-        agent_id: Option<u64>,
-        queue_id: Option<u64>,
-    ) -> Result<AssignmentListing, ContactNowError> {
-        match self.run(ApiCall::ReadAssignments { agent_id, queue_id })? {
-            ApiOutput::Assignments { listing } => Ok(listing),
-            _ => Err(unexpected()),
+        request: &core::HttpRequest,
+        timeout: Duration,
+    ) -> Result<core::HttpResponse, core::engine::Failure> {
+        let timeout_ms = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
+        let request = Arc::new(HttpRequest { inner: request.clone() });
+        match guard(|| self.0.send(request, timeout_ms)) {
+            Ok(response) => Ok(response.into()),
+            Err(ContactNowError::Timeout { detail, .. }) => Err(core::engine::Failure::timeout(detail)),
+            Err(ContactNowError::Transport { detail, outcome_unknown: false }) => {
+                Err(core::engine::Failure::new(detail).before_sending())
+            }
+            Err(other) => Err(core::engine::Failure::new(other.to_string())),
         }
-    }
-
-    /// Changes the level of existing assignments in one request.
-    pub fn update_assignments(&self, records: Vec<Assignment>) -> Result<WriteResult, ContactNowError> {
-        self.write(ApiCall::UpdateAssignments { records })
-    }
-
-    /// Creates TOD policies in one request.
-    pub fn create_policies(&self, records: Vec<NewTodPolicy>) -> Result<WriteResult, ContactNowError> {
-        self.write(ApiCall::CreatePolicies { records })
-    }
-
-    /// Lists TOD policies, all or one.
-    pub fn read_policies(&self, policy_id: Option<u64>) -> Result<PolicyListing, ContactNowError> {
-        match self.run(ApiCall::ReadPolicies { policy_id })? {
-            ApiOutput::Policies { listing } => Ok(listing),
-            _ => Err(unexpected()),
-        }
-    }
-
-    /// Changes existing TOD policies in one request.
-    pub fn update_policies(&self, records: Vec<TodPolicyUpdate>) -> Result<WriteResult, ContactNowError> {
-        self.write(ApiCall::UpdatePolicies { records })
     }
 }
