@@ -47,6 +47,7 @@ mod http;
 mod model;
 pub mod ops;
 mod query;
+mod redact;
 mod secret;
 mod wire;
 
@@ -62,6 +63,7 @@ pub use ops::{
     Operation,
 };
 pub use query::{percent_encode, redact_url};
+pub use redact::{excerpt, scrub_secrets};
 pub use secret::{scrub, Password, Token, REDACTED};
 
 /// The crate version, shared by every contactnow package.

@@ -64,12 +64,11 @@ secret!(
     Password
 );
 
-/// Replaces every occurrence of `secret` in `text` with `***` (no-op for an empty secret).
+/// Replaces every echo of `secret` in `text` with `***`: [`scrub_secrets`](crate::scrub_secrets)
+/// with this one secret (so encoded echoes, `token=` / `password=` values and a secret's
+/// start at a `…` cut are hidden too).
 pub fn scrub(text: &str, secret: &str) -> String {
-    if secret.is_empty() || !text.contains(secret) {
-        return text.to_owned();
-    }
-    text.replace(secret, REDACTED)
+    crate::redact::scrub_secrets(text, &[secret])
 }
 
 #[cfg(test)]
