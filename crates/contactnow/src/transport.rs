@@ -1,8 +1,14 @@
 //! Sending one core `HttpRequest` with ureq and reading the answer with a size limit.
 //!
-//! The agent's connector is wrapped so that every failure while opening a connection
-//! (TCP connect, proxy, TLS handshake) is marked: such a request was certainly not sent,
-//! which is what lets a non-repeatable write be tried again after a refused connection.
+//! The agent's connector is ureq's default chain (CONNECT proxy, TCP, rustls) with two
+//! additions:
+//! - every failure while opening a connection (TCP connect, proxy, TLS handshake) is
+//!   marked: such a request was certainly not sent, which is what lets a non-repeatable
+//!   write be tried again after a refused connection;
+//! - below TLS, a write the peer refused (broken pipe, reset) does not end the request: the
+//!   rest of the request is dropped and the answer the server may already have sent is
+//!   read (a `413 Payload Too Large` sent before the body was read, then a close). Only
+//!   when no answer comes does the write's error stand.
 
 use std::{
     fmt,
@@ -12,7 +18,9 @@ use std::{
 
 use contactnow_core::{HttpRequest, HttpResponse, Method};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{ConnectionDetails, Connector, DefaultConnector, NextTimeout, Transport};
+use ureq::unversioned::transport::{
+    Buffers, ConnectProxyConnector, ConnectionDetails, Connector, NextTimeout, RustlsConnector, TcpConnector, Transport,
+};
 
 /// The settings the agent is made from.
 pub(crate) struct AgentSettings {
@@ -46,22 +54,131 @@ pub(crate) fn agent(settings: AgentSettings) -> ureq::Agent {
     if settings.proxy.is_some() {
         config = config.proxy(settings.proxy);
     }
-    ureq::Agent::with_parts(
-        config.build(),
-        MarkingConnector(DefaultConnector::new()),
-        MarkingResolver(DefaultResolver::default()),
-    )
+    // ureq's DefaultConnector for the features enabled here, with `AnswerDespiteWrite`
+    // between TCP and TLS.
+    let chain =
+        ().chain(NoSocks)
+            .chain(ConnectProxyConnector::default())
+            .chain(TcpConnector::default())
+            .chain(AnswerDespiteWrite)
+            .chain(RustlsConnector::default());
+    ureq::Agent::with_parts(config.build(), MarkingConnector(chain), MarkingResolver(DefaultResolver::default()))
 }
 
 /// A connector that marks every error it returns as "failed before sending".
 #[derive(Debug)]
-struct MarkingConnector(DefaultConnector);
+struct MarkingConnector<C>(C);
 
-impl Connector<()> for MarkingConnector {
+impl<C: Connector<()>> Connector<()> for MarkingConnector<C> {
     type Out = Box<dyn Transport>;
 
     fn connect(&self, details: &ConnectionDetails, chained: Option<()>) -> Result<Option<Self::Out>, ureq::Error> {
-        self.0.connect(details, chained).map_err(|e| ureq::Error::Other(Box::new(NotSent(e))))
+        match self.0.connect(details, chained) {
+            Ok(transport) => Ok(transport.map(|t| Box::new(t) as Box<dyn Transport>)),
+            Err(e) => Err(ureq::Error::Other(Box::new(NotSent(e)))),
+        }
+    }
+}
+
+/// Refuses a SOCKS proxy set in code, which this build cannot use (ureq's default chain
+/// would panic); one from the environment is ignored, as ureq does.
+#[derive(Debug)]
+struct NoSocks;
+
+impl<In: Transport> Connector<In> for NoSocks {
+    type Out = In;
+
+    fn connect(&self, details: &ConnectionDetails, chained: Option<In>) -> Result<Option<In>, ureq::Error> {
+        if chained.is_none() {
+            if let Some(proxy) = details.config.proxy() {
+                let socks = !matches!(proxy.protocol(), ureq::ProxyProtocol::Http | ureq::ProxyProtocol::Https);
+                if socks && !proxy.is_from_env() {
+                    return Err(ureq::Error::InvalidProxyUrl);
+                }
+            }
+        }
+        Ok(chained)
+    }
+}
+
+/// Wraps each connection in [`AnswerTransport`].
+#[derive(Debug)]
+struct AnswerDespiteWrite;
+
+impl<In: Transport> Connector<In> for AnswerDespiteWrite {
+    type Out = AnswerTransport<In>;
+
+    fn connect(&self, _: &ConnectionDetails, chained: Option<In>) -> Result<Option<Self::Out>, ureq::Error> {
+        Ok(chained.map(|inner| AnswerTransport { inner, refused: None, answered: false }))
+    }
+}
+
+/// A connection on which a write the peer refused does not end the request.
+///
+/// A server may answer before it has read the whole request (`413 Payload Too Large`,
+/// `401`) and close: its kernel then resets the connection, and the client's next write
+/// fails although the answer is already on its way, or in the client's socket buffer.
+/// ureq gives up at the failed write; here the failure is kept, the rest of the request is
+/// dropped, and ureq goes on to read the answer. When none comes (the peer closed or reset
+/// before a byte of it), the kept failure is returned instead, so a close without an answer
+/// reads as it did. The connection is never reused after that.
+#[derive(Debug)]
+struct AnswerTransport<T> {
+    inner: T,
+    /// The refused write's error, until it is returned or an answer starts.
+    refused: Option<ureq::Error>,
+    /// Bytes came in after the refused write.
+    answered: bool,
+}
+
+impl<T> AnswerTransport<T> {
+    fn peer_gone(error: &ureq::Error) -> bool {
+        matches!(error, ureq::Error::Io(e) if matches!(
+            e.kind(),
+            io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted
+        ))
+    }
+}
+
+impl<T: Transport> Transport for AnswerTransport<T> {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.inner.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        if self.refused.is_some() || self.answered {
+            return Ok(());
+        }
+        match self.inner.transmit_output(amount, timeout) {
+            Err(e) if Self::peer_gone(&e) => {
+                self.refused = Some(e);
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        let result = self.inner.await_input(timeout);
+        if self.answered {
+            return result;
+        }
+        let Some(refused) = self.refused.take() else { return result };
+        match result {
+            Ok(true) => {
+                self.answered = true;
+                Ok(true)
+            }
+            Ok(false) | Err(_) => Err(refused),
+        }
+    }
+
+    fn is_open(&mut self) -> bool {
+        !self.answered && self.refused.is_none() && self.inner.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.inner.is_tls()
     }
 }
 
