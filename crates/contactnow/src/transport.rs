@@ -1,6 +1,6 @@
 //! Sending one core `HttpRequest` with ureq and reading the answer with a size limit.
 //!
-//! The agent's connector is ureq's default chain (CONNECT proxy, TCP, rustls) with two
+//! The agent's connector is ureq's default chain (CONNECT proxy, TCP, rustls) with three
 //! additions:
 //! - every failure while opening a connection (TCP connect, proxy, TLS handshake) is
 //!   marked: such a request was certainly not sent, which is what lets a non-repeatable
@@ -8,9 +8,12 @@
 //! - below TLS, a write the peer refused (broken pipe, reset) does not end the request: the
 //!   rest of the request is dropped and the answer the server may already have sent is
 //!   read (a `413 Payload Too Large` sent before the body was read, then a close). Only
-//!   when no answer comes does the write's error stand.
+//!   when no answer comes does the write's error stand;
+//! - on top, while [`send`] reads a body, reads stop at the attempt's deadline: a read near
+//!   it waits at most until it, a read past it takes only what has already arrived.
 
 use std::{
+    cell::Cell,
     fmt,
     io::{self, Read},
     time::{Duration, Instant, SystemTime},
@@ -19,7 +22,8 @@ use std::{
 use contactnow_core::{HttpRequest, HttpResponse, Method};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
-    Buffers, ConnectProxyConnector, ConnectionDetails, Connector, NextTimeout, RustlsConnector, TcpConnector, Transport,
+    time::Duration as UreqDuration, Buffers, ConnectProxyConnector, ConnectionDetails, Connector, NextTimeout,
+    RustlsConnector, TcpConnector, Transport,
 };
 
 /// The settings the agent is made from.
@@ -38,7 +42,8 @@ pub(crate) struct AgentSettings {
 /// and write waits at most that long, and the body read stops at the attempt's deadline
 /// (see [`send`], which also applies the call's total budget). These are constants, so
 /// the socket options are not reset on every read of a pooled connection (ureq's
-/// whole-call timeout would do that, at a measurable cost per round trip).
+/// whole-call timeout would do that, at a measurable cost per round trip); only body reads
+/// in an attempt's last second are shortened to end at its deadline ([`BodyDeadline`]).
 pub(crate) fn agent(settings: AgentSettings) -> ureq::Agent {
     let mut config = ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -65,7 +70,8 @@ pub(crate) fn agent(settings: AgentSettings) -> ureq::Agent {
     ureq::Agent::with_parts(config.build(), MarkingConnector(chain), MarkingResolver(DefaultResolver::default()))
 }
 
-/// A connector that marks every error it returns as "failed before sending".
+/// A connector that marks every error it returns as "failed before sending", and bounds
+/// the reads of a body by the attempt's deadline ([`BodyDeadline`]).
 #[derive(Debug)]
 struct MarkingConnector<C>(C);
 
@@ -74,7 +80,7 @@ impl<C: Connector<()>> Connector<()> for MarkingConnector<C> {
 
     fn connect(&self, details: &ConnectionDetails, chained: Option<()>) -> Result<Option<Self::Out>, ureq::Error> {
         match self.0.connect(details, chained) {
-            Ok(transport) => Ok(transport.map(|t| Box::new(t) as Box<dyn Transport>)),
+            Ok(transport) => Ok(transport.map(|t| Box::new(BodyDeadline(t)) as Box<dyn Transport>)),
             Err(e) => Err(ureq::Error::Other(Box::new(NotSent(e)))),
         }
     }
@@ -182,6 +188,80 @@ impl<T: Transport> Transport for AnswerTransport<T> {
     }
 }
 
+thread_local! {
+    /// The deadline of the body [`send`] is reading on this thread, if any. (ureq drives a
+    /// request's transport on the calling thread.)
+    static BODY_DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// How long a read past the deadline may wait for bytes already on their way.
+const LATE_READ: Duration = Duration::from_millis(1);
+
+/// How close to the deadline reads are shortened to end at it. (Earlier, the socket keeps
+/// its constant timeout, which saves a system call per read.)
+const LAST_STRETCH: Duration = Duration::from_secs(1);
+
+/// Sets [`BODY_DEADLINE`] for as long as it lives.
+struct ArmedDeadline;
+
+impl ArmedDeadline {
+    fn arm(deadline: Instant) -> Self {
+        BODY_DEADLINE.with(|d| d.set(Some(deadline)));
+        ArmedDeadline
+    }
+}
+
+impl Drop for ArmedDeadline {
+    fn drop(&mut self) {
+        BODY_DEADLINE.with(|d| d.set(None));
+    }
+}
+
+/// A connection whose reads, while a body is read under [`ArmedDeadline`], end at the
+/// deadline: a read that would wait past it waits until it; past it, a read takes what has
+/// already arrived (waiting [`LATE_READ`] at most), so a body complete by then is still
+/// read whole, and one still arriving fails with a timeout.
+#[derive(Debug)]
+struct BodyDeadline<T>(T);
+
+impl<T: Transport> Transport for BodyDeadline<T> {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.0.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        self.0.transmit_output(amount, timeout)
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        let Some(deadline) = BODY_DEADLINE.with(Cell::get) else { return self.0.await_input(timeout) };
+        let left = deadline.saturating_duration_since(Instant::now());
+        let wait = if left.is_zero() { LATE_READ } else { left };
+        let longer = match timeout.for_read().after {
+            UreqDuration::Exact(after) => after > wait,
+            UreqDuration::NotHappening => true,
+        };
+        if !longer || wait > LAST_STRETCH {
+            return self.0.await_input(timeout);
+        }
+        let capped = NextTimeout {
+            after: UreqDuration::Exact(wait),
+            reason: ureq::Timeout::RecvBody,
+            per_read: None,
+            per_write: timeout.per_write,
+        };
+        self.0.await_input(capped)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.0.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.0.is_tls()
+    }
+}
+
 /// A resolver that marks every error it returns as "failed before sending".
 ///
 /// ureq resolves before every request, pooled connection or not, and bounds a lookup by
@@ -282,23 +362,26 @@ pub(crate) fn send(
     let mut reader = response.body_mut().with_config().limit(limit).reader();
     let mut body = Vec::new();
     let mut chunk = [0u8; 16 * 1024];
+    // Past the deadline, reads take only what has already arrived; a body still streaming
+    // in without pause is cut off this long after the deadline (or after its headers, when
+    // they came later: a slow upload may end past the deadline).
+    let late = deadline.max(Instant::now());
+    let late = late.checked_add(LATE_GRACE).unwrap_or(late);
+    let _armed = ArmedDeadline::arm(deadline);
     loop {
         match reader.read(&mut chunk) {
             Ok(0) => break,
             Ok(n) => {
                 body.extend_from_slice(&chunk[..n]);
-                if Instant::now() >= deadline {
-                    return Attempt::Failed(SendFailure {
-                        timeout: true,
-                        not_sent: false,
-                        message: "the response body was still arriving when the timeout expired".to_owned(),
-                    });
+                if Instant::now() >= late {
+                    return still_arriving();
                 }
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => {
                 return match ureq::Error::from(e) {
                     ureq::Error::BodyExceedsLimit(_) => Attempt::TooLarge { status, limit },
+                    other if is_timeout(&other) && Instant::now() >= deadline => still_arriving(),
                     // Headers arrived, so the request reached the server.
                     other => Attempt::Failed(failure(other, true)),
                 };
@@ -306,6 +389,27 @@ pub(crate) fn send(
         }
     }
     Attempt::Response { response: HttpResponse { status, content_type, body }, retry_after }
+}
+
+/// How long after the deadline a body that keeps arriving without pause is still read.
+const LATE_GRACE: Duration = Duration::from_millis(100);
+
+/// The failure of a body not complete at the deadline.
+fn still_arriving() -> Attempt {
+    Attempt::Failed(SendFailure {
+        timeout: true,
+        not_sent: false,
+        message: "the response body was still arriving when the timeout expired".to_owned(),
+    })
+}
+
+/// Whether a ureq error is a timeout.
+fn is_timeout(error: &ureq::Error) -> bool {
+    match error {
+        ureq::Error::Timeout(_) => true,
+        ureq::Error::Io(e) => e.kind() == io::ErrorKind::TimedOut,
+        _ => false,
+    }
 }
 
 /// Classifies a ureq error. `answered` is true once response headers were received.
@@ -331,11 +435,7 @@ fn failure(error: ureq::Error, answered: bool) -> SendFailure {
                     | ureq::Error::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect)
             )
             || matches!(&error, ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused));
-    let timeout = match &error {
-        ureq::Error::Timeout(_) => true,
-        ureq::Error::Io(e) => e.kind() == std::io::ErrorKind::TimedOut,
-        _ => false,
-    };
+    let timeout = is_timeout(&error);
     let message = match &error {
         ureq::Error::Timeout(which) => format!("{which} timeout expired"),
         ureq::Error::HostNotFound => "host not found (DNS lookup failed)".to_owned(),

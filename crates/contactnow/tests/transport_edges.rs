@@ -1,9 +1,9 @@
 //! The transport at its edges, against raw loopback servers: an answer sent before the
-//! request body was read (413 and close).
+//! request body was read (413 and close), and answers completed around the attempt deadline.
 #![allow(clippy::unwrap_used)]
 
 use std::{
-    io::{BufRead, BufReader, Write},
+    io::{BufRead, BufReader, Read, Write},
     net::{TcpListener, TcpStream},
     sync::{
         atomic::{AtomicUsize, Ordering},
@@ -14,6 +14,8 @@ use std::{
 };
 
 use contactnow::{Assignment, Client, DefaultAction, ErrorKind, NewTodPolicy, RetryPolicy};
+
+const OK_WRITE: &str = r#"{"success":true,"account_id":"1","total":"1","bad":"0","key":"77"}"#;
 
 /// A server running `serve` on each connection it accepts (counted), on its own thread.
 struct RawServer {
@@ -141,6 +143,123 @@ fn a_close_without_an_answer_is_still_a_transport_failure() {
     assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
     assert!(err.outcome_unknown(), "{err}");
     assert_eq!(server.connections(), 4);
+}
+
+const ATTEMPT: Duration = Duration::from_millis(800);
+
+/// Sends a whole answer at once, then reads the request body slowly, so that the client
+/// finishes sending (and starts reading the answer that has long been there) `past` the
+/// attempt's deadline.
+fn answer_first_read_slowly(past: Duration) -> impl Fn(TcpStream, Instant) + Send + Sync + 'static {
+    move |stream, accepted| {
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let length = read_head(&mut reader);
+        let mut stream = stream;
+        let _ = stream.write_all(response("200 OK", OK_WRITE).as_bytes());
+        let _ = stream.flush();
+        // Read 1 MB of the body halfway to the deadline (no write of the client waits as long
+        // as its per-write timeout), the rest once the deadline has passed.
+        let mut left = length;
+        let mut chunk = vec![0; 64 * 1024];
+        for (at, amount) in [(ATTEMPT / 2, 1 << 20), (ATTEMPT + past, usize::MAX)] {
+            thread::sleep((accepted + at).saturating_duration_since(Instant::now()));
+            let mut taken = 0;
+            while left > 0 && taken < amount {
+                let want = left.min(chunk.len());
+                let n = reader.read(&mut chunk[..want]).unwrap_or(0);
+                if n == 0 {
+                    return;
+                }
+                left -= n;
+                taken += n;
+            }
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_complete_answer_read_after_the_deadline_is_an_answer() {
+    let server = RawServer::start(answer_first_read_slowly(Duration::from_millis(150)));
+    let client = client(&server, ATTEMPT);
+    let started = Instant::now();
+    let result = client.create_assignments(&big_batch());
+    let elapsed = started.elapsed();
+    let result = result.unwrap();
+    assert_eq!(result.key, Some(77));
+    assert!(elapsed > ATTEMPT + Duration::from_millis(100), "the answer was read after the deadline: {elapsed:?}");
+    assert_eq!(server.connections(), 1);
+}
+
+/// Sends the headers, then the body in pieces every `every`, the last one at `last` after
+/// the connection was accepted.
+fn slow_body(every: Duration, last: Duration) -> impl Fn(TcpStream, Instant) + Send + Sync + 'static {
+    move |stream, accepted| {
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let length = read_head(&mut reader);
+        let mut body = vec![0; length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let mut stream = stream;
+        let padded = format!("{OK_WRITE}{}", " ".repeat(200));
+        let head =
+            format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n", padded.len());
+        if stream.write_all(head.as_bytes()).is_err() {
+            return;
+        }
+        let bytes = padded.as_bytes();
+        let end = accepted + last;
+        let mut sent = 0;
+        while sent < bytes.len() {
+            let now = Instant::now();
+            let remaining_time = end.saturating_duration_since(now);
+            // Send what is due now: pieces spread evenly up to `end`, the rest at `end`.
+            let steps_left = (remaining_time.as_micros() / every.as_micros().max(1)) as usize;
+            let piece =
+                if steps_left == 0 { bytes.len() - sent } else { ((bytes.len() - sent) / (steps_left + 1)).max(1) };
+            if stream.write_all(&bytes[sent..sent + piece]).is_err() {
+                return;
+            }
+            let _ = stream.flush();
+            sent += piece;
+            if sent < bytes.len() {
+                thread::sleep(every.min(remaining_time));
+            }
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn an_answer_trickling_right_up_to_the_deadline_is_an_answer() {
+    let server = RawServer::start(slow_body(Duration::from_millis(40), ATTEMPT - Duration::from_millis(100)));
+    let client = client(&server, ATTEMPT);
+    let started = Instant::now();
+    let result = client.create_assignments(&[Assignment::new(1, 2, 3)]).unwrap();
+    assert_eq!(result.key, Some(77));
+    assert!(started.elapsed() > ATTEMPT / 2, "{:?}", started.elapsed());
+    assert_eq!(server.connections(), 1);
+}
+
+#[test]
+fn an_answer_still_arriving_after_the_deadline_times_out_at_the_deadline() {
+    let server = RawServer::start(slow_body(Duration::from_millis(40), ATTEMPT + Duration::from_millis(700)));
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .token("tok-SECRET-4242")
+        .timeout(ATTEMPT)
+        .total_timeout(Duration::from_secs(20))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.create_assignments(&[Assignment::new(1, 2, 3)]).unwrap_err();
+    let elapsed = started.elapsed();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(err.to_string().contains("still arriving"), "{err}");
+    // Stopped at the deadline, not when the last byte came nor a read timeout later.
+    assert!(elapsed >= ATTEMPT && elapsed < ATTEMPT + Duration::from_millis(500), "{elapsed:?}");
 }
 
 #[test]
