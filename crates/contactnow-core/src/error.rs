@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::{secret::scrub_secrets, Format};
+use crate::{redact::scrub_secrets, Format};
 
 /// Everything a call can fail with. Texts never contain the token or the password once the
 /// engine has returned them (see [`Error::scrubbed`]).
@@ -267,26 +267,10 @@ impl Error {
     }
 }
 
-/// Length of body excerpts in errors, in characters.
-const EXCERPT_CHARS: usize = 120;
-
-/// The start of a body as printable text: invalid UTF-8 replaced, controls escaped.
+/// The start of a body as printable text (see [`crate::excerpt`], here with no secret known:
+/// the engine makes the excerpt again with the call's secrets).
 pub(crate) fn excerpt(body: &[u8]) -> String {
-    let head = &body[..body.len().min(EXCERPT_CHARS * 4)];
-    let text = String::from_utf8_lossy(head);
-    let mut out = String::new();
-    for (n, c) in text.chars().enumerate() {
-        if n == EXCERPT_CHARS {
-            out.push('…');
-            break;
-        }
-        match c {
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::redact::excerpt(body, &[])
 }
 
 #[cfg(test)]
@@ -331,7 +315,7 @@ mod tests {
         let body = format!("<html>\n{}\u{1}", "x".repeat(500));
         let e = excerpt(body.as_bytes());
         assert!(e.starts_with("<html> x") && e.ends_with('…'));
-        assert_eq!(e.chars().count(), EXCERPT_CHARS + 1);
+        assert_eq!(e.chars().count(), 120 + 1);
         assert_eq!(excerpt(b"\xff\x01"), "\u{fffd}\u{fffd}");
     }
 

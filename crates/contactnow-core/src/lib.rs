@@ -51,6 +51,7 @@ mod http;
 mod model;
 pub mod ops;
 mod query;
+mod redact;
 mod secret;
 mod wire;
 
@@ -67,7 +68,8 @@ pub use ops::{
     Operation,
 };
 pub use query::{percent_encode, redact_url};
-pub use secret::{scrub, scrub_secrets, Password, Token, REDACTED};
+pub use redact::{excerpt, scrub_secrets};
+pub use secret::{scrub, Password, Token, REDACTED};
 
 /// The crate version, shared by every contactnow package.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

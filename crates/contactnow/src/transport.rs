@@ -1,10 +1,19 @@
 //! Sending one core `HttpRequest` with ureq and reading the answer with a size limit.
 //!
-//! The agent's connector is wrapped so that every failure while opening a connection
-//! (TCP connect, proxy, TLS handshake) is marked: such a request was certainly not sent,
-//! which is what lets a non-repeatable write be tried again after a refused connection.
+//! The agent's connector is ureq's default chain (CONNECT proxy, TCP, rustls) with three
+//! additions:
+//! - every failure while opening a connection (TCP connect, proxy, TLS handshake) is
+//!   marked: such a request was certainly not sent, which is what lets a non-repeatable
+//!   write be tried again after a refused connection;
+//! - below TLS, a write the peer refused (broken pipe, reset) does not end the request: the
+//!   rest of the request is dropped and the answer the server may already have sent is
+//!   read (a `413 Payload Too Large` sent before the body was read, then a close). Only
+//!   when no answer comes does the write's error stand;
+//! - on top, while [`send`] reads a body, reads stop at the attempt's deadline: a read near
+//!   it waits at most until it, a read past it takes only what has already arrived.
 
 use std::{
+    cell::Cell,
     fmt,
     io::{self, Read},
     time::{Duration, Instant},
@@ -12,7 +21,10 @@ use std::{
 
 use contactnow_core::{HttpRequest, HttpResponse, Method};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{ConnectionDetails, Connector, DefaultConnector, NextTimeout, Transport};
+use ureq::unversioned::transport::{
+    time::Duration as UreqDuration, Buffers, ConnectProxyConnector, ConnectionDetails, Connector, NextTimeout,
+    RustlsConnector, TcpConnector, Transport,
+};
 
 /// The settings the agent is made from.
 pub(crate) struct AgentSettings {
@@ -30,7 +42,8 @@ pub(crate) struct AgentSettings {
 /// and write waits at most that long, and the body read stops at the attempt's deadline
 /// (see [`send`], which also applies the call's total budget). These are constants, so
 /// the socket options are not reset on every read of a pooled connection (ureq's
-/// whole-call timeout would do that, at a measurable cost per round trip).
+/// whole-call timeout would do that, at a measurable cost per round trip); only body reads
+/// in an attempt's last second are shortened to end at its deadline ([`BodyDeadline`]).
 pub(crate) fn agent(settings: AgentSettings) -> ureq::Agent {
     let mut config = ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -46,22 +59,206 @@ pub(crate) fn agent(settings: AgentSettings) -> ureq::Agent {
     if settings.proxy.is_some() {
         config = config.proxy(settings.proxy);
     }
-    ureq::Agent::with_parts(
-        config.build(),
-        MarkingConnector(DefaultConnector::new()),
-        MarkingResolver(DefaultResolver::default()),
-    )
+    // ureq's DefaultConnector for the features enabled here, with `AnswerDespiteWrite`
+    // between TCP and TLS.
+    let chain =
+        ().chain(NoSocks)
+            .chain(ConnectProxyConnector::default())
+            .chain(TcpConnector::default())
+            .chain(AnswerDespiteWrite)
+            .chain(RustlsConnector::default());
+    ureq::Agent::with_parts(config.build(), MarkingConnector(chain), MarkingResolver(DefaultResolver::default()))
 }
 
-/// A connector that marks every error it returns as "failed before sending".
+/// A connector that marks every error it returns as "failed before sending", and bounds
+/// the reads of a body by the attempt's deadline ([`BodyDeadline`]).
 #[derive(Debug)]
-struct MarkingConnector(DefaultConnector);
+struct MarkingConnector<C>(C);
 
-impl Connector<()> for MarkingConnector {
+impl<C: Connector<()>> Connector<()> for MarkingConnector<C> {
     type Out = Box<dyn Transport>;
 
     fn connect(&self, details: &ConnectionDetails, chained: Option<()>) -> Result<Option<Self::Out>, ureq::Error> {
-        self.0.connect(details, chained).map_err(|e| ureq::Error::Other(Box::new(NotSent(e))))
+        match self.0.connect(details, chained) {
+            Ok(transport) => Ok(transport.map(|t| Box::new(BodyDeadline(t)) as Box<dyn Transport>)),
+            Err(e) => Err(ureq::Error::Other(Box::new(NotSent(e)))),
+        }
+    }
+}
+
+/// Refuses a SOCKS proxy set in code, which this build cannot use (ureq's default chain
+/// would panic); one from the environment is ignored, as ureq does.
+#[derive(Debug)]
+struct NoSocks;
+
+impl<In: Transport> Connector<In> for NoSocks {
+    type Out = In;
+
+    fn connect(&self, details: &ConnectionDetails, chained: Option<In>) -> Result<Option<In>, ureq::Error> {
+        if chained.is_none() {
+            if let Some(proxy) = details.config.proxy() {
+                let socks = !matches!(proxy.protocol(), ureq::ProxyProtocol::Http | ureq::ProxyProtocol::Https);
+                if socks && !proxy.is_from_env() {
+                    return Err(ureq::Error::InvalidProxyUrl);
+                }
+            }
+        }
+        Ok(chained)
+    }
+}
+
+/// Wraps each connection in [`AnswerTransport`].
+#[derive(Debug)]
+struct AnswerDespiteWrite;
+
+impl<In: Transport> Connector<In> for AnswerDespiteWrite {
+    type Out = AnswerTransport<In>;
+
+    fn connect(&self, _: &ConnectionDetails, chained: Option<In>) -> Result<Option<Self::Out>, ureq::Error> {
+        Ok(chained.map(|inner| AnswerTransport { inner, refused: None, answered: false }))
+    }
+}
+
+/// A connection on which a write the peer refused does not end the request.
+///
+/// A server may answer before it has read the whole request (`413 Payload Too Large`,
+/// `401`) and close: its kernel then resets the connection, and the client's next write
+/// fails although the answer is already on its way, or in the client's socket buffer.
+/// ureq gives up at the failed write; here the failure is kept, the rest of the request is
+/// dropped, and ureq goes on to read the answer. When none comes (the peer closed or reset
+/// before a byte of it), the kept failure is returned instead, so a close without an answer
+/// reads as it did. The connection is never reused after that.
+#[derive(Debug)]
+struct AnswerTransport<T> {
+    inner: T,
+    /// The refused write's error, until it is returned or an answer starts.
+    refused: Option<ureq::Error>,
+    /// Bytes came in after the refused write.
+    answered: bool,
+}
+
+impl<T> AnswerTransport<T> {
+    fn peer_gone(error: &ureq::Error) -> bool {
+        matches!(error, ureq::Error::Io(e) if matches!(
+            e.kind(),
+            io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted
+        ))
+    }
+}
+
+impl<T: Transport> Transport for AnswerTransport<T> {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.inner.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        if self.refused.is_some() || self.answered {
+            return Ok(());
+        }
+        match self.inner.transmit_output(amount, timeout) {
+            Err(e) if Self::peer_gone(&e) => {
+                self.refused = Some(e);
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        let result = self.inner.await_input(timeout);
+        if self.answered {
+            return result;
+        }
+        let Some(refused) = self.refused.take() else { return result };
+        match result {
+            Ok(true) => {
+                self.answered = true;
+                Ok(true)
+            }
+            Ok(false) | Err(_) => Err(refused),
+        }
+    }
+
+    fn is_open(&mut self) -> bool {
+        !self.answered && self.refused.is_none() && self.inner.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.inner.is_tls()
+    }
+}
+
+thread_local! {
+    /// The deadline of the body [`send`] is reading on this thread, if any. (ureq drives a
+    /// request's transport on the calling thread.)
+    static BODY_DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// How long a read past the deadline may wait for bytes already on their way.
+const LATE_READ: Duration = Duration::from_millis(1);
+
+/// How close to the deadline reads are shortened to end at it. (Earlier, the socket keeps
+/// its constant timeout, which saves a system call per read.)
+const LAST_STRETCH: Duration = Duration::from_secs(1);
+
+/// Sets [`BODY_DEADLINE`] for as long as it lives.
+struct ArmedDeadline;
+
+impl ArmedDeadline {
+    fn arm(deadline: Instant) -> Self {
+        BODY_DEADLINE.with(|d| d.set(Some(deadline)));
+        ArmedDeadline
+    }
+}
+
+impl Drop for ArmedDeadline {
+    fn drop(&mut self) {
+        BODY_DEADLINE.with(|d| d.set(None));
+    }
+}
+
+/// A connection whose reads, while a body is read under [`ArmedDeadline`], end at the
+/// deadline: a read that would wait past it waits until it; past it, a read takes what has
+/// already arrived (waiting [`LATE_READ`] at most), so a body complete by then is still
+/// read whole, and one still arriving fails with a timeout.
+#[derive(Debug)]
+struct BodyDeadline<T>(T);
+
+impl<T: Transport> Transport for BodyDeadline<T> {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.0.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        self.0.transmit_output(amount, timeout)
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        let Some(deadline) = BODY_DEADLINE.with(Cell::get) else { return self.0.await_input(timeout) };
+        let left = deadline.saturating_duration_since(Instant::now());
+        let wait = if left.is_zero() { LATE_READ } else { left };
+        let longer = match timeout.for_read().after {
+            UreqDuration::Exact(after) => after > wait,
+            UreqDuration::NotHappening => true,
+        };
+        if !longer || wait > LAST_STRETCH {
+            return self.0.await_input(timeout);
+        }
+        let capped = NextTimeout {
+            after: UreqDuration::Exact(wait),
+            reason: ureq::Timeout::RecvBody,
+            per_read: None,
+            per_write: timeout.per_write,
+        };
+        self.0.await_input(capped)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.0.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.0.is_tls()
     }
 }
 
@@ -158,23 +355,26 @@ pub(crate) fn send(
     let mut reader = response.body_mut().with_config().limit(limit).reader();
     let mut body = Vec::new();
     let mut chunk = [0u8; 16 * 1024];
+    // Past the deadline, reads take only what has already arrived; a body still streaming
+    // in without pause is cut off this long after the deadline (or after its headers, when
+    // they came later: a slow upload may end past the deadline).
+    let late = deadline.max(Instant::now());
+    let late = late.checked_add(LATE_GRACE).unwrap_or(late);
+    let _armed = ArmedDeadline::arm(deadline);
     loop {
         match reader.read(&mut chunk) {
             Ok(0) => break,
             Ok(n) => {
                 body.extend_from_slice(&chunk[..n]);
-                if Instant::now() >= deadline {
-                    return Attempt::Failed(SendFailure {
-                        timeout: true,
-                        not_sent: false,
-                        message: "the response body was still arriving when the timeout expired".to_owned(),
-                    });
+                if Instant::now() >= late {
+                    return still_arriving();
                 }
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => {
                 return match ureq::Error::from(e) {
                     ureq::Error::BodyExceedsLimit(_) => Attempt::TooLarge { status, limit },
+                    other if is_timeout(&other) && Instant::now() >= deadline => still_arriving(),
                     // Headers arrived, so the request reached the server.
                     other => Attempt::Failed(failure(other, true)),
                 };
@@ -182,6 +382,27 @@ pub(crate) fn send(
         }
     }
     Attempt::Response { response: HttpResponse { status, content_type, body, retry_after } }
+}
+
+/// How long after the deadline a body that keeps arriving without pause is still read.
+const LATE_GRACE: Duration = Duration::from_millis(100);
+
+/// The failure of a body not complete at the deadline.
+fn still_arriving() -> Attempt {
+    Attempt::Failed(SendFailure {
+        timeout: true,
+        not_sent: false,
+        message: "the response body was still arriving when the timeout expired".to_owned(),
+    })
+}
+
+/// Whether a ureq error is a timeout.
+fn is_timeout(error: &ureq::Error) -> bool {
+    match error {
+        ureq::Error::Timeout(_) => true,
+        ureq::Error::Io(e) => e.kind() == io::ErrorKind::TimedOut,
+        _ => false,
+    }
 }
 
 /// Classifies a ureq error. `answered` is true once response headers were received.
@@ -207,11 +428,7 @@ fn failure(error: ureq::Error, answered: bool) -> SendFailure {
                     | ureq::Error::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect)
             )
             || matches!(&error, ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused));
-    let timeout = match &error {
-        ureq::Error::Timeout(_) => true,
-        ureq::Error::Io(e) => e.kind() == std::io::ErrorKind::TimedOut,
-        _ => false,
-    };
+    let timeout = is_timeout(&error);
     let message = match &error {
         ureq::Error::Timeout(which) => format!("{which} timeout expired"),
         ureq::Error::HostNotFound => "host not found (DNS lookup failed)".to_owned(),

@@ -58,7 +58,7 @@ use self::{
     auth::{Lookup, TokenCache, LEASE_WAIT},
     rng::Rng,
 };
-use crate::{Error, Format, GetToken, HttpRequest, HttpResponse, Operation, Token};
+use crate::{excerpt, Error, Format, GetToken, HttpRequest, HttpResponse, Operation, Token};
 
 /// What the driver reads off its clocks before each [`Call::step`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,6 +213,8 @@ pub struct Call<O: Operation> {
     state: State,
     deadline: Option<Duration>,
     token: Option<(Token, u64)>,
+    /// The token the server rejected, if the call refreshed it (still a secret).
+    stale: Option<Token>,
     refreshed: bool,
     leased: bool,
     outcome: Option<Outcome>,
@@ -232,6 +234,7 @@ impl<O: Operation> Call<O> {
             state: State::Start,
             deadline: None,
             token: None,
+            stale: None,
             refreshed: false,
             leased: false,
             outcome: None,
@@ -367,15 +370,37 @@ impl<O: Operation> Call<O> {
     fn finish(&mut self, result: Result<O::Output, Error>) -> Step<'_, O::Output> {
         self.state = State::Done;
         self.release();
-        Step::Done(result.map_err(|e| {
-            let mut secrets: Vec<&str> = self.op.secrets();
-            secrets.extend(self.token.as_ref().map(|(t, _)| t.expose()));
-            if let Auth::Token(token) = &self.session.auth {
-                secrets.push(token.expose());
+        Step::Done(result.map_err(|e| e.scrubbed(&self.secrets())))
+    }
+
+    /// Every secret this call knows: the operation's own, the tokens it used, the password.
+    fn secrets(&self) -> Vec<&str> {
+        let mut secrets: Vec<&str> = self.op.secrets();
+        secrets.extend(self.token.as_ref().map(|(t, _)| t.expose()));
+        secrets.extend(self.stale.as_ref().map(Token::expose));
+        if let Auth::Token(token) = &self.session.auth {
+            secrets.push(token.expose());
+        }
+        secrets.extend(self.session.auth.password());
+        secrets
+    }
+
+    /// The error's body excerpt made again from `body` with the call's secrets, scrubbed
+    /// before it is cut or its controls replaced (the core made it knowing none). Only for
+    /// `database.php` answers: a `token.php` excerpt already hides a granted token.
+    fn excerpt_again(&self, error: Error, body: &[u8]) -> Error {
+        if !self.op.needs_token() {
+            return error;
+        }
+        match error {
+            Error::Decode { format, reason, outcome_unknown, .. } => {
+                Error::Decode { format, reason, excerpt: excerpt(body, &self.secrets()), outcome_unknown }
             }
-            secrets.extend(self.session.auth.password());
-            e.scrubbed(&secrets)
-        }))
+            Error::HttpStatus { status, outcome_unknown, .. } => {
+                Error::HttpStatus { status, excerpt: excerpt(body, &self.secrets()), outcome_unknown }
+            }
+            other => other,
+        }
     }
 
     /// Finds a token for the call, or starts getting one; sets the next state.
@@ -535,12 +560,15 @@ impl<O: Operation> Call<O> {
             {
                 self.refreshed = true;
                 self.state = State::Token { rejected: self.token.as_ref().map(|(_, g)| *g) };
+                self.stale = self.token.take().map(|(t, _)| t);
                 None
             }
             // A 5xx or an unreadable 2xx after a write that is not safe to repeat leaves its
             // outcome unknown (the core's own operations mark theirs; this covers any other).
-            Err(e) if !exchange.repeatable => Some(Err(e.after_unrepeatable_write(response.status))),
-            Err(e) => Some(Err(e)),
+            Err(e) if !exchange.repeatable => {
+                Some(Err(self.excerpt_again(e, &response.body).after_unrepeatable_write(response.status)))
+            }
+            Err(e) => Some(Err(self.excerpt_again(e, &response.body))),
         }
     }
 }
