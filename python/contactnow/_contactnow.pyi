@@ -1,6 +1,6 @@
 """Type stubs for the Rust extension module ``contactnow._contactnow``."""
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, ClassVar, Generic, Literal, Optional, TypeVar, Union, final, overload
 
@@ -274,8 +274,19 @@ class Client:
         timeout: float = 30.0,
         retries: int = 2,
         allow_insecure_http: bool = False,
+        sender: Optional[Callable[[Request, float], tuple[Any, ...]]] = None,
+        sleep: Optional[Callable[[float], object]] = None,
     ) -> Client:
-        """A client authenticated by ``token``, or by ``username`` and ``password`` (``token.php``)."""
+        """A client authenticated by ``token``, or by ``username`` and ``password`` (``token.php``).
+
+        ``sender(request, timeout)`` replaces the built-in HTTP stack: it returns ``(status,
+        content_type, body)`` or ``(status, content_type, body, retry_after)``, raises
+        ``TimeoutError`` for a timeout and ``ConnectionRefusedError`` when the request certainly
+        did not leave. Retries, pauses (``sleep(seconds)``, default ``time.sleep``), token
+        handling and errors stay the client's."""
+    def execute(self, operation: str, input: Optional[Mapping[str, Any]] = None) -> Any:
+        """Runs any operation by name (``priority.read`` ... ``token.validate``) with ``input`` in
+        the keys of the test vectors, with the client's retries, token handling and errors."""
     @property
     def priority(self) -> PriorityApi:
         """Agent-to-queue assignments (``method=priority``)."""

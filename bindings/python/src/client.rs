@@ -1,7 +1,10 @@
 //! `Client` and its two namespaces, `priority` and `tod_policies`: argument conversion
 //! around `contactnow::Client`, with the GIL released while a call is on the network.
 
-use std::{sync::Mutex, time::Duration};
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use contactnow::Format;
 use contactnow_core::{NewTodPolicy, TodPolicyUpdate};
@@ -11,6 +14,8 @@ use crate::{
     convert,
     error::{contactnow_error, invalid_input, to_py},
     models::{PyListing, PyWriteResult},
+    sansio,
+    sender::PySender,
 };
 
 /// A blocking client for the ContactNow `database.php` API.
@@ -43,7 +48,7 @@ impl PyClient {
     #[new]
     #[pyo3(signature = (
         *, token = None, base_url = None, username = None, password = None, format = "json",
-        timeout = 30.0, retries = 2, allow_insecure_http = false
+        timeout = 30.0, retries = 2, allow_insecure_http = false, sender = None, sleep = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -56,6 +61,8 @@ impl PyClient {
         timeout: f64,
         retries: u32,
         allow_insecure_http: bool,
+        sender: Option<Py<PyAny>>,
+        sleep: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
         let format = format_arg(py, format)?;
         let timeout = Duration::try_from_secs_f64(timeout)
@@ -87,6 +94,11 @@ impl PyClient {
             }
             (None, _, _) => return Err(invalid_input(py, "password", "username and password go together")),
         };
+        if let Some(send) = sender {
+            builder = builder.sender(Arc::new(PySender { send, sleep }));
+        } else if sleep.is_some() {
+            return Err(invalid_input(py, "sleep", "goes with sender=: the built-in transport sleeps itself"));
+        }
         let client = builder.build().map_err(to_py(py))?;
         let description = format!(
             "Client(base_url={}, format={}, auth={auth}, timeout={}, retries={retries})",
@@ -95,6 +107,16 @@ impl PyClient {
             timeout.as_secs_f64(),
         );
         Ok(Self { inner: Mutex::new(Some(client)), description })
+    }
+
+    /// Runs any operation by name (`priority.read`, ..., `token.validate`) with `input` in
+    /// the keys of the test vectors: the client's retries, token handling and errors apply.
+    #[pyo3(signature = (operation, input = None))]
+    fn execute(&self, py: Python<'_>, operation: &str, input: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        let call = sansio::api_call(py, operation, input)?;
+        let client = self.client(py)?;
+        let result = py.detach(|| client.execute(&call));
+        sansio::output(py, result.map_err(to_py(py))?)
     }
 
     /// Agent-to-queue assignments (`method=priority`).

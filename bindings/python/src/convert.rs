@@ -49,6 +49,17 @@ pub(crate) fn text(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<String> {
     }
 }
 
+/// Bytes: `bytes`, `str` (as UTF-8) or any buffer of bytes.
+pub(crate) fn bytes(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<u8>> {
+    if let Ok(bytes) = obj.cast::<PyBytes>() {
+        return Ok(bytes.as_bytes().to_vec());
+    }
+    if let Ok(text) = obj.cast::<PyString>() {
+        return Ok(text.to_cow()?.as_bytes().to_vec());
+    }
+    obj.extract::<Vec<u8>>().map_err(|_| invalid_input(obj.py(), field, "must be bytes or str"))
+}
+
 /// A default action: a `DefaultAction` or its wire text (`queue`, `jump:12`, ...). Unknown
 /// words are kept; the core decides whether they can be sent.
 pub(crate) fn action(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<DefaultAction> {

@@ -16,6 +16,7 @@ mod models;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 mod sansio;
+mod sender;
 
 use pyo3::prelude::*;
 

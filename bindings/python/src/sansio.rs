@@ -1,12 +1,12 @@
 //! The sans-IO layer: build a request, parse a response, with no I/O of our own.
 
 use contactnow_core::{
-    CreateAssignments, CreatePolicies, Endpoint, GetToken, HttpRequest, HttpResponse, Operation, ReadAssignments,
-    ReadPolicies, Token, UpdateAssignments, UpdatePolicies, ValidateToken,
+    ApiCall, ApiOutput, CreateAssignments, CreatePolicies, Endpoint, GetToken, HttpRequest, HttpResponse, Operation,
+    ReadAssignments, ReadPolicies, Token, UpdateAssignments, UpdatePolicies, ValidateToken,
 };
 use pyo3::{
     prelude::*,
-    types::{PyBytes, PyMapping, PyString},
+    types::{PyBytes, PyMapping},
 };
 
 use crate::{
@@ -53,6 +53,20 @@ impl Op {
         })
     }
 
+    /// The operation with no input: what parsing its answer needs.
+    fn empty(self) -> ApiCall {
+        match self {
+            Op::PriorityCreate => ApiCall::CreateAssignments(CreateAssignments { records: vec![] }),
+            Op::PriorityRead => ApiCall::ReadAssignments(ReadAssignments::default()),
+            Op::PriorityUpdate => ApiCall::UpdateAssignments(UpdateAssignments { records: vec![] }),
+            Op::TodCreate => ApiCall::CreatePolicies(CreatePolicies { records: vec![] }),
+            Op::TodRead => ApiCall::ReadPolicies(ReadPolicies::default()),
+            Op::TodUpdate => ApiCall::UpdatePolicies(UpdatePolicies { records: vec![] }),
+            Op::TokenGet => ApiCall::GetToken(GetToken::new("", "")),
+            Op::TokenValidate => ApiCall::ValidateToken(ValidateToken::new("")),
+        }
+    }
+
     /// The input keys the operation accepts.
     fn keys(self) -> &'static [&'static str] {
         match self {
@@ -68,7 +82,7 @@ impl Op {
 /// An HTTP request to send: the URL carries the token, so `repr` hides it.
 #[pyclass(frozen, name = "Request", module = "contactnow.core")]
 pub(crate) struct PyRequest {
-    inner: HttpRequest,
+    pub(crate) inner: HttpRequest,
 }
 
 #[pymethods]
@@ -262,6 +276,51 @@ fn records_of<T>(
     convert::records(value, single, is_single)
 }
 
+/// The core call for `operation` with `input` (the keys of the test vectors).
+pub(crate) fn api_call(py: Python<'_>, operation: &str, input: Option<&Bound<'_, PyAny>>) -> PyResult<ApiCall> {
+    let op = Op::parse(py, operation)?;
+    let fields = input_fields(py, op, input)?;
+    Ok(match op {
+        Op::PriorityCreate => ApiCall::CreateAssignments(CreateAssignments {
+            records: records_of(py, &fields, convert::assignment, convert::is_assignment)?,
+        }),
+        Op::PriorityUpdate => ApiCall::UpdateAssignments(UpdateAssignments {
+            records: records_of(py, &fields, convert::assignment, convert::is_assignment)?,
+        }),
+        Op::PriorityRead => ApiCall::ReadAssignments(ReadAssignments {
+            agent_id: convert::opt_uint(get(&fields, "agent_id"), "agent_id")?,
+            queue_id: convert::opt_uint(get(&fields, "queue_id"), "queue_id")?,
+        }),
+        Op::TodCreate => ApiCall::CreatePolicies(CreatePolicies {
+            records: records_of(py, &fields, convert::new_policy, convert::is_new_policy)?,
+        }),
+        Op::TodUpdate => ApiCall::UpdatePolicies(UpdatePolicies {
+            records: records_of(py, &fields, convert::policy_update, convert::is_policy_update)?,
+        }),
+        Op::TodRead => ApiCall::ReadPolicies(ReadPolicies {
+            policy_id: convert::opt_uint(get(&fields, "policy_id"), "policy_id")?,
+        }),
+        Op::TokenGet => ApiCall::GetToken(GetToken::new(
+            required_str(py, &fields, "username")?,
+            required_str(py, &fields, "password")?,
+        )),
+        Op::TokenValidate => ApiCall::ValidateToken(ValidateToken::new(required_str(py, &fields, "token")?)),
+    })
+}
+
+/// Any operation's output as its Python class.
+pub(crate) fn output(py: Python<'_>, output: ApiOutput) -> PyResult<Py<PyAny>> {
+    Ok(match output {
+        ApiOutput::Write(result) => Py::new(py, PyWriteResult::from(result))?.into_any(),
+        ApiOutput::Assignments(listing) => Py::new(py, PyListing::assignments(py, listing)?)?.into_any(),
+        ApiOutput::Policies(listing) => Py::new(py, PyListing::policies(py, listing)?)?.into_any(),
+        ApiOutput::TokenGrant(grant) => {
+            Py::new(py, PyTokenGrant { token: grant.token, expire: grant.expire })?.into_any()
+        }
+        ApiOutput::TokenStatus(status) => Py::new(py, PyTokenStatus { expire: status.expire })?.into_any(),
+    })
+}
+
 /// Builds the request for `operation` (`priority.create`, ..., `token.validate`) from
 /// `input` (the keys of the test vectors: `records`, `agent_id`, `policy_id`, ...).
 #[pyfunction]
@@ -274,47 +333,18 @@ pub(crate) fn build_request(
     base_url: Option<&str>,
     format: &str,
 ) -> PyResult<PyRequest> {
-    let op = Op::parse(py, operation)?;
+    let call = api_call(py, operation, input)?;
     let format = format_arg(py, format)?;
     let endpoint = match base_url {
         Some(url) => Endpoint::new(url).map_err(to_py(py))?,
         None => Endpoint::default(),
     };
-    let fields = input_fields(py, op, input)?;
-    let needs_token = !matches!(op, Op::TokenGet | Op::TokenValidate);
     let token = match token {
         Some(token) => Token::new(token),
-        None if needs_token => return Err(invalid_input(py, "token", "required: pass token=")),
+        None if call.needs_token() => return Err(invalid_input(py, "token", "required: pass token=")),
         None => Token::new(""),
     };
-    let built = match op {
-        Op::PriorityCreate => {
-            let records = records_of(py, &fields, convert::assignment, convert::is_assignment)?;
-            CreateAssignments { records }.build_request(&endpoint, &token, format)
-        }
-        Op::PriorityUpdate => {
-            let records = records_of(py, &fields, convert::assignment, convert::is_assignment)?;
-            UpdateAssignments { records }.build_request(&endpoint, &token, format)
-        }
-        Op::PriorityRead => ReadAssignments {
-            agent_id: convert::opt_uint(get(&fields, "agent_id"), "agent_id")?,
-            queue_id: convert::opt_uint(get(&fields, "queue_id"), "queue_id")?,
-        }
-        .build_request(&endpoint, &token, format),
-        Op::TodCreate => {
-            let records = records_of(py, &fields, convert::new_policy, convert::is_new_policy)?;
-            CreatePolicies { records }.build_request(&endpoint, &token, format)
-        }
-        Op::TodUpdate => {
-            let records = records_of(py, &fields, convert::policy_update, convert::is_policy_update)?;
-            UpdatePolicies { records }.build_request(&endpoint, &token, format)
-        }
-        Op::TodRead => ReadPolicies { policy_id: convert::opt_uint(get(&fields, "policy_id"), "policy_id")? }
-            .build_request(&endpoint, &token, format),
-        Op::TokenGet => GetToken::new(required_str(py, &fields, "username")?, required_str(py, &fields, "password")?)
-            .build_request(&endpoint),
-        Op::TokenValidate => ValidateToken::new(required_str(py, &fields, "token")?).build_request(&endpoint),
-    };
+    let built = call.build_request(&endpoint, &token, format).map_err(|e| e.scrubbed(&call.secrets()));
     Ok(PyRequest { inner: built.map_err(to_py(py))? })
 }
 
@@ -329,46 +359,10 @@ pub(crate) fn parse_response(
     body: &Bound<'_, PyAny>,
     format: &str,
 ) -> PyResult<Py<PyAny>> {
-    let op = Op::parse(py, operation)?;
+    let call = Op::parse(py, operation)?.empty();
     let format = format_arg(py, format)?;
-    let body: Vec<u8> = if let Ok(bytes) = body.cast::<PyBytes>() {
-        bytes.as_bytes().to_vec()
-    } else if let Ok(text) = body.cast::<PyString>() {
-        text.to_cow()?.as_bytes().to_vec()
-    } else {
-        body.extract::<Vec<u8>>().map_err(|_| invalid_input(py, "body", "must be bytes or str"))?
-    };
+    let body = convert::bytes(body, "body")?;
     let response = HttpResponse { status, content_type: content_type.map(str::to_owned), body, retry_after: None };
-    let err = to_py(py);
-    Ok(match op {
-        Op::PriorityCreate => {
-            write(py, py.detach(|| CreateAssignments { records: vec![] }.parse_response(format, &response)))?
-        }
-        Op::PriorityUpdate => {
-            write(py, py.detach(|| UpdateAssignments { records: vec![] }.parse_response(format, &response)))?
-        }
-        Op::TodCreate => write(py, py.detach(|| CreatePolicies { records: vec![] }.parse_response(format, &response)))?,
-        Op::TodUpdate => write(py, py.detach(|| UpdatePolicies { records: vec![] }.parse_response(format, &response)))?,
-        Op::PriorityRead => {
-            let listing = py.detach(|| ReadAssignments::default().parse_response(format, &response)).map_err(&err)?;
-            Py::new(py, PyListing::assignments(py, listing)?)?.into_any()
-        }
-        Op::TodRead => {
-            let listing = py.detach(|| ReadPolicies::default().parse_response(format, &response)).map_err(&err)?;
-            Py::new(py, PyListing::policies(py, listing)?)?.into_any()
-        }
-        Op::TokenGet => {
-            let grant = GetToken::new("", "").parse_response(&response).map_err(&err)?;
-            Py::new(py, PyTokenGrant { token: grant.token, expire: grant.expire })?.into_any()
-        }
-        Op::TokenValidate => {
-            let status = ValidateToken::new("").parse_response(&response).map_err(&err)?;
-            Py::new(py, PyTokenStatus { expire: status.expire })?.into_any()
-        }
-    })
-}
-
-fn write(py: Python<'_>, result: Result<contactnow_core::WriteResult, contactnow_core::Error>) -> PyResult<Py<PyAny>> {
-    let result = result.map_err(to_py(py))?;
-    Ok(Py::new(py, PyWriteResult::from(result))?.into_any())
+    let parsed = py.detach(|| call.parse_response(format, &response));
+    output(py, parsed.map_err(to_py(py))?)
 }
