@@ -9,6 +9,20 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** One call in flight (made by `NativeClient.start`). */
+export declare class NativeCall {
+  /** The next step; throws the call's error (a `ContactNowError`) when it failed. */
+  step(): CallStep
+  /** Reports the answer to the last `'send'` step: `{ status, contentType?, body, retryAfter? }`. */
+  received(response: HttpResponse): void
+  /**
+   * Reports that the last `'send'` step got no answer: `timeout` for a timeout, `notSent`
+   * when the request certainly did not leave (connection refused).
+   */
+  failed(message: string, timeout: boolean, notSent: boolean): void
+}
+export type JsCall = NativeCall
+
 /**
  * A ContactNow API client. Wrapped by `Client` in `index.js`, which groups the calls
  * under `client.priority` and `client.todPolicies`.
@@ -19,6 +33,11 @@ export declare class NativeClient {
    * totalTimeoutMs?, retries?, allowInsecureHttp?, maxResponseBytes? }`.
    */
   constructor(options: ClientOptions)
+  /**
+   * Starts a call of `operation` with `input` (as for `buildRequest`), to be driven by
+   * JavaScript with the client's `sender` (see `NativeCall`).
+   */
+  start(operation: string, input: unknown): NativeCall
   /** The base URL calls go to. */
   get baseUrl(): string
   /** The body format: `'json'` or `'xml'`. */
@@ -128,6 +147,23 @@ export interface AssignmentListing {
  */
 export declare function buildRequest(operation: 'priority.create' | 'priority.read' | 'priority.update' | 'todPolicies.create' | 'todPolicies.read' | 'todPolicies.update' | 'token.get' | 'token.validate', input: unknown, options: { token?: string; baseUrl?: string; format?: 'json' | 'xml' }): HttpRequest
 
+/**
+ * What the JavaScript driver must do next: `'send'` `request` within `timeoutMs`,
+ * `'sleep'` for `ms`, or `'done'` with `value`.
+ */
+export interface CallStep {
+  /** `'send'`, `'sleep'` or `'done'`. */
+  kind: 'send' | 'sleep' | 'done'
+  /** For `'send'`: the request (its URL carries the token: never log it). */
+  request?: HttpRequest
+  /** For `'send'`: the longest the attempt may take. */
+  timeoutMs?: number
+  /** For `'sleep'`: the pause before the next attempt. */
+  ms?: number
+  /** For `'done'`: the call's value. */
+  value?: WriteResult | AssignmentColumns | TodPolicyListing | TokenGrant | TokenStatus
+}
+
 /** Settings of a client. Give `token`, or `username` and `password`. */
 export interface ClientOptions {
   /** A token from `token.php`. */
@@ -181,6 +217,8 @@ export interface HttpResponse {
    * ISO-8859-1 XML exact.
    */
   body: string | Uint8Array
+  /** The `Retry-After` header, if any (read on a 429 or 503). */
+  retryAfter?: string
 }
 
 /** A time-of-day policy to create. */

@@ -196,9 +196,33 @@ export interface TodPolicyFilter {
   policyId?: number
 }
 
+/**
+ * Bring your own HTTP: sends one request (honouring `timeoutMs`) and resolves with the answer
+ * whatever its status. Reject with an error named `TimeoutError` for a timeout, and with one
+ * whose `code` (or `cause.code`) is `ECONNREFUSED` when the request certainly did not leave;
+ * any other rejection is a failure after sending. `fetch` errors already look like this.
+ */
+export type Sender = (
+  request: HttpRequest,
+  options: { timeoutMs: number },
+) => Promise<{ status: number; contentType?: string | null; body: string | Uint8Array; retryAfter?: string | null }>
+
+/** Client settings, plus the optional HTTP stack (`sender`) and pause function (`sleep`). */
+export interface ClientSettings extends ClientOptions {
+  /** Sends through this function instead of the addon's HTTP stack; the engine's rules still apply. */
+  sender?: Sender
+  /** Waits `ms` between attempts of a `sender` client (default `setTimeout`). */
+  sleep?: (ms: number) => Promise<void>
+}
+
 export declare class Client {
   /** Throws an `InvalidInputError` for invalid options; calls reject with a `ContactNowError`. */
-  constructor(options: ClientOptions)
+  constructor(options: ClientSettings)
+  /**
+   * Runs any operation through the `sender` (retries, token handling and errors as for the
+   * other calls); rejects with `InvalidInputError` on a client without a sender.
+   */
+  execute(operation: Operation, input?: unknown): Promise<WriteResult | AssignmentListing | TodPolicyListing | TokenGrant | TokenStatus>
   readonly baseUrl: string
   readonly format: Format
   /** Agent-to-queue assignments (`method=priority`). */

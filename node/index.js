@@ -170,27 +170,87 @@ function buildRequest(operation, input, options) {
   return guarded(() => native.buildRequest(operation, input, options))
 }
 
+/** Whether an error thrown by a sender is a timeout (`AbortSignal.timeout`, fetch's `TimeoutError`). */
+function isTimeout(error) {
+  return error?.name === 'TimeoutError' || error?.code === 'ETIMEDOUT' || error?.cause?.code === 'ETIMEDOUT'
+}
+
+/** Whether an error thrown by a sender proves the request never left (connection refused). */
+function notSent(error) {
+  return error?.code === 'ECONNREFUSED' || error?.cause?.code === 'ECONNREFUSED'
+}
+
 /**
- * A ContactNow API client. Calls return Promises and run on the libuv thread pool.
+ * The driver of a call with a `sender`: the addon's engine (retries, pauses, token fetch
+ * and refresh, outcome rules) decides each step; this loop only sends, sleeps and reports.
+ */
+async function drive(call, sender, sleep) {
+  for (;;) {
+    const step = guarded(() => call.step())
+    if (step.kind === 'done') return step.value
+    if (step.kind === 'sleep') {
+      await sleep(step.ms)
+      continue
+    }
+    let response
+    try {
+      response = await sender(step.request, { timeoutMs: step.timeoutMs })
+    } catch (error) {
+      call.failed(String(error?.message ?? error), isTimeout(error), notSent(error))
+      continue
+    }
+    guarded(() => call.received(response))
+  }
+}
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * A ContactNow API client. Calls return Promises and run on the libuv thread pool, or, with
+ * `sender` (bring your own HTTP: `async (request, { timeoutMs }) => ({ status, contentType,
+ * body, retryAfter })`), in JavaScript through that sender with the same engine.
  * The token lives in native memory only: it is in no property, message or inspection.
  */
 class Client {
   #native
 
   constructor(options) {
-    const client = guarded(() => new native.NativeClient(options ?? {}))
+    const { sender, sleep, ...settings } = options ?? {}
+    const client = guarded(() => new native.NativeClient(settings))
     this.#native = client
+    if (sender !== undefined && typeof sender !== 'function') {
+      throw new InvalidInputError('invalid input: sender: expected a function', { field: 'sender', reason: 'expected a function' })
+    }
+    if (sleep !== undefined && typeof sleep !== 'function') {
+      throw new InvalidInputError('invalid input: sleep: expected a function', { field: 'sleep', reason: 'expected a function' })
+    }
+    /** Runs any operation (`'priority.read'`, ..., `'token.validate'`) through the sender. */
+    const execute = (operation, input) => {
+      if (sender === undefined) {
+        return Promise.reject(
+          new InvalidInputError('invalid input: sender: execute() needs a client made with a sender', {
+            field: 'sender',
+            reason: 'execute() needs a client made with a sender',
+          }),
+        )
+      }
+      const value = settled(() => drive(guarded(() => client.start(operation, input ?? {})), sender, sleep ?? pause))
+      return operation === 'priority.read' ? value.then(assignmentListing) : value
+    }
+    this.execute = execute
+    const via = sender !== undefined
     /** Agent-to-queue assignments (`method=priority`). */
     this.priority = Object.freeze({
-      create: (records) => settled(() => client.createAssignments(records)),
-      read: async (filter) => assignmentListing(await settled(() => client.readAssignments(filter))),
-      update: (records) => settled(() => client.updateAssignments(records)),
+      create: (records) => (via ? execute('priority.create', { records }) : settled(() => client.createAssignments(records))),
+      read: async (filter) =>
+        via ? execute('priority.read', filter) : assignmentListing(await settled(() => client.readAssignments(filter))),
+      update: (records) => (via ? execute('priority.update', { records }) : settled(() => client.updateAssignments(records))),
     })
     /** Time-of-day policies (`method=tod_policy`). */
     this.todPolicies = Object.freeze({
-      create: (records) => settled(() => client.createPolicies(records)),
-      read: (filter) => settled(() => client.readPolicies(filter)),
-      update: (records) => settled(() => client.updatePolicies(records)),
+      create: (records) => (via ? execute('todPolicies.create', { records }) : settled(() => client.createPolicies(records))),
+      read: (filter) => (via ? execute('todPolicies.read', filter) : settled(() => client.readPolicies(filter))),
+      update: (records) => (via ? execute('todPolicies.update', { records }) : settled(() => client.updatePolicies(records))),
     })
     Object.freeze(this)
   }

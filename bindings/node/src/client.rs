@@ -168,6 +168,21 @@ impl JsClient {
         }
     }
 
+    /// Starts a call of `operation` with `input` (as for `buildRequest`), to be driven by
+    /// JavaScript with the client's `sender` (see `NativeCall`).
+    #[napi(ts_args_type = "operation: string, input: unknown")]
+    pub fn start(&self, env: Env, operation: Unknown, input: Unknown) -> napi::Result<crate::call::JsCall> {
+        let call = string(operation, "operation").and_then(|name| {
+            let op = crate::sansio::op(&name)?;
+            let value = json(&env, input, "input")?;
+            crate::sansio::api_call(op, &value, &contactnow::Token::new(""))
+        });
+        match call {
+            Ok(call) => Ok(crate::call::JsCall::new(&self.client, call)),
+            Err(failure) => Err(failure.into_napi(&env)),
+        }
+    }
+
     /// The base URL calls go to.
     #[napi(getter)]
     pub fn base_url(&self) -> String {

@@ -4,6 +4,8 @@
 //! client) and `contactnow-core` (the sans-IO protocol). It exports:
 //! - `NativeClient` ([`client::JsClient`]): every call returns a Promise and runs on the
 //!   libuv thread pool, so the event loop never waits for the network;
+//! - `NativeCall` ([`call::JsCall`], from `NativeClient.start`): one engine call driven by
+//!   JavaScript, for clients with a `sender` (bring your own HTTP, e.g. `fetch`);
 //! - `buildRequest` / `parseResponse` ([`sansio`]): the sans-IO layer, for callers who send
 //!   requests with their own HTTP stack;
 //! - `NativeSandbox` ([`sandbox::JsSandbox`]): the in-process emulator, for users' tests;
@@ -14,6 +16,7 @@
 //! nothing is ever rounded.
 #![deny(missing_docs)]
 
+pub mod call;
 pub mod client;
 pub mod error;
 mod input;

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use contactnow_core::{
-    CreateAssignments, CreatePolicies, Endpoint, GetToken, HttpRequest, HttpResponse, Operation, ReadAssignments,
-    ReadPolicies, Token, UpdateAssignments, UpdatePolicies, ValidateToken,
+    ApiCall, ApiOutput, CreateAssignments, CreatePolicies, Endpoint, Format, GetToken, HttpRequest, HttpResponse,
+    Operation, ReadAssignments, ReadPolicies, Token, UpdateAssignments, UpdatePolicies, ValidateToken,
 };
 use napi::{
     bindgen_prelude::{Either5, FromNapiValue, Object, Uint8Array, Unknown},
@@ -23,7 +23,7 @@ use crate::{
 
 /// The operations, by their JavaScript names (the vectors' `tod_policy.*` spelling works too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Op {
+pub(crate) enum Op {
     PriorityCreate,
     PriorityRead,
     PriorityUpdate,
@@ -34,7 +34,7 @@ enum Op {
     TokenValidate,
 }
 
-fn op(name: &str) -> Result<Op, Failure> {
+pub(crate) fn op(name: &str) -> Result<Op, Failure> {
     Ok(match name {
         "priority.create" => Op::PriorityCreate,
         "priority.read" => Op::PriorityRead,
@@ -80,11 +80,26 @@ pub struct JsHttpResponse {
     /// The body: text, or the raw bytes (`Buffer` / `Uint8Array`), which keeps
     /// ISO-8859-1 XML exact.
     pub body: Either<String, Uint8Array>,
+    /// The `Retry-After` header, if any (read on a 429 or 503).
+    pub retry_after: Option<String>,
+}
+
+impl JsHttpResponse {
+    /// The core's response.
+    pub(crate) fn into_core(self) -> Result<HttpResponse, Failure> {
+        let status =
+            u16::try_from(self.status).map_err(|_| Failure::invalid("response.status", "is not an HTTP status"))?;
+        let body = match self.body {
+            Either::A(text) => text.into_bytes(),
+            Either::B(bytes) => bytes.to_vec(),
+        };
+        Ok(HttpResponse { status, content_type: self.content_type, body, retry_after: self.retry_after })
+    }
 }
 
 /// Reads the `response` argument of `parseResponse`, field by field, so that each wrong
 /// value is an `InvalidInput` error naming its field.
-fn response_of(value: Unknown) -> Result<JsHttpResponse, Failure> {
+pub(crate) fn response_of(value: Unknown) -> Result<JsHttpResponse, Failure> {
     let not_object = || Failure::invalid("response", "expected an object { status, contentType?, body }");
     if value.get_type().map_err(|_| not_object())? != ValueType::Object {
         return Err(not_object());
@@ -104,12 +119,78 @@ fn response_of(value: Unknown) -> Result<JsHttpResponse, Failure> {
         .ok()
         .flatten()
         .ok_or_else(|| Failure::invalid("response.body", "expected a string, a Buffer or a Uint8Array"))?;
-    Ok(JsHttpResponse { status, content_type, body })
+    let retry_after = object
+        .get::<Option<String>>("retryAfter")
+        .map_err(|_| Failure::invalid("response.retryAfter", "expected a string"))?
+        .flatten();
+    Ok(JsHttpResponse { status, content_type, body, retry_after })
 }
 
 fn endpoint(map: &serde_json::Map<String, Value>) -> Result<Endpoint, Failure> {
     let url = input::opt_string(map, "baseUrl", "base_url")?;
     Ok(Endpoint::new(url.as_deref().unwrap_or(Endpoint::EU))?)
+}
+
+/// The core call of `op` for `value` (`{ records }` for writes, the filter for reads);
+/// `token.validate` checks `fallback` when the input names no token.
+pub(crate) fn api_call(op: Op, value: &Value, fallback: &Token) -> Result<ApiCall, Failure> {
+    let records = |v: &Value| -> Result<Value, Failure> {
+        let map = input::object(v, "input")?;
+        Ok(map.get("records").cloned().unwrap_or(Value::Null))
+    };
+    Ok(match op {
+        Op::PriorityCreate => {
+            ApiCall::CreateAssignments(CreateAssignments { records: input::assignments(&records(value)?)? })
+        }
+        Op::PriorityUpdate => {
+            ApiCall::UpdateAssignments(UpdateAssignments { records: input::assignments(&records(value)?)? })
+        }
+        Op::PriorityRead => {
+            let (agent_id, queue_id) = input::assignment_filter(value)?;
+            ApiCall::ReadAssignments(ReadAssignments { agent_id, queue_id })
+        }
+        Op::TodCreate => ApiCall::CreatePolicies(CreatePolicies { records: input::new_policies(&records(value)?)? }),
+        Op::TodUpdate => ApiCall::UpdatePolicies(UpdatePolicies { records: input::policy_updates(&records(value)?)? }),
+        Op::TodRead => ApiCall::ReadPolicies(ReadPolicies { policy_id: input::policy_filter(value)? }),
+        Op::TokenGet => {
+            let map = input::object(value, "input")?;
+            let username = input::opt_string(map, "username", "username")?.unwrap_or_default();
+            let password = input::opt_string(map, "password", "password")?.unwrap_or_default();
+            ApiCall::GetToken(GetToken::new(username, password))
+        }
+        Op::TokenValidate => {
+            let map = input::object(value, "input")?;
+            let checked = input::opt_string(map, "token", "token")?.unwrap_or_else(|| fallback.expose().to_owned());
+            ApiCall::ValidateToken(ValidateToken::new(checked))
+        }
+    })
+}
+
+/// The operation with no input: what parsing its answer needs.
+fn empty(op: Op) -> ApiCall {
+    match op {
+        Op::PriorityCreate => ApiCall::CreateAssignments(CreateAssignments { records: vec![] }),
+        Op::PriorityRead => ApiCall::ReadAssignments(ReadAssignments::default()),
+        Op::PriorityUpdate => ApiCall::UpdateAssignments(UpdateAssignments { records: vec![] }),
+        Op::TodCreate => ApiCall::CreatePolicies(CreatePolicies { records: vec![] }),
+        Op::TodRead => ApiCall::ReadPolicies(ReadPolicies::default()),
+        Op::TodUpdate => ApiCall::UpdatePolicies(UpdatePolicies { records: vec![] }),
+        Op::TokenGet => ApiCall::GetToken(GetToken::new("", "")),
+        Op::TokenValidate => ApiCall::ValidateToken(ValidateToken::new("")),
+    }
+}
+
+/// Any operation's output as its JavaScript value (numbers beyond 2^53 per `format`'s rules).
+pub(crate) fn output(output: ApiOutput, format: Format) -> Result<Parsed, Failure> {
+    Ok(match output {
+        ApiOutput::Write(result) => Either5::A(JsWriteResult::convert(result, format)?),
+        ApiOutput::Assignments(listing) => Either5::B(JsAssignmentColumns::convert(listing, format)?),
+        ApiOutput::Policies(listing) => Either5::C(JsTodPolicyListing::convert(listing, format)?),
+        ApiOutput::TokenGrant(grant) => {
+            Either5::D(JsTokenGrant { token: grant.token.expose().to_owned(), expire: grant.expire as f64 })
+        }
+        ApiOutput::TokenStatus(status) => Either5::E(JsTokenStatus { expire: status.expire as f64 }),
+    })
 }
 
 fn request_of(env: &Env, operation: &str, input_value: Unknown, options: Unknown) -> Result<JsHttpRequest, Failure> {
@@ -120,43 +201,12 @@ fn request_of(env: &Env, operation: &str, input_value: Unknown, options: Unknown
     let endpoint = endpoint(&options)?;
     let format = input::opt_format(&options)?;
     let token = Token::new(input::opt_string(&options, "token", "token")?.unwrap_or_default());
-    let records = |v: &Value| -> Result<Value, Failure> {
-        let map = input::object(v, "input")?;
-        Ok(map.get("records").cloned().unwrap_or(Value::Null))
-    };
-    let request = match op {
-        Op::PriorityCreate => CreateAssignments { records: input::assignments(&records(&value)?)? }
-            .build_request(&endpoint, &token, format),
-        Op::PriorityUpdate => UpdateAssignments { records: input::assignments(&records(&value)?)? }
-            .build_request(&endpoint, &token, format),
-        Op::PriorityRead => {
-            let (agent_id, queue_id) = input::assignment_filter(&value)?;
-            ReadAssignments { agent_id, queue_id }.build_request(&endpoint, &token, format)
-        }
-        Op::TodCreate => {
-            CreatePolicies { records: input::new_policies(&records(&value)?)? }.build_request(&endpoint, &token, format)
-        }
-        Op::TodUpdate => UpdatePolicies { records: input::policy_updates(&records(&value)?)? }
-            .build_request(&endpoint, &token, format),
-        Op::TodRead => {
-            ReadPolicies { policy_id: input::policy_filter(&value)? }.build_request(&endpoint, &token, format)
-        }
-        Op::TokenGet => {
-            let map = input::object(&value, "input")?;
-            let username = input::opt_string(map, "username", "username")?.unwrap_or_default();
-            let password = input::opt_string(map, "password", "password")?.unwrap_or_default();
-            GetToken::new(username, password).build_request(&endpoint)
-        }
-        Op::TokenValidate => {
-            let map = input::object(&value, "input")?;
-            let checked = input::opt_string(map, "token", "token")?.unwrap_or_else(|| token.expose().to_owned());
-            ValidateToken::new(checked).build_request(&endpoint)
-        }
-    }?;
+    let call = api_call(op, &value, &token)?;
+    let request = call.build_request(&endpoint, &token, format).map_err(|e| e.scrubbed(&call.secrets()))?;
     Ok(convert_request(request))
 }
 
-fn convert_request(request: HttpRequest) -> JsHttpRequest {
+pub(crate) fn convert_request(request: HttpRequest) -> JsHttpRequest {
     JsHttpRequest {
         method: request.method.as_str().to_owned(),
         headers: request.headers.into_iter().collect(),
@@ -190,46 +240,9 @@ fn parse_of(env: &Env, operation: &str, response: JsHttpResponse, options: Optio
     };
     let options = input::options(&options, &[("format", "format")])?;
     let format = input::opt_format(&options)?;
-    let status =
-        u16::try_from(response.status).map_err(|_| Failure::invalid("response.status", "is not an HTTP status"))?;
-    let body = match response.body {
-        Either::A(text) => text.into_bytes(),
-        Either::B(bytes) => bytes.to_vec(),
-    };
-    let response = HttpResponse { status, content_type: response.content_type, body, retry_after: None };
-    Ok(match op {
-        Op::PriorityCreate => Either5::A(JsWriteResult::convert(
-            CreateAssignments { records: vec![] }.parse_response(format, &response)?,
-            format,
-        )?),
-        Op::PriorityUpdate => Either5::A(JsWriteResult::convert(
-            UpdateAssignments { records: vec![] }.parse_response(format, &response)?,
-            format,
-        )?),
-        Op::TodCreate => Either5::A(JsWriteResult::convert(
-            CreatePolicies { records: vec![] }.parse_response(format, &response)?,
-            format,
-        )?),
-        Op::TodUpdate => Either5::A(JsWriteResult::convert(
-            UpdatePolicies { records: vec![] }.parse_response(format, &response)?,
-            format,
-        )?),
-        Op::PriorityRead => Either5::B(JsAssignmentColumns::convert(
-            ReadAssignments::default().parse_response(format, &response)?,
-            format,
-        )?),
-        Op::TodRead => {
-            Either5::C(JsTodPolicyListing::convert(ReadPolicies::default().parse_response(format, &response)?, format)?)
-        }
-        Op::TokenGet => {
-            let grant = GetToken::new("", "").parse_response(&response)?;
-            Either5::D(JsTokenGrant { token: grant.token.expose().to_owned(), expire: grant.expire as f64 })
-        }
-        Op::TokenValidate => {
-            let status = ValidateToken::new("").parse_response(&response)?;
-            Either5::E(JsTokenStatus { expire: status.expire as f64 })
-        }
-    })
+    let response = response.into_core()?;
+    let call = empty(op);
+    output(call.parse_response(format, &response).map_err(|e| e.scrubbed(&call.secrets()))?, format)
 }
 
 /// Parses the response to a request built by `buildRequest` for `operation`, with

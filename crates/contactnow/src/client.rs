@@ -167,12 +167,28 @@ impl Client {
         outcome
     }
 
+    /// An engine call of `op` in this client's session (its settings and token cache), for a
+    /// driver of your own to run: send what [`Step::Send`] says with any HTTP stack, sleep
+    /// what [`Step::Sleep`] says, answer [`Step::NeedToken`] with
+    /// [`Client::provide_token`]. Used by the Node binding's JavaScript driver loop.
+    pub fn start<O: Operation>(&self, op: O) -> Call<O> {
+        Call::new(self.inner.session.clone(), op, fastrand::u64(..))
+    }
+
+    /// A token from the client's token callback (for [`Step::NeedToken`]).
+    pub fn provide_token(&self) -> Result<contactnow_core::Token, Error> {
+        match &self.inner.provider {
+            Some(provider) => provider(),
+            None => Err(Error::invalid("token", "no token source")),
+        }
+    }
+
     /// Runs any operation through the engine: gets a token, sends the request (repeating it
     /// only when that is safe), gets a new token once if the server rejects it, and parses
     /// the answer.
     pub fn execute<O: Operation>(&self, op: &O) -> Result<O::Output, Error> {
         let inner = &*self.inner;
-        let mut call = Call::new(inner.session.clone(), op, fastrand::u64(..));
+        let mut call = self.start(op);
         let origin = Instant::now();
         loop {
             let now = Now { monotonic: origin.elapsed(), wall: SystemTime::now() };

@@ -120,3 +120,23 @@ async function main(): Promise<void> {
 }
 
 void main
+
+// Bring your own HTTP: a fetch-based sender.
+const viaFetch = new Client({
+  token: 'T0KEN',
+  sender: async (request, { timeoutMs }) => {
+    const answer = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.method === 'POST' ? request.body : undefined,
+      signal: AbortSignal.timeout(timeoutMs),
+    })
+    return {
+      status: answer.status,
+      contentType: answer.headers.get('content-type'),
+      body: new Uint8Array(await answer.arrayBuffer()),
+      retryAfter: answer.headers.get('retry-after'),
+    }
+  },
+})
+void viaFetch.execute('priority.read', { agentId: 7 })
