@@ -55,7 +55,8 @@ impl JsCall {
     /// The next step; throws the call's error (a `ContactNowError`) when it failed.
     #[napi]
     pub fn step(&mut self, env: Env) -> napi::Result<JsStep> {
-        let step = |kind: &str| JsStep { kind: kind.to_owned(), request: None, timeout_ms: None, ms: None, value: None };
+        let step =
+            |kind: &str| JsStep { kind: kind.to_owned(), request: None, timeout_ms: None, ms: None, value: None };
         loop {
             let now = Now { monotonic: self.origin.elapsed(), wall: SystemTime::now() };
             return match self.call.step(now) {
