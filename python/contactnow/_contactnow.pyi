@@ -271,13 +271,14 @@ class Client:
         username: Optional[str] = None,
         password: Optional[str] = None,
         format: Literal["json", "xml"] = "json",
-        timeout: float = 30.0,
-        retries: int = 2,
+        timeout: Optional[float] = None,
+        retries: Optional[int] = None,
         allow_insecure_http: bool = False,
         sender: Optional[Callable[[Request, float], tuple[Any, ...]]] = None,
         sleep: Optional[Callable[[float], object]] = None,
     ) -> Client:
-        """A client authenticated by ``token``, or by ``username`` and ``password`` (``token.php``).
+        """A client authenticated by ``token``, or by ``username`` and ``password`` (``token.php``);
+        ``timeout`` (seconds per attempt; ``None``: 30.0) and ``retries`` (``None``: 2).
 
         ``sender(request, timeout)`` replaces the built-in HTTP stack: it returns ``(status,
         content_type, body)`` or ``(status, content_type, body, retry_after)``, raises

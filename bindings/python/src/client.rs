@@ -48,7 +48,7 @@ impl PyClient {
     #[new]
     #[pyo3(signature = (
         *, token = None, base_url = None, username = None, password = None, format = "json",
-        timeout = 30.0, retries = 2, allow_insecure_http = false, sender = None, sleep = None
+        timeout = None, retries = None, allow_insecure_http = false, sender = None, sleep = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -58,17 +58,16 @@ impl PyClient {
         username: Option<&str>,
         password: Option<&str>,
         format: &str,
-        timeout: f64,
-        retries: u32,
+        timeout: Option<&Bound<'_, PyAny>>,
+        retries: Option<&Bound<'_, PyAny>>,
         allow_insecure_http: bool,
         sender: Option<Py<PyAny>>,
         sleep: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
         let format = format_arg(py, format)?;
-        let timeout = Duration::try_from_secs_f64(timeout)
-            .ok()
-            .filter(|t| !t.is_zero())
-            .ok_or_else(|| invalid_input(py, "timeout", "must be a positive, finite number of seconds"))?;
+        // Defaults: 30 s per attempt, 2 retries (as in every binding).
+        let timeout = timeout.map_or(Ok(Duration::from_secs(30)), |t| convert::seconds(t, "timeout"))?;
+        let retries = retries.map_or(Ok(2), |r| convert::count(r, "retries"))?;
         let mut builder = contactnow::Client::builder()
             .format(format)
             .timeout(timeout)

@@ -44,9 +44,31 @@ pub(crate) fn opt_uint(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<
 /// A `str`.
 pub(crate) fn text(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<String> {
     match obj.cast::<PyString>() {
-        Ok(s) => Ok(s.to_cow()?.into_owned()),
+        Ok(s) => s.to_cow().map(|text| text.into_owned()).map_err(|_| {
+            invalid_input(obj.py(), field, "contains a lone surrogate: not valid Unicode, so it cannot be sent")
+        }),
         Err(_) => Err(invalid_input(obj.py(), field, format!("must be a str, got {}", type_name(obj)))),
     }
+}
+
+/// A positive, finite number of seconds (`int` or `float`; booleans are refused).
+pub(crate) fn seconds(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<std::time::Duration> {
+    let py = obj.py();
+    let bad =
+        || invalid_input(py, field, format!("must be a positive, finite number of seconds, got {}", type_name(obj)));
+    if obj.is_instance_of::<PyBool>()
+        || !(obj.is_instance_of::<PyInt>() || obj.is_instance_of::<pyo3::types::PyFloat>())
+    {
+        return Err(bad());
+    }
+    let value: f64 = obj.extract().map_err(|_| bad())?;
+    std::time::Duration::try_from_secs_f64(value).ok().filter(|d| !d.is_zero()).ok_or_else(bad)
+}
+
+/// A count that fits in a `u32` (`retries`), non-negative.
+pub(crate) fn count(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<u32> {
+    let value = uint(obj, field)?;
+    u32::try_from(value).map_err(|_| invalid_input(obj.py(), field, format!("must be at most 4294967295, got {value}")))
 }
 
 /// Bytes: `bytes`, `str` (as UTF-8) or any buffer of bytes.

@@ -99,28 +99,34 @@ pub enum Priority {
     /// List assignments, optionally of one agent or one queue.
     List {
         /// Only this agent's assignments.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         agent: Option<u64>,
         /// Only this queue's assignments.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         queue: Option<u64>,
     },
     /// Assign an agent to a queue (no change if the pair exists).
     Assign {
         /// Agent id.
+        #[arg(allow_negative_numbers = true)]
         agent: u64,
         /// Queue id.
+        #[arg(allow_negative_numbers = true)]
         queue: u64,
         /// Priority level.
+        #[arg(allow_negative_numbers = true)]
         level: u32,
     },
     /// Change the level of an existing assignment.
     SetLevel {
         /// Agent id.
+        #[arg(allow_negative_numbers = true)]
         agent: u64,
         /// Queue id.
+        #[arg(allow_negative_numbers = true)]
         queue: u64,
         /// New priority level.
+        #[arg(allow_negative_numbers = true)]
         level: u32,
     },
     /// Make the server match a CSV file (agent_id,queue_id,level): plan, then apply in batches.
@@ -142,7 +148,7 @@ pub enum TodPolicy {
     /// List policies, or one policy.
     List {
         /// Only the policy with this uid.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         id: Option<u64>,
     },
     /// Create a policy (the API always adds one, even if an identical one exists).
@@ -157,6 +163,7 @@ pub enum TodPolicy {
     /// Change a policy's name or default action.
     Update {
         /// The policy's uid.
+        #[arg(allow_negative_numbers = true)]
         id: u64,
         /// A new name.
         #[arg(long)]

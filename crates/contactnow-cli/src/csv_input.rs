@@ -36,7 +36,7 @@ pub fn read_assignments(mut input: impl Read) -> Result<Vec<Assignment>, Vec<Row
     let (Some(agent), Some(queue), Some(level)) = (column(&AGENT), column(&QUEUE), column(&LEVEL)) else {
         return Err(header_error(format!(
             "header must name the columns agent_id, queue_id and level; found {:?}",
-            headers.iter().collect::<Vec<_>>()
+            headers.iter().map(shown).collect::<Vec<_>>()
         )));
     };
 
@@ -61,7 +61,7 @@ pub fn read_assignments(mut input: impl Read) -> Result<Vec<Assignment>, Vec<Row
             if text.is_empty() {
                 return Err(format!("{name} is missing"));
             }
-            text.parse::<u64>().map_err(|_| format!("{name} {text:?} is not a whole non-negative number"))
+            text.parse::<u64>().map_err(|_| format!("{name} {} is not a whole non-negative number", shown(text)))
         };
         let parsed = (|| {
             let agent_id = field(agent, "agent_id")?;
@@ -151,5 +151,28 @@ mod tests {
     fn rejects_a_header_without_the_columns() {
         let errors = read_assignments("a,b,c\n1,2,3\n".as_bytes()).unwrap_err();
         assert_eq!(errors[0].line, 1);
+    }
+}
+
+/// A value quoted in an error: at most 40 characters, with the length of what was cut (a
+/// 50 MB field must not be echoed whole).
+fn shown(text: &str) -> String {
+    const MAX: usize = 40;
+    match text.char_indices().nth(MAX) {
+        None => format!("{text:?}"),
+        Some((cut, _)) => format!("{:?}… ({} bytes in all)", &text[..cut], text.len()),
+    }
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::shown;
+
+    #[test]
+    fn long_values_are_cut() {
+        assert_eq!(shown("12x"), "\"12x\"");
+        let long = "9".repeat(50_000_000);
+        let text = shown(&long);
+        assert!(text.len() < 80 && text.ends_with("(50000000 bytes in all)"), "{text}");
     }
 }

@@ -200,3 +200,31 @@ fn apply_updates_and_reports_in_json() {
     let (_, list, _) = against(&sandbox, &["-o", "csv", "priority", "list", "--queue", "8"]);
     assert_eq!(list, "agent_id,queue_id,level\n601,8,9\n602,8,2\n");
 }
+
+#[test]
+fn negative_ids_and_wrong_case_actions_name_their_argument() {
+    for args in [
+        &["--sandbox", "priority", "list", "--agent", "-1"][..],
+        &["--sandbox", "priority", "assign", "-5", "1007", "1"],
+        &["--sandbox", "tod-policy", "list", "--id", "-2"],
+    ] {
+        let (code, _, err) = contactnow(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("invalid value '-"), "{args:?} names the value: {err}");
+        assert!(!err.contains("unexpected argument"), "{args:?}: {err}");
+    }
+    let (code, _, err) =
+        contactnow(&["--sandbox", "tod-policy", "create", "--description", "N", "--default", "JUMP:12"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("default"), "{err}");
+}
+
+#[test]
+fn a_huge_csv_field_is_not_echoed_whole() {
+    let huge = "9x".repeat(1_000_000);
+    let file = csv_file(&format!("agent_id,queue_id,level\n{huge},1007,1\n"));
+    let (code, _, err) = contactnow(&["--sandbox", "priority", "apply", file.path().to_str().unwrap_or_default()]);
+    assert_eq!(code, 2, "{}", &err[..err.len().min(300)]);
+    assert!(err.len() < 2_000, "the error quotes {} bytes", err.len());
+    assert!(err.contains("bytes in all"), "{err}");
+}

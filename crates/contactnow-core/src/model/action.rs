@@ -44,7 +44,10 @@ impl DefaultAction {
         match self {
             DefaultAction::Jump(0) => Err(Error::invalid(field, "jump target must be a positive queue id")),
             DefaultAction::Other(value) => {
-                if value.starts_with("jump:") {
+                let lower = value.to_ascii_lowercase();
+                if lower != *value && (DefaultAction::from_wire(&lower) != DefaultAction::Other(lower.clone())) {
+                    Err(Error::invalid(field, format!("actions are lower case: {value:?} is not sent; use {lower:?}")))
+                } else if lower.starts_with("jump:") {
                     Err(Error::invalid(field, format!("malformed jump target in {value:?}; expected jump:<queue id>")))
                 } else if value.is_empty() || !value.chars().all(|c| c.is_ascii_graphic()) {
                     Err(Error::invalid(
@@ -120,7 +123,7 @@ mod tests {
     #[test]
     fn strict_parse_rejects_unknown_and_malformed() {
         assert_eq!("jump:12".parse::<DefaultAction>().unwrap(), DefaultAction::Jump(12));
-        for bad in ["jump:", "jump:abc", "jump:-1", "jump:0", "voicemial", ""] {
+        for bad in ["jump:", "jump:abc", "jump:-1", "jump:0", "voicemial", "", "JUMP:12", "Queue"] {
             let err = bad.parse::<DefaultAction>().unwrap_err();
             assert!(matches!(err, Error::InvalidInput { ref field, .. } if field == "default"), "{bad}");
         }
@@ -132,5 +135,9 @@ mod tests {
         assert!(DefaultAction::Other("jump:q".into()).validate("x").is_err());
         assert!(DefaultAction::Other("two words".into()).validate("x").is_err());
         assert!(DefaultAction::Other("transfer:9".into()).validate("x").is_ok());
+        for upper in ["JUMP:12", "Queue", "HANGUP", "Jump:1"] {
+            assert!(DefaultAction::Other(upper.into()).validate("x").is_err(), "{upper} is refused, not sent");
+        }
+        assert!(DefaultAction::Other("TRANSFER:9".into()).validate("x").is_ok(), "unknown words keep their case");
     }
 }

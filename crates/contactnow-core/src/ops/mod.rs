@@ -65,14 +65,16 @@ impl<O: Operation + ?Sized> Operation for &O {
     }
 }
 
-/// `database.php?token=..&method=..&action=..&format=..&raw=1`, plus `filters`.
+/// `database.php?token=..&method=..&action=..&format=..&raw=1`, plus `filters` as
+/// `(wire name, field name, value)`: an invalid value is reported under its field name
+/// (`agent_id`), the same as every other input, not its wire name (`agent`).
 fn database_url(
     endpoint: &Endpoint,
     token: &Token,
     method: &str,
     action: &str,
     format: Format,
-    filters: &[(&str, Option<u64>)],
+    filters: &[(&str, &str, Option<u64>)],
 ) -> Result<String, Error> {
     if token.is_empty() {
         return Err(Error::invalid("token", "must not be empty"));
@@ -83,9 +85,9 @@ fn database_url(
     push_param(&mut url, "action", action);
     push_param(&mut url, "format", format.as_str());
     push_param(&mut url, "raw", "1");
-    for (name, value) in filters {
+    for (name, field, value) in filters {
         if let Some(value) = value {
-            crate::model::check_id(|| (*name).to_owned(), *value)?;
+            crate::model::check_id(|| (*field).to_owned(), *value)?;
             push_param(&mut url, name, &value.to_string());
         }
     }

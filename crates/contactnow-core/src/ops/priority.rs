@@ -68,7 +68,7 @@ impl Operation for ReadAssignments {
     type Output = Listing<Assignment>;
 
     fn build_request(&self, endpoint: &Endpoint, token: &Token, format: Format) -> Result<HttpRequest, Error> {
-        let filters = [("agent", self.agent_id), ("qid", self.queue_id)];
+        let filters = [("agent", "agent_id", self.agent_id), ("qid", "queue_id", self.queue_id)];
         Ok(read_request(database_url(endpoint, token, METHOD, "read", format, &filters)?, format))
     }
 

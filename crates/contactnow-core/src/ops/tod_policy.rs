@@ -58,7 +58,7 @@ impl Operation for ReadPolicies {
     type Output = Listing<TodPolicy>;
 
     fn build_request(&self, endpoint: &Endpoint, token: &Token, format: Format) -> Result<HttpRequest, Error> {
-        let filters = [("policy", self.policy_id)];
+        let filters = [("policy", "policy_id", self.policy_id)];
         Ok(read_request(database_url(endpoint, token, METHOD, "read", format, &filters)?, format))
     }
 

@@ -1,0 +1,60 @@
+"""Inputs every binding refuses the same way: InvalidInputError naming the field, nothing sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import contactnow
+from contactnow import core
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"timeout": "5"}, "timeout"),
+        ({"timeout": float("nan")}, "timeout"),
+        ({"timeout": True}, "timeout"),
+        ({"timeout": 0}, "timeout"),
+        ({"retries": -1}, "retries"),
+        ({"retries": 1.5}, "retries"),
+        ({"retries": 2**40}, "retries"),
+    ],
+)
+def test_client_settings_name_their_field(kwargs: dict[str, Any], field: str) -> None:
+    with pytest.raises(contactnow.InvalidInputError) as info:
+        contactnow.Client(token="T0KEN", **kwargs)
+    assert info.value.field == field
+
+
+def test_lone_surrogates_are_refused_not_replaced() -> None:
+    sent: list[Any] = []
+
+    def sender(request: core.Request, timeout: float) -> tuple[int, str, bytes]:
+        sent.append(request)
+        return 200, "application/json", b'{"success":true,"total":1,"bad":0,"key":1}'
+
+    client = contactnow.Client(token="T0KEN", sender=sender)
+    with pytest.raises(contactnow.InvalidInputError) as info:
+        contactnow.NewTodPolicy("Night \udc80", "hangup")
+    assert info.value.field == "description"
+    with pytest.raises(contactnow.InvalidInputError) as info:
+        client.tod_policies.create([{"description": "Night \udc80", "default": "hangup"}])
+    assert info.value.field == "records[0].description"
+    with pytest.raises(contactnow.InvalidInputError) as info:
+        core.build_request("tod_policy.create", {"records": [{"description": "\ud800", "default": "queue"}]}, token="T")
+    assert info.value.field == "records[0].description"
+    assert sent == []
+
+
+def test_a_zero_filter_names_the_parameter() -> None:
+    with pytest.raises(contactnow.InvalidInputError) as info:
+        core.build_request("priority.read", {"agent_id": 0}, token="T")
+    assert info.value.field == "agent_id"
+
+
+def test_a_wrong_case_action_is_refused() -> None:
+    with pytest.raises(contactnow.InvalidInputError) as info:
+        core.build_request("tod_policy.create", {"records": [{"description": "N", "default": "JUMP:12"}]}, token="T")
+    assert info.value.field == "records[0].default"
