@@ -128,6 +128,45 @@ function fromNative(error, site) {
   return converted
 }
 
+/** An `InvalidInputError` for `field`. */
+function invalid(field, reason) {
+  const name = field || 'input'
+  return new InvalidInputError(`invalid input: ${name}: ${reason}`, { field: name, reason })
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/**
+ * Refuses what JSON data cannot hold before it reaches the addon (which would turn `NaN`
+ * into "no filter" and a lone surrogate into U+FFFD): non-finite numbers, lone surrogates,
+ * symbols, functions and bigints, each named by its path (`records[1].level`, `timeoutMs`).
+ */
+function checkPlain(value, path, depth = 0) {
+  switch (typeof value) {
+    case 'number':
+      if (!Number.isFinite(value)) throw invalid(path, `must be a finite number, got ${value}`)
+      return
+    case 'string':
+      if (LONE_SURROGATE.test(value)) throw invalid(path, 'contains a lone surrogate: not valid Unicode, so it cannot be sent')
+      return
+    case 'bigint':
+      throw invalid(path, 'must be a number (a safe integer), got a bigint')
+    case 'symbol':
+    case 'function':
+      throw invalid(path, `must be plain data, got a ${typeof value}`)
+    case 'object':
+      if (value === null || ArrayBuffer.isView(value)) return
+      if (depth > 32) throw invalid(path, 'is nested too deeply')
+      if (Array.isArray(value)) {
+        value.forEach((item, i) => checkPlain(item, `${path}[${i}]`, depth + 1))
+        return
+      }
+      for (const key of Object.keys(value)) checkPlain(value[key], path ? `${path}.${key}` : key, depth + 1)
+      return
+    default:
+  }
+}
+
 /** Runs a synchronous call into the addon: what it throws becomes a ContactNowError subclass. */
 function guarded(call) {
   try {
@@ -161,12 +200,15 @@ function assignmentListing(columns) {
 
 /** Parses the response to a request built by `buildRequest` (sans-IO). */
 function parseResponse(operation, response, options) {
+  checkPlain(options, '')
   const parsed = guarded(() => native.parseResponse(operation, response, options))
   return operation === 'priority.read' ? assignmentListing(parsed) : parsed
 }
 
 /** Builds the exact HTTP request of a call (sans-IO): send it with any HTTP client. */
 function buildRequest(operation, input, options) {
+  checkPlain(input, '')
+  checkPlain(options, '')
   return guarded(() => native.buildRequest(operation, input, options))
 }
 
@@ -216,6 +258,7 @@ class Client {
 
   constructor(options) {
     const { sender, sleep, ...settings } = options ?? {}
+    checkPlain(settings, '')
     const client = guarded(() => new native.NativeClient(settings))
     this.#native = client
     if (sender !== undefined && typeof sender !== 'function') {
@@ -240,17 +283,34 @@ class Client {
     this.execute = execute
     const via = sender !== undefined
     /** Agent-to-queue assignments (`method=priority`). */
+    const checked = (root, call) => (arg) => {
+      try {
+        checkPlain(arg, root)
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      return call(arg)
+    }
     this.priority = Object.freeze({
-      create: (records) => (via ? execute('priority.create', { records }) : settled(() => client.createAssignments(records))),
-      read: async (filter) =>
+      create: checked('records', (records) =>
+        via ? execute('priority.create', { records }) : settled(() => client.createAssignments(records)),
+      ),
+      read: checked('', async (filter) =>
         via ? execute('priority.read', filter) : assignmentListing(await settled(() => client.readAssignments(filter))),
-      update: (records) => (via ? execute('priority.update', { records }) : settled(() => client.updateAssignments(records))),
+      ),
+      update: checked('records', (records) =>
+        via ? execute('priority.update', { records }) : settled(() => client.updateAssignments(records)),
+      ),
     })
     /** Time-of-day policies (`method=tod_policy`). */
     this.todPolicies = Object.freeze({
-      create: (records) => (via ? execute('todPolicies.create', { records }) : settled(() => client.createPolicies(records))),
-      read: (filter) => (via ? execute('todPolicies.read', filter) : settled(() => client.readPolicies(filter))),
-      update: (records) => (via ? execute('todPolicies.update', { records }) : settled(() => client.updatePolicies(records))),
+      create: checked('records', (records) =>
+        via ? execute('todPolicies.create', { records }) : settled(() => client.createPolicies(records)),
+      ),
+      read: checked('', (filter) => (via ? execute('todPolicies.read', filter) : settled(() => client.readPolicies(filter)))),
+      update: checked('records', (records) =>
+        via ? execute('todPolicies.update', { records }) : settled(() => client.updatePolicies(records)),
+      ),
     })
     Object.freeze(this)
   }
