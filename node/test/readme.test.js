@@ -84,6 +84,22 @@ test('README: the fetch example runs', async () => {
   }
 })
 
+test('README: the sender example runs', async () => {
+  const sandbox = await Sandbox.start({ seed: 'demo' })
+  try {
+    const locals = await run(block('sender: async'), [["baseUrl: 'https://api-106.dxi.eu'", 'baseUrl'], ['token,', 'token,']], {
+      token: sandbox.token,
+      baseUrl: sandbox.url,
+    })
+    const expected = (await sandbox.client().priority.read({ queueId: 1007 })).records
+    assert.ok(expected.length > 0)
+    assert.deepEqual(locals.viaFetchListing.records, expected)
+    assert.ok(sandbox.requests().some((r) => r.query.includes('qid=1007')), 'sent through fetch to the sandbox')
+  } finally {
+    await sandbox.stop()
+  }
+})
+
 test('README: the sandbox example runs', async () => {
   const locals = await run(block('Sandbox.start('), [], {})
   assert.equal(locals.sandbox.constructor, Sandbox)

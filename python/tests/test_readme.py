@@ -8,6 +8,7 @@ import io
 import re
 from pathlib import Path
 
+from contactnow import Assignment
 from contactnow.testing import Sandbox
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -48,3 +49,12 @@ def test_the_standard_library_example_runs() -> None:
         assert run_against(sandbox, block) == "1\n"
         with sandbox.client() as client:
             assert [(a.agent_id, a.queue_id, a.level) for a in client.priority.read()] == [(1234, 1007, 100)]
+
+
+def test_the_sender_example_runs() -> None:
+    block = next(b for b in python_blocks() if "sender=send" in b)
+    with Sandbox() as sandbox:
+        with sandbox.client() as client:
+            client.priority.create([Assignment(1234, 1007, 100), Assignment(1234, 1008, 50)])
+        assert run_against(sandbox, block) == "2\n"
+        assert any("action=read" in r.query for r in sandbox.requests()), "sent through the sandbox"
