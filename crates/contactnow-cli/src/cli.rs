@@ -91,6 +91,23 @@ pub enum Command {
     /// Time-of-day policies (method=tod_policy).
     #[command(subcommand, name = "tod-policy")]
     TodPolicy(TodPolicy),
+    /// Any database.php method and action (queues, agents, campaigns, ...), with the same
+    /// token handling and errors; records print with the fields the server sent.
+    Call {
+        /// The method, e.g. queues.
+        method: String,
+        /// The action, e.g. read.
+        action: String,
+        /// A query argument name=value (repeatable), e.g. --filter qid=1007.
+        #[arg(long = "filter")]
+        filters: Vec<String>,
+        /// A CSV file of records to send (a header of field names): makes the call a write.
+        #[arg(long)]
+        records: Option<PathBuf>,
+        /// The write is safe to repeat after a failure (writes are never repeated otherwise).
+        #[arg(long)]
+        repeatable: bool,
+    },
 }
 
 /// `priority ...`.

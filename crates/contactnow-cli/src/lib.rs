@@ -7,6 +7,7 @@ pub mod apply;
 pub mod apply_output;
 pub mod cli;
 pub mod csv_input;
+pub mod generic;
 pub mod output;
 pub mod plan;
 pub mod run;

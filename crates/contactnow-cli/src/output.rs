@@ -55,33 +55,39 @@ pub fn print_rows<R: Row>(out: &mut dyn Write, output: Output, rows: &[R]) -> io
             serde_json::to_writer_pretty(&mut *out, rows).map_err(io::Error::other)?;
             writeln!(out)
         }
-        Output::Csv => {
-            let mut writer = csv::Writer::from_writer(&mut *out);
-            writer.write_record(R::HEADERS).map_err(io::Error::other)?;
-            for row in rows {
-                writer.write_record(row.cells()).map_err(io::Error::other)?;
-            }
-            writer.flush()
-        }
-        Output::Table => {
+        _ => {
+            let headers: Vec<String> = R::HEADERS.iter().map(|h| (*h).to_owned()).collect();
             let cells: Vec<Vec<String>> = rows.iter().map(Row::cells).collect();
-            let mut widths: Vec<usize> = R::HEADERS.iter().map(|h| h.len()).collect();
-            for row in &cells {
-                for (w, cell) in widths.iter_mut().zip(row) {
-                    *w = (*w).max(cell.chars().count());
-                }
-            }
-            let line = |out: &mut dyn Write, row: &[String]| -> io::Result<()> {
-                let padded: Vec<String> = row.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
-                writeln!(out, "{}", padded.join("  ").trim_end())
-            };
-            line(out, &R::HEADERS.iter().map(|h| h.to_uppercase()).collect::<Vec<_>>())?;
-            for row in &cells {
-                line(out, row)?;
-            }
-            Ok(())
+            print_cells(out, output, &headers, &cells)
         }
     }
+}
+
+/// Prints rows of `cells` under `headers` as CSV or an aligned table (not JSON).
+pub fn print_cells(out: &mut dyn Write, output: Output, headers: &[String], cells: &[Vec<String>]) -> io::Result<()> {
+    if output == Output::Csv {
+        let mut writer = csv::Writer::from_writer(&mut *out);
+        writer.write_record(headers).map_err(io::Error::other)?;
+        for row in cells {
+            writer.write_record(row).map_err(io::Error::other)?;
+        }
+        return writer.flush();
+    }
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in cells {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |out: &mut dyn Write, row: &[String]| -> io::Result<()> {
+        let padded: Vec<String> = row.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        writeln!(out, "{}", padded.join("  ").trim_end())
+    };
+    line(out, &headers.iter().map(|h| h.to_uppercase()).collect::<Vec<_>>())?;
+    for row in cells {
+        line(out, row)?;
+    }
+    Ok(())
 }
 
 /// Prints one write result.

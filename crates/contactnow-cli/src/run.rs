@@ -79,6 +79,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
             let options = ApplyOptions { dry_run, batch_size: usize::from(batch_size), output };
             return apply_file(&client, &file, options, out);
         }
+        Command::Call { method, action, filters, records, repeatable } => {
+            let call = crate::generic::call(method, action, &filters, records.as_deref(), repeatable)?;
+            crate::generic::run(&client, &call, out, output)?;
+        }
         Command::TodPolicy(TodPolicy::List { id }) => {
             print_rows(out, output, &client.read_policies(id)?.records)?;
         }

@@ -228,3 +228,23 @@ fn a_huge_csv_field_is_not_echoed_whole() {
     assert!(err.len() < 2_000, "the error quotes {} bytes", err.len());
     assert!(err.contains("bytes in all"), "{err}");
 }
+
+#[test]
+fn the_generic_call_reads_writes_and_refuses() {
+    let (code, out, err) =
+        contactnow(&["--sandbox", "-o", "csv", "call", "priority", "read", "--filter", "agent=1234"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "agentid,qid,level\n1234,1007,0\n1234,1234,100\n");
+    let file = csv_file("agentid,qid,level\n1234,1301,9\n");
+    let path = file.path().to_str().unwrap_or_default();
+    let (code, out, err) = contactnow(&["--sandbox", "call", "priority", "create", "--records", path]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("done: total 1"), "{out}");
+    let (code, _, err) = contactnow(&["--sandbox", "call", "queues", "read"]);
+    assert_eq!(code, 1, "the sandbox's documented error for other methods: {err}");
+    assert!(err.contains("Unknown method"), "{err}");
+    let (code, _, err) = contactnow(&["--sandbox", "call", "priority", "read", "--filter", "method=x"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = contactnow(&["--sandbox", "call", "priority", "read", "--filter", "novalue"]);
+    assert_eq!(code, 2, "{err}");
+}

@@ -62,6 +62,7 @@ pub use http::{HttpRequest, HttpResponse, Method};
 pub use model::{Assignment, DefaultAction, Listing, NewTodPolicy, TodPolicy, TodPolicyUpdate, WriteResult};
 pub use ops::{
     any::{ApiCall, ApiOutput},
+    generic::{GenericCall, GenericRecord, GenericResult},
     priority::{CreateAssignments, ReadAssignments, UpdateAssignments},
     tod_policy::{CreatePolicies, ReadPolicies, UpdatePolicies},
     token::{GetToken, TokenGrant, TokenStatus, ValidateToken},

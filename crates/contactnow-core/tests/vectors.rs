@@ -3,6 +3,7 @@
 use std::{fs, path::PathBuf};
 
 use contactnow_core::{
+    ops::generic::{GenericCall, GenericResult},
     CreateAssignments, CreatePolicies, Endpoint, Error, Format, GetToken, HttpRequest, HttpResponse, Operation,
     ReadAssignments, ReadPolicies, Token, UpdateAssignments, UpdatePolicies, ValidateToken,
 };
@@ -103,7 +104,11 @@ fn token_call(
 }
 
 fn check(name: &str, case: &Value) -> Result<(), String> {
-    let outcome = execute(case);
+    compare(case, execute(case)).map_err(|why| format!("{name}: {why}"))
+}
+
+/// Compares what a case produced with its `request` and `expect`.
+fn compare(case: &Value, outcome: Outcome) -> Result<(), String> {
     if let Some(expected) = case.get("request") {
         let request = outcome.request.as_ref().ok_or_else(|| format!("no request built: {:?}", outcome.result))?;
         let actual = json!({
@@ -125,7 +130,7 @@ fn check(name: &str, case: &Value) -> Result<(), String> {
         }
         (Some(_), None, Ok(_)) => return Err("expect.ok needs a response".into()),
         (None, Some(want), Err(err)) => check_error(want, &err)?,
-        (_, _, result) => return Err(format!("{name}: expected {expect}, got {result:?}")),
+        (_, _, result) => return Err(format!("expected {expect}, got {result:?}")),
     }
     Ok(())
 }
@@ -183,4 +188,63 @@ fn every_vector_passes() {
     }
     println!("{} vector cases, {} failed", files.len(), failures.len());
     assert!(failures.is_empty(), "{} of {} vectors failed:\n{}", failures.len(), files.len(), failures.join("\n"));
+}
+
+/// A generic case's call (`tests/vectors/generic/`).
+fn generic_call(case: &Value) -> GenericCall {
+    let c = &case["call"];
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    let pairs = |v: &Value| -> Vec<(String, String)> {
+        v.as_array().into_iter().flatten().map(|p| (text(&p[0]), text(&p[1]))).collect()
+    };
+    GenericCall {
+        method: text(&c["method"]),
+        action: text(&c["action"]),
+        filters: pairs(&c["filters"]),
+        records: c["records"].as_array().into_iter().flatten().map(pairs).collect(),
+        repeatable: c["repeatable"].as_bool().unwrap_or(false),
+    }
+}
+
+fn generic_value(result: GenericResult) -> Value {
+    let records: Vec<Value> = result
+        .records
+        .iter()
+        .map(|r| Value::Object(r.0.iter().map(|(k, v)| (k.clone(), json!(v))).collect()))
+        .collect();
+    json!({
+        "account_id": result.account_id, "total": result.total, "bad": result.bad, "key": result.key,
+        "error": result.error, "records": records,
+    })
+}
+
+#[test]
+fn every_generic_vector_passes() {
+    let dir = vectors_dir().join("generic");
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .expect("tests/vectors/generic exists")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 5, "expected at least 5 generic cases, found {}", files.len());
+    let mut failures = Vec::new();
+    for path in &files {
+        let case: Value = serde_json::from_slice(&fs::read(path).expect("readable")).expect("valid JSON");
+        let format: Format = case["format"].as_str().unwrap_or("json").parse().expect("format");
+        let call = generic_call(&case);
+        let outcome = match call.build_request(&Endpoint::default(), &Token::new("T0KEN"), format) {
+            Err(e) => Outcome { request: None, result: Err(e) },
+            Ok(request) => {
+                let result =
+                    response(&case).map_or(Ok(Value::Null), |r| call.parse_response(format, &r).map(generic_value));
+                Outcome { request: Some(request), result }
+            }
+        };
+        if let Err(why) = compare(&case, outcome) {
+            failures.push(format!("{}: {why}", path.display()));
+        }
+    }
+    println!("{} generic vector cases, {} failed", files.len(), failures.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -1,6 +1,7 @@
 //! Operations: one value per API action, each building its request and parsing its response.
 
 pub mod any;
+pub mod generic;
 pub mod priority;
 pub mod tod_policy;
 pub mod token;
@@ -100,12 +101,12 @@ fn read_request(url: String, format: Format) -> HttpRequest {
 }
 
 /// A POST request whose body holds `records`, each given as `(field, value)` pairs.
-fn write_request(
+fn write_request<K: AsRef<str>>(
     url: String,
     format: Format,
     xml_tag: &str,
     xml_layout: xml_out::Layout,
-    records: impl ExactSizeIterator<Item = Vec<(&'static str, String)>>,
+    records: impl ExactSizeIterator<Item = Vec<(K, String)>>,
 ) -> HttpRequest {
     let body = match format {
         Format::Json => json_out::encode(records),

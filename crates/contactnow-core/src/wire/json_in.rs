@@ -213,6 +213,14 @@ impl<'de, T: WireRecord> Visitor<'de> for RecordSeed<T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let index = self.0;
         let mut builder = T::Builder::default();
+        if T::NAMED {
+            while let Some(name) = map.next_key::<String>()? {
+                let AnyScalar(value) = map.next_value()?;
+                T::named(&mut builder, &name, value)
+                    .map_err(|why| de::Error::custom(format!("list[{index}].{why}")))?;
+            }
+            return T::finish(builder).map_err(|why| de::Error::custom(format!("list[{index}]: {why}")));
+        }
         while let Some(Slot(slot)) = map.next_key_seed(SlotSeed::<T>(PhantomData))? {
             let Some(slot) = slot else {
                 map.next_value::<IgnoredAny>()?;

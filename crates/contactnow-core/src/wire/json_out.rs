@@ -1,7 +1,7 @@
 //! Encoding write payloads as the documented JSON array of flat objects.
 
 /// Encodes records, each a list of `(field, value)` pairs, as `[{"f":"v",...},...]`.
-pub(crate) fn encode<'a>(records: impl Iterator<Item = Vec<(&'static str, String)>> + 'a) -> Vec<u8> {
+pub(crate) fn encode<'a, K: AsRef<str>>(records: impl Iterator<Item = Vec<(K, String)>> + 'a) -> Vec<u8> {
     let mut out = Vec::with_capacity(64);
     out.push(b'[');
     for (i, fields) in records.enumerate() {
@@ -13,7 +13,7 @@ pub(crate) fn encode<'a>(records: impl Iterator<Item = Vec<(&'static str, String
             if j > 0 {
                 out.push(b',');
             }
-            push_string(&mut out, name);
+            push_string(&mut out, name.as_ref());
             out.push(b':');
             push_string(&mut out, value);
         }

@@ -23,6 +23,16 @@ pub(crate) trait WireRecord: Sized {
 
     /// The record, or `Err("missing field <name>")`.
     fn finish(builder: Self::Builder) -> Result<Self, String>;
+
+    /// Whether fields outside [`WireRecord::FIELDS`] are kept, by name (the generic call's
+    /// records); the typed records ignore them.
+    const NAMED: bool = false;
+
+    /// Takes a field outside [`WireRecord::FIELDS`] (only called when [`WireRecord::NAMED`]).
+    fn named(builder: &mut Self::Builder, name: &str, value: Scalar<'_>) -> Result<(), String> {
+        let _ = (builder, name, value);
+        Ok(())
+    }
 }
 
 /// The record type of responses without a list (writes, token calls).
@@ -160,5 +170,39 @@ mod tests {
         slots_match_fields::<Assignment>();
         slots_match_fields::<TodPolicy>();
         slots_match_fields::<NoRecord>();
+    }
+}
+
+/// A record of the generic call: every field as the text the server sent.
+impl WireRecord for crate::ops::generic::GenericRecord {
+    const XML_TAG: &'static str = "record";
+    const FIELDS: &'static [&'static str] = &[];
+    const NAMED: bool = true;
+    type Builder = Vec<(String, String)>;
+
+    fn slot(_: &str) -> Option<usize> {
+        None
+    }
+
+    fn field(_: &mut Self::Builder, _: usize, _: Scalar<'_>) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn named(builder: &mut Self::Builder, name: &str, value: Scalar<'_>) -> Result<(), String> {
+        let text = match value {
+            Scalar::Null => return Ok(()),
+            Scalar::Text(text) => text.into_owned(),
+            Scalar::Unsigned(n) => n.to_string(),
+            Scalar::Signed(n) => n.to_string(),
+            Scalar::Float(x) => x.to_string(),
+            Scalar::Bool(b) => b.to_string(),
+            Scalar::Nested => return Err(format!("{name}: a nested value, not a field")),
+        };
+        builder.push((name.to_owned(), text));
+        Ok(())
+    }
+
+    fn finish(fields: Self::Builder) -> Result<Self, String> {
+        Ok(crate::ops::generic::GenericRecord(fields))
     }
 }

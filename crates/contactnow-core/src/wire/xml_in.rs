@@ -102,11 +102,18 @@ fn read_record<T: WireRecord>(reader: &mut Reader<&[u8]>, index: usize) -> Resul
                 let value = read_text(reader, &field).map_err(|why| format!("list[{index}].{why}"))?;
                 if let Some(slot) = T::slot(&field) {
                     T::field(&mut builder, slot, Scalar::Text(value)).map_err(|why| format!("list[{index}].{why}"))?;
+                } else if T::NAMED {
+                    T::named(&mut builder, &field, Scalar::Text(value))
+                        .map_err(|why| format!("list[{index}].{why}"))?;
                 }
             }
             Event::Empty(start) => {
-                if let Some(slot) = T::slot(&name(&start)) {
+                let field = name(&start);
+                if let Some(slot) = T::slot(&field) {
                     T::field(&mut builder, slot, Scalar::Text(Cow::Borrowed("")))
+                        .map_err(|why| format!("list[{index}].{why}"))?;
+                } else if T::NAMED {
+                    T::named(&mut builder, &field, Scalar::Text(Cow::Borrowed("")))
                         .map_err(|why| format!("list[{index}].{why}"))?;
                 }
             }

@@ -13,10 +13,10 @@ pub(crate) enum Layout {
 
 /// Encodes records as `<dxi><tag><field>value</field>...</tag>...</dxi>` (or, for one record in
 /// the `BareWhenSingle` layout, `<dxi><field>value</field>...</dxi>`), escaped.
-pub(crate) fn encode(
+pub(crate) fn encode<K: AsRef<str>>(
     tag: &str,
     layout: Layout,
-    records: impl ExactSizeIterator<Item = Vec<(&'static str, String)>>,
+    records: impl ExactSizeIterator<Item = Vec<(K, String)>>,
 ) -> Vec<u8> {
     let wrap = layout == Layout::Wrapped || records.len() != 1;
     let mut out = String::with_capacity(128);
@@ -29,6 +29,7 @@ pub(crate) fn encode(
             out.push('>');
         }
         for (name, value) in fields {
+            let name = name.as_ref();
             out.push('<');
             out.push_str(name);
             out.push('>');
