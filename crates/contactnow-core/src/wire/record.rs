@@ -154,25 +154,6 @@ impl WireRecord for TodPolicy {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn slots_match_fields<T: WireRecord>() {
-        for (i, name) in T::FIELDS.iter().enumerate() {
-            assert_eq!(T::slot(name), Some(i), "{name}");
-        }
-        assert_eq!(T::slot("unknown"), None);
-    }
-
-    #[test]
-    fn every_field_has_its_slot() {
-        slots_match_fields::<Assignment>();
-        slots_match_fields::<TodPolicy>();
-        slots_match_fields::<NoRecord>();
-    }
-}
-
 /// A record of the generic call: every field as the text the server sent.
 impl WireRecord for crate::ops::generic::GenericRecord {
     const XML_TAG: &'static str = "record";
@@ -204,5 +185,24 @@ impl WireRecord for crate::ops::generic::GenericRecord {
 
     fn finish(fields: Self::Builder) -> Result<Self, String> {
         Ok(crate::ops::generic::GenericRecord(fields))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slots_match_fields<T: WireRecord>() {
+        for (i, name) in T::FIELDS.iter().enumerate() {
+            assert_eq!(T::slot(name), Some(i), "{name}");
+        }
+        assert_eq!(T::slot("unknown"), None);
+    }
+
+    #[test]
+    fn every_field_has_its_slot() {
+        slots_match_fields::<Assignment>();
+        slots_match_fields::<TodPolicy>();
+        slots_match_fields::<NoRecord>();
     }
 }
