@@ -166,20 +166,6 @@ pub(crate) fn api_call(op: Op, value: &Value, fallback: &Token) -> Result<ApiCal
     })
 }
 
-/// The operation with no input: what parsing its answer needs.
-fn empty(op: Op) -> ApiCall {
-    match op {
-        Op::PriorityCreate => ApiCall::CreateAssignments(CreateAssignments { records: vec![] }),
-        Op::PriorityRead => ApiCall::ReadAssignments(ReadAssignments::default()),
-        Op::PriorityUpdate => ApiCall::UpdateAssignments(UpdateAssignments { records: vec![] }),
-        Op::TodCreate => ApiCall::CreatePolicies(CreatePolicies { records: vec![] }),
-        Op::TodRead => ApiCall::ReadPolicies(ReadPolicies::default()),
-        Op::TodUpdate => ApiCall::UpdatePolicies(UpdatePolicies { records: vec![] }),
-        Op::TokenGet => ApiCall::GetToken(GetToken::new("", "")),
-        Op::TokenValidate => ApiCall::ValidateToken(ValidateToken::new("")),
-    }
-}
-
 /// Any operation's output as its JavaScript value (numbers beyond 2^53 per `format`'s rules).
 pub(crate) fn output(output: ApiOutput, format: Format) -> Result<Parsed, Failure> {
     Ok(match output {
@@ -233,7 +219,8 @@ pub fn build_request(env: Env, operation: Unknown, input: Unknown, options: Unkn
 pub type Parsed = Either5<JsWriteResult, JsAssignmentColumns, JsTodPolicyListing, JsTokenGrant, JsTokenStatus>;
 
 fn parse_of(env: &Env, operation: &str, response: JsHttpResponse, options: Option<Unknown>) -> Result<Parsed, Failure> {
-    let op = op(operation)?;
+    // Checks the name (and its error); the core's registry knows the wire spelling.
+    op(operation)?;
     let options = match options {
         Some(o) => json(env, o, "options")?,
         None => Value::Null,
@@ -241,7 +228,7 @@ fn parse_of(env: &Env, operation: &str, response: JsHttpResponse, options: Optio
     let options = input::options(&options, &[("format", "format")])?;
     let format = input::opt_format(&options)?;
     let response = response.into_core()?;
-    let call = empty(op);
+    let call = ApiCall::empty(&operation.replace("todPolicies.", "tod_policy."))?;
     output(call.parse_response(format, &response).map_err(|e| e.scrubbed(&call.secrets()))?, format)
 }
 

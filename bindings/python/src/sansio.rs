@@ -53,20 +53,6 @@ impl Op {
         })
     }
 
-    /// The operation with no input: what parsing its answer needs.
-    fn empty(self) -> ApiCall {
-        match self {
-            Op::PriorityCreate => ApiCall::CreateAssignments(CreateAssignments { records: vec![] }),
-            Op::PriorityRead => ApiCall::ReadAssignments(ReadAssignments::default()),
-            Op::PriorityUpdate => ApiCall::UpdateAssignments(UpdateAssignments { records: vec![] }),
-            Op::TodCreate => ApiCall::CreatePolicies(CreatePolicies { records: vec![] }),
-            Op::TodRead => ApiCall::ReadPolicies(ReadPolicies::default()),
-            Op::TodUpdate => ApiCall::UpdatePolicies(UpdatePolicies { records: vec![] }),
-            Op::TokenGet => ApiCall::GetToken(GetToken::new("", "")),
-            Op::TokenValidate => ApiCall::ValidateToken(ValidateToken::new("")),
-        }
-    }
-
     /// The input keys the operation accepts.
     fn keys(self) -> &'static [&'static str] {
         match self {
@@ -359,7 +345,8 @@ pub(crate) fn parse_response(
     body: &Bound<'_, PyAny>,
     format: &str,
 ) -> PyResult<Py<PyAny>> {
-    let call = Op::parse(py, operation)?.empty();
+    Op::parse(py, operation)?;
+    let call = ApiCall::empty(operation).map_err(to_py(py))?;
     let format = format_arg(py, format)?;
     let body = convert::bytes(body, "body")?;
     let response = HttpResponse { status, content_type: content_type.map(str::to_owned), body, retry_after: None };
