@@ -53,12 +53,13 @@ class CannedServer(val status: Int, val delayMs: Long, val body: (String) -> Str
 class UrlConnectionSender : HttpSender {
     @Volatile var calls = 0
 
-    override fun send(request: HttpRequest): HttpResponse {
+    override fun send(request: HttpRequest, timeoutMs: ULong): HttpResponse {
         calls++
         val conn = URL(request.url()).openConnection() as HttpURLConnection
         try {
-            conn.connectTimeout = 5000
-            conn.readTimeout = 10000
+            val limit = timeoutMs.coerceAtMost(Int.MAX_VALUE.toULong()).toInt()
+            conn.connectTimeout = limit
+            conn.readTimeout = limit
             conn.requestMethod = request.method().name
             for (h in request.headers()) conn.setRequestProperty(h.name, h.value)
             val body = request.body()
@@ -69,40 +70,89 @@ class UrlConnectionSender : HttpSender {
             val status = conn.responseCode
             val stream = if (status >= 400) conn.errorStream else conn.inputStream
             val bytes = stream?.use { it.readBytes() } ?: ByteArray(0)
-            return HttpResponse(status.toUShort(), conn.contentType, bytes)
+            return HttpResponse(status.toUShort(), conn.contentType, bytes, conn.getHeaderField("Retry-After"))
         } catch (e: java.net.SocketTimeoutException) {
             throw ContactNowException.Timeout("${e.message} for ${request.url()}", false)
-        } catch (e: IOException) {
+        } catch (e: java.net.ConnectException) {
+            // Nothing left: even a TOD policy create may be sent again.
             throw ContactNowException.Transport("${e.message} for ${request.url()}", false)
+        } catch (e: IOException) {
+            // Maybe after the request left: the client decides whether it is outcome unknown.
+            throw ContactNowException.Transport("${e.message} for ${request.url()}", true)
         } finally {
             conn.disconnect()
         }
     }
 }
 
-/** A sender answering canned bytes, recording what it was given. */
+/** A sender answering canned bytes, recording what it was given (and each send's time limit). */
 class FakeSender(val answer: (HttpRequest) -> HttpResponse) : HttpSender {
     val seen = ArrayList<String>()
-    override fun send(request: HttpRequest): HttpResponse {
+    val timeouts = ArrayList<ULong>()
+    override fun send(request: HttpRequest, timeoutMs: ULong): HttpResponse {
         seen.add("${request.method()} ${request.url()}")
+        timeouts.add(timeoutMs)
         return answer(request)
     }
 }
 
 fun json(status: Int, body: String) = HttpResponse(status.toUShort(), "application/json", body.toByteArray())
 
+const val LISTING = """{"success":true,"total":"1","list":[{"agentid":"7","qid":"9","level":"100"}]}"""
+const val READ_URL = "https://api-106.dxi.eu/database.php?token=T0KEN&method=priority&action=read&format=json&raw=1&agent=7"
+
 fun senderTests() {
-    check("sender: canned read through a Kotlin sender") {
-        val fake = FakeSender { json(200, """{"success":true,"total":"1","list":[{"agentid":"7","qid":"9","level":"100"}]}""") }
-        SenderClient(SenderConfig(token = "T0KEN"), fake).use { c ->
+    check("sender: canned read through a Kotlin sender, with the attempt's time limit") {
+        val fake = FakeSender { json(200, LISTING) }
+        Client.withSender(ClientConfig(token = "T0KEN", timeoutMs = 1234uL), fake).use { c ->
             val listing = c.readAssignments(7uL, null)
             expect(listing.records == listOf(Assignment(7uL, 9uL, 100u))) { "got $listing" }
-            expect(fake.seen == listOf("GET https://api-106.dxi.eu/database.php?token=T0KEN&method=priority&action=read&format=json&raw=1&agent=7")) { "sent ${fake.seen}" }
+            expect(fake.seen == listOf("GET $READ_URL")) { "sent ${fake.seen}" }
+            expect(fake.timeouts.size == 1 && fake.timeouts[0] in 1uL..1234uL) { "timeouts ${fake.timeouts}" }
+        }
+    }
+    check("sender: a 503 then a 200 on a read is retried through the sender (2 sends)") {
+        var n = 0
+        val fake = FakeSender { if (n++ == 0) json(503, "<html>busy</html>") else json(200, LISTING) }
+        Client.withSender(ClientConfig(token = "T0KEN"), fake).use { c ->
+            val listing = c.readAssignments(7uL, null)
+            expect(listing.records == listOf(Assignment(7uL, 9uL, 100u))) { "got $listing" }
+            expect(fake.seen == listOf("GET $READ_URL", "GET $READ_URL")) { "sent ${fake.seen}" }
+        }
+    }
+    check("sender: username/password: token fetched through the sender, refreshed once on Expired token") {
+        var grants = 0
+        val fake = FakeSender { r ->
+            val url = r.url()
+            when {
+                url.contains("/token.php?") -> json(200, """{"success":true,"token":"TOK-${++grants}","expire":4102444800}""")
+                url.contains("token=TOK-1&") -> json(200, """{"success":false,"error":"Expired token","expire":-1}""")
+                else -> json(200, LISTING)
+            }
+        }
+        Client.withSender(ClientConfig(username = "api-user", password = SECRET), fake).use { c ->
+            val listing = c.readAssignments(7uL, null)
+            expect(listing.records == listOf(Assignment(7uL, 9uL, 100u))) { "got $listing" }
+            val token = "GET https://api-106.dxi.eu/token.php?action=get&username=api-user&password=$SECRET"
+            val read = { t: String -> "GET " + READ_URL.replace("token=T0KEN", "token=$t") }
+            expect(fake.seen == listOf(token, read("TOK-1"), token, read("TOK-2"))) { "sent ${fake.seen}" }
+            // The cached token is used by the next call.
+            c.readAssignments(7uL, null)
+            expect(fake.seen.size == 5 && fake.seen[4] == read("TOK-2")) { "sent ${fake.seen}" }
+        }
+    }
+    check("sender: execute and a suspend call go through the sender too") {
+        val fake = FakeSender { json(200, LISTING) }
+        Client.withSender(ClientConfig(token = "T0KEN"), fake).use { c ->
+            val out = c.execute(ApiCall.ReadAssignments(7uL, null))
+            expect(out is ApiOutput.Assignments && out.listing.records.size == 1) { "got $out" }
+            val listing = runBlocking { c.readAssignmentsAsync(7uL, null) }
+            expect(listing.records.size == 1 && fake.seen.size == 2) { "got $listing, sent ${fake.seen}" }
         }
     }
     check("sender: partial batch is an Api error") {
         val fake = FakeSender { json(200, """{"success":true,"total":1,"bad":1}""") }
-        SenderClient(SenderConfig(token = "T0KEN", format = Format.JSON), fake).use { c ->
+        Client.withSender(ClientConfig(token = "T0KEN", format = Format.JSON), fake).use { c ->
             try {
                 c.createAssignments(listOf(Assignment(1uL, 2uL, 3u), Assignment(1uL, 3uL, 3u)))
                 throw AssertionError("no error")
@@ -113,7 +163,7 @@ fun senderTests() {
     }
     check("sender: invalid input never reaches the sender") {
         val fake = FakeSender { throw AssertionError("sent") }
-        SenderClient(SenderConfig(token = "T0KEN"), fake).use { c ->
+        Client.withSender(ClientConfig(token = "T0KEN"), fake).use { c ->
             try {
                 c.createPolicies(listOf(NewTodPolicy(" ", DefaultAction.Queue)))
                 throw AssertionError("no error")
@@ -123,9 +173,9 @@ fun senderTests() {
             expect(fake.seen.isEmpty()) { "sent ${fake.seen}" }
         }
     }
-    check("sender: a Kotlin exception becomes Transport, outcome unknown for a TOD create, token scrubbed") {
+    check("sender: a Kotlin exception becomes Transport, outcome unknown for a TOD create (not repeated), token scrubbed") {
         val fake = FakeSender { r -> throw IllegalStateException("socket closed while sending ${r.url()}") }
-        SenderClient(SenderConfig(token = SECRET), fake).use { c ->
+        Client.withSender(ClientConfig(token = SECRET), fake).use { c ->
             try {
                 c.createPolicies(listOf(NewTodPolicy("Hours", DefaultAction.Jump(12uL))))
                 throw AssertionError("no error")
@@ -134,17 +184,30 @@ fun senderTests() {
                 expect(!e.detail.contains(SECRET) && !e.toString().contains(SECRET) && !e.message.contains(SECRET)) { "token leaked: $e" }
                 expect(e.detail.contains("socket closed")) { e.detail }
             }
+            expect(fake.seen.size == 1) { "a TOD create was repeated: ${fake.seen.size} sends" }
             try {
                 c.readPolicies(null)
                 throw AssertionError("no error")
             } catch (e: ContactNowException.Transport) {
                 expect(!e.outcomeUnknown) { "a read is safe to repeat: $e" }
             }
+            expect(fake.seen.size == 4) { "a read gets 3 attempts: ${fake.seen.size - 1} sends" }
+        }
+    }
+    check("sender: Transport(outcomeUnknown = false) means not sent: a TOD create is repeated") {
+        var n = 0
+        val fake = FakeSender { r ->
+            if (n++ == 0) throw ContactNowException.Transport("connection refused: ${r.url()}", false)
+            json(200, """{"success":true,"total":1,"bad":0,"key":2166}""")
+        }
+        Client.withSender(ClientConfig(token = SECRET), fake).use { c ->
+            val result = c.createPolicies(listOf(NewTodPolicy("Hours", DefaultAction.Queue)))
+            expect(result.key == 2166uL && fake.seen.size == 2) { "$result after ${fake.seen.size} sends" }
         }
     }
     check("sender: thrown ContactNowException.Timeout keeps its kind") {
         val fake = FakeSender { r -> throw ContactNowException.Timeout("read timed out: ${r.url()}", false) }
-        SenderClient(SenderConfig(token = SECRET), fake).use { c ->
+        Client.withSender(ClientConfig(token = SECRET), fake).use { c ->
             try {
                 c.updateAssignments(listOf(Assignment(1uL, 2uL, 3u)))
                 throw AssertionError("no error")
@@ -153,15 +216,16 @@ fun senderTests() {
             }
         }
     }
-    check("sender: HttpURLConnection against a canned server, 502 is HttpStatus") {
+    check("sender: HttpURLConnection against a canned server, 502 is HttpStatus after 3 attempts") {
         CannedServer(502, 0, { "<html>bad gateway</html>" }).use { server ->
-            SenderClient(SenderConfig(token = "T0KEN", baseUrl = server.url), UrlConnectionSender()).use { c ->
+            Client.withSender(ClientConfig(token = "T0KEN", baseUrl = server.url), UrlConnectionSender()).use { c ->
                 try {
                     c.readPolicies(5uL)
                     throw AssertionError("no error")
                 } catch (e: ContactNowException.HttpStatus) {
                     expect(e.status.toInt() == 502 && e.excerpt.contains("bad gateway")) { "$e" }
                 }
+                expect(server.requests == 3) { "${server.requests} requests" }
             }
         }
     }
@@ -263,7 +327,7 @@ fun redactionTests() {
     check("redaction: config, request and invalid settings") {
         val config = ClientConfig(token = SECRET, password = SECRET)
         assertNoSecret("ClientConfig.toString", config.toString())
-        assertNoSecret("SenderConfig.toString", SenderConfig(token = SECRET).toString())
+        assertNoSecret("ClientConfig.toString (credentials)", ClientConfig(username = "api-user", password = SECRET).toString())
         buildRequest(ApiCall.ReadPolicies(null), SECRET, Format.XML).use { r ->
             expect(r.url().contains(SECRET)) { "the URL itself must carry the token" }
             assertNoSecret("HttpRequest", r.toString(), r.redactedUrl())

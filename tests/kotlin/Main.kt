@@ -1,4 +1,5 @@
-// The Kotlin suite of the uniffi bindings: every case in tests/vectors/, the client against
+// The Kotlin suite of the uniffi bindings: every case in tests/vectors/ (and every execution
+// vector in tests/vectors/calls/ through Client.withSender), the client against
 // the sandbox (all six operations, blocking and suspend), a foreign HttpSender, async that
 // does not block the caller's thread, and token redaction. Ends with `N passed, N failed`.
 //
@@ -98,6 +99,8 @@ fun errorFields(e: ContactNowException): Map<String, Any?> = when (e) {
         "status" to BigInteger.valueOf(e.status.toLong()), "outcome_unknown" to e.outcomeUnknown,
     )
     is ContactNowException.Decode -> mapOf("outcome_unknown" to e.outcomeUnknown)
+    is ContactNowException.Transport -> mapOf("outcome_unknown" to e.outcomeUnknown)
+    is ContactNowException.Timeout -> mapOf("outcome_unknown" to e.outcomeUnknown)
     else -> emptyMap()
 }
 
@@ -163,6 +166,7 @@ fun main(args: Array<String>) {
     val started = System.nanoTime()
     vectors(dir)
     println("vectors done: $passed passed, $failed failed")
+    callVectors(File(dir, "calls"))
     senderTests()
     asyncTests()
     redactionTests()

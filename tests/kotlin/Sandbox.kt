@@ -83,7 +83,7 @@ fun sandboxTests() {
         for (format in listOf(Format.JSON, Format.XML)) {
             sandbox.reset()
             val sender = UrlConnectionSender()
-            SenderClient(SenderConfig(token = sandbox.token(), baseUrl = sandbox.url(), format = format), sender).use { c ->
+            Client.withSender(ClientConfig(token = sandbox.token(), baseUrl = sandbox.url(), format = format), sender).use { c ->
                 sixOperations("sandbox $format through a Kotlin HttpURLConnection sender", c::createAssignments, c::readAssignments,
                     c::updateAssignments, c::createPolicies, c::readPolicies, c::updatePolicies)
             }

@@ -101,11 +101,11 @@ final class CannedServer: @unchecked Sendable {
     func stop() { shutdown(fd, Int32(SHUT_RDWR)) }
 }
 
-/// A sender on plain sockets for http://127.0.0.1 URLs.
+/// A sender on plain sockets for http://127.0.0.1 URLs, reading within each send's time limit.
 final class SocketSender: HttpSender, @unchecked Sendable {
     let calls = Counter()
 
-    func send(request: HttpRequest) throws -> HttpResponse {
+    func send(request: HttpRequest, timeoutMs: UInt64) throws -> HttpResponse {
         calls.add()
         let url = request.url()
         guard let parsed = URL(string: url), let port = parsed.port else {
@@ -113,10 +113,15 @@ final class SocketSender: HttpSender, @unchecked Sendable {
         }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
+        let limit = min(timeoutMs, 3_600_000)
+        var tv = timeval(tv_sec: Int(limit / 1000), tv_usec: Int(limit % 1000) * 1000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         var addr = loopbackAddr(port: UInt16(port))
         let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
             connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
         } }
+        // Not connected: nothing left, so even a TOD policy create may be sent again.
         if rc != 0 { throw ContactNowError.Transport(detail: "connect failed for \(url)", outcomeUnknown: false) }
         let body = request.body()
         let target = url.replacingOccurrences(of: "http://127.0.0.1:\(port)", with: "")
@@ -124,33 +129,45 @@ final class SocketSender: HttpSender, @unchecked Sendable {
         for h in request.headers() { head += "\(h.name): \(h.value)\r\n" }
         head += "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         writeAll(fd, Data(head.utf8) + body)
+        errno = 0
         let answer = readAll(fd)
+        let timedOut = errno == EAGAIN || errno == EWOULDBLOCK
         guard let split = answer.range(of: Data("\r\n\r\n".utf8)) else {
-            throw ContactNowError.Transport(detail: "no response head from \(url)", outcomeUnknown: false)
+            // Maybe after the request left: the client decides whether it is outcome unknown.
+            if timedOut { throw ContactNowError.Timeout(detail: "no answer within \(timeoutMs) ms from \(url)", outcomeUnknown: true) }
+            throw ContactNowError.Transport(detail: "no response head from \(url)", outcomeUnknown: true)
         }
         let headText = String(decoding: answer[..<split.lowerBound], as: UTF8.self)
         let lines = headText.components(separatedBy: "\r\n")
         let status = UInt16(lines[0].split(separator: " ")[1]) ?? 0
         var contentType: String? = nil
+        var retryAfter: String? = nil
         var length: Int? = nil
         for line in lines.dropFirst() {
             let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if parts.count == 2 && parts[0].lowercased() == "content-type" { contentType = parts[1] }
-            if parts.count == 2 && parts[0].lowercased() == "content-length" { length = Int(parts[1]) }
+            guard parts.count == 2 else { continue }
+            switch parts[0].lowercased() {
+            case "content-type": contentType = parts[1]
+            case "content-length": length = Int(parts[1])
+            case "retry-after": retryAfter = parts[1]
+            default: break
+            }
         }
         var bytes = Data(answer[split.upperBound...])
         if let length, bytes.count > length { bytes = bytes.prefix(length) }
-        return HttpResponse(status: status, contentType: contentType, body: bytes)
+        return HttpResponse(status: status, contentType: contentType, body: bytes, retryAfter: retryAfter)
     }
 }
 
-/// A sender answering canned bytes, recording what it was given.
+/// A sender answering canned bytes, recording what it was given (and each send's time limit).
 final class FakeSender: HttpSender, @unchecked Sendable {
     let answer: @Sendable (HttpRequest) throws -> HttpResponse
     nonisolated(unsafe) var seen: [String] = []
+    nonisolated(unsafe) var timeouts: [UInt64] = []
     init(_ answer: @escaping @Sendable (HttpRequest) throws -> HttpResponse) { self.answer = answer }
-    func send(request: HttpRequest) throws -> HttpResponse {
+    func send(request: HttpRequest, timeoutMs: UInt64) throws -> HttpResponse {
         seen.append("\(request.method() == .get ? "GET" : "POST") \(request.url())")
+        timeouts.append(timeoutMs)
         return try answer(request)
     }
 }
@@ -165,17 +182,62 @@ func assertNoSecret(_ what: String, _ texts: String...) throws {
     for t in texts { try expect(!t.contains(SECRET), "\(what) leaks the token: \(t)") }
 }
 
+let listingBody = #"{"success":true,"total":"1","list":[{"agentid":"7","qid":"9","level":"100"}]}"#
+let readURL = "https://api-106.dxi.eu/database.php?token=T0KEN&method=priority&action=read&format=json&raw=1&agent=7"
+let listing7 = [Assignment(agentId: 7, queueId: 9, level: 100)]
+
 func senderTests() {
-    check("sender: canned read through a Swift sender") {
-        let fake = FakeSender { _ in jsonResponse(200, #"{"success":true,"total":"1","list":[{"agentid":"7","qid":"9","level":"100"}]}"#) }
-        let c = try SenderClient(config: SenderConfig(token: "T0KEN"), sender: fake)
+    check("sender: canned read through a Swift sender, with the attempt's time limit") {
+        let fake = FakeSender { _ in jsonResponse(200, listingBody) }
+        let c = try Client.withSender(config: ClientConfig(token: "T0KEN", timeoutMs: 1234), sender: fake)
         let listing = try c.readAssignments(agentId: 7, queueId: nil)
-        try expect(listing.records == [Assignment(agentId: 7, queueId: 9, level: 100)], "got \(listing)")
-        try expect(fake.seen == ["GET https://api-106.dxi.eu/database.php?token=T0KEN&method=priority&action=read&format=json&raw=1&agent=7"], "sent \(fake.seen)")
+        try expect(listing.records == listing7, "got \(listing)")
+        try expect(fake.seen == ["GET \(readURL)"], "sent \(fake.seen)")
+        try expect(fake.timeouts.count == 1 && (1...1234).contains(fake.timeouts[0]), "timeouts \(fake.timeouts)")
+    }
+    check("sender: a 503 then a 200 on a read is retried through the sender (2 sends)") {
+        let sends = Counter()
+        let fake = FakeSender { _ in
+            sends.add()
+            return sends.value == 1 ? jsonResponse(503, "<html>busy</html>") : jsonResponse(200, listingBody)
+        }
+        let c = try Client.withSender(config: ClientConfig(token: "T0KEN"), sender: fake)
+        let listing = try c.readAssignments(agentId: 7, queueId: nil)
+        try expect(listing.records == listing7, "got \(listing)")
+        try expect(fake.seen == ["GET \(readURL)", "GET \(readURL)"], "sent \(fake.seen)")
+    }
+    check("sender: username/password: token fetched through the sender, refreshed once on Expired token") {
+        let grants = Counter()
+        let fake = FakeSender { r in
+            let url = r.url()
+            if url.contains("/token.php?") {
+                grants.add()
+                return jsonResponse(200, "{\"success\":true,\"token\":\"TOK-\(grants.value)\",\"expire\":4102444800}")
+            }
+            if url.contains("token=TOK-1&") { return jsonResponse(200, #"{"success":false,"error":"Expired token","expire":-1}"#) }
+            return jsonResponse(200, listingBody)
+        }
+        let c = try Client.withSender(config: ClientConfig(username: "api-user", password: SECRET), sender: fake)
+        let listing = try c.readAssignments(agentId: 7, queueId: nil)
+        try expect(listing.records == listing7, "got \(listing)")
+        let token = "GET https://api-106.dxi.eu/token.php?action=get&username=api-user&password=\(SECRET)"
+        let read = { (t: String) in "GET " + readURL.replacingOccurrences(of: "token=T0KEN", with: "token=\(t)") }
+        try expect(fake.seen == [token, read("TOK-1"), token, read("TOK-2")], "sent \(fake.seen)")
+        // The cached token is used by the next call.
+        _ = try c.readAssignments(agentId: 7, queueId: nil)
+        try expect(fake.seen.count == 5 && fake.seen[4] == read("TOK-2"), "sent \(fake.seen)")
+    }
+    check("sender: execute goes through the sender too") {
+        let fake = FakeSender { _ in jsonResponse(200, listingBody) }
+        let c = try Client.withSender(config: ClientConfig(token: "T0KEN"), sender: fake)
+        guard case let .assignments(listing) = try c.execute(call: .readAssignments(agentId: 7, queueId: nil)) else {
+            throw Failure(description: "not a listing")
+        }
+        try expect(listing.records == listing7 && fake.seen.count == 1, "got \(listing), sent \(fake.seen)")
     }
     check("sender: partial batch is an Api error") {
         let fake = FakeSender { _ in jsonResponse(200, #"{"success":true,"total":1,"bad":1}"#) }
-        let c = try SenderClient(config: SenderConfig(token: "T0KEN", format: .json), sender: fake)
+        let c = try Client.withSender(config: ClientConfig(token: "T0KEN", format: .json), sender: fake)
         do {
             _ = try c.createAssignments(records: [Assignment(agentId: 1, queueId: 2, level: 3), Assignment(agentId: 1, queueId: 3, level: 3)])
             throw Failure(description: "no error")
@@ -185,7 +247,7 @@ func senderTests() {
     }
     check("sender: invalid input never reaches the sender") {
         let fake = FakeSender { _ in throw Plain(description: "sent") }
-        let c = try SenderClient(config: SenderConfig(token: "T0KEN"), sender: fake)
+        let c = try Client.withSender(config: ClientConfig(token: "T0KEN"), sender: fake)
         do {
             _ = try c.createPolicies(records: [NewTodPolicy(description: " ", default: .queue)])
             throw Failure(description: "no error")
@@ -194,45 +256,60 @@ func senderTests() {
         }
         try expect(fake.seen.isEmpty, "sent \(fake.seen)")
     }
-    check("sender: a Swift error becomes Transport, outcome unknown for a TOD create, token scrubbed") {
+    check("sender: a Swift error becomes Transport, outcome unknown for a TOD create (not repeated), token scrubbed") {
         let fake = FakeSender { r in throw Plain(description: "socket closed while sending \(r.url())") }
-        let c = try SenderClient(config: SenderConfig(token: SECRET), sender: fake)
+        let c = try Client.withSender(config: ClientConfig(token: SECRET), sender: fake)
         do {
             _ = try c.createPolicies(records: [NewTodPolicy(description: "Hours", default: .jump(queueId: 12))])
             throw Failure(description: "no error")
         } catch let e as ContactNowError {
             guard case let .Transport(detail, outcomeUnknown) = e else { throw Failure(description: "kind: \(e)") }
             try expect(outcomeUnknown, "outcomeUnknown false: \(e)")
-            try assertNoSecret("Transport", detail, "\(e)", e.localizedDescription, String(reflecting: e))
+            try assertNoSecret("Transport", detail, e.description, "\(e)", e.localizedDescription, String(reflecting: e))
         }
+        try expect(fake.seen.count == 1, "a TOD create was repeated: \(fake.seen.count) sends")
         do {
             _ = try c.readPolicies(policyId: nil)
             throw Failure(description: "no error")
         } catch let ContactNowError.Transport(_, outcomeUnknown) {
             try expect(!outcomeUnknown, "a read is safe to repeat")
         }
+        try expect(fake.seen.count == 4, "a read gets 3 attempts: \(fake.seen.count - 1) sends")
+    }
+    check("sender: Transport(outcomeUnknown: false) means not sent: a TOD create is repeated") {
+        let sends = Counter()
+        let fake = FakeSender { r in
+            sends.add()
+            if sends.value == 1 { throw ContactNowError.Transport(detail: "connection refused: \(r.url())", outcomeUnknown: false) }
+            return jsonResponse(200, #"{"success":true,"total":1,"bad":0,"key":2166}"#)
+        }
+        let c = try Client.withSender(config: ClientConfig(token: SECRET), sender: fake)
+        let result = try c.createPolicies(records: [NewTodPolicy(description: "Hours", default: .queue)])
+        try expect(result.key == 2166 && fake.seen.count == 2, "\(result) after \(fake.seen.count) sends")
     }
     check("sender: thrown ContactNowError.Timeout keeps its kind") {
         let fake = FakeSender { r in throw ContactNowError.Timeout(detail: "read timed out: \(r.url())", outcomeUnknown: false) }
-        let c = try SenderClient(config: SenderConfig(token: SECRET), sender: fake)
+        let c = try Client.withSender(config: ClientConfig(token: SECRET), sender: fake)
         do {
             _ = try c.updateAssignments(records: [Assignment(agentId: 1, queueId: 2, level: 3)])
             throw Failure(description: "no error")
         } catch let e as ContactNowError {
             guard case .Timeout = e else { throw Failure(description: "kind: \(e)") }
-            try assertNoSecret("Timeout", "\(e)")
+            try assertNoSecret("Timeout", e.description, "\(e)")
         }
     }
-    check("sender: socket sender against a canned server, 502 is HttpStatus") {
+    check("sender: socket sender against a canned server, 502 is HttpStatus after 3 attempts") {
         let server = CannedServer(status: 502) { _ in "<html>bad gateway</html>" }
         defer { server.stop() }
-        let c = try SenderClient(config: SenderConfig(token: "T0KEN", baseUrl: server.url), sender: SocketSender())
+        let sender = SocketSender()
+        let c = try Client.withSender(config: ClientConfig(token: "T0KEN", baseUrl: server.url), sender: sender)
         do {
             _ = try c.readPolicies(policyId: 5)
             throw Failure(description: "no error")
         } catch let ContactNowError.HttpStatus(status, excerpt, _) {
             try expect(status == 502 && excerpt.contains("bad gateway"), "\(status) \(excerpt)")
         }
+        try expect(sender.calls.value == 3, "\(sender.calls.value) sends")
     }
 }
 
@@ -261,6 +338,12 @@ func asyncTests() async {
         try expect(results[0].records == [TodPolicy(uid: 5, description: "Office", default: .jump(queueId: 1007))], "\(results[0])")
         try expect(elapsed < 1.6, "six 400 ms calls took \(elapsed) s: they did not overlap")
         try expect(ticks.value >= 10, "the ticker starved: \(ticks.value) ticks")
+    }
+    await checkAsync("async: an async call through a Swift sender") {
+        let fake = FakeSender { _ in jsonResponse(200, listingBody) }
+        let c = try Client.withSender(config: ClientConfig(token: "T0KEN"), sender: fake)
+        let listing = try await c.readAssignmentsAsync(agentId: 7, queueId: nil)
+        try expect(listing.records == listing7 && fake.seen == ["GET \(readURL)"], "got \(listing), sent \(fake.seen)")
     }
     await checkAsync("async: errors arrive as ContactNowError") {
         let server = CannedServer(status: 200) { _ in #"{"success":false,"error":"Invalid token"}"# }
@@ -331,7 +414,7 @@ func redactionTests() {
     }
     check("redaction: config, request and invalid settings") {
         try assertNoSecret("ClientConfig", "\(ClientConfig(token: SECRET, password: SECRET))")
-        try assertNoSecret("SenderConfig", "\(SenderConfig(token: SECRET))")
+        try assertNoSecret("ClientConfig (credentials)", "\(ClientConfig(username: "api-user", password: SECRET))")
         let r = try buildRequest(call: .readPolicies(policyId: nil), token: SECRET, format: .xml)
         try expect(r.url().contains(SECRET), "the URL itself must carry the token")
         try assertNoSecret("HttpRequest", "\(r)", r.redactedUrl())

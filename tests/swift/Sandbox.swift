@@ -102,7 +102,7 @@ func sandboxTests() async {
         sandbox.reset()
         let sender = SocketSender()
         do {
-            let c = try SenderClient(config: SenderConfig(token: sandbox.token(), baseUrl: sandbox.url(), format: format), sender: sender)
+            let c = try Client.withSender(config: ClientConfig(token: sandbox.token(), baseUrl: sandbox.url(), format: format), sender: sender)
             sixOperations("sandbox \(format) through a Swift socket sender", Ops(
                 createA: { try c.createAssignments(records: $0) }, readA: { try c.readAssignments(agentId: $0, queueId: $1) },
                 updateA: { try c.updateAssignments(records: $0) }, createP: { try c.createPolicies(records: $0) },

@@ -1,6 +1,7 @@
-// The Swift suite of the uniffi bindings: every case in tests/vectors/, the client against
-// the sandbox (all six operations, blocking and async), a foreign HttpSender, async that does
-// not block the caller, and token redaction. Ends with `N passed, N failed`.
+// The Swift suite of the uniffi bindings: every case in tests/vectors/ (and every execution
+// vector in tests/vectors/calls/ through Client.withSender), the client against the sandbox
+// (all six operations, blocking and async), a foreign HttpSender, async that does not block
+// the caller, and token redaction. Ends with `N passed, N failed`.
 //
 // Usage: contactnow-tests <tests/vectors dir>
 import Foundation
@@ -105,6 +106,8 @@ func errorFields(_ e: ContactNowError) -> [String: JSON] {
     case let .HttpStatus(status, _, outcomeUnknown):
         return ["status": .number(String(status)), "outcome_unknown": .bool(outcomeUnknown)]
     case let .Decode(_, _, _, outcomeUnknown): return ["outcome_unknown": .bool(outcomeUnknown)]
+    case let .Transport(_, outcomeUnknown): return ["outcome_unknown": .bool(outcomeUnknown)]
+    case let .Timeout(_, outcomeUnknown): return ["outcome_unknown": .bool(outcomeUnknown)]
     default: return [:]
     }
 }
@@ -174,8 +177,10 @@ func vectors(_ dir: String) {
 
 let args = CommandLine.arguments
 let started = Date()
-vectors(args.count > 1 ? args[1] : "tests/vectors")
+let vectorsDir = args.count > 1 ? args[1] : "tests/vectors"
+vectors(vectorsDir)
 print("vectors done: \(passed) passed, \(failed) failed")
+callVectors(vectorsDir + "/calls")
 senderTests()
 await asyncTests()
 redactionTests()
