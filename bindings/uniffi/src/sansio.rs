@@ -307,6 +307,7 @@ impl contactnow::Sender for Foreign {
             Err(ContactNowError::Transport { detail, outcome_unknown: false }) => {
                 Err(core::engine::Failure::new(detail).before_sending())
             }
+            Err(ContactNowError::Transport { detail, .. }) => Err(core::engine::Failure::new(detail)),
             Err(other) => Err(core::engine::Failure::new(other.to_string())),
         }
     }
