@@ -285,6 +285,18 @@ class Client:
         ``TimeoutError`` for a timeout and ``ConnectionRefusedError`` when the request certainly
         did not leave. Retries, pauses (``sleep(seconds)``, default ``time.sleep``), token
         handling and errors stay the client's."""
+    def call(
+        self,
+        method: str,
+        action: str,
+        *,
+        filters: Optional[Mapping[str, Union[str, int]]] = None,
+        records: Optional[list[Mapping[str, Union[str, int]]]] = None,
+        repeatable: bool = False,
+    ) -> dict[str, Any]:
+        """Any ``database.php`` method and action (``queues``, ``agents``, ...): a dict with
+        ``account_id``, ``total``, ``bad``, ``key``, ``error`` and ``records`` (each a dict of the
+        fields as the server sent them, as text). Writes are repeated only with ``repeatable=True``."""
     def execute(self, operation: str, input: Optional[Mapping[str, Any]] = None) -> Any:
         """Runs any operation by name (``priority.read`` ... ``token.validate``) with ``input`` in
         the keys of the test vectors, with the client's retries, token handling and errors."""

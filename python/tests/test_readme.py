@@ -58,3 +58,11 @@ def test_the_sender_example_runs() -> None:
             client.priority.create([Assignment(1234, 1007, 100), Assignment(1234, 1008, 50)])
         assert run_against(sandbox, block) == "2\n"
         assert any("action=read" in r.query for r in sandbox.requests()), "sent through the sandbox"
+
+
+def test_the_generic_call_example_runs() -> None:
+    block = next(b for b in python_blocks() if "client.call(" in b)
+    with Sandbox() as sandbox:
+        with sandbox.client() as client:
+            client.priority.create([Assignment(1234, 1007, 100)])
+        assert run_against(sandbox, block) == "1 ['1007']\n"

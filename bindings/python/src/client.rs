@@ -118,6 +118,26 @@ impl PyClient {
         sansio::output(py, result.map_err(to_py(py))?)
     }
 
+    /// Any `database.php` method and action (`queues`, `agents`, ...): `filters` as a mapping
+    /// of query arguments, `records` (a write) as mappings of field to text. Answers a dict:
+    /// `account_id`, `total`, `bad`, `key`, `error` and `records` (each a dict of the fields as
+    /// the server sent them, as text). Writes are repeated only with `repeatable=True`.
+    #[pyo3(signature = (method, action, *, filters = None, records = None, repeatable = false))]
+    fn call(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        action: &str,
+        filters: Option<&Bound<'_, PyAny>>,
+        records: Option<&Bound<'_, PyAny>>,
+        repeatable: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let call = convert::generic_call(py, method, action, filters, records, repeatable)?;
+        let client = self.client(py)?;
+        let result = py.detach(|| client.execute(&call)).map_err(to_py(py))?;
+        convert::generic_result(py, result)
+    }
+
     /// Agent-to-queue assignments (`method=priority`).
     #[getter]
     fn priority(slf: &Bound<'_, Self>) -> PriorityApi {

@@ -261,3 +261,66 @@ pub(crate) fn is_new_policy(obj: &Bound<'_, PyAny>) -> bool {
 pub(crate) fn is_policy_update(obj: &Bound<'_, PyAny>) -> bool {
     obj.is_instance_of::<PyTodPolicyUpdate>() || obj.is_instance_of::<PyTodPolicy>()
 }
+
+/// Pairs of text from a mapping (`{"qid": "1007"}`; values may be `str` or `int`).
+fn text_pairs(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<(String, String)>> {
+    let py = obj.py();
+    let mapping = obj.cast::<PyMapping>().map_err(|_| invalid_input(py, field, "must be a dict"))?;
+    let mut pairs = Vec::new();
+    for item in mapping.items()?.iter() {
+        let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+        let key = text(&key, field)?;
+        let at = format!("{field}.{key}");
+        let value = if value.is_instance_of::<PyInt>() && !value.is_instance_of::<PyBool>() {
+            uint(&value, &at)?.to_string()
+        } else {
+            text(&value, &at)?
+        };
+        pairs.push((key, value));
+    }
+    Ok(pairs)
+}
+
+/// A generic call from `Client.call`'s arguments.
+pub(crate) fn generic_call(
+    py: Python<'_>,
+    method: &str,
+    action: &str,
+    filters: Option<&Bound<'_, PyAny>>,
+    records: Option<&Bound<'_, PyAny>>,
+    repeatable: bool,
+) -> PyResult<contactnow::GenericCall> {
+    let mut call = contactnow::GenericCall::read(method, action);
+    if let Some(filters) = filters.filter(|f| !f.is_none()) {
+        call.filters = text_pairs(filters, "filters")?;
+    }
+    if let Some(records) = records.filter(|r| !r.is_none()) {
+        let list: Vec<Bound<'_, PyAny>> =
+            records.extract().map_err(|_| invalid_input(py, "records", "must be a list of dicts"))?;
+        for (i, record) in list.iter().enumerate() {
+            call.records.push(text_pairs(record, &format!("records[{i}]"))?);
+        }
+        call.repeatable = repeatable;
+    }
+    Ok(call)
+}
+
+/// A generic result as a dict.
+pub(crate) fn generic_result(py: Python<'_>, result: contactnow::GenericResult) -> PyResult<Py<PyAny>> {
+    let dict = pyo3::types::PyDict::new(py);
+    dict.set_item("account_id", result.account_id)?;
+    dict.set_item("total", result.total)?;
+    dict.set_item("bad", result.bad)?;
+    dict.set_item("key", result.key)?;
+    dict.set_item("error", result.error)?;
+    let records = pyo3::types::PyList::empty(py);
+    for record in result.records {
+        let fields = pyo3::types::PyDict::new(py);
+        for (name, value) in record.0 {
+            fields.set_item(name, value)?;
+        }
+        records.append(fields)?;
+    }
+    dict.set_item("records", records)?;
+    Ok(dict.into_any().unbind())
+}
