@@ -9,7 +9,7 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/** One call in flight (made by `NativeClient.start`). */
+/** One call in flight (made by `NativeClient.start` or `startGeneric`). */
 export declare class NativeCall {
   /** The next step; throws the call's error (a `ContactNowError`) when it failed. */
   step(): CallStep
@@ -33,6 +33,13 @@ export declare class NativeClient {
    * totalTimeoutMs?, retries?, allowInsecureHttp?, maxResponseBytes? }`.
    */
   constructor(options: ClientOptions)
+  /** Any `database.php` method and action, with `{ filters?, records?, repeatable? }`. */
+  call(method: string, action: string, options?: { filters?: Record<string, string | number>; records?: Array<Record<string, string | number>>; repeatable?: boolean }): Promise<GenericResult>
+  /**
+   * Starts a generic call (see `call`), to be driven by JavaScript with the client's
+   * `sender` (see `NativeCall`).
+   */
+  startGeneric(method: string, action: string, options?: { filters?: Record<string, string | number>; records?: Array<Record<string, string | number>>; repeatable?: boolean }): NativeCall
   /**
    * Starts a call of `operation` with `input` (as for `buildRequest`), to be driven by
    * JavaScript with the client's `sender` (see `NativeCall`).
@@ -161,7 +168,7 @@ export interface CallStep {
   /** For `'sleep'`: the pause before the next attempt. */
   ms?: number
   /** For `'done'`: the call's value. */
-  value?: WriteResult | AssignmentColumns | TodPolicyListing | TokenGrant | TokenStatus
+  value?: WriteResult | AssignmentColumns | TodPolicyListing | TokenGrant | TokenStatus | GenericResult
 }
 
 /** Settings of a client. Give `token`, or `username` and `password`. */
@@ -192,6 +199,22 @@ export interface ClientOptions {
   allowInsecureHttp?: boolean
   /** Responses larger than this are refused (default 64 MiB). */
   maxResponseBytes?: number
+}
+
+/** What a generic call answered. */
+export interface GenericResult {
+  /** `account_id`, or `null`. */
+  accountId: number | null
+  /** `total`, or `null`. */
+  total: number | null
+  /** `bad`, or `null`. */
+  bad: number | null
+  /** `key`, or `null`. */
+  key: number | null
+  /** The server's `error` text with its success, or `null`. */
+  error: string | null
+  /** The records of a read: every field as the text the server sent. */
+  records: Array<Record<string, string>>
 }
 
 /** A request to send. */

@@ -5,6 +5,7 @@ import type {
   AssignmentInput,
   AssignmentListing,
   ClientOptions,
+  GenericResult,
   HttpRequest,
   HttpResponse,
   NewTodPolicyInput,
@@ -22,6 +23,7 @@ export type {
   AssignmentInput,
   AssignmentListing,
   ClientOptions,
+  GenericResult,
   HttpRequest,
   HttpResponse,
   NewTodPolicyInput,
@@ -223,6 +225,16 @@ export declare class Client {
    * other calls); rejects with `InvalidInputError` on a client without a sender.
    */
   execute(operation: Operation, input?: unknown): Promise<WriteResult | AssignmentListing | TodPolicyListing | TokenGrant | TokenStatus>
+  /**
+   * Any `database.php` method and action (`queues`, `agents`, ...): the envelope, with each
+   * record's fields as the text the server sent. Writes (`records`) are repeated only with
+   * `repeatable: true`.
+   */
+  call(
+    method: string,
+    action: string,
+    options?: { filters?: Record<string, string | number>; records?: Array<Record<string, string | number>>; repeatable?: boolean },
+  ): Promise<GenericResult>
   readonly baseUrl: string
   readonly format: Format
   /** Agent-to-queue assignments (`method=priority`). */

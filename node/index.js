@@ -267,6 +267,7 @@ class Client {
     if (sleep !== undefined && typeof sleep !== 'function') {
       throw new InvalidInputError('invalid input: sleep: expected a function', { field: 'sleep', reason: 'expected a function' })
     }
+    const via = sender !== undefined
     /** Runs any operation (`'priority.read'`, ..., `'token.validate'`) through the sender. */
     const execute = (operation, input) => {
       if (sender === undefined) {
@@ -281,7 +282,16 @@ class Client {
       return operation === 'priority.read' ? value.then(assignmentListing) : value
     }
     this.execute = execute
-    const via = sender !== undefined
+    /**
+     * Any `database.php` method and action (`queues`, `agents`, ...), with `{ filters,
+     * records, repeatable }`: the envelope with every record's fields as text.
+     */
+    this.call = (method, action, options) =>
+      settled(() => {
+        checkPlain(options, '')
+        if (!via) return client.call(method, action, options ?? {})
+        return drive(guarded(() => client.startGeneric(method, action, options ?? {})), sender, sleep ?? pause)
+      })
     /** Agent-to-queue assignments (`method=priority`). */
     const checked = (root, call) => (arg) => {
       try {

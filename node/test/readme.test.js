@@ -100,6 +100,20 @@ test('README: the sender example runs', async () => {
   }
 })
 
+test('README: the generic call example runs', async () => {
+  const sandbox = await Sandbox.start({ seed: 'demo' })
+  try {
+    const locals = await run(block("client.call('priority'"), [["baseUrl: 'https://api-106.dxi.eu'", 'baseUrl']], {
+      token: sandbox.token,
+      baseUrl: sandbox.url,
+    })
+    const typed = (await sandbox.client().priority.read({ agentId: 1234 })).records
+    assert.deepEqual(locals.generic.records.map((r) => Number(r.qid)), typed.map((a) => a.queueId))
+  } finally {
+    await sandbox.stop()
+  }
+})
+
 test('README: the sandbox example runs', async () => {
   const locals = await run(block('Sandbox.start('), [], {})
   assert.equal(locals.sandbox.constructor, Sandbox)

@@ -5,15 +5,40 @@
 
 use std::time::{Instant, SystemTime};
 
-use contactnow::{ApiCall, Client, Failure as SendFailure, Format};
+use contactnow::{ApiCall, Client, Failure as SendFailure, Format, GenericCall};
 use contactnow_core::engine::{Call, Now, Step};
-use napi::{bindgen_prelude::Unknown, Env};
+use napi::{
+    bindgen_prelude::{Either5, Either6, Unknown},
+    Env,
+};
 use napi_derive::napi;
 
 use crate::{
     error::Failure,
-    sansio::{convert_request, output, response_of, JsHttpRequest, Parsed},
+    generic::JsGenericResult,
+    sansio::{convert_request, output, response_of, JsHttpRequest},
 };
+
+/// Any operation's value as one of [`Parsed`]'s first five.
+fn widen(value: crate::sansio::Parsed) -> Parsed {
+    match value {
+        Either5::A(v) => Either6::A(v),
+        Either5::B(v) => Either6::B(v),
+        Either5::C(v) => Either6::C(v),
+        Either5::D(v) => Either6::D(v),
+        Either5::E(v) => Either6::E(v),
+    }
+}
+
+/// What a driven call resolves to: any operation's value, or a generic result.
+pub type Parsed = Either6<
+    crate::output::JsWriteResult,
+    crate::output::JsAssignmentColumns,
+    crate::output::JsTodPolicyListing,
+    crate::output::JsTokenGrant,
+    crate::output::JsTokenStatus,
+    JsGenericResult,
+>;
 
 /// What the JavaScript driver must do next: `'send'` `request` within `timeoutMs`,
 /// `'sleep'` for `ms`, or `'done'` with `value`.
@@ -30,23 +55,75 @@ pub struct JsStep {
     /// For `'sleep'`: the pause before the next attempt.
     pub ms: Option<f64>,
     /// For `'done'`: the call's value.
-    #[napi(ts_type = "WriteResult | AssignmentColumns | TodPolicyListing | TokenGrant | TokenStatus")]
+    #[napi(ts_type = "WriteResult | AssignmentColumns | TodPolicyListing | TokenGrant | TokenStatus | GenericResult")]
     pub value: Option<Parsed>,
 }
 
-/// One call in flight (made by `NativeClient.start`).
+/// One call in flight (made by `NativeClient.start` or `startGeneric`).
 #[napi(js_name = "NativeCall")]
 pub struct JsCall {
-    call: Call<ApiCall>,
+    call: Calls,
     client: Client,
     format: Format,
     origin: Instant,
 }
 
+/// The two kinds of engine call JavaScript drives.
+enum Calls {
+    Api(Call<ApiCall>),
+    Generic(Call<GenericCall>),
+}
+
+/// One step as JavaScript sees it (the output converted, errors as `Failure`).
+enum Next {
+    Step(JsStep),
+    NeedToken,
+    Done(Result<Parsed, Failure>),
+}
+
+fn next<T>(step: Step<'_, T>, convert: impl FnOnce(T) -> Result<Parsed, Failure>) -> Next {
+    let plain = |kind: &str| JsStep { kind: kind.to_owned(), request: None, timeout_ms: None, ms: None, value: None };
+    match step {
+        Step::Send(send) => Next::Step(JsStep {
+            request: Some(convert_request(send.request.clone())),
+            timeout_ms: Some(send.timeout.as_secs_f64() * 1000.0),
+            ..plain("send")
+        }),
+        Step::Sleep(pause) => Next::Step(JsStep { ms: Some(pause.as_secs_f64() * 1000.0), ..plain("sleep") }),
+        Step::NeedToken => Next::NeedToken,
+        Step::Done(result) => Next::Done(result.map_err(Failure::from).and_then(convert)),
+    }
+}
+
 impl JsCall {
     /// A call of `call` in `client`'s session.
     pub(crate) fn new(client: &Client, call: ApiCall) -> Self {
-        Self { call: client.start(call), client: client.clone(), format: client.format(), origin: Instant::now() }
+        Self::of(client, Calls::Api(client.start(call)))
+    }
+
+    /// A generic call in `client`'s session.
+    pub(crate) fn generic(client: &Client, call: GenericCall) -> Self {
+        Self::of(client, Calls::Generic(client.start(call)))
+    }
+
+    fn of(client: &Client, call: Calls) -> Self {
+        Self { call, client: client.clone(), format: client.format(), origin: Instant::now() }
+    }
+
+    fn provide_token(&mut self, token: Result<contactnow::Token, contactnow::Error>) {
+        match &mut self.call {
+            Calls::Api(call) => call.provide_token(token),
+            Calls::Generic(call) => call.provide_token(token),
+        }
+    }
+
+    fn report(&mut self, outcome: Result<contactnow::HttpResponse, SendFailure>) {
+        match (&mut self.call, outcome) {
+            (Calls::Api(call), Ok(response)) => call.received(response),
+            (Calls::Api(call), Err(failure)) => call.failed(failure),
+            (Calls::Generic(call), Ok(response)) => call.received(response),
+            (Calls::Generic(call), Err(failure)) => call.failed(failure),
+        }
     }
 }
 
@@ -55,26 +132,28 @@ impl JsCall {
     /// The next step; throws the call's error (a `ContactNowError`) when it failed.
     #[napi]
     pub fn step(&mut self, env: Env) -> napi::Result<JsStep> {
-        let step =
-            |kind: &str| JsStep { kind: kind.to_owned(), request: None, timeout_ms: None, ms: None, value: None };
         loop {
             let now = Now { monotonic: self.origin.elapsed(), wall: SystemTime::now() };
-            return match self.call.step(now) {
-                Step::Send(send) => Ok(JsStep {
-                    request: Some(convert_request(send.request.clone())),
-                    timeout_ms: Some(send.timeout.as_secs_f64() * 1000.0),
-                    ..step("send")
-                }),
-                Step::Sleep(pause) => Ok(JsStep { ms: Some(pause.as_secs_f64() * 1000.0), ..step("sleep") }),
-                Step::NeedToken => {
-                    self.call.provide_token(self.client.provide_token());
+            let format = self.format;
+            let next = match &mut self.call {
+                Calls::Api(call) => next(call.step(now), |v| Ok(widen(output(v, format)?))),
+                Calls::Generic(call) => next(call.step(now), |v| Ok(Either6::F(JsGenericResult::convert(v, format)?))),
+            };
+            return match next {
+                Next::Step(step) => Ok(step),
+                Next::NeedToken => {
+                    let token = self.client.provide_token();
+                    self.provide_token(token);
                     continue;
                 }
-                Step::Done(Ok(value)) => match output(value, self.format) {
-                    Ok(value) => Ok(JsStep { value: Some(value), ..step("done") }),
-                    Err(failure) => Err(failure.into_napi(&env)),
-                },
-                Step::Done(Err(error)) => Err(Failure::from(error).into_napi(&env)),
+                Next::Done(Ok(value)) => Ok(JsStep {
+                    kind: "done".to_owned(),
+                    request: None,
+                    timeout_ms: None,
+                    ms: None,
+                    value: Some(value),
+                }),
+                Next::Done(Err(failure)) => Err(failure.into_napi(&env)),
             };
         }
     }
@@ -83,10 +162,10 @@ impl JsCall {
     #[napi(ts_args_type = "response: HttpResponse")]
     pub fn received(&mut self, env: Env, response: Unknown) -> napi::Result<()> {
         match response_of(response).and_then(|r| r.into_core()) {
-            Ok(response) => self.call.received(response),
+            Ok(response) => self.report(Ok(response)),
             // An answer the driver could not express is a failure after sending.
             Err(failure) => {
-                self.call.failed(SendFailure::new("the sender's response was unusable"));
+                self.report(Err(SendFailure::new("the sender's response was unusable")));
                 return Err(failure.into_napi(&env));
             }
         }
@@ -100,6 +179,6 @@ impl JsCall {
         let mut failure = SendFailure::new(message);
         failure.timeout = timeout;
         failure.not_sent = not_sent;
-        self.call.failed(failure);
+        self.report(Err(failure));
     }
 }

@@ -168,6 +168,40 @@ impl JsClient {
         }
     }
 
+    /// Any `database.php` method and action, with `{ filters?, records?, repeatable? }`.
+    #[napi(
+        ts_args_type = "method: string, action: string, options?: { filters?: Record<string, string | number>; records?: Array<Record<string, string | number>>; repeatable?: boolean }",
+        ts_return_type = "Promise<GenericResult>"
+    )]
+    pub fn call(
+        &self,
+        env: Env,
+        method: Unknown,
+        action: Unknown,
+        options: Unknown,
+    ) -> AsyncTask<crate::generic::GenericTask> {
+        let call = crate::generic::generic_call(&env, method, action, options);
+        AsyncTask::new(crate::generic::GenericTask { client: self.client.clone(), call: Some(call) })
+    }
+
+    /// Starts a generic call (see `call`), to be driven by JavaScript with the client's
+    /// `sender` (see `NativeCall`).
+    #[napi(
+        ts_args_type = "method: string, action: string, options?: { filters?: Record<string, string | number>; records?: Array<Record<string, string | number>>; repeatable?: boolean }"
+    )]
+    pub fn start_generic(
+        &self,
+        env: Env,
+        method: Unknown,
+        action: Unknown,
+        options: Unknown,
+    ) -> napi::Result<crate::call::JsCall> {
+        match crate::generic::generic_call(&env, method, action, options) {
+            Ok(call) => Ok(crate::call::JsCall::generic(&self.client, call)),
+            Err(failure) => Err(failure.into_napi(&env)),
+        }
+    }
+
     /// Starts a call of `operation` with `input` (as for `buildRequest`), to be driven by
     /// JavaScript with the client's `sender` (see `NativeCall`).
     #[napi(ts_args_type = "operation: string, input: unknown")]

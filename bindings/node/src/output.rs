@@ -123,7 +123,7 @@ pub(crate) fn exact(value: u64, format: Format, field: impl FnOnce() -> String) 
     Ok(value as f64)
 }
 
-fn nullable(value: Option<u64>, format: Format, field: &str) -> Result<Nullable, Failure> {
+pub(crate) fn nullable(value: Option<u64>, format: Format, field: &str) -> Result<Nullable, Failure> {
     Ok(match value {
         Some(v) => Either::A(exact(v, format, || field.to_owned())?),
         None => Either::B(Null),
