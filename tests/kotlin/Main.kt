@@ -167,6 +167,7 @@ fun main(args: Array<String>) {
     vectors(dir)
     println("vectors done: $passed passed, $failed failed")
     callVectors(File(dir, "calls"))
+    genericTests(File(dir, "generic"))
     senderTests()
     asyncTests()
     redactionTests()

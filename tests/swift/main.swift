@@ -181,6 +181,7 @@ let vectorsDir = args.count > 1 ? args[1] : "tests/vectors"
 vectors(vectorsDir)
 print("vectors done: \(passed) passed, \(failed) failed")
 callVectors(vectorsDir + "/calls")
+genericTests(vectorsDir + "/generic")
 senderTests()
 await asyncTests()
 redactionTests()

@@ -7,6 +7,7 @@ use std::{
 };
 
 use crate::{
+    generic::{GenericField, GenericResult},
     guard,
     sansio::{ApiCall, ApiOutput, Foreign, HttpSender},
     types::{
@@ -126,6 +127,34 @@ impl Client {
     /// Runs any call (including the token calls) through the client.
     pub fn execute(&self, call: ApiCall) -> Result<ApiOutput, ContactNowError> {
         guard(|| Ok(self.inner.execute(&contactnow_core::ApiCall::from(call))?.into()))
+    }
+
+    /// Any `database.php` method and action (`queues`, `agents`, ...): `filters` are query
+    /// arguments, `records` (a write) the fields to send; writes are repeated only when
+    /// `repeatable`. The records come back as the text the server sent.
+    pub fn call(
+        &self,
+        method: String,
+        action: String,
+        filters: Vec<GenericField>,
+        records: Vec<Vec<GenericField>>,
+        repeatable: bool,
+    ) -> Result<GenericResult, ContactNowError> {
+        let call = crate::generic::call(method, action, filters, records, repeatable);
+        guard(|| Ok(self.inner.execute(&call)?.into()))
+    }
+
+    /// [`Client::call`] without blocking the caller's thread.
+    pub async fn call_async(
+        &self,
+        method: String,
+        action: String,
+        filters: Vec<GenericField>,
+        records: Vec<Vec<GenericField>>,
+        repeatable: bool,
+    ) -> Result<GenericResult, ContactNowError> {
+        let (inner, call) = (self.inner.clone(), crate::generic::call(method, action, filters, records, repeatable));
+        off_thread(move || Ok(inner.execute(&call)?.into())).await
     }
 
     /// Assigns agents to queues in one request. Existing pairs are not added again.

@@ -27,6 +27,7 @@
 
 mod client;
 mod error;
+mod generic;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 mod sansio;
@@ -34,6 +35,7 @@ mod types;
 
 pub use client::{Client, ClientConfig};
 pub use error::ContactNowError;
+pub use generic::{GenericField, GenericResult};
 #[cfg(feature = "sandbox")]
 pub use sandbox::{Sandbox, SandboxFault};
 pub use sansio::{
