@@ -85,6 +85,6 @@ test('README: the fetch example runs', async () => {
 })
 
 test('README: the sandbox example runs', async () => {
-  const locals = await run(block('Sandbox.start('), [], {})
+  const locals = await run(block('Sandbox.start({'), [], {})
   assert.equal(locals.sandbox.constructor, Sandbox)
 })
