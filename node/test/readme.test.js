@@ -115,6 +115,6 @@ test('README: the generic call example runs', async () => {
 })
 
 test('README: the sandbox example runs', async () => {
-  const locals = await run(block('Sandbox.start('), [], {})
+  const locals = await run(block('Sandbox.start({'), [], {})
   assert.equal(locals.sandbox.constructor, Sandbox)
 })
