@@ -479,7 +479,9 @@ impl<O: Operation> Call<O> {
             Outcome::TooLarge { status, limit } => {
                 let format = if exchange.purpose == Purpose::Token { Format::Json } else { format };
                 Some(Err(Error::Decode {
-                    outcome_unknown: !exchange.repeatable && (200..300).contains(&status),
+                    // An unread 2xx, or a status that may follow an applied write.
+                    outcome_unknown: !exchange.repeatable
+                        && ((200..300).contains(&status) || crate::status_may_follow_apply(status)),
                     format,
                     reason: format!(
                         "response body (HTTP {status}) is larger than the limit of {limit} bytes \

@@ -175,3 +175,20 @@ fn errors_never_show_secrets() {
     let text = format!("{:?}", result.unwrap_err());
     assert!(!text.contains("pw-SECRET"), "{text}");
 }
+
+#[test]
+fn a_too_large_answer_after_a_tod_create_follows_the_status_rule() {
+    let op = CreatePolicies { records: vec![NewTodPolicy::new("Night", DefaultAction::Hangup)] };
+    let now = Now { monotonic: Duration::ZERO, wall: UNIX_EPOCH + Duration::from_secs(T0) };
+    for (status, unknown) in
+        [(200, true), (502, true), (504, true), (500, true), (503, false), (429, false), (404, false)]
+    {
+        let mut call = Call::new(session(Auth::Token(Token::new("T"))), op.clone(), 1);
+        assert!(matches!(call.step(now), Step::Send(_)));
+        call.too_large(status, 1);
+        match call.step(now) {
+            Step::Done(Err(e)) => assert_eq!((e.kind(), e.outcome_unknown()), (ErrorKind::Decode, unknown), "{status}"),
+            other => panic!("{status}: {other:?}"),
+        }
+    }
+}
