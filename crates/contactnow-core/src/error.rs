@@ -65,6 +65,13 @@ pub enum Error {
         /// not repeated: check the server's state before trying again.
         outcome_unknown: bool,
     },
+    /// The caller cancelled the call (a Node `AbortSignal`, say) before it ended.
+    #[error("cancelled by the caller{}", unknown_note(*outcome_unknown))]
+    Cancelled {
+        /// True when a write that is not safe to repeat was in flight: it may have been
+        /// applied; check the server's state before trying again.
+        outcome_unknown: bool,
+    },
 }
 
 /// The note a display text ends with when the outcome is unknown.
@@ -100,6 +107,8 @@ pub enum ErrorKind {
     Transport,
     /// See [`Error::Timeout`].
     Timeout,
+    /// See [`Error::Cancelled`].
+    Cancelled,
 }
 
 impl ErrorKind {
@@ -113,6 +122,7 @@ impl ErrorKind {
             ErrorKind::HttpStatus => "HttpStatus",
             ErrorKind::Transport => "Transport",
             ErrorKind::Timeout => "Timeout",
+            ErrorKind::Cancelled => "Cancelled",
         }
     }
 }
@@ -194,7 +204,11 @@ impl Error {
         match &mut self {
             Error::HttpStatus { status, outcome_unknown, .. } => *outcome_unknown = status_may_follow_apply(*status),
             Error::Decode { outcome_unknown, .. } => *outcome_unknown = (200..300).contains(&status),
-            Error::InvalidInput { .. } | Error::Api(_) | Error::Transport { .. } | Error::Timeout { .. } => {}
+            Error::InvalidInput { .. }
+            | Error::Api(_)
+            | Error::Transport { .. }
+            | Error::Timeout { .. }
+            | Error::Cancelled { .. } => {}
         }
         self
     }
@@ -208,6 +222,7 @@ impl Error {
                 | Error::HttpStatus { outcome_unknown: true, .. }
                 | Error::Transport { outcome_unknown: true, .. }
                 | Error::Timeout { outcome_unknown: true, .. }
+                | Error::Cancelled { outcome_unknown: true }
         )
     }
 
@@ -228,6 +243,7 @@ impl Error {
             Error::HttpStatus { .. } => ErrorKind::HttpStatus,
             Error::Transport { .. } => ErrorKind::Transport,
             Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::Cancelled { .. } => ErrorKind::Cancelled,
         }
     }
 
@@ -263,6 +279,7 @@ impl Error {
                 Error::Transport { message: clean(message), outcome_unknown }
             }
             Error::Timeout { message, outcome_unknown } => Error::Timeout { message: clean(message), outcome_unknown },
+            cancelled @ Error::Cancelled { .. } => cancelled,
         }
     }
 }

@@ -39,6 +39,7 @@
 
 mod auth;
 mod config;
+mod event;
 mod retry;
 mod rng;
 
@@ -52,13 +53,14 @@ use std::{
 
 pub use auth::{Auth, EXPIRY_MARGIN_SECS};
 pub use config::{Config, NO_LIMIT};
+pub use event::{Event, Level, Observer, Purpose, Value};
 pub use retry::{parse_retry_after, retryable_status, RetryPolicy};
 
 use self::{
     auth::{Lookup, TokenCache, LEASE_WAIT},
     rng::Rng,
 };
-use crate::{excerpt, Error, Format, GetToken, HttpRequest, HttpResponse, Operation, Token};
+use crate::{excerpt, redact_url, scrub_secrets, Error, Format, GetToken, HttpRequest, HttpResponse, Operation, Token};
 
 /// What the driver reads off its clocks before each [`Call::step`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,20 +72,37 @@ pub struct Now {
 }
 
 /// What a call shares with every other call of the same client: settings, how it
-/// authenticates, and the token cache.
-#[derive(Debug)]
+/// authenticates, the token cache, and who hears its events.
 pub struct Session {
     /// The settings every call uses.
     pub config: Config,
     auth: Auth,
     cache: Mutex<TokenCache>,
     calls: AtomicU64,
+    observer: Option<Arc<dyn Observer>>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("config", &self.config)
+            .field("auth", &self.auth)
+            .field("observer", &self.observer.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Session {
     /// A session with `config`, authenticated by `auth`.
     pub fn new(config: Config, auth: Auth) -> Self {
-        Self { config, auth, cache: Mutex::default(), calls: AtomicU64::new(0) }
+        Self { config, auth, cache: Mutex::default(), calls: AtomicU64::new(0), observer: None }
+    }
+
+    /// The same session, reporting the [`Event`]s of its calls to `observer`.
+    #[must_use]
+    pub fn with_observer(mut self, observer: Arc<dyn Observer>) -> Self {
+        self.observer = Some(observer);
+        self
     }
 
     /// How the session authenticates.
@@ -165,15 +184,6 @@ enum Outcome {
     TooLarge { status: u16, limit: u64 },
 }
 
-/// Which exchange an attempt belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Purpose {
-    /// `token.php` with the session's credentials.
-    Token,
-    /// The operation itself.
-    Main,
-}
-
 /// A request being sent, possibly several times.
 #[derive(Debug)]
 struct Exchange {
@@ -219,6 +229,12 @@ pub struct Call<O: Operation> {
     leased: bool,
     outcome: Option<Outcome>,
     provided: Option<Result<Token, Error>>,
+    /// When the call started, the attempt in flight was sent, and the last step was taken.
+    started: Duration,
+    sent_at: Duration,
+    last: Duration,
+    /// Attempts sent in all.
+    attempts: u32,
 }
 
 impl<O: Operation> Call<O> {
@@ -239,6 +255,47 @@ impl<O: Operation> Call<O> {
             leased: false,
             outcome: None,
             provided: None,
+            started: Duration::ZERO,
+            sent_at: Duration::ZERO,
+            last: Duration::ZERO,
+            attempts: 0,
+        }
+    }
+
+    /// The call's number in its session (the `call` of its [`Event`]s).
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Ends the call at the caller's request, and says so in its error: `outcome_unknown`
+    /// when a write that is not safe to repeat was in flight (it may have been applied).
+    /// A call dropped unfinished ends the same way (its end event says `Cancelled`).
+    pub fn cancel(&mut self) -> Error {
+        Error::Cancelled { outcome_unknown: self.abandon() }
+    }
+
+    /// Stops the call; whether a write not safe to repeat may have been applied.
+    fn abandon(&mut self) -> bool {
+        let in_flight = match &self.state {
+            State::Sent(exchange) => {
+                !exchange.repeatable && !matches!(&self.outcome, Some(Outcome::Failed(Failure { not_sent: true, .. })))
+            }
+            State::Done | State::Start => return false,
+            _ => false,
+        };
+        self.state = State::Done;
+        self.release();
+        let (call, attempts, duration) = (self.id, self.attempts, self.last.saturating_sub(self.started));
+        self.emit(|| Event::End { call, result: "Cancelled", outcome_unknown: in_flight, attempts, duration });
+        in_flight
+    }
+
+    /// Reports an event to the session's observer, making it only when one listens.
+    fn emit(&self, make: impl FnOnce() -> Event) {
+        if let Some(observer) = self.session.observer.as_deref() {
+            if observer.enabled() {
+                observer.event(&make());
+            }
         }
     }
 
@@ -270,10 +327,14 @@ impl<O: Operation> Call<O> {
 
     /// What to do next, at `now`.
     pub fn step(&mut self, now: Now) -> Step<'_, O::Output> {
+        self.last = now.monotonic;
         loop {
             match std::mem::replace(&mut self.state, State::Done) {
                 State::Start => {
                     self.deadline = now.monotonic.checked_add(self.session.config.total_timeout);
+                    self.started = now.monotonic;
+                    let (call, format) = (self.id, self.session.config.format);
+                    self.emit(|| Event::Start { call, operation: self.op.name(), format, records: self.op.records() });
                     self.state = if self.op.needs_token() { State::Token { rejected: None } } else { State::Build };
                 }
                 State::Token { rejected } => {
@@ -320,7 +381,7 @@ impl<O: Operation> Call<O> {
                         Ok(request) => {
                             let repeatable = self.op.is_idempotent();
                             self.state =
-                                State::Send(Exchange { purpose: Purpose::Main, request, repeatable, attempt: 1 });
+                                State::Send(Exchange { purpose: Purpose::Call, request, repeatable, attempt: 1 });
                         }
                         Err(e) => return self.finish(Err(e)),
                     }
@@ -337,6 +398,8 @@ impl<O: Operation> Call<O> {
                         _ => (attempt_timeout, false),
                     };
                     self.outcome = None;
+                    self.sent_at = now.monotonic;
+                    self.attempts += 1;
                     self.state = State::Sent(exchange);
                     let State::Sent(exchange) = &self.state else { unreachable!("just set") };
                     let attempt = exchange.attempt;
@@ -346,6 +409,7 @@ impl<O: Operation> Call<O> {
                     // The driver asked again without reporting: the attempt is still due.
                     None => self.state = State::Send(exchange),
                     Some(outcome) => {
+                        self.emit(|| self.attempt_event(&exchange, &outcome, now));
                         if let Some(result) = self.after_attempt(exchange, outcome, now) {
                             return self.finish(result);
                         }
@@ -370,7 +434,71 @@ impl<O: Operation> Call<O> {
     fn finish(&mut self, result: Result<O::Output, Error>) -> Step<'_, O::Output> {
         self.state = State::Done;
         self.release();
-        Step::Done(result.map_err(|e| e.scrubbed(&self.secrets())))
+        let result = result.map_err(|e| e.scrubbed(&self.secrets()));
+        let (call, attempts, duration) = (self.id, self.attempts, self.last.saturating_sub(self.started));
+        self.emit(|| {
+            let (result, outcome_unknown) = match &result {
+                Ok(_) => ("ok", false),
+                Err(e) => (e.kind().as_str(), e.outcome_unknown()),
+            };
+            Event::End { call, result, outcome_unknown, attempts, duration }
+        });
+        Step::Done(result)
+    }
+
+    /// `text` with every secret of the call hidden, for events.
+    fn clean(&self, text: &str) -> String {
+        scrub_secrets(text, &self.secrets())
+    }
+
+    /// The event of an attempt that just ended with `outcome`.
+    fn attempt_event(&self, exchange: &Exchange, outcome: &Outcome, now: Now) -> Event {
+        let (status, bytes, error) = match outcome {
+            Outcome::Response(response) => (Some(response.status), Some(response.body.len() as u64), None),
+            Outcome::TooLarge { status, limit } => {
+                (Some(*status), None, Some(format!("body larger than the limit of {limit} bytes")))
+            }
+            Outcome::Failed(failure) => (None, None, Some(self.clean(&failure.message))),
+        };
+        Event::Attempt {
+            call: self.id,
+            attempt: exchange.attempt,
+            purpose: exchange.purpose,
+            method: exchange.request.method,
+            url: self.clean(&redact_url(&exchange.request.url)),
+            status,
+            duration: now.monotonic.saturating_sub(self.sent_at),
+            bytes,
+            error,
+        }
+    }
+
+    /// Reports that `exchange` will not be repeated after `what`, for `why`.
+    fn give_up(&self, what: &str, why: &str) {
+        let call = self.id;
+        self.emit(|| Event::GiveUp { call, reason: format!("{what}: {why}") });
+    }
+
+    /// Decides whether to repeat `exchange` after `what` went wrong: sets the pause and
+    /// returns true, or reports why not.
+    fn repeat(&mut self, exchange: &Exchange, what: &str, retry_after: Option<Duration>, now: Now) -> Option<Duration> {
+        let max_attempts = self.session.config.retry.max_attempts.max(1);
+        if exchange.attempt >= max_attempts {
+            self.give_up(what, &format!("{} of {max_attempts} attempts made", exchange.attempt));
+            return None;
+        }
+        match self.pause_until(exchange.attempt, retry_after, now) {
+            Ok(until) => {
+                let (call, attempt, pause) = (self.id, exchange.attempt + 1, until.saturating_sub(now.monotonic));
+                let reason = what.to_owned();
+                self.emit(|| Event::Retry { call, attempt, pause, reason });
+                Some(until)
+            }
+            Err(why) => {
+                self.give_up(what, why);
+                None
+            }
+        }
     }
 
     /// Every secret this call knows: the operation's own, the tokens it used, the password.
@@ -457,23 +585,27 @@ impl<O: Operation> Call<O> {
 
     /// Handles one attempt's outcome: sets the next state, or returns the call's result.
     fn after_attempt(&mut self, exchange: Exchange, outcome: Outcome, now: Now) -> Option<Result<O::Output, Error>> {
-        let max_attempts = self.session.config.retry.max_attempts.max(1);
         let format = self.session.config.format;
         match outcome {
             Outcome::Response(response) => {
-                if exchange.repeatable && retryable_status(response.status) && exchange.attempt < max_attempts {
-                    let retry_after = match response.status {
-                        429 | 503 => response.retry_after.as_deref().and_then(|v| parse_retry_after(v, now.wall)),
-                        _ => None,
-                    };
-                    if let Some(until) = self.pause_until(exchange.attempt, retry_after, now) {
-                        self.state = State::Pause(exchange.next(), until);
-                        return None;
+                if retryable_status(response.status) {
+                    let what = format!("HTTP {}", response.status);
+                    if !exchange.repeatable {
+                        self.give_up(&what, "the request is not safe to repeat");
+                    } else {
+                        let retry_after = match response.status {
+                            429 | 503 => response.retry_after.as_deref().and_then(|v| parse_retry_after(v, now.wall)),
+                            _ => None,
+                        };
+                        if let Some(until) = self.repeat(&exchange, &what, retry_after, now) {
+                            self.state = State::Pause(exchange.next(), until);
+                            return None;
+                        }
                     }
                 }
                 match exchange.purpose {
                     Purpose::Token => self.after_token(&response, now),
-                    Purpose::Main => self.after_main(&exchange, response),
+                    Purpose::Call => self.after_main(&exchange, response),
                 }
             }
             Outcome::TooLarge { status, limit } => {
@@ -508,11 +640,14 @@ impl<O: Operation> Call<O> {
                 } else {
                     Error::Transport { message, outcome_unknown }
                 };
-                if (exchange.repeatable || failure.not_sent) && exchange.attempt < max_attempts {
-                    if let Some(until) = self.pause_until(exchange.attempt, None, now) {
+                let what = if failure.timeout { "timeout" } else { "transport failure" };
+                if exchange.repeatable || failure.not_sent {
+                    if let Some(until) = self.repeat(&exchange, what, None, now) {
                         self.state = State::Pause(exchange.next(), until);
                         return None;
                     }
+                } else {
+                    self.give_up(what, "the request may have been sent and is not safe to repeat");
                 }
                 Some(Err(error))
             }
@@ -523,12 +658,17 @@ impl<O: Operation> Call<O> {
     /// be no repeat: the server's `Retry-After` is longer than `max_backoff` (repeating
     /// sooner than it allowed would only be refused again), or the pause would not end
     /// before the total budget does.
-    fn pause_until(&mut self, attempt: u32, retry_after: Option<Duration>, now: Now) -> Option<Duration> {
-        let pause = self.session.config.retry.backoff(attempt, retry_after, &mut self.rng)?;
+    fn pause_until(&mut self, attempt: u32, retry_after: Option<Duration>, now: Now) -> Result<Duration, &'static str> {
+        let pause = self
+            .session
+            .config
+            .retry
+            .backoff(attempt, retry_after, &mut self.rng)
+            .ok_or("the server's Retry-After is longer than max_backoff")?;
         if self.remaining(now).is_some_and(|left| pause >= left) {
-            return None;
+            return Err("the pause would not end before the total timeout");
         }
-        now.monotonic.checked_add(pause)
+        now.monotonic.checked_add(pause).ok_or("the pause is too long")
     }
 
     /// The answer of `token.php`: store the token and build the call, or fail.
@@ -561,6 +701,8 @@ impl<O: Operation> Call<O> {
                     && self.session.auth.refreshable() =>
             {
                 self.refreshed = true;
+                let (call, reason) = (self.id, api.message.clone());
+                self.emit(|| Event::Refresh { call, reason: self.clean(&reason) });
                 self.state = State::Token { rejected: self.token.as_ref().map(|(_, g)| *g) };
                 self.stale = self.token.take().map(|(t, _)| t);
                 None
@@ -586,7 +728,7 @@ impl<O: Operation> Drop for Call<O> {
     /// A call dropped while fetching a token (a cancelled future, say) frees the lease, so
     /// the next call fetches instead of waiting for it.
     fn drop(&mut self) {
-        self.release();
+        self.abandon();
     }
 }
 

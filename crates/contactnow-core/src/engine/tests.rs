@@ -192,3 +192,110 @@ fn a_too_large_answer_after_a_tod_create_follows_the_status_rule() {
         }
     }
 }
+
+/// A session that records every event of its calls.
+fn recorded(auth: Auth) -> (Arc<Session>, Arc<Mutex<Vec<Event>>>) {
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&events);
+    let observer = move |e: &Event| sink.lock().unwrap().push(e.clone());
+    let base = Arc::into_inner(session(auth)).unwrap();
+    (Arc::new(base.with_observer(Arc::new(observer))), events)
+}
+
+fn names(events: &Mutex<Vec<Event>>) -> Vec<&'static str> {
+    events.lock().unwrap().iter().map(Event::name).collect()
+}
+
+#[test]
+fn events_follow_the_steps_in_order() {
+    let (session, events) = recorded(Auth::Token(Token::new("T0KEN")));
+    let call = Call::new(session, ReadAssignments { agent_id: Some(7), queue_id: None }, 1);
+    let (_, pauses, result) = run(call, vec![Answer::Status(503, "busy"), Answer::Status(200, EMPTY)]);
+    assert!(result.is_ok());
+    assert_eq!(names(&events), ["call.start", "call.attempt", "call.retry", "call.attempt", "call.end"]);
+    let events = events.lock().unwrap();
+    let Event::Attempt { status, url, purpose, .. } = &events[1] else { panic!("{events:?}") };
+    assert_eq!((*status, *purpose), (Some(503), Purpose::Call));
+    assert!(url.contains("token=***") && url.contains("agent=7"), "{url}");
+    let Event::Retry { attempt, pause, reason, .. } = &events[2] else { panic!() };
+    assert_eq!((*attempt, *pause, reason.as_str()), (2, pauses[0], "HTTP 503"));
+    let Event::End { result, attempts, outcome_unknown, .. } = &events[4] else { panic!() };
+    assert_eq!((*result, *attempts, *outcome_unknown), ("ok", 2, false));
+    assert_eq!(events[0].fields()[1], ("operation", Value::Str("priority.read".into())));
+    assert_eq!(events[2].level(), Level::Warn);
+    assert_eq!(events[4].level(), Level::Info);
+}
+
+#[test]
+fn events_report_give_up_refresh_and_never_a_secret() {
+    let get = GetToken::new("api-user", "pa ss&word");
+    let (session, events) = recorded(Auth::Credentials(get));
+    let grant = |t: &str| format!(r#"{{"success":true,"token":"{t}","expire":{}}}"#, T0 + 3600);
+    let (first, second) = (grant("TOK-ONE"), grant("TOK-TWO"));
+    let echo = "echo TOK-ONE TOK%2DTWO pa+ss%26word token=TOK-TWO";
+    let answers = vec![
+        Answer::Status(200, Box::leak(first.into_boxed_str())),
+        Answer::Status(200, EXPIRED),
+        Answer::Status(200, Box::leak(second.into_boxed_str())),
+        Answer::Fail(Failure::new(echo)),
+        Answer::Fail(Failure::new(echo)),
+        Answer::Status(503, echo),
+    ];
+    let call = Call::new(session, ReadPolicies::default(), 3);
+    let (_, _, result) = run(call, answers);
+    assert_eq!(result.unwrap_err().kind(), ErrorKind::HttpStatus);
+    assert_eq!(
+        names(&events),
+        [
+            "call.start",
+            "call.attempt",
+            "call.attempt",
+            "call.refresh",
+            "call.attempt",
+            "call.attempt",
+            "call.retry",
+            "call.attempt",
+            "call.retry",
+            "call.attempt",
+            "call.give_up",
+            "call.end"
+        ]
+    );
+    let events = events.lock().unwrap();
+    let text: String = events.iter().map(|e| format!("{e} {e:?} {:?}\n", e.fields())).collect();
+    for secret in ["TOK-ONE", "TOK-TWO", "TOK%2DTWO", "pa ss&word", "pa+ss%26word", "ss%26"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+    assert!(text.contains("3 of 3 attempts made"), "{text}");
+    let Event::Attempt { purpose, .. } = &events[1] else { panic!() };
+    assert_eq!(*purpose, Purpose::Token);
+}
+
+#[test]
+fn a_cancelled_create_in_flight_is_outcome_unknown() {
+    let (session, events) = recorded(Auth::Token(Token::new("T")));
+    let create = CreatePolicies { records: vec![NewTodPolicy::new("Hours", DefaultAction::Hangup)] };
+    let now = Now { monotonic: Duration::ZERO, wall: UNIX_EPOCH + Duration::from_secs(T0) };
+    let mut call = Call::new(Arc::clone(&session), create.clone(), 1);
+    assert!(matches!(call.step(now), Step::Send(_)));
+    assert!(call.cancel().outcome_unknown());
+    assert!(matches!(call.step(now), Step::Done(Err(_))));
+    // Cancelled before sending: known not applied. Dropped unfinished: the same end event.
+    let mut call = Call::new(Arc::clone(&session), create.clone(), 1);
+    assert!(matches!(call.step(now), Step::Send(_)));
+    call.failed(Failure::new("refused").before_sending());
+    assert!(!call.cancel().outcome_unknown());
+    let mut call = Call::new(session, create, 1);
+    assert!(matches!(call.step(now), Step::Send(_)));
+    drop(call);
+    let ends: Vec<_> = events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            Event::End { result, outcome_unknown, .. } => Some((*result, *outcome_unknown)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ends, [("Cancelled", true), ("Cancelled", false), ("Cancelled", true)]);
+}

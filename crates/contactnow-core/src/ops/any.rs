@@ -2,6 +2,8 @@
 //! (`priority.create` ...), so that drivers, bindings and vector runners name and run any of
 //! them the same way. Adding an operation means a variant here (and its module).
 
+use std::borrow::Cow;
+
 use serde::{ser::SerializeMap, Serialize, Serializer};
 use serde_json::Value;
 
@@ -188,6 +190,14 @@ impl Operation for ApiCall {
             ApiCall::GetToken(op) => ApiOutput::TokenGrant(GetToken::parse_response(op, response)?),
             ApiCall::ValidateToken(op) => ApiOutput::TokenStatus(ValidateToken::parse_response(op, response)?),
         })
+    }
+
+    fn name(&self) -> Cow<'static, str> {
+        Cow::Borrowed(ApiCall::name(self))
+    }
+
+    fn records(&self) -> usize {
+        each!(self, op => op.records())
     }
 
     fn is_idempotent(&self) -> bool {

@@ -15,6 +15,8 @@
 //! # Ok::<(), contactnow_core::Error>(())
 //! ```
 
+use std::borrow::Cow;
+
 use super::{database_url, decode, read_request, write_request, Operation};
 use crate::{query::push_param, wire::xml_out::Layout, Endpoint, Error, Format, HttpRequest, HttpResponse, Token};
 
@@ -157,6 +159,14 @@ impl Operation for GenericCall {
             error: envelope.error,
             records: envelope.list.unwrap_or_default(),
         })
+    }
+
+    fn name(&self) -> Cow<'static, str> {
+        Cow::Owned(format!("{}.{}", self.method, self.action))
+    }
+
+    fn records(&self) -> usize {
+        self.records.len()
     }
 
     fn is_idempotent(&self) -> bool {

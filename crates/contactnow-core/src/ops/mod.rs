@@ -1,5 +1,7 @@
 //! Operations: one value per API action, each building its request and parsing its response.
 
+use std::borrow::Cow;
+
 pub mod any;
 pub mod generic;
 pub mod priority;
@@ -40,6 +42,16 @@ pub trait Operation {
     fn secrets(&self) -> Vec<&str> {
         Vec::new()
     }
+
+    /// The name events report, e.g. `priority.read` (method and action).
+    fn name(&self) -> Cow<'static, str> {
+        Cow::Borrowed("operation")
+    }
+
+    /// How many records the request carries (0 for a read), for events.
+    fn records(&self) -> usize {
+        0
+    }
 }
 
 impl<O: Operation + ?Sized> Operation for &O {
@@ -63,6 +75,14 @@ impl<O: Operation + ?Sized> Operation for &O {
 
     fn secrets(&self) -> Vec<&str> {
         (**self).secrets()
+    }
+
+    fn name(&self) -> Cow<'static, str> {
+        (**self).name()
+    }
+
+    fn records(&self) -> usize {
+        (**self).records()
     }
 }
 

@@ -1,5 +1,7 @@
 //! `method=priority`: agent-to-queue assignments.
 
+use std::borrow::Cow;
+
 use super::{check_batch, database_url, decode, read_request, write_request, Operation};
 use crate::{
     wire::{
@@ -50,6 +52,14 @@ impl Operation for CreateAssignments {
         decode::<NoRecord>(format, response)?.into_write()
     }
 
+    fn name(&self) -> Cow<'static, str> {
+        Cow::Borrowed("priority.create")
+    }
+
+    fn records(&self) -> usize {
+        self.records.len()
+    }
+
     fn is_idempotent(&self) -> bool {
         true
     }
@@ -76,6 +86,10 @@ impl Operation for ReadAssignments {
         decode::<Assignment>(format, response)?.into_listing()
     }
 
+    fn name(&self) -> Cow<'static, str> {
+        Cow::Borrowed("priority.read")
+    }
+
     fn is_idempotent(&self) -> bool {
         true
     }
@@ -97,6 +111,14 @@ impl Operation for UpdateAssignments {
 
     fn parse_response(&self, format: Format, response: &HttpResponse) -> Result<WriteResult, Error> {
         decode::<NoRecord>(format, response)?.into_write()
+    }
+
+    fn name(&self) -> Cow<'static, str> {
+        Cow::Borrowed("priority.update")
+    }
+
+    fn records(&self) -> usize {
+        self.records.len()
     }
 
     fn is_idempotent(&self) -> bool {

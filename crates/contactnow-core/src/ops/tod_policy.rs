@@ -1,5 +1,7 @@
 //! `method=tod_policy`: time-of-day policies.
 
+use std::borrow::Cow;
+
 use super::{check_batch, database_url, decode, read_request, write_request, Operation};
 use crate::{
     wire::{
@@ -42,6 +44,14 @@ impl Operation for CreatePolicies {
             .map_err(|e| e.after_unrepeatable_write(response.status))
     }
 
+    fn name(&self) -> Cow<'static, str> {
+        Cow::Borrowed("tod_policy.create")
+    }
+
+    fn records(&self) -> usize {
+        self.records.len()
+    }
+
     fn is_idempotent(&self) -> bool {
         false
     }
@@ -64,6 +74,10 @@ impl Operation for ReadPolicies {
 
     fn parse_response(&self, format: Format, response: &HttpResponse) -> Result<Listing<TodPolicy>, Error> {
         decode::<TodPolicy>(format, response)?.into_listing()
+    }
+
+    fn name(&self) -> Cow<'static, str> {
+        Cow::Borrowed("tod_policy.read")
     }
 
     fn is_idempotent(&self) -> bool {
@@ -102,6 +116,14 @@ impl Operation for UpdatePolicies {
 
     fn parse_response(&self, format: Format, response: &HttpResponse) -> Result<WriteResult, Error> {
         decode::<NoRecord>(format, response)?.into_write()
+    }
+
+    fn name(&self) -> Cow<'static, str> {
+        Cow::Borrowed("tod_policy.update")
+    }
+
+    fn records(&self) -> usize {
+        self.records.len()
     }
 
     fn is_idempotent(&self) -> bool {

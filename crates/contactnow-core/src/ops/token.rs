@@ -5,6 +5,8 @@
 //! `{"success":true,"expire":..}`, `"Invalid token"` or `"Expired token"` with `expire: -1`.
 //! These calls speak JSON only.
 
+use std::borrow::Cow;
+
 use super::decode;
 use crate::{
     query::push_param, wire::record::NoRecord, Endpoint, Error, Format, HttpRequest, HttpResponse, Method, Password,
@@ -111,6 +113,10 @@ impl super::Operation for GetToken {
         GetToken::parse_response(self, response)
     }
 
+    fn name(&self) -> Cow<'static, str> {
+        Cow::Borrowed("token.get")
+    }
+
     fn is_idempotent(&self) -> bool {
         true
     }
@@ -133,6 +139,10 @@ impl super::Operation for ValidateToken {
 
     fn parse_response(&self, _: Format, response: &HttpResponse) -> Result<TokenStatus, Error> {
         ValidateToken::parse_response(self, response)
+    }
+
+    fn name(&self) -> Cow<'static, str> {
+        Cow::Borrowed("token.validate")
     }
 
     fn is_idempotent(&self) -> bool {
