@@ -121,6 +121,11 @@ impl Tokens {
     }
 
     /// Returns whether the token was known.
+    /// The tokens `token.php` issued, in no particular order.
+    pub(crate) fn issued(&self) -> Vec<String> {
+        self.issued.keys().cloned().collect()
+    }
+
     pub(crate) fn expire(&mut self, token: &str) -> bool {
         if let Some((_, state)) = self.statics.iter_mut().find(|(t, _)| t == token) {
             *state = StaticState::Expired;

@@ -268,6 +268,11 @@ impl Sandbox {
         self.shared.auth_expire(token);
     }
 
+    /// The tokens `token.php` has issued (to check that none leaks into a log).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.shared.auth_issued()
+    }
+
     /// Makes a token unknown: calls with it answer "Invalid token".
     pub fn revoke_token(&self, token: &str) {
         self.shared.auth_revoke(token);

@@ -107,6 +107,10 @@ impl Shared {
         lock(&self.tokens).expire(token)
     }
 
+    pub(crate) fn auth_issued(&self) -> Vec<String> {
+        lock(&self.tokens).issued()
+    }
+
     pub(crate) fn auth_revoke(&self, token: &str) -> bool {
         lock(&self.tokens).revoke(token)
     }

@@ -3,7 +3,7 @@
 use std::{fmt, sync::Arc, time::Duration};
 
 use contactnow_core::{
-    engine::{Auth, Config, Session},
+    engine::{Auth, Config, Event, Observer, Session},
     Endpoint, Format, GetToken, Password, Region, Token,
 };
 
@@ -45,6 +45,7 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     batch_size: usize,
     sender: Option<Arc<dyn Sender>>,
+    observer: Option<Arc<dyn Observer>>,
 }
 
 impl Default for ClientBuilder {
@@ -75,6 +76,7 @@ impl fmt::Debug for ClientBuilder {
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("batch_size", &self.batch_size)
             .field("sender", &self.sender.as_ref().map(|_| "custom"))
+            .field("on_event", &self.observer.is_some())
             .finish()
     }
 }
@@ -99,6 +101,7 @@ impl ClientBuilder {
             allow_insecure_http: false,
             batch_size: DEFAULT_BATCH_SIZE,
             sender: None,
+            observer: None,
         }
     }
 
@@ -244,6 +247,21 @@ impl ClientBuilder {
         self
     }
 
+    /// Calls `listener` with every [`Event`] of every call (start, each attempt, each repeat
+    /// and its reason, a token refresh, giving up, the end), on the thread that runs the
+    /// call, in order. Events never hold a token, a password or record content. The same
+    /// events go to `tracing` (target `contactnow`) whether or not this is set.
+    pub fn on_event(self, listener: impl Fn(&Event) + Send + Sync + 'static) -> Self {
+        self.observer(Arc::new(listener))
+    }
+
+    /// [`ClientBuilder::on_event`] with an [`Observer`], which can also say when it is
+    /// not listening (then no event is made).
+    pub fn observer(mut self, observer: Arc<dyn Observer>) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
     /// Checks the settings and makes the client.
     pub fn build(self) -> Result<Client, Error> {
         let endpoint = self.endpoint?;
@@ -319,7 +337,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 agent,
-                session: Arc::new(Session::new(config, auth)),
+                session: Arc::new(Session::new(config, auth).with_observer(crate::events::observer(self.observer))),
                 provider,
                 sender: self.sender,
                 max_response_bytes: self.max_response_bytes,

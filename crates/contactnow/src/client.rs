@@ -189,6 +189,8 @@ impl Client {
     pub fn execute<O: Operation>(&self, op: &O) -> Result<O::Output, Error> {
         let inner = &*self.inner;
         let mut call = self.start(op);
+        let span = crate::events::span(call.id(), &op.name());
+        let _in_span = span.enter();
         let origin = Instant::now();
         loop {
             let now = Now { monotonic: origin.elapsed(), wall: SystemTime::now() };

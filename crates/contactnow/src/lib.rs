@@ -16,7 +16,7 @@
 //! sends, sleeps and reads the clocks.
 //!
 //! **Out of scope:** encoding, decoding and validation (all in `contactnow-core`, re-exported
-//! here), async I/O, logging, and deleting records (the API offers no delete).
+//! here), async I/O, and deleting records (the API offers no delete).
 //!
 //! A whole call against a tiny canned server:
 //!
@@ -50,6 +50,7 @@ mod batch;
 mod builder;
 mod client;
 mod error;
+mod events;
 mod sender;
 mod transport;
 
@@ -57,8 +58,9 @@ pub use auth::TokenProvider;
 pub use batch::{BatchOutcome, ChunkFailure};
 pub use builder::{ClientBuilder, DEFAULT_BATCH_SIZE, DEFAULT_MAX_RESPONSE_BYTES, USER_AGENT};
 pub use client::Client;
-pub use contactnow_core::engine::{Failure, RetryPolicy};
+pub use contactnow_core::engine::{Event, Failure, Level, Observer, Purpose, RetryPolicy, Value};
 pub use error::{Error, ErrorKind};
+pub use events::TARGET;
 pub use sender::Sender;
 
 pub use contactnow_core::{
