@@ -46,6 +46,10 @@ pub struct Global {
     /// Run against an embedded sandbox with demo data instead of the real API.
     #[arg(long, global = true)]
     pub sandbox: bool,
+    /// Print each attempt to stderr (token redacted); -vv also the start, every repeat and
+    /// its reason, token refreshes and the end of each call.
+    #[arg(long, short = 'v', action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
 }
 
 impl fmt::Debug for Global {
@@ -60,6 +64,7 @@ impl fmt::Debug for Global {
             .field("format", &self.format)
             .field("output", &self.output)
             .field("sandbox", &self.sandbox)
+            .field("verbose", &self.verbose)
             .finish()
     }
 }
@@ -108,6 +113,22 @@ pub enum Command {
         #[arg(long)]
         repeatable: bool,
     },
+    /// The configured token or credentials.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Print a shell completion script, e.g. `contactnow completions bash > /etc/bash_completion.d/contactnow`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `token ...`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Check that the token (or the credentials) work: prints the account, the expiry and
+    /// the time left. Read-only: token.php (get or validate) and one tod_policy read.
+    Check,
 }
 
 /// `priority ...`.

@@ -11,3 +11,4 @@ pub mod generic;
 pub mod output;
 pub mod plan;
 pub mod run;
+pub mod token;

@@ -6,11 +6,14 @@ use std::{
     process::ExitCode,
 };
 
-use contactnow::{Assignment, Client, DefaultAction, Error, Format, NewTodPolicy, Region, TodPolicyUpdate};
+use clap::CommandFactory;
+use contactnow::{
+    Assignment, Client, ClientBuilder, DefaultAction, Error, Event, Format, NewTodPolicy, Region, TodPolicyUpdate,
+};
 
 use crate::{
     apply, apply_output,
-    cli::{Cli, Command, FormatArg, Global, Priority, RegionArg, TodPolicy},
+    cli::{Cli, Command, FormatArg, Global, Priority, RegionArg, TodPolicy, TokenCommand},
     csv_input,
     output::{print_rows, print_write, Output},
 };
@@ -59,10 +62,19 @@ impl From<io::Error> for Failure {
 
 /// Runs the command, printing results to `out`; errors are returned, not printed.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
+    if let Command::Completions { shell } = cli.command {
+        clap_complete::generate(shell, &mut Cli::command(), "contactnow", out);
+        return Ok(());
+    }
     let sandbox = if cli.global.sandbox { Some(start_sandbox()?) } else { None };
-    let client = client(&cli.global, sandbox.as_ref())?;
+    let (client, auth) = client(&cli.global, sandbox.as_ref())?;
     let output = cli.global.output;
     match cli.command {
+        Command::Completions { .. } => {}
+        Command::Token(TokenCommand::Check) => {
+            let report = crate::token::check(&cli.global, auth, &client)?;
+            crate::token::print(out, output, &report)?;
+        }
         Command::Priority(Priority::List { agent, queue }) => {
             print_rows(out, output, &client.read_assignments(agent, queue)?.records)?;
         }
@@ -116,14 +128,37 @@ fn start_sandbox() -> Result<contactnow_sandbox::Sandbox, Failure> {
         .map_err(|e| Failure { code: exit::TRANSPORT, message: format!("cannot start the sandbox: {e}") })
 }
 
-fn client(global: &Global, sandbox: Option<&contactnow_sandbox::Sandbox>) -> Result<Client, Failure> {
+/// The token source the command line names.
+pub enum Auth {
+    /// `--token` / `CONTACTNOW_TOKEN`.
+    Token(String),
+    /// `--username` and `--password` (or their variables).
+    Credentials(String, String),
+}
+
+/// A builder with the options every client of the command line shares: the format, and
+/// with `-v` an event listener printing to stderr.
+pub fn builder(global: &Global) -> Result<ClientBuilder, Failure> {
     let format = match global.format {
         FormatArg::Json => Format::Json,
         FormatArg::Xml => Format::Xml,
     };
-    let mut builder = Client::builder().format(format);
+    let builder = Client::builder().format(format);
+    Ok(match global.verbose {
+        0 => builder,
+        level => builder.on_event(move |event| {
+            if level >= 2 || matches!(event, Event::Attempt { .. }) {
+                eprintln!("contactnow: {event}");
+            }
+        }),
+    })
+}
+
+fn client(global: &Global, sandbox: Option<&contactnow_sandbox::Sandbox>) -> Result<(Client, Auth), Failure> {
+    let mut builder = builder(global)?;
     if let Some(sandbox) = sandbox {
-        return Ok(builder.base_url(&sandbox.base_url()).token(sandbox.token()).build()?);
+        let client = builder.base_url(&sandbox.base_url()).token(sandbox.token()).build()?;
+        return Ok((client, Auth::Token(sandbox.token())));
     }
     // An empty variable (`CONTACTNOW_TOKEN=`) counts as unset.
     let set = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
@@ -132,9 +167,9 @@ fn client(global: &Global, sandbox: Option<&contactnow_sandbox::Sandbox>) -> Res
         (Some(RegionArg::Eu), _) | (None, None) => builder.region(Region::Eu),
         (None, Some(url)) => builder.base_url(&url),
     };
-    builder = match (set(&global.token), set(&global.username), set(&global.password)) {
-        (Some(token), _, _) => builder.token(token.as_str()),
-        (None, Some(user), Some(password)) => builder.credentials(user.as_str(), password.as_str()),
+    let auth = match (set(&global.token), set(&global.username), set(&global.password)) {
+        (Some(token), _, _) => Auth::Token(token),
+        (None, Some(user), Some(password)) => Auth::Credentials(user, password),
         (None, Some(_), None) => return Err(Failure::usage("--username needs --password (or CONTACTNOW_PASSWORD)")),
         (None, None, _) => {
             return Err(Failure::usage(
@@ -143,7 +178,11 @@ fn client(global: &Global, sandbox: Option<&contactnow_sandbox::Sandbox>) -> Res
             ))
         }
     };
-    Ok(builder.build()?)
+    builder = match &auth {
+        Auth::Token(token) => builder.token(token.as_str()),
+        Auth::Credentials(user, password) => builder.credentials(user.as_str(), password.as_str()),
+    };
+    Ok((builder.build()?, auth))
 }
 
 fn apply_file(
@@ -162,23 +201,24 @@ fn apply_file(
     if dry_run || plan.is_empty() {
         return Ok(apply_output::print(out, output, &plan, None, dry_run)?);
     }
-    let show_progress = io::stderr().is_terminal() && plan.create.len() + plan.update.len() > batch_size;
-    let mut progress = |done: usize, total: usize| {
-        if show_progress {
-            let width = 30;
-            let filled = done * width / total.max(1);
-            eprint!("\r[{}{}] {done}/{total}", "#".repeat(filled), " ".repeat(width - filled));
-            if done == total {
-                eprintln!();
-            }
-        }
+    let records = plan.create.len() + plan.update.len();
+    let bar = if io::stderr().is_terminal() && records > batch_size {
+        indicatif::ProgressBar::new(records as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
     };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("[{bar:30}] {pos}/{len} records, {per_sec}, {eta} left")
+            .map_or_else(|_| indicatif::ProgressStyle::default_bar(), |s| s.progress_chars("#>-")),
+    );
+    let mut progress = |done: usize, _total: usize| bar.set_position(done as u64);
     // As text, the plan is shown before anything is sent; JSON and CSV are one document each.
     if output == Output::Table {
         apply_output::print_plan(out, &plan)?;
         out.flush()?;
     }
     let report = apply::apply(client, plan, &desired, batch_size, &mut progress);
+    bar.finish_and_clear();
     match output {
         Output::Table => apply_output::print_outcome(out, &report)?,
         _ => apply_output::print(out, output, &report.plan, Some(&report), false)?,
@@ -212,7 +252,7 @@ mod tests {
 
     fn endpoint_of(args: &[&str]) -> String {
         let cli = Cli::parse_from(args);
-        let client = client(&cli.global, None).unwrap();
+        let (client, _) = client(&cli.global, None).unwrap();
         format!("{client:?}")
     }
 

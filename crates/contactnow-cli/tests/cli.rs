@@ -248,3 +248,105 @@ fn the_generic_call_reads_writes_and_refuses() {
     let (code, _, err) = contactnow(&["--sandbox", "call", "priority", "read", "--filter", "novalue"]);
     assert_eq!(code, 2, "{err}");
 }
+
+/// A sandbox with an API user, and the secrets that must never show.
+const SB_TOKEN: &str = "tok-CLI-SECRET/+=";
+const SB_USER: &str = "ops";
+const SB_PASSWORD: &str = "pw-CLI-SECRET &9";
+
+fn demo_sandbox() -> contactnow_sandbox::Sandbox {
+    contactnow_sandbox::Sandbox::start(contactnow_sandbox::Config {
+        seed: contactnow_sandbox::Seed::Demo,
+        tokens: vec![SB_TOKEN.to_owned()],
+        users: vec![(SB_USER.to_owned(), SB_PASSWORD.to_owned())],
+        ..Default::default()
+    })
+    .expect("sandbox starts")
+}
+
+fn assert_no_secret(text: &str) {
+    for secret in [SB_TOKEN, SB_PASSWORD] {
+        let encoded: String = secret.bytes().map(|b| format!("%{b:02X}")).collect();
+        for form in [secret.to_owned(), encoded, secret.replace('/', "%2F").replace('+', "%2B")] {
+            assert!(!text.contains(&form), "{form} in {text}");
+        }
+    }
+}
+
+#[test]
+fn verbose_prints_each_attempt_and_very_verbose_the_decisions() {
+    use contactnow_sandbox::{Fault, FaultSpec};
+    let sb = demo_sandbox();
+    let base = sb.base_url();
+    let status = |s| FaultSpec::new(Fault::Status { status: s, retry_after: Some(0) }).method("priority");
+    sb.push_fault(status(503));
+    let (code, out, err) = contactnow(&["--base-url", &base, "--token", SB_TOKEN, "-v", "priority", "list"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("AGENT_ID"), "{out}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].contains("attempt 1 GET") && lines[0].contains("-> HTTP 503"), "{err}");
+    assert!(lines[1].contains("attempt 2 GET") && lines[1].contains("-> HTTP 200"), "{err}");
+    assert!(lines[0].contains("token=***&method=priority&action=read"), "{err}");
+    assert_no_secret(&err);
+
+    sb.push_fault(status(503));
+    let (code, _, err) =
+        contactnow(&["--base-url", &base, "--username", SB_USER, "--password", SB_PASSWORD, "-vv", "priority", "list"]);
+    assert_eq!(code, 0, "{err}");
+    let kinds: Vec<&str> = err
+        .lines()
+        .map(|l| match l {
+            l if l.contains(": attempt ") => "attempt",
+            l if l.contains("; attempt 2 after ") => "retry",
+            l if l.contains("priority.read (json") => "start",
+            l if l.contains(": ok after 3 attempts") => "end",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(kinds, ["start", "attempt", "attempt", "retry", "attempt", "end"], "{err}");
+    assert!(err.contains("/token.php?action=get&username=ops&password=*** -> HTTP 200"), "{err}");
+    assert_no_secret(&err);
+}
+
+#[test]
+fn token_check_reports_expiry_and_rejects_a_bad_token() {
+    let sb = demo_sandbox();
+    let base = sb.base_url();
+    let (code, out, err) = contactnow(&["--base-url", &base, "--token", SB_TOKEN, "token", "check"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("valid: token\n"), "{out}");
+    assert!(out.contains("\ntime left: ") && out.contains("database.php: accepts it (4 TOD policies"), "{out}");
+    let (code, out, err) = contactnow(&[
+        "--base-url",
+        &base,
+        "--username",
+        SB_USER,
+        "--password",
+        SB_PASSWORD,
+        "-o",
+        "json",
+        "token",
+        "check",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(report["auth"], "credentials");
+    assert_eq!(report["username"], SB_USER);
+    let left = report["expires_in"].as_u64().expect("seconds left");
+    assert!(left > 11 * 3600 && left <= 12 * 3600, "{out}");
+    assert_no_secret(&out);
+    let (code, _, err) = contactnow(&["--base-url", &base, "--token", "tok-WRONG-1", "token", "check"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("Invalid token") && !err.contains("tok-WRONG-1"), "{err}");
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for (shell, marker) in [("bash", "complete -F"), ("zsh", "#compdef contactnow"), ("fish", "complete -c contactnow")]
+    {
+        let (code, out, err) = contactnow(&["completions", shell]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains(marker) && out.contains("tod-policy"), "{shell}: {out}");
+    }
+}
