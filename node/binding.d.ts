@@ -31,8 +31,11 @@ export declare class NativeClient {
   /**
    * Makes a client from `{ token | username + password, baseUrl?, format?, timeoutMs?,
    * totalTimeoutMs?, retries?, allowInsecureHttp?, maxResponseBytes? }`.
+   * `onEvent` gets every call event (see `events.rs`) while `listening` is true.
    */
-  constructor(options: ClientOptions)
+  constructor(options: ClientOptions, onEvent: (event: Record<string, unknown>) => void)
+  /** Whether anyone listens to call events (set by `index.js` before each call). */
+  set listening(on: boolean)
   /** Any `database.php` method and action, with `{ filters?, records?, repeatable? }`. */
   call(method: string, action: string, options?: { filters?: Record<string, string | number>; records?: Array<Record<string, string | number>>; repeatable?: boolean }): Promise<GenericResult>
   /**

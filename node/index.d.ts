@@ -36,6 +36,53 @@ export type {
   WriteResult,
 }
 
+/**
+ * One call event, as published on the `diagnostics_channel` named `contactnow:<name>` (and
+ * printed with `NODE_DEBUG=contactnow`). Never holds a token, a password or record content.
+ */
+export interface CallEvent {
+  /** The event, which is also its channel's name after `contactnow:`. */
+  name: 'call.start' | 'call.attempt' | 'call.retry' | 'call.refresh' | 'call.give_up' | 'call.end'
+  /** `debug` for the start and attempts, `info` for the end, `warn` for a repeat, refresh or give-up. */
+  level: 'debug' | 'info' | 'warn'
+  /** One line for a human. */
+  message: string
+  /** The call's number in its client: tells apart the events of concurrent calls. */
+  call: number
+  /** `call.start`: the operation, e.g. `priority.read`. */
+  operation?: string
+  /** `call.start`: `json` or `xml`. */
+  format?: Format
+  /** `call.start`: records in the request. */
+  records?: number
+  /** `call.attempt`: its number; `call.retry`: the number of the attempt to come. */
+  attempt?: number
+  /** `call.attempt`: `token` (token.php) or `call`. */
+  purpose?: 'token' | 'call'
+  /** `call.attempt`: `GET` or `POST`. */
+  method?: 'GET' | 'POST'
+  /** `call.attempt`: the URL with the token replaced by `***`. */
+  url?: string
+  /** `call.attempt`: the HTTP status, when an answer came. */
+  status?: number
+  /** `call.attempt` and `call.end`: how long it took. */
+  durationMs?: number
+  /** `call.attempt`: the body's size. */
+  bytes?: number
+  /** `call.attempt`: why there was no usable answer. */
+  error?: string
+  /** `call.retry`: the pause before the next attempt. */
+  pauseMs?: number
+  /** `call.retry`, `call.refresh`, `call.give_up`: why. */
+  reason?: string
+  /** `call.end`: `ok` or the error's code. */
+  result?: string
+  /** `call.end`: a write not safe to repeat may have been applied. */
+  outcomeUnknown?: boolean
+  /** `call.end`: attempts sent in all. */
+  attempts?: number
+}
+
 /** Body format of requests and responses. */
 export type Format = 'json' | 'xml'
 

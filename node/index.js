@@ -5,8 +5,33 @@
 // error classes its errors become (every call into the addon goes through `guarded` or
 // `settled`).
 
-const { inspect } = require('node:util')
+const { inspect, debuglog } = require('node:util')
+const diagnostics = require('node:diagnostics_channel')
 const native = require('./binding.js')
+
+/**
+ * Call events: each is published on the `diagnostics_channel` of its name,
+ * `contactnow:call.start`, `contactnow:call.attempt`, `contactnow:call.retry`,
+ * `contactnow:call.refresh`, `contactnow:call.give_up` and `contactnow:call.end`, and printed
+ * to stderr with `NODE_DEBUG=contactnow`. Nothing is made while nobody listens.
+ */
+const EVENT_NAMES = Object.freeze(['call.start', 'call.attempt', 'call.retry', 'call.refresh', 'call.give_up', 'call.end'])
+const channels = new Map(EVENT_NAMES.map((name) => [name, diagnostics.channel(`contactnow:${name}`)]))
+const debug = debuglog('contactnow')
+
+/** Whether a call's events would reach anyone: a channel subscriber or NODE_DEBUG. */
+function listening() {
+  if (debug.enabled) return true
+  for (const channel of channels.values()) if (channel.hasSubscribers) return true
+  return false
+}
+
+/** Hands one event from the addon to its channel and to NODE_DEBUG. */
+function publish(event) {
+  const channel = channels.get(event.name)
+  if (channel?.hasSubscribers) channel.publish(event)
+  if (debug.enabled) debug('%s', event.message)
+}
 
 /** The stable `code` of every error the package throws or rejects with. */
 const ErrorCode = Object.freeze({
@@ -259,8 +284,19 @@ class Client {
   constructor(options) {
     const { sender, sleep, ...settings } = options ?? {}
     checkPlain(settings, '')
-    const client = guarded(() => new native.NativeClient(settings))
-    this.#native = client
+    const native_ = guarded(() => new native.NativeClient(settings, publish))
+    this.#native = native_
+    // Every call first tells the addon whether its events are wanted (see `listening`).
+    const client = new Proxy(native_, {
+      get(target, key) {
+        const value = Reflect.get(target, key)
+        if (typeof value !== 'function') return value
+        return (...args) => {
+          target.listening = listening()
+          return value.apply(target, args)
+        }
+      },
+    })
     if (sender !== undefined && typeof sender !== 'function') {
       throw new InvalidInputError('invalid input: sender: expected a function', { field: 'sender', reason: 'expected a function' })
     }

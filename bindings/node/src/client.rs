@@ -7,7 +7,7 @@ use contactnow::{
     Assignment, Client, Format, Listing, NewTodPolicy, RetryPolicy, TodPolicy, TodPolicyUpdate, WriteResult,
 };
 use napi::{
-    bindgen_prelude::{AsyncTask, FromNapiValue, Unknown},
+    bindgen_prelude::{AsyncTask, FromNapiValue, Function, Unknown},
     Env, Task,
 };
 use napi_derive::napi;
@@ -49,6 +49,7 @@ const OPTIONS: &[(&str, &str)] = &[
 pub struct JsClient {
     client: Client,
     secrets: Arc<[String]>,
+    listening: Arc<std::sync::atomic::AtomicBool>,
 }
 
 fn millis(value: Option<u64>, field: &str) -> Result<Option<Duration>, Failure> {
@@ -106,9 +107,9 @@ fn prefixed(error: contactnow_core::Error, parent: &str) -> Failure {
     }
 }
 
-fn build(options: &Value) -> Result<(Client, Vec<String>), Failure> {
+fn build(options: &Value, events: crate::events::JsEvents) -> Result<(Client, Vec<String>), Failure> {
     let map = input::options(options, OPTIONS)?;
-    let mut builder = Client::builder();
+    let mut builder = Client::builder().observer(Arc::new(events));
     let mut secrets = Vec::new();
     if let Some(url) = input::opt_string(&map, "baseUrl", "base_url")? {
         builder = builder.base_url(&url);
@@ -159,13 +160,22 @@ fn build(options: &Value) -> Result<(Client, Vec<String>), Failure> {
 impl JsClient {
     /// Makes a client from `{ token | username + password, baseUrl?, format?, timeoutMs?,
     /// totalTimeoutMs?, retries?, allowInsecureHttp?, maxResponseBytes? }`.
-    #[napi(constructor, ts_args_type = "options: ClientOptions")]
-    pub fn new(env: Env, options: Unknown) -> napi::Result<Self> {
-        let parsed = json(&env, options, "options").and_then(|v| build(&v));
+    /// `onEvent` gets every call event (see `events.rs`) while `listening` is true.
+    #[napi(constructor, ts_args_type = "options: ClientOptions, onEvent: (event: Record<string, unknown>) => void")]
+    pub fn new(env: Env, options: Unknown, on_event: Function<'_, Value, ()>) -> napi::Result<Self> {
+        let events = crate::events::JsEvents::new(&on_event)?;
+        let listening = Arc::clone(&events.listening);
+        let parsed = json(&env, options, "options").and_then(|v| build(&v, events));
         match parsed {
-            Ok((client, secrets)) => Ok(Self { client, secrets: secrets.into() }),
+            Ok((client, secrets)) => Ok(Self { client, secrets: secrets.into(), listening }),
             Err(failure) => Err(failure.into_napi(&env)),
         }
+    }
+
+    /// Whether anyone listens to call events (set by `index.js` before each call).
+    #[napi(setter)]
+    pub fn set_listening(&self, on: bool) {
+        self.listening.store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Any `database.php` method and action, with `{ filters?, records?, repeatable? }`.

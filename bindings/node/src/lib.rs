@@ -19,6 +19,7 @@
 pub mod call;
 pub mod client;
 pub mod error;
+pub mod events;
 pub mod generic;
 mod input;
 pub mod output;

@@ -1,0 +1,63 @@
+//! Call events to JavaScript: each engine event (`contactnow::Event`) becomes a plain object
+//! `{ name, level, message, call, ...fields }` (camelCase field names) handed to the
+//! function `index.js` gives the client, which publishes it on `diagnostics_channel` and
+//! to `NODE_DEBUG=contactnow`. Events come from whatever thread runs the call; a
+//! thread-safe function queues them, in order, to the JavaScript thread.
+
+use std::sync::{
+    atomic::{AtomicBool, Ordering},
+    Arc,
+};
+
+use contactnow::{Event, Observer, Value};
+use napi::{
+    bindgen_prelude::Function,
+    threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode},
+    Status,
+};
+use serde_json::{json, Map};
+
+use crate::error::camel_path;
+
+/// The thread-safe function events go to.
+type Sink = ThreadsafeFunction<serde_json::Value, (), serde_json::Value, Status, false, true>;
+
+/// The client's observer: quiet until JavaScript says someone listens.
+pub struct JsEvents {
+    sink: Sink,
+    /// Set by `NativeClient.listening` before each call: a subscriber or `NODE_DEBUG`.
+    pub listening: Arc<AtomicBool>,
+}
+
+impl JsEvents {
+    /// Events for `on_event`, a JavaScript function of one event object (held weakly: it
+    /// never keeps the process alive).
+    pub fn new(on_event: &Function<'_, serde_json::Value, ()>) -> napi::Result<Self> {
+        let sink = on_event.build_threadsafe_function::<serde_json::Value>().weak::<true>().callee_handled::<false>().build()?;
+        Ok(Self { sink, listening: Arc::new(AtomicBool::new(false)) })
+    }
+}
+
+impl Observer for JsEvents {
+    fn enabled(&self) -> bool {
+        self.listening.load(Ordering::Relaxed)
+    }
+
+    fn event(&self, event: &Event) {
+        let mut object = Map::new();
+        object.insert("name".into(), json!(event.name()));
+        object.insert("level".into(), json!(event.level().as_str()));
+        object.insert("message".into(), json!(event.message()));
+        for (key, value) in event.fields() {
+            let value = match value {
+                Value::Str(s) => json!(s),
+                Value::Int(n) => json!(n),
+                Value::Millis(ms) => json!(ms),
+                Value::Bool(b) => json!(b),
+            };
+            object.insert(camel_path(key), value);
+        }
+        // A full queue or a closing environment drops the event: never block a call for it.
+        let _ = self.sink.call(serde_json::Value::Object(object), ThreadsafeFunctionCallMode::NonBlocking);
+    }
+}
