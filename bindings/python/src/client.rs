@@ -69,6 +69,7 @@ impl PyClient {
         let timeout = timeout.map_or(Ok(Duration::from_secs(30)), |t| convert::seconds(t, "timeout"))?;
         let retries = retries.map_or(Ok(2), |r| convert::count(r, "retries"))?;
         let mut builder = contactnow::Client::builder()
+            .observer(Arc::new(crate::events::PyLogging::new(py)?))
             .format(format)
             .timeout(timeout)
             .retries(retries)

@@ -12,6 +12,7 @@
 mod client;
 mod convert;
 mod error;
+mod events;
 mod models;
 #[cfg(feature = "sandbox")]
 mod sandbox;
