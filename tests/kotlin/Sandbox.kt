@@ -90,6 +90,7 @@ fun sandboxTests() {
             check("sandbox $format sender was used") { expect(sender.calls >= 10) { "${sender.calls} calls" } }
         }
         faultTests(sandbox)
+        eventTests(sandbox)
     } finally {
         sandbox.stop()
         sandbox.close()

@@ -111,6 +111,7 @@ func sandboxTests() async {
         check("sandbox \(format) sender was used") { try expect(sender.calls.value >= 10, "\(sender.calls.value) calls") }
     }
     faultTests(sandbox)
+    eventTests(sandbox)
 }
 
 func faultTests(_ sandbox: Sandbox) {

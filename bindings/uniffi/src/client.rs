@@ -78,9 +78,16 @@ impl fmt::Debug for ClientConfig {
 ///
 /// Each operation has a blocking form and an `*Async` form (Kotlin `suspend`, Swift
 /// `async`) that runs the call on a background thread and never blocks the caller's thread.
-#[derive(Debug, uniffi::Object)]
+#[derive(uniffi::Object)]
 pub struct Client {
     inner: contactnow::Client,
+    listeners: Arc<crate::events::Listeners>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.inner, f)
+    }
 }
 
 /// The pool that runs async calls: its blocking threads run the blocking client.
@@ -232,6 +239,11 @@ impl Client {
         off_thread(move || Ok(inner.update_policies(&to_core(records))?.into())).await
     }
 
+    /// Gets every call's events from now on (`null`/`nil`: none); see [`CallEvent`](crate::CallEvent).
+    pub fn set_event_listener(&self, listener: Option<Arc<dyn crate::EventListener>>) {
+        self.listeners.set(listener);
+    }
+
     /// The base URL calls go to.
     pub fn base_url(&self) -> String {
         self.inner.endpoint().as_str().to_owned()
@@ -241,7 +253,8 @@ impl Client {
 /// Builds the Rust client for `config`, sending through `sender` when given.
 fn build(config: ClientConfig, sender: Option<Arc<dyn HttpSender>>) -> Result<Client, ContactNowError> {
     guard(|| {
-        let mut builder = contactnow::Client::builder();
+        let listeners = Arc::new(crate::events::Listeners::default());
+        let mut builder = contactnow::Client::builder().observer(listeners.clone());
         if let Some(url) = &config.base_url {
             builder = builder.base_url(url);
         }
@@ -282,7 +295,7 @@ fn build(config: ClientConfig, sender: Option<Arc<dyn HttpSender>>) -> Result<Cl
         if let Some(sender) = sender {
             builder = builder.sender(Arc::new(Foreign(sender)));
         }
-        builder.build().map(|inner| Client { inner }).map_err(|e| scrub_all(e.into(), &secrets))
+        builder.build().map(|inner| Client { inner, listeners }).map_err(|e| scrub_all(e.into(), &secrets))
     })
 }
 

@@ -27,6 +27,7 @@
 
 mod client;
 mod error;
+mod events;
 mod generic;
 #[cfg(feature = "sandbox")]
 mod sandbox;
@@ -35,6 +36,7 @@ mod types;
 
 pub use client::{Client, ClientConfig};
 pub use error::ContactNowError;
+pub use events::{CallEvent, EventListener};
 pub use generic::{GenericField, GenericResult};
 #[cfg(feature = "sandbox")]
 pub use sandbox::{Sandbox, SandboxFault};
