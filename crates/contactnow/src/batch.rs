@@ -1,5 +1,7 @@
 //! Batch helpers' results: counts and keys summed over chunks, and the chunks that failed.
 
+use contactnow_core::WriteResult;
+
 use crate::Error;
 
 /// The aggregate of a batched write: one request per chunk of `batch_size` records.
@@ -27,6 +29,32 @@ impl BatchOutcome {
     pub fn outcome_unknown(&self) -> bool {
         self.failures.iter().any(|f| f.error.outcome_unknown())
     }
+
+    /// Adds the result of the chunk of `len` records from `offset` (both clients' helpers).
+    pub(crate) fn add(&mut self, offset: usize, len: usize, result: Result<WriteResult, Error>) {
+        self.chunks += 1;
+        match result {
+            Ok(result) => {
+                self.total += result.total;
+                self.bad += result.bad;
+                self.keys.extend(result.key.filter(|k| *k != 0));
+            }
+            Err(error) => {
+                if let Error::Api(api) = &error {
+                    self.total += api.total.unwrap_or(0);
+                    self.bad += api.bad.unwrap_or(0);
+                    self.keys.extend(api.key.filter(|k| *k != 0));
+                }
+                self.failures.push(ChunkFailure { offset, len, error });
+            }
+        }
+    }
+}
+
+/// `records` in chunks of `size` (at least one record each), with each chunk's offset.
+pub(crate) fn chunks<R: Clone>(records: &[R], size: usize) -> impl Iterator<Item = (usize, Vec<R>)> + '_ {
+    let size = size.max(1);
+    records.chunks(size).enumerate().map(move |(n, chunk)| (n * size, chunk.to_vec()))
 }
 
 /// A chunk that failed in whole or in part.

@@ -10,6 +10,7 @@ use contactnow_core::{
 use crate::{
     auth::TokenProvider,
     client::{Client, Inner},
+    driver::Common,
     sender::Sender,
     transport::{self, AgentSettings},
     Error, RetryPolicy,
@@ -246,6 +247,13 @@ impl ClientBuilder {
 
     /// Checks the settings and makes the client.
     pub fn build(self) -> Result<Client, Error> {
+        let (common, transport) = self.parts()?;
+        Ok(Client { inner: Arc::new(Inner { agent: transport::agent(transport), common }) })
+    }
+
+    /// The validation of every setting and what both clients are made of: the session and
+    /// limits, and the transport's settings (one function, so the two clients cannot differ).
+    pub(crate) fn parts(self) -> Result<(Common, AgentSettings), Error> {
         let endpoint = self.endpoint?;
         if !endpoint.is_https() && !endpoint.is_loopback() && !self.allow_insecure_http {
             return Err(Error::invalid(
@@ -300,12 +308,12 @@ impl ClientBuilder {
             }
             Some(AuthSpec::Provider(provider)) => (Auth::Provider, Some(provider)),
         };
-        let agent = transport::agent(AgentSettings {
+        let transport = AgentSettings {
             connect_timeout: self.connect_timeout.min(self.timeout),
             attempt_timeout: self.timeout,
             user_agent: self.user_agent,
             proxy,
-        });
+        };
         let config = Config {
             endpoint,
             format: self.format,
@@ -316,16 +324,14 @@ impl ClientBuilder {
                 .total_timeout
                 .unwrap_or_else(|| default_total(self.connect_timeout.min(self.timeout), self.timeout, &self.retry)),
         };
-        Ok(Client {
-            inner: Arc::new(Inner {
-                agent,
-                session: Arc::new(Session::new(config, auth)),
-                provider,
-                sender: self.sender,
-                max_response_bytes: self.max_response_bytes,
-                batch_size: self.batch_size,
-            }),
-        })
+        let common = Common {
+            session: Arc::new(Session::new(config, auth)),
+            provider,
+            sender: self.sender,
+            max_response_bytes: self.max_response_bytes,
+            batch_size: self.batch_size,
+        };
+        Ok((common, transport))
     }
 }
 

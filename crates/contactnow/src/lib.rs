@@ -49,6 +49,7 @@ mod auth;
 mod batch;
 mod builder;
 mod client;
+mod driver;
 mod error;
 mod sender;
 mod transport;
