@@ -30,8 +30,8 @@ impl BatchOutcome {
         self.failures.iter().any(|f| f.error.outcome_unknown())
     }
 
-    /// Adds the result of the chunk of `len` records from `offset` (both clients' helpers).
-    pub(crate) fn add(&mut self, offset: usize, len: usize, result: Result<WriteResult, Error>) {
+    /// With the result of the chunk of `len` records from `offset` (both clients' helpers).
+    pub(crate) fn with(mut self, offset: usize, len: usize, result: Result<WriteResult, Error>) -> Self {
         self.chunks += 1;
         match result {
             Ok(result) => {
@@ -48,13 +48,8 @@ impl BatchOutcome {
                 self.failures.push(ChunkFailure { offset, len, error });
             }
         }
+        self
     }
-}
-
-/// `records` in chunks of `size` (at least one record each), with each chunk's offset.
-pub(crate) fn chunks<R: Clone>(records: &[R], size: usize) -> impl Iterator<Item = (usize, Vec<R>)> + '_ {
-    let size = size.max(1);
-    records.chunks(size).enumerate().map(move |(n, chunk)| (n * size, chunk.to_vec()))
 }
 
 /// A chunk that failed in whole or in part.
@@ -66,4 +61,15 @@ pub struct ChunkFailure {
     pub len: usize,
     /// Why: an [`Error::Api`] with `partial: true` when some records failed.
     pub error: Error,
+}
+
+/// The operations `make` makes of `records` in chunks of `size` (at least one record
+/// each), with each chunk's offset and length.
+pub(crate) fn chunks<'a, R: Clone, O>(
+    records: &'a [R],
+    size: usize,
+    make: impl Fn(Vec<R>) -> O + 'a,
+) -> impl Iterator<Item = (usize, usize, O)> + 'a {
+    let size = size.max(1);
+    records.chunks(size).enumerate().map(move |(n, chunk)| (n * size, chunk.len(), make(chunk.to_vec())))
 }

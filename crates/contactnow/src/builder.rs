@@ -29,7 +29,8 @@ enum AuthSpec {
     Provider(TokenProvider),
 }
 
-/// Settings for a [`Client`]. Invalid values are reported by [`ClientBuilder::build`].
+/// Settings for a [`Client`] (or, with feature `async`, an `AsyncClient`). Invalid values are
+/// reported by [`ClientBuilder::build`] (and `build_async`, which checks the same).
 ///
 /// `Debug` never shows the token, the password or the proxy URL.
 pub struct ClientBuilder {
@@ -239,7 +240,9 @@ impl ClientBuilder {
 
     /// Sends through `sender` (your own HTTP stack) instead of the built-in ureq agent; the
     /// timeouts are then the sender's to apply (each send gets its limit), the response size
-    /// limit is checked on what it returns, and proxy and user agent are its own.
+    /// limit is checked on what it returns, and proxy and user agent are its own. An
+    /// `AsyncClient` uses it too, calling its blocking methods on the task: for senders that
+    /// answer at once (scripted tests), not ones that wait on the network.
     pub fn sender(mut self, sender: Arc<dyn Sender>) -> Self {
         self.sender = Some(sender);
         self
@@ -249,6 +252,15 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let (common, transport) = self.parts()?;
         Ok(Client { inner: Arc::new(Inner { agent: transport::agent(transport), common }) })
+    }
+
+    /// Checks the settings, exactly as [`ClientBuilder::build`] does, and makes an
+    /// [`AsyncClient`](crate::AsyncClient) (feature `async`). Needs no runtime; its calls
+    /// run on tokio.
+    #[cfg(feature = "async")]
+    pub fn build_async(self) -> Result<crate::AsyncClient, Error> {
+        let (common, transport) = self.parts()?;
+        crate::async_client::AsyncClient::new(common, transport)
     }
 
     /// The validation of every setting and what both clients are made of: the session and

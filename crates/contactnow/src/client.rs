@@ -6,8 +6,8 @@ use std::{fmt, sync::Arc, time::Instant};
 
 use contactnow_core::{
     engine::{Call, Step},
-    Assignment, CreateAssignments, CreatePolicies, Endpoint, Format, Listing, NewTodPolicy, Operation, ReadAssignments,
-    ReadPolicies, TodPolicy, TodPolicyUpdate, UpdateAssignments, UpdatePolicies, WriteResult,
+    Assignment, CreateAssignments, CreatePolicies, Listing, NewTodPolicy, Operation, ReadAssignments, ReadPolicies,
+    TodPolicy, TodPolicyUpdate, UpdateAssignments, UpdatePolicies, WriteResult,
 };
 
 use crate::{
@@ -49,20 +49,7 @@ impl Client {
         ClientBuilder::from_env()?.build()
     }
 
-    /// The body format of requests and responses.
-    pub fn format(&self) -> Format {
-        self.inner.common.session.config.format
-    }
-
-    /// The base URL calls go to.
-    pub fn endpoint(&self) -> &Endpoint {
-        &self.inner.common.session.config.endpoint
-    }
-
-    /// The number of records per request used by the `*_batched` helpers.
-    pub fn batch_size(&self) -> usize {
-        self.inner.common.batch_size
-    }
+    driver::settings_accessors!();
 
     /// Assigns agents to queues in one request (`priority` create). Existing pairs are
     /// not added again (`total` counts the new ones). Repeated on failure: safe.
@@ -122,11 +109,8 @@ impl Client {
         records: &[R],
         make: impl Fn(Vec<R>) -> O,
     ) -> BatchOutcome {
-        let mut outcome = BatchOutcome::default();
-        for (offset, chunk) in batch::chunks(records, self.batch_size()) {
-            outcome.add(offset, chunk.len(), self.execute(&make(chunk)));
-        }
-        outcome
+        batch::chunks(records, self.batch_size(), make)
+            .fold(BatchOutcome::default(), |outcome, (offset, len, op)| outcome.with(offset, len, self.execute(&op)))
     }
 
     /// An engine call of `op` in this client's session (its settings and token cache), for a

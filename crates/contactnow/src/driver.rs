@@ -74,6 +74,28 @@ impl Common {
     }
 }
 
+/// The settings' accessors of both clients (`format`, `endpoint`, `batch_size`), read from
+/// their `inner.common`.
+macro_rules! settings_accessors {
+    () => {
+        /// The body format of requests and responses.
+        pub fn format(&self) -> contactnow_core::Format {
+            self.inner.common.session.config.format
+        }
+
+        /// The base URL calls go to.
+        pub fn endpoint(&self) -> &contactnow_core::Endpoint {
+            &self.inner.common.session.config.endpoint
+        }
+
+        /// The number of records per request used by the `*_batched` helpers.
+        pub fn batch_size(&self) -> usize {
+            self.inner.common.batch_size
+        }
+    };
+}
+pub(crate) use settings_accessors;
+
 /// The clocks read before each step of a call that started at `origin`.
 pub(crate) fn now(origin: Instant) -> Now {
     Now { monotonic: origin.elapsed(), wall: SystemTime::now() }
