@@ -1,5 +1,7 @@
 //! Batch helpers' results: counts and keys summed over chunks, and the chunks that failed.
 
+use contactnow_core::WriteResult;
+
 use crate::Error;
 
 /// The aggregate of a batched write: one request per chunk of `batch_size` records.
@@ -27,6 +29,27 @@ impl BatchOutcome {
     pub fn outcome_unknown(&self) -> bool {
         self.failures.iter().any(|f| f.error.outcome_unknown())
     }
+
+    /// With the result of the chunk of `len` records from `offset` (both clients' helpers).
+    pub(crate) fn with(mut self, offset: usize, len: usize, result: Result<WriteResult, Error>) -> Self {
+        self.chunks += 1;
+        match result {
+            Ok(result) => {
+                self.total += result.total;
+                self.bad += result.bad;
+                self.keys.extend(result.key.filter(|k| *k != 0));
+            }
+            Err(error) => {
+                if let Error::Api(api) = &error {
+                    self.total += api.total.unwrap_or(0);
+                    self.bad += api.bad.unwrap_or(0);
+                    self.keys.extend(api.key.filter(|k| *k != 0));
+                }
+                self.failures.push(ChunkFailure { offset, len, error });
+            }
+        }
+        self
+    }
 }
 
 /// A chunk that failed in whole or in part.
@@ -38,4 +61,15 @@ pub struct ChunkFailure {
     pub len: usize,
     /// Why: an [`Error::Api`] with `partial: true` when some records failed.
     pub error: Error,
+}
+
+/// The operations `make` makes of `records` in chunks of `size` (at least one record
+/// each), with each chunk's offset and length.
+pub(crate) fn chunks<'a, R: Clone, O>(
+    records: &'a [R],
+    size: usize,
+    make: impl Fn(Vec<R>) -> O + 'a,
+) -> impl Iterator<Item = (usize, usize, O)> + 'a {
+    let size = size.max(1);
+    records.chunks(size).enumerate().map(move |(n, chunk)| (n * size, chunk.len(), make(chunk.to_vec())))
 }

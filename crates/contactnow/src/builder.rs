@@ -10,6 +10,7 @@ use contactnow_core::{
 use crate::{
     auth::TokenProvider,
     client::{Client, Inner},
+    driver::Common,
     sender::Sender,
     transport::{self, AgentSettings},
     Error, RetryPolicy,
@@ -28,7 +29,8 @@ enum AuthSpec {
     Provider(TokenProvider),
 }
 
-/// Settings for a [`Client`]. Invalid values are reported by [`ClientBuilder::build`].
+/// Settings for a [`Client`] (or, with feature `async`, an `AsyncClient`). Invalid values are
+/// reported by [`ClientBuilder::build`] (and `build_async`, which checks the same).
 ///
 /// `Debug` never shows the token, the password or the proxy URL.
 pub struct ClientBuilder {
@@ -241,7 +243,9 @@ impl ClientBuilder {
 
     /// Sends through `sender` (your own HTTP stack) instead of the built-in ureq agent; the
     /// timeouts are then the sender's to apply (each send gets its limit), the response size
-    /// limit is checked on what it returns, and proxy and user agent are its own.
+    /// limit is checked on what it returns, and proxy and user agent are its own. An
+    /// `AsyncClient` uses it too, calling its blocking methods on the task: for senders that
+    /// answer at once (scripted tests), not ones that wait on the network.
     pub fn sender(mut self, sender: Arc<dyn Sender>) -> Self {
         self.sender = Some(sender);
         self
@@ -264,6 +268,22 @@ impl ClientBuilder {
 
     /// Checks the settings and makes the client.
     pub fn build(self) -> Result<Client, Error> {
+        let (common, transport) = self.parts()?;
+        Ok(Client { inner: Arc::new(Inner { agent: transport::agent(transport), common }) })
+    }
+
+    /// Checks the settings, exactly as [`ClientBuilder::build`] does, and makes an
+    /// [`AsyncClient`](crate::AsyncClient) (feature `async`). Needs no runtime; its calls
+    /// run on tokio.
+    #[cfg(feature = "async")]
+    pub fn build_async(self) -> Result<crate::AsyncClient, Error> {
+        let (common, transport) = self.parts()?;
+        crate::async_client::AsyncClient::new(common, transport)
+    }
+
+    /// The validation of every setting and what both clients are made of: the session and
+    /// limits, and the transport's settings (one function, so the two clients cannot differ).
+    pub(crate) fn parts(self) -> Result<(Common, AgentSettings), Error> {
         let endpoint = self.endpoint?;
         if !endpoint.is_https() && !endpoint.is_loopback() && !self.allow_insecure_http {
             return Err(Error::invalid(
@@ -318,12 +338,12 @@ impl ClientBuilder {
             }
             Some(AuthSpec::Provider(provider)) => (Auth::Provider, Some(provider)),
         };
-        let agent = transport::agent(AgentSettings {
+        let transport = AgentSettings {
             connect_timeout: self.connect_timeout.min(self.timeout),
             attempt_timeout: self.timeout,
             user_agent: self.user_agent,
             proxy,
-        });
+        };
         let config = Config {
             endpoint,
             format: self.format,
@@ -334,16 +354,14 @@ impl ClientBuilder {
                 .total_timeout
                 .unwrap_or_else(|| default_total(self.connect_timeout.min(self.timeout), self.timeout, &self.retry)),
         };
-        Ok(Client {
-            inner: Arc::new(Inner {
-                agent,
-                session: Arc::new(Session::new(config, auth).with_observer(crate::events::observer(self.observer))),
-                provider,
-                sender: self.sender,
-                max_response_bytes: self.max_response_bytes,
-                batch_size: self.batch_size,
-            }),
-        })
+        let common = Common {
+            session: Arc::new(Session::new(config, auth).with_observer(crate::events::observer(self.observer))),
+            provider,
+            sender: self.sender,
+            max_response_bytes: self.max_response_bytes,
+            batch_size: self.batch_size,
+        };
+        Ok((common, transport))
     }
 }
 

@@ -2,22 +2,18 @@
 //! Every rule of a call (tokens, retries, pauses, refresh, outcome) is the engine's
 //! (`contactnow_core::engine`); this file only sends, sleeps and reads the clocks.
 
-use std::{
-    fmt,
-    sync::Arc,
-    time::{Instant, SystemTime},
-};
+use std::{fmt, sync::Arc, time::Instant};
 
 use contactnow_core::{
-    engine::{Call, Now, Session, Step},
-    Assignment, CreateAssignments, CreatePolicies, Endpoint, Format, Listing, NewTodPolicy, Operation, ReadAssignments,
-    ReadPolicies, TodPolicy, TodPolicyUpdate, UpdateAssignments, UpdatePolicies, WriteResult,
+    engine::{Call, Step},
+    Assignment, CreateAssignments, CreatePolicies, Listing, NewTodPolicy, Operation, ReadAssignments, ReadPolicies,
+    TodPolicy, TodPolicyUpdate, UpdateAssignments, UpdatePolicies, WriteResult,
 };
 
 use crate::{
-    auth::TokenProvider,
-    transport::{self, Attempt},
-    BatchOutcome, ChunkFailure, ClientBuilder, Error, Sender,
+    batch,
+    driver::{self, Common},
+    transport, BatchOutcome, ClientBuilder, Error,
 };
 
 /// A blocking ContactNow client. Cheap to clone (clones share the connection pool and the
@@ -31,30 +27,12 @@ pub struct Client {
 
 pub(crate) struct Inner {
     pub agent: ureq::Agent,
-    pub session: Arc<Session>,
-    /// The token callback, for a session with `Auth::Provider`.
-    pub provider: Option<TokenProvider>,
-    /// The caller's HTTP stack, used instead of `agent` when set.
-    pub sender: Option<Arc<dyn Sender>>,
-    pub max_response_bytes: u64,
-    pub batch_size: usize,
+    pub common: Common,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let inner = &*self.inner;
-        let config = &inner.session.config;
-        f.debug_struct("Client")
-            .field("endpoint", &config.endpoint.as_str())
-            .field("format", &config.format)
-            .field("auth", inner.session.auth())
-            .field("connect_timeout", &config.connect_timeout)
-            .field("timeout", &config.attempt_timeout)
-            .field("total_timeout", &config.total_timeout)
-            .field("retry", &config.retry)
-            .field("max_response_bytes", &inner.max_response_bytes)
-            .field("batch_size", &inner.batch_size)
-            .finish_non_exhaustive()
+        self.inner.common.debug(f, "Client")
     }
 }
 
@@ -71,20 +49,7 @@ impl Client {
         ClientBuilder::from_env()?.build()
     }
 
-    /// The body format of requests and responses.
-    pub fn format(&self) -> Format {
-        self.inner.session.config.format
-    }
-
-    /// The base URL calls go to.
-    pub fn endpoint(&self) -> &Endpoint {
-        &self.inner.session.config.endpoint
-    }
-
-    /// The number of records per request used by the `*_batched` helpers.
-    pub fn batch_size(&self) -> usize {
-        self.inner.batch_size
-    }
+    driver::settings_accessors!();
 
     /// Assigns agents to queues in one request (`priority` create). Existing pairs are
     /// not added again (`total` counts the new ones). Repeated on failure: safe.
@@ -144,27 +109,8 @@ impl Client {
         records: &[R],
         make: impl Fn(Vec<R>) -> O,
     ) -> BatchOutcome {
-        let mut outcome = BatchOutcome::default();
-        for (n, chunk) in records.chunks(self.inner.batch_size.max(1)).enumerate() {
-            outcome.chunks += 1;
-            let offset = n * self.inner.batch_size.max(1);
-            match self.execute(&make(chunk.to_vec())) {
-                Ok(result) => {
-                    outcome.total += result.total;
-                    outcome.bad += result.bad;
-                    outcome.keys.extend(result.key.filter(|k| *k != 0));
-                }
-                Err(error) => {
-                    if let Error::Api(api) = &error {
-                        outcome.total += api.total.unwrap_or(0);
-                        outcome.bad += api.bad.unwrap_or(0);
-                        outcome.keys.extend(api.key.filter(|k| *k != 0));
-                    }
-                    outcome.failures.push(ChunkFailure { offset, len: chunk.len(), error });
-                }
-            }
-        }
-        outcome
+        batch::chunks(records, self.batch_size(), make)
+            .fold(BatchOutcome::default(), |outcome, (offset, len, op)| outcome.with(offset, len, self.execute(&op)))
     }
 
     /// An engine call of `op` in this client's session (its settings and token cache), for a
@@ -172,57 +118,39 @@ impl Client {
     /// what [`Step::Sleep`] says, answer [`Step::NeedToken`] with
     /// [`Client::provide_token`]. Used by the Node binding's JavaScript driver loop.
     pub fn start<O: Operation>(&self, op: O) -> Call<O> {
-        Call::new(self.inner.session.clone(), op, fastrand::u64(..))
+        self.inner.common.start(op)
     }
 
     /// A token from the client's token callback (for [`Step::NeedToken`]).
     pub fn provide_token(&self) -> Result<contactnow_core::Token, Error> {
-        match &self.inner.provider {
-            Some(provider) => provider(),
-            None => Err(Error::invalid("token", "no token source")),
-        }
+        self.inner.common.token()
     }
 
     /// Runs any operation through the engine: gets a token, sends the request (repeating it
     /// only when that is safe), gets a new token once if the server rejects it, and parses
     /// the answer.
     pub fn execute<O: Operation>(&self, op: &O) -> Result<O::Output, Error> {
-        let inner = &*self.inner;
-        let mut call = self.start(op);
+        let Inner { agent, common } = &*self.inner;
+        let mut call = common.start(op);
         let span = crate::events::span(call.id(), &op.name());
         let _in_span = span.enter();
         let origin = Instant::now();
         loop {
-            let now = Now { monotonic: origin.elapsed(), wall: SystemTime::now() };
-            match call.step(now) {
-                Step::Send(send) => match &inner.sender {
-                    Some(sender) => match sender.send(send.request, send.timeout) {
-                        Ok(response) if response.body.len() as u64 > inner.max_response_bytes => {
-                            call.too_large(response.status, inner.max_response_bytes);
-                        }
-                        Ok(response) => call.received(response),
-                        Err(failure) => call.failed(failure),
-                    },
+            match call.step(driver::now(origin)) {
+                Step::Send(send) => match &common.sender {
+                    Some(sender) => common.send_through(&**sender, send.request, send.timeout),
                     None => {
                         let deadline = Instant::now() + send.timeout;
                         let whole = send.budget_limited.then_some(send.timeout);
-                        match transport::send(&inner.agent, send.request, deadline, whole, inner.max_response_bytes) {
-                            Attempt::Response { response } => call.received(response),
-                            Attempt::TooLarge { status, limit } => call.too_large(status, limit),
-                            Attempt::Failed(failure) => call.failed(failure),
-                        }
+                        transport::send(agent, send.request, deadline, whole, common.max_response_bytes)
                     }
-                },
-                Step::Sleep(pause) => match &inner.sender {
+                }
+                .report(&mut call),
+                Step::Sleep(pause) => match &common.sender {
                     Some(sender) => sender.sleep(pause),
                     None => std::thread::sleep(pause),
                 },
-                Step::NeedToken => {
-                    let provider = inner.provider.as_ref();
-                    call.provide_token(
-                        provider.map_or_else(|| Err(Error::invalid("token", "no token source")), |p| p()),
-                    );
-                }
+                Step::NeedToken => call.provide_token(common.token()),
                 Step::Done(result) => return result,
             }
         }

@@ -45,15 +45,22 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "async")]
+mod async_client;
+#[cfg(feature = "async")]
+mod async_transport;
 mod auth;
 mod batch;
 mod builder;
 mod client;
+mod driver;
 mod error;
 mod events;
 mod sender;
 mod transport;
 
+#[cfg(feature = "async")]
+pub use async_client::AsyncClient;
 pub use auth::TokenProvider;
 pub use batch::{BatchOutcome, ChunkFailure};
 pub use builder::{ClientBuilder, DEFAULT_BATCH_SIZE, DEFAULT_MAX_RESPONSE_BYTES, USER_AGENT};
@@ -80,6 +87,8 @@ mod tests {
     fn client_is_send_sync_clone() {
         assert_send_sync::<Client>();
         assert_send_sync::<Error>();
+        #[cfg(feature = "async")]
+        assert_send_sync::<AsyncClient>();
     }
 }
 

@@ -20,6 +20,8 @@ use std::{
 };
 
 use contactnow_core::{HttpRequest, HttpResponse, Method};
+
+use crate::driver::Attempt;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
     time::Duration as UreqDuration, Buffers, ConnectProxyConnector, ConnectionDetails, Connector, NextTimeout,
@@ -300,16 +302,6 @@ impl std::error::Error for NotSent {}
 /// Why one attempt failed below HTTP: the engine's report type (its text is cleaned of
 /// secrets by the engine).
 pub(crate) use contactnow_core::engine::Failure as SendFailure;
-
-/// One attempt's result: a response (any status) or a failure below HTTP.
-pub(crate) enum Attempt {
-    /// The server answered; the body is within the limit.
-    Response { response: HttpResponse },
-    /// The body was larger than the limit.
-    TooLarge { status: u16, limit: u64 },
-    /// Nothing usable came back.
-    Failed(SendFailure),
-}
 
 /// Sends `request` and reads the answer until `deadline`.
 ///

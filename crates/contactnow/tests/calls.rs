@@ -1,6 +1,7 @@
-//! Runs every execution vector in `tests/vectors/calls/` through the blocking client's own
-//! driver loop, with a scripted `Sender` in place of the network: the requests sent, the
-//! pauses, and the final result or error must be the vector's.
+//! Runs every execution vector in `tests/vectors/calls/` through each client's own driver
+//! loop (the blocking one, and with feature `async` the async one), with a scripted `Sender`
+//! in place of the network: the requests sent, the pauses, and the final result or error
+//! must be the vector's.
 
 use std::{
     fs,
@@ -9,7 +10,9 @@ use std::{
     time::Duration,
 };
 
-use contactnow::{ApiCall, Client, Error, Failure, Format, HttpRequest, HttpResponse, Sender};
+use contactnow::{
+    ApiCall, ApiOutput, Client, ClientBuilder, Error, Failure, Format, HttpRequest, HttpResponse, Sender,
+};
 use serde_json::{json, Value};
 
 fn calls_dir() -> PathBuf {
@@ -57,7 +60,21 @@ impl Sender for Script {
     }
 }
 
-fn check(case: &Value) -> Result<(), String> {
+/// Builds the client from the vector's builder and runs the call with one client's driver.
+type Driver = fn(ClientBuilder, &ApiCall) -> Result<Result<ApiOutput, Error>, String>;
+
+fn blocking(builder: ClientBuilder, call: &ApiCall) -> Result<Result<ApiOutput, Error>, String> {
+    Ok(builder.build().map_err(|e| e.to_string())?.execute(call))
+}
+
+#[cfg(feature = "async")]
+fn on_tokio(builder: ClientBuilder, call: &ApiCall) -> Result<Result<ApiOutput, Error>, String> {
+    let client = builder.build_async().map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    Ok(runtime.block_on(client.execute(call)))
+}
+
+fn check(case: &Value, driver: Driver) -> Result<(), String> {
     let script = Arc::new(Script {
         exchanges: case["exchanges"].as_array().cloned().unwrap_or_default(),
         log: Mutex::default(),
@@ -72,10 +89,9 @@ fn check(case: &Value) -> Result<(), String> {
         }
         _ => return Err("auth needs token or username".into()),
     };
-    let client = builder.build().map_err(|e| e.to_string())?;
     let call = ApiCall::from_json(case["operation"].as_str().unwrap_or_default(), &case["input"])
         .map_err(|e| format!("input: {e}"))?;
-    let result = client.execute(&call);
+    let result = driver(builder, &call)?;
 
     let log = script.log.lock().unwrap_or_else(|e| e.into_inner());
     if log.sent.len() != script.exchanges.len() {
@@ -138,6 +154,16 @@ fn check_error(want: &Value, err: &Error) -> Result<(), String> {
 
 #[test]
 fn every_execution_vector_passes() {
+    run_every_vector(blocking);
+}
+
+#[cfg(feature = "async")]
+#[test]
+fn every_execution_vector_passes_through_the_async_client() {
+    run_every_vector(on_tokio);
+}
+
+fn run_every_vector(driver: Driver) {
     let mut files: Vec<_> = fs::read_dir(calls_dir())
         .expect("tests/vectors/calls exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -149,7 +175,7 @@ fn every_execution_vector_passes() {
         .iter()
         .filter_map(|path| {
             let case: Value = serde_json::from_slice(&fs::read(path).ok()?).ok()?;
-            check(&case).err().map(|why| format!("{}: {why}", path.display()))
+            check(&case, driver).err().map(|why| format!("{}: {why}", path.display()))
         })
         .collect();
     println!("{} execution vectors, {} failed", files.len(), failures.len());

@@ -4,7 +4,10 @@
 use std::{
     io::{BufRead, BufReader, Read, Write},
     net::{TcpListener, TcpStream},
-    sync::{Arc, Mutex},
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc, Mutex,
+    },
     thread,
     time::Duration,
 };
@@ -47,6 +50,8 @@ type Handler = dyn Fn(&Seen, usize) -> Reply + Send + Sync;
 pub struct FakeServer {
     pub base_url: String,
     pub seen: Arc<Mutex<Vec<Seen>>>,
+    /// Connections accepted so far.
+    pub connections: Arc<AtomicUsize>,
 }
 
 impl FakeServer {
@@ -57,15 +62,18 @@ impl FakeServer {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let handler: Arc<Handler> = Arc::new(handler);
         let log = seen.clone();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let accepted = connections.clone();
         thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
+                accepted.fetch_add(1, Ordering::SeqCst);
                 let handler = handler.clone();
                 let log = log.clone();
                 thread::spawn(move || serve(stream, &*handler, &log));
             }
         });
-        Self { base_url, seen }
+        Self { base_url, seen, connections }
     }
 
     pub fn requests(&self) -> Vec<Seen> {
