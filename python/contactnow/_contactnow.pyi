@@ -481,10 +481,21 @@ class Sandbox:
     @property
     def stopped(self) -> bool:
         """Whether ``stop()`` was called."""
-    def push_fault_json(self, spec: str) -> None:
-        """Queues a fault given as JSON, e.g. ``{"kind": "delay", "ms": 200, "times": 2}``."""
-    def requests_json(self) -> str:
-        """The API requests received so far, oldest first, as JSON (tokens redacted)."""
+    def push_fault(
+        self,
+        kind: str,
+        *,
+        times: int = 1,
+        method: Optional[str] = None,
+        action: Optional[str] = None,
+        status: Optional[int] = None,
+        retry_after: Optional[int] = None,
+        ms: Optional[int] = None,
+        error: Optional[str] = None,
+    ) -> None:
+        """Queues a fault for the next ``times`` API requests matching ``method``/``action``."""
+    def requests(self) -> list[dict[str, Any]]:
+        """The API requests received so far, oldest first, as keyword arguments of ``RecordedRequest``."""
     def clear_requests(self) -> None:
         """Forgets the recorded requests."""
     def expire_token(self, token: str) -> None:

@@ -11,11 +11,9 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Literal, Optional, Union
-from urllib.parse import parse_qs
+from typing import Literal, Optional
 
 from . import _contactnow
 from ._async import AsyncClient
@@ -48,21 +46,13 @@ class RecordedRequest:
     """The client's address."""
     fault: Optional[str]
     """The fault that answered it, e.g. ``status 503`` or ``delay 200 ms``; ``None`` if none."""
-
-    @property
-    def params(self) -> dict[str, str]:
-        """The query parameters (last value wins)."""
-        return {k: v[-1] for k, v in parse_qs(self.query, keep_blank_values=True).items()}
-
-    @property
-    def api_method(self) -> Optional[str]:
-        """The ``method`` parameter: ``priority``, ``tod_policy``..."""
-        return self.params.get("method")
-
-    @property
-    def action(self) -> Optional[str]:
-        """The ``action`` parameter: ``create``, ``read``, ``update``, ``get``..."""
-        return self.params.get("action")
+    api_method: Optional[str]
+    """The ``method`` argument: ``priority``, ``tod_policy``... (``None`` for ``token.php``)."""
+    action: Optional[str]
+    """The ``action`` argument: ``create``, ``read``, ``update``, ``get``..."""
+    params: dict[str, str]
+    """Every argument as the server read it (query string and POST variables, POST winning),
+    ``token`` and ``password`` as ``***``."""
 
 
 class Sandbox:
@@ -131,22 +121,20 @@ class Sandbox:
         """Queues a fault for the next ``times`` API requests (matching ``method``/``action``):
         ``status`` (``status=``, ``retry_after=``), ``delay`` (``ms=``), ``reset``,
         ``truncate``, ``api_error`` (``error=``)."""
-        spec: dict[str, Union[str, int]] = {"kind": kind, "times": times}
-        for name, value in (
-            ("method", method),
-            ("action", action),
-            ("status", status),
-            ("retry_after", retry_after),
-            ("ms", ms),
-            ("error", error),
-        ):
-            if value is not None:
-                spec[name] = value
-        self._native.push_fault_json(json.dumps(spec))
+        self._native.push_fault(
+            kind,
+            times=times,
+            method=method,
+            action=action,
+            status=status,
+            retry_after=retry_after,
+            ms=ms,
+            error=error,
+        )
 
     def requests(self) -> list[RecordedRequest]:
         """The API requests received so far, oldest first."""
-        return [RecordedRequest(**r) for r in json.loads(self._native.requests_json())]
+        return [RecordedRequest(**r) for r in self._native.requests()]
 
     def clear_requests(self) -> None:
         """Forgets the recorded requests."""

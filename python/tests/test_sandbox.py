@@ -241,3 +241,18 @@ def test_async_client_against_sandbox(sandbox: Sandbox, fmt: str) -> None:
             assert_overlapped(sandbox, time.perf_counter() - start)
 
     asyncio.run(main())
+
+
+def test_faults_are_typed_and_requests_structured(sandbox: Sandbox) -> None:
+    with pytest.raises(contactnow.InvalidInputError) as e:
+        sandbox.push_fault("delay", status=503)
+    assert e.value.field == "fault" and "status=" in e.value.reason
+    with pytest.raises(contactnow.InvalidInputError):
+        sandbox.push_fault("status")
+    sandbox.push_fault("status", status=503, retry_after=0, method="priority", action="read")
+    with sandbox.client() as client:
+        client.priority.read(agent_id=1234)
+    first, second = sandbox.requests()
+    assert (first.api_method, first.action, first.fault, second.fault) == ("priority", "read", "status 503", None)
+    assert first.params["agent"] == "1234" and first.params["token"] == "***"
+    assert sandbox.token not in str(first)

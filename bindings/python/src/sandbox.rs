@@ -2,8 +2,8 @@
 
 use std::sync::Mutex;
 
-use contactnow_sandbox::{Config, FaultSpec, Sandbox, Seed};
-use pyo3::prelude::*;
+use contactnow_sandbox::{Config, Fault, FaultSpec, Sandbox, Seed};
+use pyo3::{prelude::*, types::PyDict};
 
 use crate::error::{contactnow_error, invalid_input};
 
@@ -52,18 +52,80 @@ impl PySandbox {
         &self.token
     }
 
-    /// Queues a fault given as the JSON of `POST /_sandbox/faults`, e.g.
-    /// `{"kind": "delay", "ms": 200, "times": 2}`.
-    fn push_fault_json(&self, py: Python<'_>, spec: &str) -> PyResult<()> {
-        let spec: FaultSpec =
-            serde_json::from_str(spec).map_err(|e| invalid_input(py, "fault", format!("not a valid fault: {e}")))?;
+    /// Queues a fault for the next `times` API requests matching `method` / `action`:
+    /// `status` (`status`, `retry_after`), `delay` (`ms`), `reset`, `truncate`, `api_error`
+    /// (`error`). A bad fault, or an argument that does not go with `kind`, is an input error
+    /// of the field `fault`.
+    #[pyo3(signature = (kind, *, times = 1, method = None, action = None, status = None, retry_after = None, ms = None, error = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn push_fault(
+        &self,
+        py: Python<'_>,
+        kind: &str,
+        times: u32,
+        method: Option<String>,
+        action: Option<String>,
+        status: Option<u16>,
+        retry_after: Option<u64>,
+        ms: Option<u64>,
+        error: Option<String>,
+    ) -> PyResult<()> {
+        let given = [
+            ("status", status.is_some()),
+            ("retry_after", retry_after.is_some()),
+            ("ms", ms.is_some()),
+            ("error", error.is_some()),
+        ];
+        let allowed: &[&str] = match kind {
+            "status" => &["status", "retry_after"],
+            "delay" => &["ms"],
+            "api_error" => &["error"],
+            "reset" | "truncate" => &[],
+            other => {
+                let why = format!("unknown fault kind {other:?}: status, delay, reset, truncate or api_error");
+                return Err(invalid_input(py, "fault", why));
+            }
+        };
+        if let Some((name, _)) = given.iter().find(|(name, set)| *set && !allowed.contains(name)) {
+            return Err(invalid_input(py, "fault", format!("{name}= does not go with a {kind} fault")));
+        }
+        let needed = |value: Option<u64>, name: &str| {
+            value.ok_or_else(|| invalid_input(py, "fault", format!("a {kind} fault needs {name}=")))
+        };
+        let fault = match kind {
+            "status" => Fault::Status { status: needed(status.map(u64::from), "status")? as u16, retry_after },
+            "delay" => Fault::Delay { ms: needed(ms, "ms")? },
+            "api_error" => Fault::ApiError { error: error.unwrap_or_else(|| "Simulated failure".to_owned()) },
+            "reset" => Fault::Reset,
+            _ => Fault::Truncate,
+        };
+        let mut spec = FaultSpec::new(fault).times(times);
+        spec.method = method;
+        spec.action = action;
         self.with(py, |s| s.try_push_fault(spec))?.map_err(|e| invalid_input(py, "fault", e.to_string()))
     }
 
-    /// The API requests received so far, oldest first, as JSON (tokens redacted).
-    fn requests_json(&self, py: Python<'_>) -> PyResult<String> {
+    /// The API requests received so far, oldest first (tokens and passwords as `***`), each
+    /// as the keyword arguments of `contactnow.testing.RecordedRequest`.
+    fn requests<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
         let requests = self.with(py, Sandbox::requests)?;
-        serde_json::to_string(&requests).map_err(|e| contactnow_error(py, e.to_string()))
+        requests
+            .into_iter()
+            .map(|r| {
+                let d = PyDict::new(py);
+                d.set_item("seq", r.seq)?;
+                d.set_item("method", r.method)?;
+                d.set_item("path", r.path)?;
+                d.set_item("query", r.query)?;
+                d.set_item("body", r.body)?;
+                d.set_item("remote_ip", r.remote_ip)?;
+                d.set_item("fault", r.fault)?;
+                d.set_item("api_method", r.api_method)?;
+                d.set_item("action", r.action)?;
+                d.set_item("params", r.params.into_iter().collect::<std::collections::HashMap<_, _>>())?;
+                Ok(d)
+            })
+            .collect()
     }
 
     /// Forgets the recorded requests.

@@ -13,6 +13,8 @@ use hyper::body::Bytes;
 const PAYLOAD_FIELD: &str = "easycall";
 /// Earlier sandbox name of the payload variable, still accepted after `easycall`.
 const OLD_PAYLOAD_FIELD: &str = "data";
+/// Characters of one argument's value kept in the request log.
+const MAX_RECORDED_PARAM: usize = 4096;
 /// Parameters whose values never show in the request log.
 const SECRETS: [&str; 2] = ["token", "password"];
 
@@ -29,6 +31,24 @@ impl Params {
     /// The value PHP would see for `name`: the last one given.
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.0.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The arguments as the server sees them (the last value of each name, in the order of
+    /// first appearance), `token` and `password` values as `***`: for the request log.
+    pub(crate) fn effective(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for (name, _) in &self.0 {
+            if out.iter().any(|(n, _)| n == name) {
+                continue;
+            }
+            let value = if SECRETS.contains(&name.as_str()) { "***" } else { self.get(name).unwrap_or_default() };
+            let value = match value.char_indices().nth(MAX_RECORDED_PARAM) {
+                Some((cut, _)) => format!("{}…", &value[..cut]),
+                None => value.to_owned(),
+            };
+            out.push((name.clone(), value));
+        }
+        out
     }
 
     /// Whether `name` is set in PHP's sense: present, not empty and not `0`.
@@ -386,5 +406,30 @@ mod tests {
     fn the_log_is_capped_at_a_character_boundary() {
         assert_eq!(cap("aé".to_owned(), 2), "a");
         assert_eq!(cap("abc".to_owned(), 5), "abc");
+    }
+}
+
+#[cfg(test)]
+mod effective_tests {
+    use super::*;
+
+    #[test]
+    fn the_log_shows_what_the_server_read_with_secrets_hidden() {
+        let mut params = Params::from_query("token=T0KEN&method=priority&action=read&agent=1");
+        params.0.push(("agent".into(), "2".into()));
+        params.0.push(("password".into(), "pw".into()));
+        params.0.push(("big".into(), "x".repeat(5000)));
+        let shown = params.effective();
+        assert_eq!(
+            &shown[..4],
+            &[
+                ("token".to_owned(), "***".to_owned()),
+                ("method".to_owned(), "priority".to_owned()),
+                ("action".to_owned(), "read".to_owned()),
+                ("agent".to_owned(), "2".to_owned()),
+            ]
+        );
+        assert_eq!(shown[4], ("password".to_owned(), "***".to_owned()));
+        assert_eq!(shown[5].1.chars().count(), MAX_RECORDED_PARAM + 1);
     }
 }

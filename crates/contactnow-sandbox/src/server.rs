@@ -55,6 +55,13 @@ pub struct RecordedRequest {
     pub remote_ip: String,
     /// The fault applied to this request (`status`, `delay`, `reset`...), if any.
     pub fault: Option<String>,
+    /// The `method` argument (`priority`, `tod_policy`; `token.php` has none).
+    pub api_method: Option<String>,
+    /// The `action` argument (`create`, `read`, `update`, `get`, `validate`...).
+    pub action: Option<String>,
+    /// Every argument as the server read it (query string and POST variables, POST winning,
+    /// the payload field included), `token` and `password` as `***`.
+    pub params: Vec<(String, String)>,
 }
 
 /// State shared by every connection.
@@ -301,6 +308,9 @@ async fn api(req: Request<Incoming>, endpoint: Endpoint, shared: Arc<Shared>, ct
         body: parsed.recorded_body.clone(),
         remote_ip: ctl.ip.to_string(),
         fault: fault.as_ref().map(fault_name),
+        api_method: params.get("method").map(str::to_owned),
+        action: params.get("action").map(str::to_owned),
+        params: params.effective(),
     });
 
     let format = match params.get("format") {
