@@ -135,7 +135,8 @@ fn debug_shows_settings_never_secrets() {
 
 #[test]
 fn build_async_refuses_what_build_refuses_with_the_same_error() {
-    let cases: Vec<(&str, fn() -> ClientBuilder)> = vec![
+    type Case = (&'static str, fn() -> ClientBuilder);
+    let cases: Vec<Case> = vec![
         ("no token", || Client::builder()),
         ("empty token", || Client::builder().token("")),
         ("plain http", || Client::builder().base_url("http://api.example.com").token(TOKEN)),
