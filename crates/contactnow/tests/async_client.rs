@@ -486,6 +486,19 @@ async fn requests_are_the_blocking_clients_headers_and_all() {
 }
 
 #[tokio::test]
+async fn a_redirect_is_an_answer_not_followed() {
+    // The URL carries the token: it must never go to another address.
+    let target = FakeServer::start(|_, _| json(200, r#"{"success":true,"total":0,"list":[]}"#));
+    let location = format!("{}/database.php", target.base_url);
+    let server =
+        FakeServer::start(move |_, _| common::Reply::Respond(302, vec![("Location".into(), location.clone())], vec![]));
+    let client = settings(&server.base_url).token(TOKEN).build_async().unwrap();
+    let err = client.read_assignments(None, None).await.unwrap_err();
+    assert_eq!((err.kind(), err.status()), (ErrorKind::HttpStatus, Some(302)), "{err}");
+    assert_eq!((server.requests().len(), target.requests().len()), (1, 0));
+}
+
+#[tokio::test]
 async fn tokens_from_credentials_are_fetched_cached_and_refreshed_once() {
     let sb = sandbox(Seed::Demo);
     let client = settings(&sb.base_url()).credentials(USER, PASSWORD).build_async().unwrap();
