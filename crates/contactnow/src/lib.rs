@@ -39,9 +39,9 @@
 //! Measured (`cargo bench -p contactnow --features async --bench concurrency`, 2 cores, the
 //! in-process sandbox with a 100 ms delay on every request, medians of alternating rounds):
 //! 64 reads at once take 1.00x the wall time of a plain hyper-util client sending the same
-//! requests from a `JoinSet` (104 ms), 256 at once 1.01x (110 ms); sequential round trips
-//! without the delay run at 0.96x the plain loop's rate; a call in flight costs about
-//! 24 KiB of memory (the plain loop's request: 18 KiB).
+//! requests from a `JoinSet` (104 ms), 256 at once 1.01x (109 to 110 ms); sequential round
+//! trips without the delay run at 0.96x to 1.03x the plain loop's rate (two runs); a call in
+//! flight costs 24 to 26 KiB of memory (the plain loop's request: 18 to 20 KiB).
 //!
 //! A whole call against a tiny canned server:
 //!
