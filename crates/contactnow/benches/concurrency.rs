@@ -19,12 +19,15 @@
 //! every loop works.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod common;
+
 use std::{
     hint::black_box,
     process::Command,
     time::{Duration, Instant},
 };
 
+use common::median;
 use contactnow::{AsyncClient, Method, Operation, ReadAssignments, ReadPolicies, Token};
 use contactnow_sandbox::{Config, Fault, FaultSpec, Sandbox, Seed};
 use http_body_util::{BodyExt, Full};
@@ -125,17 +128,6 @@ async fn sequential_plain(plain: &Plain, request: &Request) -> f64 {
         n += 1;
     }
     n as f64 / start.elapsed().as_secs_f64()
-}
-
-/// Sorts `values` and returns their median.
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    if values.len() % 2 == 0 {
-        (values[mid - 1] + values[mid]) / 2.0
-    } else {
-        values[mid]
-    }
 }
 
 /// Medians of `a` and `b` measured in alternating rounds, and the median per-round ratio a/b.
