@@ -11,11 +11,14 @@
 //! without `--bench` (as `cargo test --benches` does) it only checks that both loops work.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod common;
+
 use std::{
     hint::black_box,
     time::{Duration, Instant},
 };
 
+use common::median;
 use contactnow::{Client, Method, Operation, ReadAssignments, Token};
 use contactnow_sandbox::{Config, Sandbox, Seed};
 
@@ -108,15 +111,4 @@ fn main() {
         worst(&ratios),
         best(&ratios)
     );
-}
-
-/// Sorts `values` and returns their median.
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    if values.len() % 2 == 0 {
-        (values[mid - 1] + values[mid]) / 2.0
-    } else {
-        values[mid]
-    }
 }

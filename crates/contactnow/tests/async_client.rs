@@ -135,7 +135,8 @@ fn debug_shows_settings_never_secrets() {
 
 #[test]
 fn build_async_refuses_what_build_refuses_with_the_same_error() {
-    let cases: Vec<(&str, fn() -> ClientBuilder)> = vec![
+    type Case = (&'static str, fn() -> ClientBuilder);
+    let cases: Vec<Case> = vec![
         ("no token", || Client::builder()),
         ("empty token", || Client::builder().token("")),
         ("plain http", || Client::builder().base_url("http://api.example.com").token(TOKEN)),
@@ -482,6 +483,19 @@ async fn requests_are_the_blocking_clients_headers_and_all() {
         assert_eq!(non_blocking.header(name), blocking.header(name), "{name}");
     }
     assert_eq!(non_blocking.header("user-agent"), Some("tester/1.0"));
+}
+
+#[tokio::test]
+async fn a_redirect_is_an_answer_not_followed() {
+    // The URL carries the token: it must never go to another address.
+    let target = FakeServer::start(|_, _| json(200, r#"{"success":true,"total":0,"list":[]}"#));
+    let location = format!("{}/database.php", target.base_url);
+    let server =
+        FakeServer::start(move |_, _| common::Reply::Respond(302, vec![("Location".into(), location.clone())], vec![]));
+    let client = settings(&server.base_url).token(TOKEN).build_async().unwrap();
+    let err = client.read_assignments(None, None).await.unwrap_err();
+    assert_eq!((err.kind(), err.status()), (ErrorKind::HttpStatus, Some(302)), "{err}");
+    assert_eq!((server.requests().len(), target.requests().len()), (1, 0));
 }
 
 #[tokio::test]
