@@ -81,6 +81,7 @@ mod client;
 mod driver;
 mod error;
 mod events;
+pub mod options;
 mod sender;
 mod transport;
 

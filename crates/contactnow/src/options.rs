@@ -1,0 +1,320 @@
+//! One client configuration for every language: the options a binding reads from its caller,
+//! checked here once, and the one rule that names them in each language.
+//!
+//! Every binding fills an [`Options`] from its caller's arguments and calls
+//! [`Options::builder`]; an invalid option is an [`Error::InvalidInput`] whose `field` is the
+//! option's name ([`Options::NAMES`], e.g. `retries.max_attempts`), which the binding shows
+//! in its own casing with [`option_name`] (or [`in_casing`] for a whole error). The defaults
+//! are the builder's ([`ClientBuilder::new`]).
+
+use std::time::Duration;
+
+use contactnow_core::Region;
+
+use crate::{ClientBuilder, Error, RetryPolicy};
+
+/// How a language writes option names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Casing {
+    /// Python: `connect_timeout` (seconds), `retries.max_attempts`: the names as they are.
+    Snake,
+    /// Node, Kotlin, Swift: `connectTimeoutMs`, `retries.maxAttempts`: camelCase, and the
+    /// durations in milliseconds with an `Ms` suffix.
+    Camel,
+}
+
+/// How many times to repeat, or the whole policy.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Retries {
+    /// Repeats after a failure (0: never), with the default pauses.
+    Count(u32),
+    /// The policy; what is `None` keeps its default.
+    Policy {
+        /// Attempts in all, at least 1 (default 3).
+        max_attempts: Option<u32>,
+        /// The cap of the first pause (default 200 ms); later caps double.
+        initial_backoff: Option<Duration>,
+        /// The largest pause, and the longest `Retry-After` honoured (default 5 s).
+        max_backoff: Option<Duration>,
+    },
+}
+
+/// Every setting of a client, as a binding read it: `None` keeps the default.
+///
+/// `Debug` never shows the token or the password.
+#[derive(Clone, Default, PartialEq)]
+pub struct Options {
+    /// A fixed token.
+    pub token: Option<String>,
+    /// An API user's name (with `password`): tokens come from `token.php`.
+    pub username: Option<String>,
+    /// The API user's password.
+    pub password: Option<String>,
+    /// The base URL (default the EU host); not with `region`.
+    pub base_url: Option<String>,
+    /// `eu` or `us`; not with `base_url`.
+    pub region: Option<String>,
+    /// `json` (default) or `xml`.
+    pub format: Option<String>,
+    /// The limit for opening a connection (default 10 s).
+    pub connect_timeout: Option<Duration>,
+    /// The limit for one attempt (default 30 s).
+    pub timeout: Option<Duration>,
+    /// The limit for a whole call (default 120 s, or what the attempts need).
+    pub total_timeout: Option<Duration>,
+    /// Repeats, or the retry policy.
+    pub retries: Option<Retries>,
+    /// Larger response bodies are refused (default 64 MiB).
+    pub max_response_bytes: Option<u64>,
+    /// An HTTP proxy, `http://host:port`.
+    pub proxy: Option<String>,
+    /// The `User-Agent` header.
+    pub user_agent: Option<String>,
+    /// Records per request of the batch helpers (default 100).
+    pub batch_size: Option<u64>,
+    /// Plain `http://` to a host other than loopback (default false).
+    pub allow_insecure_http: Option<bool>,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| "***");
+        f.debug_struct("Options")
+            .field("token", &hidden(&self.token))
+            .field("username", &self.username)
+            .field("password", &hidden(&self.password))
+            .field("base_url", &self.base_url)
+            .field("region", &self.region)
+            .field("format", &self.format)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("retries", &self.retries)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("proxy", &hidden(&self.proxy))
+            .field("user_agent", &self.user_agent)
+            .field("batch_size", &self.batch_size)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .finish()
+    }
+}
+
+/// The options that are durations (milliseconds, `…Ms`, in [`Casing::Camel`]).
+const DURATIONS: [&str; 5] =
+    ["connect_timeout", "timeout", "total_timeout", "retries.initial_backoff", "retries.max_backoff"];
+
+impl Options {
+    /// Every option's name, as errors give them ([`Casing::Snake`]).
+    pub const NAMES: [&'static str; 18] = [
+        "token",
+        "username",
+        "password",
+        "base_url",
+        "region",
+        "format",
+        "connect_timeout",
+        "timeout",
+        "total_timeout",
+        "retries",
+        "retries.max_attempts",
+        "retries.initial_backoff",
+        "retries.max_backoff",
+        "max_response_bytes",
+        "proxy",
+        "user_agent",
+        "batch_size",
+        "allow_insecure_http",
+    ];
+
+    /// Checks the options and makes the builder (add a token callback or a sender to it if
+    /// the binding has one, then build).
+    pub fn builder(&self) -> Result<ClientBuilder, Error> {
+        let mut builder = ClientBuilder::new();
+        builder = match (&self.token, &self.username, &self.password) {
+            (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+                return Err(Error::invalid("token", "give either token, or username and password, not both"))
+            }
+            (Some(token), None, None) => builder.token(token.as_str()),
+            (None, Some(user), Some(password)) => builder.credentials(user.as_str(), password.as_str()),
+            (None, Some(_), None) => return Err(Error::invalid("password", "username and password go together")),
+            (None, None, Some(_)) => return Err(Error::invalid("username", "username and password go together")),
+            (None, None, None) => builder,
+        };
+        builder = match (&self.base_url, &self.region) {
+            (Some(_), Some(_)) => return Err(Error::invalid("region", "give base_url or region, not both")),
+            (Some(url), None) => builder.base_url(url),
+            (None, Some(region)) => builder.region(region.parse::<Region>()?),
+            (None, None) => builder,
+        };
+        if let Some(format) = &self.format {
+            builder =
+                builder.format(format.parse().map_err(|_| {
+                    Error::invalid("format", format!("unknown format {format:?}; expected json or xml"))
+                })?);
+        }
+        let positive = |value: Option<Duration>, field: &str| match value {
+            Some(d) if d.is_zero() => {
+                Err(Error::invalid(field, "must be greater than zero (timeouts are never infinite)"))
+            }
+            other => Ok(other),
+        };
+        if let Some(d) = positive(self.connect_timeout, "connect_timeout")? {
+            builder = builder.connect_timeout(d);
+        }
+        if let Some(d) = positive(self.timeout, "timeout")? {
+            builder = builder.timeout(d);
+        }
+        if let Some(d) = positive(self.total_timeout, "total_timeout")? {
+            builder = builder.total_timeout(d);
+        }
+        builder = match &self.retries {
+            None => builder,
+            Some(Retries::Count(n)) => builder.retries(*n),
+            Some(Retries::Policy { max_attempts, initial_backoff, max_backoff }) => {
+                let defaults = RetryPolicy::default();
+                let max_attempts = max_attempts.unwrap_or(defaults.max_attempts);
+                if max_attempts == 0 {
+                    return Err(Error::invalid("retries.max_attempts", "must be at least 1"));
+                }
+                builder.retry(RetryPolicy {
+                    max_attempts,
+                    initial_backoff: initial_backoff.unwrap_or(defaults.initial_backoff),
+                    max_backoff: max_backoff.unwrap_or(defaults.max_backoff),
+                })
+            }
+        };
+        if let Some(limit) = self.max_response_bytes {
+            builder = builder.max_response_bytes(limit);
+        }
+        if let Some(proxy) = &self.proxy {
+            builder = builder.proxy(proxy);
+        }
+        if let Some(user_agent) = &self.user_agent {
+            builder = builder.user_agent(user_agent.as_str());
+        }
+        if let Some(size) = self.batch_size {
+            let size = usize::try_from(size).map_err(|_| Error::invalid("batch_size", "is too large"))?;
+            builder = builder.batch_size(size);
+        }
+        if let Some(allow) = self.allow_insecure_http {
+            builder = builder.allow_insecure_http(allow);
+        }
+        Ok(builder)
+    }
+
+    /// The secrets among the options (token, password), for scrubbing a binding's texts.
+    pub fn secrets(&self) -> Vec<&str> {
+        [&self.token, &self.password].into_iter().flatten().map(String::as_str).collect()
+    }
+}
+
+/// The name of option `name` ([`Options::NAMES`]) in `casing`: `connect_timeout` becomes
+/// `connectTimeoutMs` in [`Casing::Camel`]. Other field paths (`records[1].agent_id`) get
+/// the same camelCase, without the suffix.
+pub fn option_name(name: &str, casing: Casing) -> String {
+    if casing == Casing::Snake {
+        return name.to_owned();
+    }
+    let mut out = String::with_capacity(name.len() + 2);
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' && !out.is_empty() && !out.ends_with(['.', '[']) {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    if DURATIONS.contains(&name) {
+        out.push_str("Ms");
+    }
+    out
+}
+
+/// The error with its field (an option or input path) in `casing` (see [`option_name`]).
+pub fn in_casing(error: Error, casing: Casing) -> Error {
+    match error {
+        Error::InvalidInput { field, reason } => {
+            // The builder's own name for the policy's attempts is the option's.
+            let field = if field == "retry.max_attempts" { "retries.max_attempts".to_owned() } else { field };
+            Error::InvalidInput { field: option_name(&field, casing), reason }
+        }
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(result: Result<ClientBuilder, Error>) -> String {
+        match result.and_then(|b| b.build().map(|_| ClientBuilder::new())) {
+            Err(Error::InvalidInput { field, .. }) => field,
+            other => panic!("expected an input error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn one_rule_names_options_in_each_casing() {
+        assert_eq!(option_name("connect_timeout", Casing::Camel), "connectTimeoutMs");
+        assert_eq!(option_name("retries.max_attempts", Casing::Camel), "retries.maxAttempts");
+        assert_eq!(option_name("retries.initial_backoff", Casing::Camel), "retries.initialBackoffMs");
+        assert_eq!(option_name("max_response_bytes", Casing::Camel), "maxResponseBytes");
+        assert_eq!(option_name("records[1].agent_id", Casing::Camel), "records[1].agentId");
+        assert_eq!(option_name("total_timeout", Casing::Snake), "total_timeout");
+    }
+
+    #[test]
+    fn each_bad_option_names_itself() {
+        let token = || Options { token: Some("t".into()), ..Options::default() };
+        let cases: Vec<(Options, &str)> = vec![
+            (Options::default(), "token"),
+            (Options { username: Some("u".into()), ..token() }, "token"),
+            (Options { username: Some("u".into()), ..Options::default() }, "password"),
+            (Options { password: Some("p".into()), ..Options::default() }, "username"),
+            (Options { region: Some("mars".into()), ..token() }, "region"),
+            (Options { region: Some("eu".into()), base_url: Some("https://x".into()), ..token() }, "region"),
+            (Options { base_url: Some("ftp://x".into()), ..token() }, "base_url"),
+            (Options { format: Some("yaml".into()), ..token() }, "format"),
+            (Options { connect_timeout: Some(Duration::ZERO), ..token() }, "connect_timeout"),
+            (Options { timeout: Some(Duration::ZERO), ..token() }, "timeout"),
+            (Options { total_timeout: Some(Duration::ZERO), ..token() }, "total_timeout"),
+            (
+                Options {
+                    retries: Some(Retries::Policy { max_attempts: Some(0), initial_backoff: None, max_backoff: None }),
+                    ..token()
+                },
+                "retries.max_attempts",
+            ),
+            (Options { max_response_bytes: Some(0), ..token() }, "max_response_bytes"),
+            (Options { proxy: Some("::".into()), ..token() }, "proxy"),
+            (Options { user_agent: Some("a\nb".into()), ..token() }, "user_agent"),
+            (Options { batch_size: Some(0), ..token() }, "batch_size"),
+            (Options { base_url: Some("http://example.com".into()), ..token() }, "base_url"),
+        ];
+        for (options, expected) in cases {
+            assert_eq!(field(options.builder()), expected, "{options:?}");
+            assert!(Options::NAMES.contains(&expected));
+        }
+    }
+
+    #[test]
+    fn good_options_make_the_client_and_debug_hides_secrets() {
+        let options = Options {
+            token: Some("tok-SECRET".into()),
+            region: Some("us".into()),
+            format: Some("xml".into()),
+            retries: Some(Retries::Count(0)),
+            proxy: Some("http://proxy-user:proxy-SECRET@127.0.0.1:3128".into()),
+            batch_size: Some(5),
+            ..Options::default()
+        };
+        assert!(!format!("{options:?}").contains("SECRET"));
+        let client = options.builder().and_then(ClientBuilder::build).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((client.format().as_str(), client.batch_size()), ("xml", 5));
+        assert!(client.endpoint().as_str().contains("8x8.com"));
+        assert_eq!(options.secrets(), ["tok-SECRET"]);
+    }
+}
