@@ -89,6 +89,10 @@ export declare class NativeSandbox {
   pushFault(fault: { kind: 'status' | 'delay' | 'reset' | 'truncate' | 'api_error'; status?: number; retry_after?: number; ms?: number; error?: string; times?: number; method?: string; action?: string }): void
   /** The API requests received so far, oldest first, secrets redacted. */
   requests(): Array<SandboxRequest>
+  /** Forgets the recorded requests. */
+  clearRequests(): void
+  /** Makes `token` unknown: calls with it answer "Invalid token". */
+  revokeToken(token: string): void
   /** Makes `token` expired. */
   expireToken(token: string): void
   /** Restores the seed data, clears faults and recorded requests, revalidates tokens. */
@@ -285,8 +289,17 @@ export interface SandboxRequest {
   query: string
   /** The body text. */
   body: string
-  /** The fault applied to this request (`'status'`, `'delay'`, ...), or `null`. */
+  /** The fault applied to this request (`'status 503'`, `'delay 200 ms'`, ...), or `null`. */
   fault: string | null
+  /** The `method` argument (`'priority'`, `'tod_policy'`), or `null` (`token.php`). */
+  apiMethod: string | null
+  /** The `action` argument (`'create'`, `'read'`, `'get'`, ...), or `null`. */
+  action: string | null
+  /**
+   * Every argument as the server read it (query string and POST variables, POST
+   * winning), `token` and `password` as `'***'`.
+   */
+  params: Record<string, string>
 }
 
 /** A stored time-of-day policy. */

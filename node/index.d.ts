@@ -337,8 +337,14 @@ export interface SandboxRequest {
   /** The query string, `token` and `password` values replaced by `***`. */
   query: string
   body: string
-  /** The fault applied to this request, if any. */
+  /** The fault applied to this request, if any (`'status 503'`, `'delay 200 ms'`, ...). */
   fault: string | null
+  /** The `method` argument (`'priority'`, `'tod_policy'`), or `null` for `token.php`. */
+  apiMethod: string | null
+  /** The `action` argument (`'create'`, `'read'`, `'get'`, ...), or `null`. */
+  action: string | null
+  /** Every argument as the server read it (query and POST variables, POST winning), secrets as `'***'`. */
+  params: Record<string, string>
 }
 
 export declare class Sandbox {
@@ -349,7 +355,9 @@ export declare class Sandbox {
   client(options?: Omit<ClientOptions, 'baseUrl'>): Client
   pushFault(fault: SandboxFault): void
   requests(): SandboxRequest[]
+  clearRequests(): void
   expireToken(token?: string): void
+  revokeToken(token?: string): void
   reset(): void
   stop(): Promise<void>
 }

@@ -428,9 +428,19 @@ class Sandbox {
     return guarded(() => this.#native.requests())
   }
 
+  /** Forgets the recorded requests. */
+  clearRequests() {
+    return guarded(() => this.#native.clearRequests())
+  }
+
   /** Makes `token` expired: calls with it get the API's "Expired token" answer. */
   expireToken(token) {
     return guarded(() => this.#native.expireToken(token ?? this.token))
+  }
+
+  /** Makes `token` unknown: calls with it get the API's "Invalid token" answer. */
+  revokeToken(token) {
+    return guarded(() => this.#native.revokeToken(token ?? this.token))
   }
 
   /** Restores the initial data and clears faults and the request log. */

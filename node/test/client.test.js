@@ -173,3 +173,24 @@ test('concurrent calls run in parallel on the thread pool', async () => {
   const elapsed = performance.now() - start
   assert.ok(elapsed < 850, `three 300 ms calls took ${elapsed.toFixed(0)} ms`)
 })
+
+test('the sandbox records each request with its method, action and arguments', async () => {
+  const c = client()
+  sandbox.pushFault({ kind: 'status', status: 503, method: 'priority', action: 'read' })
+  await c.priority.read({ agentId: 1234 })
+  const [first, second] = sandbox.requests()
+  assert.deepEqual([first.apiMethod, first.action, first.fault, second.fault], ['priority', 'read', 'status 503', null])
+  assert.equal(first.params.agent, '1234')
+  assert.equal(first.params.token, '***')
+  assert.ok(!JSON.stringify(sandbox.requests()).includes(SECRET))
+})
+
+test('the sandbox kit: clearRequests and revokeToken', async () => {
+  const c = client()
+  await c.todPolicies.read()
+  assert.equal(sandbox.requests().length, 1)
+  sandbox.clearRequests()
+  assert.equal(sandbox.requests().length, 0)
+  sandbox.revokeToken()
+  await assert.rejects(c.todPolicies.read(), (e) => e.code === 'Api' && e.tokenRejected === true)
+})

@@ -470,7 +470,14 @@ class Sandbox:
     """The in-process sandbox (present when built with the ``sandbox`` feature, as the
     package is); use :class:`contactnow.testing.Sandbox`."""
 
-    def __new__(cls, *, seed: str = "empty", users: Optional[list[tuple[str, str]]] = None) -> Sandbox:
+    def __new__(
+        cls,
+        *,
+        seed: str = "empty",
+        users: Optional[list[tuple[str, str]]] = None,
+        tokens: Optional[list[str]] = None,
+        account_id: Optional[int] = None,
+    ) -> Sandbox:
         """Starts a sandbox on a free loopback port; ``seed`` is ``empty`` or ``demo``."""
     @property
     def url(self) -> str:

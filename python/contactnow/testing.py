@@ -59,7 +59,8 @@ class Sandbox:
     """A running sandbox on a free loopback port; use as a context manager (or call ``stop``).
 
     ``seed`` is ``"empty"`` (default) or ``"demo"``; ``users`` are the ``token.php``
-    (username, password) pairs it accepts.
+    (username, password) pairs it accepts; ``tokens`` its static tokens (valid from any
+    address; :attr:`token` is the first); ``account_id`` the account its writes report.
     """
 
     def __init__(
@@ -67,6 +68,8 @@ class Sandbox:
         *,
         seed: Literal["empty", "demo"] = "empty",
         users: Optional[list[tuple[str, str]]] = None,
+        tokens: Optional[list[str]] = None,
+        account_id: Optional[int] = None,
     ) -> None:
         """Starts the sandbox; raises ``ContactNowError`` if this build has none."""
         native = getattr(_contactnow, "Sandbox", None)
@@ -74,7 +77,7 @@ class Sandbox:
             raise ContactNowError("this build of contactnow has no sandbox (built without the 'sandbox' feature)")
         self.users: list[tuple[str, str]] = list(users) if users is not None else list(DEFAULT_USERS)
         """The ``token.php`` (username, password) pairs it accepts."""
-        self._native = native(seed=seed, users=self.users)
+        self._native = native(seed=seed, users=self.users, tokens=tokens, account_id=account_id)
 
     @property
     def url(self) -> str:

@@ -256,3 +256,10 @@ def test_faults_are_typed_and_requests_structured(sandbox: Sandbox) -> None:
     assert (first.api_method, first.action, first.fault, second.fault) == ("priority", "read", "status 503", None)
     assert first.params["agent"] == "1234" and first.params["token"] == "***"
     assert sandbox.token not in str(first)
+
+
+def test_the_kit_takes_tokens_and_an_account_id() -> None:
+    with Sandbox(tokens=["tok-KIT-1"], account_id=4242) as sandbox:
+        assert sandbox.token == "tok-KIT-1"
+        with sandbox.client() as client:
+            assert client.priority.create(Assignment(1, 2, 3)).account_id == 4242

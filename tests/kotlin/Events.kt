@@ -41,4 +41,31 @@ fun eventTests(sandbox: Sandbox) {
             expect(recorder.events.size == 5) { "events after the listener was removed" }
         }
     }
+    check("events: credentials and a refresh never show the password; requests are data") {
+        val password = "pw-KT-SECRET &9/+"
+        val sb = Sandbox.start(demo = true, users = listOf(SandboxUser("ops", password)))
+        try {
+            val config = ClientConfig(username = "ops", password = password, baseUrl = sb.url(), allowInsecureHttp = true)
+            Client(config).use { c ->
+                val recorder = Recorder()
+                c.setEventListener(recorder)
+                sb.pushFault(SandboxFault.ApiError("Expired token"), method = "priority")
+                c.readAssignments(1234uL, null)
+                val names = recorder.events.map { it.name }
+                expect(names.contains("call.refresh")) { "$names" }
+                val purposes = recorder.events.filter { it.name == "call.attempt" }.map { it.purpose }
+                expect(purposes == listOf("token", "call", "token", "call")) { "$purposes" }
+                val text = recorder.events.joinToString("\n")
+                for (form in listOf(password, URLEncoder.encode(password, "UTF-8"), password.replace(" ", "%20"))) {
+                    expect(!text.contains(form)) { "the password in $text" }
+                }
+            }
+            val reads = sb.requests().filter { it.apiMethod == "priority" }
+            expect(reads.size == 2 && reads[0].action == "read" && reads[0].fault == "api_error") { "$reads" }
+            expect(reads[0].params["agent"] == "1234" && reads[0].params["token"] == "***") { "${reads[0].params}" }
+        } finally {
+            sb.stop()
+            sb.close()
+        }
+    }
 }

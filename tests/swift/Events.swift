@@ -42,4 +42,27 @@ func eventTests(_ sandbox: Sandbox) {
         _ = try c.readPolicies(policyId: nil)
         try expect(recorder.events.count == 5, "events after the listener was removed")
     }
+    check("events: credentials and a refresh never show the password; requests are data") {
+        let password = "pw-SW-SECRET &9/+"
+        let sb = try Sandbox.start(demo: true, users: [SandboxUser(username: "ops", password: password)])
+        defer { sb.stop() }
+        let config = ClientConfig(username: "ops", password: password, baseUrl: sb.url(), allowInsecureHttp: true)
+        let c = try Client(config: config)
+        let recorder = Recorder()
+        c.setEventListener(listener: recorder)
+        try sb.pushFault(fault: .apiError(error: "Expired token"), method: "priority")
+        _ = try c.readAssignments(agentId: 1234, queueId: nil)
+        let names = recorder.events.map { $0.name }
+        try expect(names.contains("call.refresh"), "\(names)")
+        let purposes = recorder.events.filter { $0.name == "call.attempt" }.map { $0.purpose ?? "" }
+        try expect(purposes == ["token", "call", "token", "call"], "\(purposes)")
+        let text = recorder.events.map { "\($0)" }.joined(separator: "\n")
+        let encoded = password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? password
+        for form in [password, encoded, password.replacingOccurrences(of: " ", with: "%20")] {
+            try expect(!text.contains(form), "the password in \(text)")
+        }
+        let reads = sb.requests().filter { $0.apiMethod == "priority" }
+        try expect(reads.count == 2 && reads[0].action == "read" && reads[0].fault == "api_error", "\(reads)")
+        try expect(reads[0].params["agent"] == "1234" && reads[0].params["token"] == "***", "\(reads[0].params)")
+    }
 }

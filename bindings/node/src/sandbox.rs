@@ -29,9 +29,18 @@ pub struct JsRecordedRequest {
     pub query: String,
     /// The body text.
     pub body: String,
-    /// The fault applied to this request (`'status'`, `'delay'`, ...), or `null`.
+    /// The fault applied to this request (`'status 503'`, `'delay 200 ms'`, ...), or `null`.
     #[napi(ts_type = "string | null")]
     pub fault: Either<String, Null>,
+    /// The `method` argument (`'priority'`, `'tod_policy'`), or `null` (`token.php`).
+    #[napi(ts_type = "string | null")]
+    pub api_method: Either<String, Null>,
+    /// The `action` argument (`'create'`, `'read'`, `'get'`, ...), or `null`.
+    #[napi(ts_type = "string | null")]
+    pub action: Either<String, Null>,
+    /// Every argument as the server read it (query string and POST variables, POST
+    /// winning), `token` and `password` as `'***'`.
+    pub params: std::collections::HashMap<String, String>,
 }
 
 fn recorded(r: RecordedRequest) -> JsRecordedRequest {
@@ -42,6 +51,9 @@ fn recorded(r: RecordedRequest) -> JsRecordedRequest {
         query: r.query,
         body: r.body,
         fault: r.fault.map_or(Either::B(Null), Either::A),
+        api_method: r.api_method.map_or(Either::B(Null), Either::A),
+        action: r.action.map_or(Either::B(Null), Either::A),
+        params: r.params.into_iter().collect(),
     }
 }
 
@@ -141,6 +153,18 @@ impl JsSandbox {
     #[napi]
     pub fn requests(&self, env: Env) -> napi::Result<Vec<JsRecordedRequest>> {
         self.with(|s| s.requests().into_iter().map(recorded).collect()).map_err(|f| f.into_napi(&env))
+    }
+
+    /// Forgets the recorded requests.
+    #[napi]
+    pub fn clear_requests(&self, env: Env) -> napi::Result<()> {
+        self.with(Sandbox::clear_requests).map_err(|f| f.into_napi(&env))
+    }
+
+    /// Makes `token` unknown: calls with it answer "Invalid token".
+    #[napi(ts_args_type = "token: string")]
+    pub fn revoke_token(&self, env: Env, token: Unknown) -> napi::Result<()> {
+        string(token, "token").and_then(|token| self.with(|s| s.revoke_token(&token))).map_err(|f| f.into_napi(&env))
     }
 
     /// Makes `token` expired.

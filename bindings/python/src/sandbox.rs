@@ -25,14 +25,27 @@ impl PySandbox {
 
 #[pymethods]
 impl PySandbox {
-    /// Starts a sandbox; `seed` is `empty` (default) or `demo`.
+    /// Starts a sandbox; `seed` is `empty` (default) or `demo`; `tokens` (static, valid from
+    /// any address), `users` (`token.php` pairs) and `account_id` replace the defaults.
     #[new]
-    #[pyo3(signature = (*, seed = "empty", users = None))]
-    fn new(py: Python<'_>, seed: &str, users: Option<Vec<(String, String)>>) -> PyResult<Self> {
+    #[pyo3(signature = (*, seed = "empty", users = None, tokens = None, account_id = None))]
+    fn new(
+        py: Python<'_>,
+        seed: &str,
+        users: Option<Vec<(String, String)>>,
+        tokens: Option<Vec<String>>,
+        account_id: Option<u64>,
+    ) -> PyResult<Self> {
         let seed: Seed = seed.parse().map_err(|e: String| invalid_input(py, "seed", e))?;
         let mut config = Config { seed, ..Config::default() };
         if let Some(users) = users {
             config.users = users;
+        }
+        if let Some(tokens) = tokens {
+            config.tokens = tokens;
+        }
+        if let Some(account_id) = account_id {
+            config.account_id = account_id;
         }
         let sandbox = py
             .detach(|| Sandbox::start(config))

@@ -39,7 +39,7 @@ pub use error::ContactNowError;
 pub use events::{CallEvent, EventListener};
 pub use generic::{GenericField, GenericResult};
 #[cfg(feature = "sandbox")]
-pub use sandbox::{Sandbox, SandboxFault};
+pub use sandbox::{Sandbox, SandboxFault, SandboxRequest, SandboxUser};
 pub use sansio::{
     build_request, parse_response, redact_url, ApiCall, ApiOutput, HttpHeader, HttpMethod, HttpRequest, HttpResponse,
     HttpSender,

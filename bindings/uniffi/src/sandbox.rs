@@ -44,6 +44,38 @@ impl From<SandboxFault> for Fault {
     }
 }
 
+/// A `token.php` user the sandbox accepts.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SandboxUser {
+    /// The API user name.
+    pub username: String,
+    /// Its password.
+    pub password: String,
+}
+
+/// An API request as the sandbox received it; tokens and passwords are `***`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SandboxRequest {
+    /// Order of arrival, from 1.
+    pub seq: u64,
+    /// `GET` or `POST`.
+    pub method: String,
+    /// The path, e.g. `/database.php`.
+    pub path: String,
+    /// The query string as sent, secrets as `***`.
+    pub query: String,
+    /// The body as text (long ones cut), secrets of form bodies as `***`.
+    pub body: String,
+    /// The fault that answered it (`status 503`, `delay 200 ms`, ...), if any.
+    pub fault: Option<String>,
+    /// The `method` argument (`priority`, `tod_policy`); none for `token.php`.
+    pub api_method: Option<String>,
+    /// The `action` argument (`create`, `read`, `get`, ...).
+    pub action: Option<String>,
+    /// Every argument as the server read it (query and POST variables, POST winning).
+    pub params: std::collections::HashMap<String, String>,
+}
+
 /// The ContactNow emulator, running in this process on a loopback port: point a `Client` at
 /// `url()` with `token()` and `allowInsecureHttp`.
 #[derive(Debug, uniffi::Object)]
@@ -63,10 +95,14 @@ impl Sandbox {
 #[uniffi::export]
 impl Sandbox {
     /// Starts a sandbox on a free loopback port: empty, or with the demo data set
-    /// (6 agents, 4 queues, 12 assignments, 4 policies).
-    #[uniffi::constructor(default(demo = false))]
-    pub fn start(demo: bool) -> Result<Self, ContactNowError> {
-        let config = Config { seed: if demo { Seed::Demo } else { Seed::Empty }, ..Config::default() };
+    /// (6 agents, 4 queues, 12 assignments, 4 policies); `users` are the `token.php` users
+    /// it accepts (default `demo` / `demo-password`).
+    #[uniffi::constructor(default(demo = false, users = []))]
+    pub fn start(demo: bool, users: Vec<SandboxUser>) -> Result<Self, ContactNowError> {
+        let mut config = Config { seed: if demo { Seed::Demo } else { Seed::Empty }, ..Config::default() };
+        if !users.is_empty() {
+            config.users = users.into_iter().map(|u| (u.username, u.password)).collect();
+        }
         let sandbox = contactnow_sandbox::Sandbox::start(config)
             .map_err(|e| ContactNowError::Transport { detail: format!("sandbox: {e}"), outcome_unknown: false })?;
         let url = sandbox.base_url();
@@ -108,6 +144,35 @@ impl Sandbox {
     /// The number of API requests received since the start or the last reset.
     pub fn request_count(&self) -> u64 {
         self.with(|s| s.requests().len() as u64).unwrap_or(0)
+    }
+
+    /// The API requests received since the start or the last reset, oldest first.
+    pub fn requests(&self) -> Vec<SandboxRequest> {
+        let requests = self.with(contactnow_sandbox::Sandbox::requests).unwrap_or_default();
+        requests
+            .into_iter()
+            .map(|r| SandboxRequest {
+                seq: r.seq,
+                method: r.method,
+                path: r.path,
+                query: r.query,
+                body: r.body,
+                fault: r.fault,
+                api_method: r.api_method,
+                action: r.action,
+                params: r.params.into_iter().collect(),
+            })
+            .collect()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        self.with(contactnow_sandbox::Sandbox::clear_requests);
+    }
+
+    /// Makes a token expired: calls with it answer "Expired token".
+    pub fn expire_token(&self, token: String) {
+        self.with(|s| s.expire_token(&token));
     }
 
     /// Makes a token unknown: calls with it answer "Invalid token".
