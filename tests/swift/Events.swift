@@ -46,7 +46,7 @@ func eventTests(_ sandbox: Sandbox) {
         let password = "pw-SW-SECRET &9/+"
         let sb = try Sandbox.start(demo: true, users: [SandboxUser(username: "ops", password: password)])
         defer { sb.stop() }
-        let config = ClientConfig(username: "ops", password: password, baseUrl: sb.url(), allowInsecureHttp: true)
+        let config = ClientConfig(baseUrl: sb.url(), username: "ops", password: password, allowInsecureHttp: true)
         let c = try Client(config: config)
         let recorder = Recorder()
         c.setEventListener(listener: recorder)
