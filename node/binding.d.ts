@@ -188,8 +188,12 @@ export interface ClientOptions {
   password?: string
   /** The base URL (default `https://api-106.dxi.eu`; US: `https://api.contactnow.8x8.com/api`). */
   baseUrl?: string
+  /** A documented region instead of `baseUrl`: `'eu'` or `'us'`. */
+  region?: 'eu' | 'us'
   /** `'json'` (default) or `'xml'`. */
   format?: 'json' | 'xml'
+  /** Timeout of opening a connection, in ms (default 10000). */
+  connectTimeoutMs?: number
   /** Timeout of one attempt, in ms (default 30000). */
   timeoutMs?: number
   /**
@@ -206,6 +210,12 @@ export interface ClientOptions {
   allowInsecureHttp?: boolean
   /** Responses larger than this are refused (default 64 MiB). */
   maxResponseBytes?: number
+  /** An HTTP proxy, `http://host:port` (CONNECT for HTTPS). */
+  proxy?: string
+  /** The `User-Agent` header (default `contactnow-rust/<version>`). */
+  userAgent?: string
+  /** Records per request of batched writes (default 100). */
+  batchSize?: number
 }
 
 /** What a generic call answered. */

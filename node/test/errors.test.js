@@ -209,7 +209,13 @@ test('invalid input, synchronous and rejected, is an InvalidInputError', async (
     [() => new Client({}), 'token'],
     [() => new Client({ token: SECRET, baseUrl: 'http://example.com' }), 'baseUrl'],
     [() => new Client({ token: SECRET, username: 'api-user', password: PASSWORD }), 'token'],
-    [() => new Client({ password: PASSWORD }), 'password'],
+    [() => new Client({ password: PASSWORD }), 'username'],
+    [() => new Client({ username: 'api-user' }), 'password'],
+    [() => new Client({ token: SECRET, timeoutMs: 0 }), 'timeoutMs'],
+    [() => new Client({ token: SECRET, retries: { maxAttempts: 0 } }), 'retries.maxAttempts'],
+    [() => new Client({ token: SECRET, region: 'mars' }), 'region'],
+    [() => new Client({ token: SECRET, batchSize: 0 }), 'batchSize'],
+    [() => new Client({ token: SECRET, connectTimeoutMs: -1 }), 'connectTimeoutMs'],
   ]
   for (const [run, field] of sync) {
     let error

@@ -1,11 +1,9 @@
 //! `Client`: the blocking Rust client driven from the libuv thread pool, so that every call
 //! returns a Promise and the event loop keeps running while a request is in flight.
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
-use contactnow::{
-    Assignment, Client, Format, Listing, NewTodPolicy, RetryPolicy, TodPolicy, TodPolicyUpdate, WriteResult,
-};
+use contactnow::{Assignment, Client, Format, Listing, NewTodPolicy, TodPolicy, TodPolicyUpdate, WriteResult};
 use napi::{
     bindgen_prelude::{AsyncTask, FromNapiValue, Function, Unknown},
     Env, Task,
@@ -30,19 +28,6 @@ pub(crate) fn string(value: Unknown, field: &str) -> Result<String, Failure> {
     String::from_unknown(value).map_err(|_| Failure::invalid(field, "expected a string"))
 }
 
-const OPTIONS: &[(&str, &str)] = &[
-    ("token", "token"),
-    ("baseUrl", "base_url"),
-    ("username", "username"),
-    ("password", "password"),
-    ("format", "format"),
-    ("timeoutMs", "timeout_ms"),
-    ("totalTimeoutMs", "total_timeout_ms"),
-    ("retries", "retries"),
-    ("allowInsecureHttp", "allow_insecure_http"),
-    ("maxResponseBytes", "max_response_bytes"),
-];
-
 /// A ContactNow API client. Wrapped by `Client` in `index.js`, which groups the calls
 /// under `client.priority` and `client.todPolicies`.
 #[napi(js_name = "NativeClient")]
@@ -52,108 +37,12 @@ pub struct JsClient {
     listening: Arc<std::sync::atomic::AtomicBool>,
 }
 
-fn millis(value: Option<u64>, field: &str) -> Result<Option<Duration>, Failure> {
-    match value {
-        Some(0) => Err(Failure::invalid(field, "must be greater than zero (timeouts are never infinite)")),
-        other => Ok(other.map(Duration::from_millis)),
-    }
-}
-
-fn retry_policy(value: &Value) -> Result<RetryPolicy, Failure> {
-    let defaults = RetryPolicy::default();
-    match value {
-        Value::Number(_) => {
-            let retries = input::safe_integer(value, "retries")?;
-            let retries = u32::try_from(retries).map_err(|_| Failure::invalid("retries", "is too large"))?;
-            Ok(RetryPolicy::with_retries(retries))
-        }
-        Value::Object(_) => {
-            let allowed = [
-                ("maxAttempts", "max_attempts"),
-                ("initialBackoffMs", "initial_backoff_ms"),
-                ("maxBackoffMs", "max_backoff_ms"),
-            ];
-            let map = input::options(value, &allowed).map_err(|e| prefixed(e, "retries"))?;
-            let max_attempts =
-                match input::opt_integer(&map, "maxAttempts", "max_attempts").map_err(|e| prefixed(e, "retries"))? {
-                    Some(n) => u32::try_from(n).map_err(|_| Failure::invalid("retries.maxAttempts", "is too large"))?,
-                    None => defaults.max_attempts,
-                };
-            let ms = |camel: &str, snake: &str, default: Duration| -> Result<Duration, Failure> {
-                Ok(input::opt_integer(&map, camel, snake)
-                    .map_err(|e| prefixed(e, "retries"))?
-                    .map_or(default, Duration::from_millis))
-            };
-            Ok(RetryPolicy {
-                max_attempts,
-                initial_backoff: ms("initialBackoffMs", "initial_backoff_ms", defaults.initial_backoff)?,
-                max_backoff: ms("maxBackoffMs", "max_backoff_ms", defaults.max_backoff)?,
-            })
-        }
-        _ => Err(Failure::invalid(
-            "retries",
-            "expected a number of retries or { maxAttempts, initialBackoffMs, maxBackoffMs }",
-        )),
-    }
-}
-
-/// Puts an option's error under `parent`, e.g. `retries.maxAttempts`.
-fn prefixed(error: contactnow_core::Error, parent: &str) -> Failure {
-    match error {
-        contactnow_core::Error::InvalidInput { field, reason } => {
-            Failure::invalid(&format!("{parent}.{field}"), reason)
-        }
-        other => Failure::from(other),
-    }
-}
-
+/// The client of `options` (see `options.rs`), reporting its events to `events`.
 fn build(options: &Value, events: crate::events::JsEvents) -> Result<(Client, Vec<String>), Failure> {
-    let map = input::options(options, OPTIONS)?;
-    let mut builder = Client::builder().observer(Arc::new(events));
-    let mut secrets = Vec::new();
-    if let Some(url) = input::opt_string(&map, "baseUrl", "base_url")? {
-        builder = builder.base_url(&url);
-    }
-    builder = builder.format(input::opt_format(&map)?);
-    let token = input::opt_string(&map, "token", "token")?;
-    let username = input::opt_string(&map, "username", "username")?;
-    let password = input::opt_string(&map, "password", "password")?;
-    match (token, username, password) {
-        (Some(token), None, None) => {
-            secrets.push(token.clone());
-            builder = builder.token(token);
-        }
-        (None, Some(username), Some(password)) => {
-            secrets.push(password.clone());
-            builder = builder.credentials(username, password);
-        }
-        (Some(_), _, _) => {
-            return Err(Failure::invalid("token", "give either token, or username and password, not both"));
-        }
-        (None, None, None) => {
-            return Err(Failure::invalid("token", "no token source: give token, or username and password"));
-        }
-        (None, _, _) => return Err(Failure::invalid("password", "username and password go together")),
-    }
-    let timeout = millis(input::opt_integer(&map, "timeoutMs", "timeout_ms")?, "timeoutMs")?;
-    let total = millis(input::opt_integer(&map, "totalTimeoutMs", "total_timeout_ms")?, "totalTimeoutMs")?;
-    if let Some(timeout) = timeout {
-        builder = builder.timeout(timeout);
-    }
-    if let Some(total) = total {
-        builder = builder.total_timeout(total);
-    }
-    if let Some(retries) = map.get("retries").filter(|v| !v.is_null()) {
-        builder = builder.retry(retry_policy(retries)?);
-    }
-    if let Some(allow) = input::opt_bool(&map, "allowInsecureHttp", "allow_insecure_http")? {
-        builder = builder.allow_insecure_http(allow);
-    }
-    if let Some(limit) = input::opt_integer(&map, "maxResponseBytes", "max_response_bytes")? {
-        builder = builder.max_response_bytes(limit);
-    }
-    let client = builder.build().map_err(|e| Failure::from(e).scrubbed(&secrets))?;
-    Ok((client, secrets))
+    let options = crate::options::read(options, &[])?;
+    let secrets: Vec<String> = options.secrets().into_iter().map(str::to_owned).collect();
+    let client = options.builder().and_then(|b| b.observer(Arc::new(events)).build());
+    Ok((client.map_err(|e| Failure::from(e).scrubbed(&secrets))?, secrets))
 }
 
 #[napi]

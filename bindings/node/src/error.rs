@@ -208,21 +208,10 @@ impl From<contactnow::Error> for Details {
     }
 }
 
-/// `records[1].agent_id` -> `records[1].agentId`: field paths in JavaScript casing.
+/// `records[1].agent_id` -> `records[1].agentId`, `timeout` -> `timeoutMs`: field paths in
+/// JavaScript casing, by the one rule of every camelCase language.
 pub(crate) fn camel_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut upper = false;
-    for c in path.chars() {
-        if c == '_' && !out.is_empty() && !out.ends_with(['.', '[']) {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    contactnow::options::option_name(path, contactnow::options::Casing::Camel)
 }
 
 #[cfg(test)]
@@ -234,7 +223,8 @@ mod tests {
         assert_eq!(camel_path("records[1].agent_id"), "records[1].agentId");
         assert_eq!(camel_path("base_url"), "baseUrl");
         assert_eq!(camel_path("records[0].description"), "records[0].description");
-        assert_eq!(camel_path("retry.max_attempts"), "retry.maxAttempts");
+        assert_eq!(camel_path("retries.max_attempts"), "retries.maxAttempts");
+        assert_eq!(camel_path("total_timeout"), "totalTimeoutMs");
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod error;
 pub mod events;
 pub mod generic;
 mod input;
+mod options;
 pub mod output;
 pub mod sandbox;
 pub mod sansio;

@@ -58,9 +58,14 @@ pub struct ClientOptions {
     pub password: Option<String>,
     /// The base URL (default `https://api-106.dxi.eu`; US: `https://api.contactnow.8x8.com/api`).
     pub base_url: Option<String>,
+    /// A documented region instead of `baseUrl`: `'eu'` or `'us'`.
+    #[napi(ts_type = "'eu' | 'us'")]
+    pub region: Option<String>,
     /// `'json'` (default) or `'xml'`.
     #[napi(ts_type = "'json' | 'xml'")]
     pub format: Option<String>,
+    /// Timeout of opening a connection, in ms (default 10000).
+    pub connect_timeout_ms: Option<f64>,
     /// Timeout of one attempt, in ms (default 30000).
     pub timeout_ms: Option<f64>,
     /// Timeout of a whole call with its retries, in ms (default 120000, or more when the
@@ -74,4 +79,10 @@ pub struct ClientOptions {
     pub allow_insecure_http: Option<bool>,
     /// Responses larger than this are refused (default 64 MiB).
     pub max_response_bytes: Option<f64>,
+    /// An HTTP proxy, `http://host:port` (CONNECT for HTTPS).
+    pub proxy: Option<String>,
+    /// The `User-Agent` header (default `contactnow-rust/<version>`).
+    pub user_agent: Option<String>,
+    /// Records per request of batched writes (default 100).
+    pub batch_size: Option<f64>,
 }
