@@ -156,60 +156,6 @@ impl Client {
         build(config, Some(sender))
     }
 
-    /// Runs any call (including the token calls) through the client.
-    pub fn execute(&self, call: ApiCall) -> Result<ApiOutput, ContactNowError> {
-        self.blocking(contactnow_core::ApiCall::from(call))
-    }
-
-    /// Any `database.php` method and action (`queues`, `agents`, ...): `filters` are query
-    /// arguments, `records` (a write) the fields to send; writes are repeated only when
-    /// `repeatable`. The records come back as the text the server sent.
-    pub fn call(
-        &self,
-        method: String,
-        action: String,
-        filters: Vec<GenericField>,
-        records: Vec<Vec<GenericField>>,
-        repeatable: bool,
-    ) -> Result<GenericResult, ContactNowError> {
-        self.blocking(crate::generic::call(method, action, filters, records, repeatable))
-    }
-
-    /// Assigns agents to queues in one request. Existing pairs are not added again.
-    pub fn create_assignments(&self, records: Vec<Assignment>) -> Result<WriteResult, ContactNowError> {
-        self.blocking(CreateAssignments { records: to_core(records) })
-    }
-
-    /// Lists assignments, optionally of one agent and/or one queue.
-    pub fn read_assignments(
-        &self,
-        agent_id: Option<u64>,
-        queue_id: Option<u64>,
-    ) -> Result<AssignmentListing, ContactNowError> {
-        self.blocking(ReadAssignments { agent_id, queue_id })
-    }
-
-    /// Changes the level of existing assignments in one request.
-    pub fn update_assignments(&self, records: Vec<Assignment>) -> Result<WriteResult, ContactNowError> {
-        self.blocking(UpdateAssignments { records: to_core(records) })
-    }
-
-    /// Creates TOD policies in one request; never repeated once it may have reached the
-    /// server (a failure then has `outcomeUnknown` set).
-    pub fn create_policies(&self, records: Vec<NewTodPolicy>) -> Result<WriteResult, ContactNowError> {
-        self.blocking(CreatePolicies { records: to_core(records) })
-    }
-
-    /// Lists TOD policies, all or the one with `policy_id`.
-    pub fn read_policies(&self, policy_id: Option<u64>) -> Result<PolicyListing, ContactNowError> {
-        self.blocking(ReadPolicies { policy_id })
-    }
-
-    /// Changes existing TOD policies in one request.
-    pub fn update_policies(&self, records: Vec<TodPolicyUpdate>) -> Result<WriteResult, ContactNowError> {
-        self.blocking(UpdatePolicies { records: to_core(records) })
-    }
-
     /// Gets every call's events from now on (`null`/`nil`: none); see [`CallEvent`](crate::CallEvent).
     pub fn set_event_listener(&self, listener: Option<Arc<dyn crate::EventListener>>) {
         self.listeners.set(listener);
@@ -221,95 +167,83 @@ impl Client {
     }
 }
 
-/// The async calls: each awaits the Rust future (uniffi's tokio support), and stops early
-/// with `ContactNowError.Cancelled` when the `cancellation` given is set off.
-#[uniffi::export(async_runtime = "tokio")]
-impl Client {
-    /// [`Client::execute`] without blocking the caller's thread.
-    #[uniffi::method(default(cancellation = None))]
-    pub async fn execute_async(
-        &self,
-        call: ApiCall,
-        cancellation: Option<Arc<Cancellation>>,
-    ) -> Result<ApiOutput, ContactNowError> {
-        self.nonblocking(contactnow_core::ApiCall::from(call), cancellation).await
-    }
+/// The calls, each as a blocking method and an async one (`*_async`) with the same arguments
+/// plus an optional `cancellation`: both run the operation built by the expression after `=`.
+macro_rules! calls {
+    ($(
+        $(#[doc = $doc:literal])*
+        fn $name:ident / $async_name:ident($($arg:ident: $ty:ty),*) -> $out:ty = $op:expr;
+    )*) => {
+        #[uniffi::export]
+        impl Client {
+            $(
+                $(#[doc = $doc])*
+                pub fn $name(&self, $($arg: $ty),*) -> Result<$out, ContactNowError> {
+                    self.blocking($op)
+                }
+            )*
+        }
 
-    /// [`Client::call`] without blocking the caller's thread.
-    #[uniffi::method(default(cancellation = None))]
-    pub async fn call_async(
-        &self,
+        #[uniffi::export(async_runtime = "tokio")]
+        impl Client {
+            $(
+                $(#[doc = $doc])*
+                ///
+                /// The async form: awaits the call without blocking the caller's thread. When its
+                /// coroutine is cancelled, or `cancellation` is set off, the call stops at once
+                /// (its `call.end` event says `Cancelled`, with `outcomeUnknown` when a TOD policy
+                /// create was in flight); through `cancellation` it fails with `Cancelled`.
+                #[uniffi::method(default(cancellation = None))]
+                pub async fn $async_name(
+                    &self,
+                    $($arg: $ty,)*
+                    cancellation: Option<Arc<Cancellation>>,
+                ) -> Result<$out, ContactNowError> {
+                    self.nonblocking($op, cancellation).await
+                }
+            )*
+        }
+    };
+}
+
+calls! {
+    /// Runs any call (including the token calls) through the client.
+    fn execute / execute_async(call: ApiCall) -> ApiOutput = contactnow_core::ApiCall::from(call);
+
+    /// Any `database.php` method and action (`queues`, `agents`, ...): `filters` are query
+    /// arguments, `records` (a write) the fields to send; writes are repeated only when
+    /// `repeatable`. The records come back as the text the server sent.
+    fn call / call_async(
         method: String,
         action: String,
         filters: Vec<GenericField>,
         records: Vec<Vec<GenericField>>,
-        repeatable: bool,
-        cancellation: Option<Arc<Cancellation>>,
-    ) -> Result<GenericResult, ContactNowError> {
-        self.nonblocking(crate::generic::call(method, action, filters, records, repeatable), cancellation).await
-    }
+        repeatable: bool
+    ) -> GenericResult = crate::generic::call(method, action, filters, records, repeatable);
 
-    /// [`Client::create_assignments`] without blocking the caller's thread.
-    #[uniffi::method(default(cancellation = None))]
-    pub async fn create_assignments_async(
-        &self,
-        records: Vec<Assignment>,
-        cancellation: Option<Arc<Cancellation>>,
-    ) -> Result<WriteResult, ContactNowError> {
-        self.nonblocking(CreateAssignments { records: to_core(records) }, cancellation).await
-    }
+    /// Assigns agents to queues in one request. Existing pairs are not added again.
+    fn create_assignments / create_assignments_async(records: Vec<Assignment>) -> WriteResult =
+        CreateAssignments { records: to_core(records) };
 
-    /// [`Client::read_assignments`] without blocking the caller's thread.
-    #[uniffi::method(default(cancellation = None))]
-    pub async fn read_assignments_async(
-        &self,
-        agent_id: Option<u64>,
-        queue_id: Option<u64>,
-        cancellation: Option<Arc<Cancellation>>,
-    ) -> Result<AssignmentListing, ContactNowError> {
-        self.nonblocking(ReadAssignments { agent_id, queue_id }, cancellation).await
-    }
+    /// Lists assignments, optionally of one agent and/or one queue.
+    fn read_assignments / read_assignments_async(agent_id: Option<u64>, queue_id: Option<u64>) -> AssignmentListing =
+        ReadAssignments { agent_id, queue_id };
 
-    /// [`Client::update_assignments`] without blocking the caller's thread.
-    #[uniffi::method(default(cancellation = None))]
-    pub async fn update_assignments_async(
-        &self,
-        records: Vec<Assignment>,
-        cancellation: Option<Arc<Cancellation>>,
-    ) -> Result<WriteResult, ContactNowError> {
-        self.nonblocking(UpdateAssignments { records: to_core(records) }, cancellation).await
-    }
+    /// Changes the level of existing assignments in one request.
+    fn update_assignments / update_assignments_async(records: Vec<Assignment>) -> WriteResult =
+        UpdateAssignments { records: to_core(records) };
 
-    /// [`Client::create_policies`] without blocking the caller's thread. Cancelled while the
-    /// request is in flight, it fails with `Cancelled` and `outcomeUnknown` set.
-    #[uniffi::method(default(cancellation = None))]
-    pub async fn create_policies_async(
-        &self,
-        records: Vec<NewTodPolicy>,
-        cancellation: Option<Arc<Cancellation>>,
-    ) -> Result<WriteResult, ContactNowError> {
-        self.nonblocking(CreatePolicies { records: to_core(records) }, cancellation).await
-    }
+    /// Creates TOD policies in one request; never repeated once it may have reached the
+    /// server (a failure then has `outcomeUnknown` set).
+    fn create_policies / create_policies_async(records: Vec<NewTodPolicy>) -> WriteResult =
+        CreatePolicies { records: to_core(records) };
 
-    /// [`Client::read_policies`] without blocking the caller's thread.
-    #[uniffi::method(default(cancellation = None))]
-    pub async fn read_policies_async(
-        &self,
-        policy_id: Option<u64>,
-        cancellation: Option<Arc<Cancellation>>,
-    ) -> Result<PolicyListing, ContactNowError> {
-        self.nonblocking(ReadPolicies { policy_id }, cancellation).await
-    }
+    /// Lists TOD policies, all or the one with `policy_id`.
+    fn read_policies / read_policies_async(policy_id: Option<u64>) -> PolicyListing = ReadPolicies { policy_id };
 
-    /// [`Client::update_policies`] without blocking the caller's thread.
-    #[uniffi::method(default(cancellation = None))]
-    pub async fn update_policies_async(
-        &self,
-        records: Vec<TodPolicyUpdate>,
-        cancellation: Option<Arc<Cancellation>>,
-    ) -> Result<WriteResult, ContactNowError> {
-        self.nonblocking(UpdatePolicies { records: to_core(records) }, cancellation).await
-    }
+    /// Changes existing TOD policies in one request.
+    fn update_policies / update_policies_async(records: Vec<TodPolicyUpdate>) -> WriteResult =
+        UpdatePolicies { records: to_core(records) };
 }
 
 /// Builds the Rust client for `config`, sending through `sender` when given. Only the
