@@ -38,18 +38,31 @@ class InFlight : EventListener {
 
 fun Recorder.ends() = events.toList().filter { it.name == "call.end" }
 
-/** A 503 with Retry-After 2 on the next policy read: the call then waits 2 s before repeating. */
-fun retryPause(sandbox: Sandbox) =
-    sandbox.pushFault(SandboxFault.Status(503u.toUShort(), 2uL), method = "tod_policy", action = "read")
-
-/** After a cancelled call: no request follows, even after its pause would have ended. */
-fun expectNothingMoreSent(sandbox: Sandbox, sent: ULong) {
-    Thread.sleep(3000)
-    expect(sandbox.requestCount() == sent) { "${sandbox.requestCount()} requests, expected $sent" }
+/**
+ * A client of a freshly reset sandbox whose events go to a Recorder; `body` runs a call that
+ * `fault` holds and stops it. Then the call ended `Cancelled` (with `outcomeUnknown` as given),
+ * and no request follows the one sent, even once a pause before a repeat would have ended.
+ */
+fun cancelledCall(sandbox: Sandbox, config: ClientConfig, fault: () -> Unit, outcomeUnknown: Boolean,
+                  body: (Client, Recorder) -> Unit) {
+    sandbox.reset()
+    Client(config).use { c ->
+        val recorder = Recorder()
+        c.setEventListener(recorder)
+        fault()
+        body(c, recorder)
+        val ends = recorder.ends()
+        expect(ends.size == 1 && ends[0].result == "Cancelled" && ends[0].outcomeUnknown == outcomeUnknown) { "$ends" }
+        Thread.sleep(3000)
+        expect(sandbox.requestCount() == 1uL) { "${sandbox.requestCount()} requests, expected 1" }
+    }
 }
 
 fun asyncSandboxTests(sandbox: Sandbox) {
     val config = ClientConfig(token = sandbox.token(), baseUrl = sandbox.url(), allowInsecureHttp = true)
+    // A 503 with Retry-After 2 on the next policy read: the call then waits 2 s before repeating.
+    val retryPause = { sandbox.pushFault(SandboxFault.Status(503u.toUShort(), 2uL), method = "tod_policy", action = "read") }
+    val slowCreate = { sandbox.pushFault(SandboxFault.Delay(1500uL), method = "tod_policy", action = "create") }
     check("async: 64 suspend calls in flight at once on one thread, each with its own answer") {
         sandbox.reset()
         Client(config).use { c ->
@@ -68,11 +81,7 @@ fun asyncSandboxTests(sandbox: Sandbox) {
         }
     }
     check("async: job.cancel() in a retry pause ends the call; nothing more is sent") {
-        sandbox.reset()
-        Client(config).use { c ->
-            val recorder = Recorder()
-            c.setEventListener(recorder)
-            retryPause(sandbox)
+        cancelledCall(sandbox, config, retryPause, outcomeUnknown = false) { c, recorder ->
             runBlocking {
                 val job = launch { c.readPoliciesAsync(null) }
                 awaitUntil("the retry event") { recorder.events.any { it.name == "call.retry" } }
@@ -80,17 +89,10 @@ fun asyncSandboxTests(sandbox: Sandbox) {
                 job.join()
                 expect(job.isCancelled) { "the job was not cancelled" }
             }
-            val ends = recorder.ends()
-            expect(ends.size == 1 && ends[0].result == "Cancelled" && ends[0].outcomeUnknown == false) { "$ends" }
-            expectNothingMoreSent(sandbox, 1uL)
         }
     }
     check("async: withTimeout in a retry pause ends the call; nothing more is sent") {
-        sandbox.reset()
-        Client(config).use { c ->
-            val recorder = Recorder()
-            c.setEventListener(recorder)
-            retryPause(sandbox)
+        cancelledCall(sandbox, config, retryPause, outcomeUnknown = false) { c, _ ->
             val timedOut = try {
                 runBlocking { withTimeout(800) { c.readPoliciesAsync(null) } }
                 false
@@ -98,32 +100,23 @@ fun asyncSandboxTests(sandbox: Sandbox) {
                 true
             }
             expect(timedOut) { "no timeout" }
-            expect(recorder.ends().map { it.result } == listOf("Cancelled")) { "${recorder.ends()}" }
-            expectNothingMoreSent(sandbox, 1uL)
         }
     }
     check("async: a TOD create cancelled in flight ends Cancelled with outcomeUnknown") {
-        sandbox.reset()
-        Client(config).use { c ->
-            val recorder = Recorder()
-            c.setEventListener(recorder)
-            sandbox.pushFault(SandboxFault.Delay(1500uL), method = "tod_policy", action = "create")
+        cancelledCall(sandbox, config, slowCreate, outcomeUnknown = true) { c, recorder ->
             runBlocking {
                 val job = launch { c.createPoliciesAsync(listOf(NewTodPolicy("Cancelled", DefaultAction.Hangup))) }
                 awaitUntil("the create at the sandbox") { sandbox.requestCount() == 1uL }
                 job.cancel()
                 job.join()
             }
-            val ends = recorder.ends()
-            expect(ends.size == 1 && ends[0].result == "Cancelled" && ends[0].outcomeUnknown == true) { "$ends" }
             expect(recorder.events.none { it.name == "call.attempt" }) { "an attempt ended: ${recorder.events}" }
-            expectNothingMoreSent(sandbox, 1uL)
         }
     }
     check("async: a Cancellation ends the call with ContactNowException.Cancelled") {
         sandbox.reset()
         Client(config).use { c ->
-            sandbox.pushFault(SandboxFault.Delay(1500uL), method = "tod_policy", action = "create")
+            slowCreate()
             val cancellation = Cancellation()
             val e = runBlocking {
                 val call = async {

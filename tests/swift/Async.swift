@@ -41,19 +41,29 @@ func cancelledOutcome<T>(_ result: Result<T, Error>) -> Bool? {
     return nil
 }
 
-/// A 503 with Retry-After 2 on the next policy read: the call then waits 2 s before repeating.
-func retryPause(_ sandbox: Sandbox) throws {
-    try sandbox.pushFault(fault: .status(status: 503, retryAfter: 2), method: "tod_policy", action: "read")
-}
-
-/// After a cancelled call: no request follows, even after its pause would have ended.
-func expectNothingMoreSent(_ sandbox: Sandbox, _ sent: UInt64) async throws {
+/// A client of a freshly reset sandbox whose events go to a Recorder; `body` runs a call that
+/// `fault` holds and stops it. Then the call ended `Cancelled` (with `outcomeUnknown` as given),
+/// and no request follows the one sent, even once a pause before a repeat would have ended.
+func cancelledCall(_ sandbox: Sandbox, _ config: ClientConfig, fault: () throws -> Void, outcomeUnknown: Bool,
+                   _ body: (Client, Recorder) async throws -> Void) async throws {
+    sandbox.reset()
+    let c = try Client(config: config)
+    let recorder = Recorder()
+    c.setEventListener(listener: recorder)
+    try fault()
+    try await body(c, recorder)
+    try await awaitUntil("the end event") { !ends(recorder).isEmpty }
+    let end = ends(recorder)
+    try expect(end.count == 1 && end[0].result == "Cancelled" && end[0].outcomeUnknown == outcomeUnknown, "\(end)")
     try await Task.sleep(nanoseconds: 3_000_000_000)
-    try expect(sandbox.requestCount() == sent, "\(sandbox.requestCount()) requests, expected \(sent)")
+    try expect(sandbox.requestCount() == 1, "\(sandbox.requestCount()) requests, expected 1")
 }
 
 func asyncSandboxTests(_ sandbox: Sandbox) async {
     let config = ClientConfig(token: sandbox.token(), baseUrl: sandbox.url(), allowInsecureHttp: true)
+    // A 503 with Retry-After 2 on the next policy read: the call then waits 2 s before repeating.
+    let retryPause = { try sandbox.pushFault(fault: .status(status: 503, retryAfter: 2), method: "tod_policy", action: "read") }
+    let slowCreate = { try sandbox.pushFault(fault: .delay(ms: 1500), method: "tod_policy", action: "create") }
     await checkAsync("async: 64 calls in flight at once, each with its own answer") {
         sandbox.reset()
         let c = try Client(config: config)
@@ -77,57 +87,39 @@ func asyncSandboxTests(_ sandbox: Sandbox) async {
         try expect(sandbox.requestCount() == 65, "\(sandbox.requestCount()) requests")
     }
     await checkAsync("async: Task.cancel() in a retry pause ends the call; nothing more is sent") {
-        sandbox.reset()
-        let c = try Client(config: config)
-        let recorder = Recorder()
-        c.setEventListener(listener: recorder)
-        try retryPause(sandbox)
-        let task = Task { try await Cancellation.withTask { try await c.readPoliciesAsync(policyId: nil, cancellation: $0) } }
-        try await awaitUntil("the retry event") { recorder.events.contains { $0.name == "call.retry" } }
-        task.cancel()
-        let result = await task.result
-        try expect(cancelledOutcome(result) == false, "\(result)")
-        let end = ends(recorder)
-        try expect(end.count == 1 && end[0].result == "Cancelled" && end[0].outcomeUnknown == false, "\(end)")
-        try await expectNothingMoreSent(sandbox, 1)
+        try await cancelledCall(sandbox, config, fault: retryPause, outcomeUnknown: false) { c, recorder in
+            let task = Task { try await Cancellation.withTask { try await c.readPoliciesAsync(policyId: nil, cancellation: $0) } }
+            try await awaitUntil("the retry event") { recorder.events.contains { $0.name == "call.retry" } }
+            task.cancel()
+            let result = await task.result
+            try expect(cancelledOutcome(result) == false, "\(result)")
+        }
     }
     await checkAsync("async: a deadline (task group) in a retry pause ends the call; nothing more is sent") {
-        sandbox.reset()
-        let c = try Client(config: config)
-        let recorder = Recorder()
-        c.setEventListener(listener: recorder)
-        try retryPause(sandbox)
-        let first = try await withThrowingTaskGroup(of: PolicyListing?.self) { group in
-            group.addTask { try await Cancellation.withTask { try await c.readPoliciesAsync(policyId: nil, cancellation: $0) } }
-            group.addTask { try await Task.sleep(nanoseconds: 800_000_000); return nil }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first
+        try await cancelledCall(sandbox, config, fault: retryPause, outcomeUnknown: false) { c, _ in
+            let first = try await withThrowingTaskGroup(of: PolicyListing?.self) { group in
+                group.addTask { try await Cancellation.withTask { try await c.readPoliciesAsync(policyId: nil, cancellation: $0) } }
+                group.addTask { try await Task.sleep(nanoseconds: 800_000_000); return nil }
+                let first = try await group.next() ?? nil
+                group.cancelAll()
+                return first
+            }
+            try expect(first == nil, "the call ended first: \(String(describing: first))")
         }
-        try expect(first == nil, "the call ended first: \(String(describing: first))")
-        try await awaitUntil("the end event") { !ends(recorder).isEmpty }
-        try expect(ends(recorder).map(\.result) == ["Cancelled"], "\(ends(recorder))")
-        try await expectNothingMoreSent(sandbox, 1)
     }
     await checkAsync("async: a TOD create cancelled in flight: Cancelled, outcome unknown") {
-        sandbox.reset()
-        let c = try Client(config: config)
-        let recorder = Recorder()
-        c.setEventListener(listener: recorder)
-        try sandbox.pushFault(fault: .delay(ms: 1500), method: "tod_policy", action: "create")
-        let task = Task {
-            try await Cancellation.withTask {
-                try await c.createPoliciesAsync(records: [NewTodPolicy(description: "Cancelled", default: .hangup)], cancellation: $0)
+        try await cancelledCall(sandbox, config, fault: slowCreate, outcomeUnknown: true) { c, recorder in
+            let task = Task {
+                try await Cancellation.withTask {
+                    try await c.createPoliciesAsync(records: [NewTodPolicy(description: "Cancelled", default: .hangup)], cancellation: $0)
+                }
             }
+            try await awaitUntil("the create at the sandbox") { sandbox.requestCount() == 1 }
+            task.cancel()
+            let result = await task.result
+            try expect(cancelledOutcome(result) == true, "\(result)")
+            try expect(!recorder.events.contains { $0.name == "call.attempt" }, "an attempt ended: \(recorder.events)")
         }
-        try await awaitUntil("the create at the sandbox") { sandbox.requestCount() == 1 }
-        task.cancel()
-        let result = await task.result
-        try expect(cancelledOutcome(result) == true, "\(result)")
-        let end = ends(recorder)
-        try expect(end.count == 1 && end[0].result == "Cancelled" && end[0].outcomeUnknown == true, "\(end)")
-        try expect(!recorder.events.contains { $0.name == "call.attempt" }, "an attempt ended: \(recorder.events)")
-        try await expectNothingMoreSent(sandbox, 1)
     }
     await checkAsync("async: a Cancellation already set off sends nothing") {
         sandbox.reset()
