@@ -1,7 +1,8 @@
 // The Kotlin suite of the uniffi bindings: every case in tests/vectors/ (and every execution
 // vector in tests/vectors/calls/ through Client.withSender), the client against
 // the sandbox (all six operations, blocking and suspend), a foreign HttpSender, async that
-// does not block the caller's thread, and token redaction. Ends with `N passed, N failed`.
+// does not block the caller's thread, many suspend calls in flight and their cancellation
+// (Async.kt), and token redaction. Ends with `N passed, N failed`.
 //
 // Usage: java ... contactnow.tests.MainKt <tests/vectors dir>
 package contactnow.tests
@@ -86,6 +87,7 @@ fun kindOf(e: ContactNowException): String = when (e) {
     is ContactNowException.HttpStatus -> "HttpStatus"
     is ContactNowException.Transport -> "Transport"
     is ContactNowException.Timeout -> "Timeout"
+    is ContactNowException.Cancelled -> "Cancelled"
     is ContactNowException.Internal -> "Internal"
 }
 
@@ -101,6 +103,7 @@ fun errorFields(e: ContactNowException): Map<String, Any?> = when (e) {
     is ContactNowException.Decode -> mapOf("outcome_unknown" to e.outcomeUnknown)
     is ContactNowException.Transport -> mapOf("outcome_unknown" to e.outcomeUnknown)
     is ContactNowException.Timeout -> mapOf("outcome_unknown" to e.outcomeUnknown)
+    is ContactNowException.Cancelled -> mapOf("outcome_unknown" to e.outcomeUnknown)
     else -> emptyMap()
 }
 

@@ -91,6 +91,7 @@ fun sandboxTests() {
         }
         faultTests(sandbox)
         eventTests(sandbox)
+        asyncSandboxTests(sandbox)
     } finally {
         sandbox.stop()
         sandbox.close()

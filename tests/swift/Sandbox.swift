@@ -112,6 +112,7 @@ func sandboxTests() async {
     }
     faultTests(sandbox)
     eventTests(sandbox)
+    await asyncSandboxTests(sandbox)
 }
 
 func faultTests(_ sandbox: Sandbox) {

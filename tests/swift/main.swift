@@ -1,7 +1,8 @@
 // The Swift suite of the uniffi bindings: every case in tests/vectors/ (and every execution
 // vector in tests/vectors/calls/ through Client.withSender), the client against the sandbox
 // (all six operations, blocking and async), a foreign HttpSender, async that does not block
-// the caller, and token redaction. Ends with `N passed, N failed`.
+// the caller, many async calls in flight and their cancellation (Async.swift), and token
+// redaction. Ends with `N passed, N failed`.
 //
 // Usage: contactnow-tests <tests/vectors dir>
 import Foundation
@@ -93,6 +94,7 @@ func kindOf(_ e: ContactNowError) -> String {
     case .HttpStatus: return "HttpStatus"
     case .Transport: return "Transport"
     case .Timeout: return "Timeout"
+    case .Cancelled: return "Cancelled"
     case .Internal: return "Internal"
     }
 }
@@ -108,6 +110,7 @@ func errorFields(_ e: ContactNowError) -> [String: JSON] {
     case let .Decode(_, _, _, outcomeUnknown): return ["outcome_unknown": .bool(outcomeUnknown)]
     case let .Transport(_, outcomeUnknown): return ["outcome_unknown": .bool(outcomeUnknown)]
     case let .Timeout(_, outcomeUnknown): return ["outcome_unknown": .bool(outcomeUnknown)]
+    case let .Cancelled(outcomeUnknown): return ["outcome_unknown": .bool(outcomeUnknown)]
     default: return [:]
     }
 }

@@ -1,14 +1,16 @@
-//! The `Client` object: the Rust blocking client, plus async variants run off the caller's thread.
+//! The `Client` object: the Rust `AsyncClient`, its calls awaited by Kotlin and Swift async
+//! calls or waited for by blocking ones.
 
-use std::{
-    fmt,
-    sync::{Arc, OnceLock},
-    time::Duration,
+use std::{fmt, future::Future, sync::Arc, time::Duration};
+
+use contactnow_core::{
+    CreateAssignments, CreatePolicies, Operation, ReadAssignments, ReadPolicies, UpdateAssignments, UpdatePolicies,
 };
 
 use crate::{
     generic::{GenericField, GenericResult},
     guard,
+    run::{self, Cancellation},
     sansio::{ApiCall, ApiOutput, Foreign, HttpSender},
     types::{
         to_core, Assignment, AssignmentListing, Format, NewTodPolicy, PolicyListing, TodPolicyUpdate, WriteResult,
@@ -73,15 +75,24 @@ impl fmt::Debug for ClientConfig {
     }
 }
 
-/// A ContactNow client: thread-safe, with pooled connections,
-/// timeouts, safe retries and token handling from the Rust `contactnow::Client`.
+/// A ContactNow client: thread-safe, with pooled connections, timeouts, safe retries and
+/// token handling from the Rust `contactnow::AsyncClient`.
 ///
-/// Each operation has a blocking form and an `*Async` form (Kotlin `suspend`, Swift
-/// `async`) that runs the call on a background thread and never blocks the caller's thread.
+/// Each operation has a blocking form, which waits on the caller's thread, and an `*Async`
+/// form (Kotlin `suspend`, Swift `async`) that awaits the Rust future on tokio: it never
+/// blocks the caller's thread and holds no thread while it waits, so any number can be in
+/// flight at once. Both forms share one connection pool and one token cache. Cancelling a
+/// Kotlin coroutine cancels its call (the Rust future is dropped: the request in flight or
+/// the pause is abandoned, and its `call.end` event says `Cancelled`); in Swift, give the call
+/// a [`Cancellation`] (see `Cancellation.withTask`). Through an app's `HttpSender`
+/// ([`Client::with_sender`]), which blocks, an async call runs on a thread of its own instead,
+/// to its end.
 #[derive(uniffi::Object)]
 pub struct Client {
-    inner: contactnow::Client,
+    inner: contactnow::AsyncClient,
     listeners: Arc<crate::events::Listeners>,
+    /// Whether an app's (blocking) `HttpSender` is the transport.
+    foreign_sender: bool,
 }
 
 impl fmt::Debug for Client {
@@ -90,28 +101,42 @@ impl fmt::Debug for Client {
     }
 }
 
-/// The pool that runs async calls: its blocking threads run the blocking client.
-fn runtime() -> Result<&'static tokio::runtime::Runtime, ContactNowError> {
-    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    if let Some(rt) = RUNTIME.get() {
-        return Ok(rt);
-    }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .max_blocking_threads(64)
-        .thread_name("contactnow-uniffi")
-        .build()
-        .map_err(|e| ContactNowError::Internal { detail: format!("could not start the async thread pool: {e}") })?;
-    Ok(RUNTIME.get_or_init(|| rt))
+/// A call of `op` through `client` as a future that owns what it uses, its answer and error
+/// in the bindings' types.
+fn call<O, T>(client: &contactnow::AsyncClient, op: O) -> impl Future<Output = Result<T, ContactNowError>> + Send
+where
+    O: Operation + Send + Sync + 'static,
+    T: From<O::Output>,
+{
+    let client = client.clone();
+    async move { Ok(client.execute(&op).await?.into()) }
 }
 
-/// Runs a blocking call on the pool; the caller's thread is free while it runs.
-pub(crate) async fn off_thread<T: Send + 'static>(
-    call: impl FnOnce() -> Result<T, ContactNowError> + Send + 'static,
-) -> Result<T, ContactNowError> {
-    match runtime()?.spawn_blocking(move || guard(call)).await {
-        Ok(result) => result,
-        Err(e) => Err(ContactNowError::Internal { detail: format!("the background call failed: {e}") }),
+impl Client {
+    /// Runs `op`, waiting on the caller's thread.
+    fn blocking<O, T>(&self, op: O) -> Result<T, ContactNowError>
+    where
+        O: Operation + Send + Sync + 'static,
+        T: From<O::Output>,
+    {
+        guard(|| run::wait(call(&self.inner, op)))
+    }
+
+    /// Runs `op` without blocking the caller's thread: awaited on tokio, or, through an app's
+    /// sender (which blocks), on a blocking thread of the runtime.
+    async fn nonblocking<O, T>(&self, op: O, cancellation: Option<Arc<Cancellation>>) -> Result<T, ContactNowError>
+    where
+        O: Operation + Send + Sync + 'static,
+        T: From<O::Output> + Send + 'static,
+    {
+        let call = call(&self.inner, op);
+        if self.foreign_sender {
+            return match tokio::task::spawn_blocking(move || guard(|| run::wait(call))).await {
+                Ok(result) => result,
+                Err(e) => Err(ContactNowError::Internal { detail: format!("the call's thread failed: {e}") }),
+            };
+        }
+        run::guarded(run::cancellable(call, cancellation)).await
     }
 }
 
@@ -131,114 +156,6 @@ impl Client {
         build(config, Some(sender))
     }
 
-    /// Runs any call (including the token calls) through the client.
-    pub fn execute(&self, call: ApiCall) -> Result<ApiOutput, ContactNowError> {
-        guard(|| Ok(self.inner.execute(&contactnow_core::ApiCall::from(call))?.into()))
-    }
-
-    /// Any `database.php` method and action (`queues`, `agents`, ...): `filters` are query
-    /// arguments, `records` (a write) the fields to send; writes are repeated only when
-    /// `repeatable`. The records come back as the text the server sent.
-    pub fn call(
-        &self,
-        method: String,
-        action: String,
-        filters: Vec<GenericField>,
-        records: Vec<Vec<GenericField>>,
-        repeatable: bool,
-    ) -> Result<GenericResult, ContactNowError> {
-        let call = crate::generic::call(method, action, filters, records, repeatable);
-        guard(|| Ok(self.inner.execute(&call)?.into()))
-    }
-
-    /// [`Client::call`] without blocking the caller's thread.
-    pub async fn call_async(
-        &self,
-        method: String,
-        action: String,
-        filters: Vec<GenericField>,
-        records: Vec<Vec<GenericField>>,
-        repeatable: bool,
-    ) -> Result<GenericResult, ContactNowError> {
-        let (inner, call) = (self.inner.clone(), crate::generic::call(method, action, filters, records, repeatable));
-        off_thread(move || Ok(inner.execute(&call)?.into())).await
-    }
-
-    /// Assigns agents to queues in one request. Existing pairs are not added again.
-    pub fn create_assignments(&self, records: Vec<Assignment>) -> Result<WriteResult, ContactNowError> {
-        guard(|| Ok(self.inner.create_assignments(&to_core(records))?.into()))
-    }
-
-    /// Lists assignments, optionally of one agent and/or one queue.
-    pub fn read_assignments(
-        &self,
-        agent_id: Option<u64>,
-        queue_id: Option<u64>,
-    ) -> Result<AssignmentListing, ContactNowError> {
-        guard(|| Ok(self.inner.read_assignments(agent_id, queue_id)?.into()))
-    }
-
-    /// Changes the level of existing assignments in one request.
-    pub fn update_assignments(&self, records: Vec<Assignment>) -> Result<WriteResult, ContactNowError> {
-        guard(|| Ok(self.inner.update_assignments(&to_core(records))?.into()))
-    }
-
-    /// Creates TOD policies in one request; never repeated once it may have reached the
-    /// server (a failure then has `outcomeUnknown` set).
-    pub fn create_policies(&self, records: Vec<NewTodPolicy>) -> Result<WriteResult, ContactNowError> {
-        guard(|| Ok(self.inner.create_policies(&to_core(records))?.into()))
-    }
-
-    /// Lists TOD policies, all or the one with `policy_id`.
-    pub fn read_policies(&self, policy_id: Option<u64>) -> Result<PolicyListing, ContactNowError> {
-        guard(|| Ok(self.inner.read_policies(policy_id)?.into()))
-    }
-
-    /// Changes existing TOD policies in one request.
-    pub fn update_policies(&self, records: Vec<TodPolicyUpdate>) -> Result<WriteResult, ContactNowError> {
-        guard(|| Ok(self.inner.update_policies(&to_core(records))?.into()))
-    }
-
-    /// [`Client::create_assignments`] without blocking the caller's thread.
-    pub async fn create_assignments_async(&self, records: Vec<Assignment>) -> Result<WriteResult, ContactNowError> {
-        let inner = self.inner.clone();
-        off_thread(move || Ok(inner.create_assignments(&to_core(records))?.into())).await
-    }
-
-    /// [`Client::read_assignments`] without blocking the caller's thread.
-    pub async fn read_assignments_async(
-        &self,
-        agent_id: Option<u64>,
-        queue_id: Option<u64>,
-    ) -> Result<AssignmentListing, ContactNowError> {
-        let inner = self.inner.clone();
-        off_thread(move || Ok(inner.read_assignments(agent_id, queue_id)?.into())).await
-    }
-
-    /// [`Client::update_assignments`] without blocking the caller's thread.
-    pub async fn update_assignments_async(&self, records: Vec<Assignment>) -> Result<WriteResult, ContactNowError> {
-        let inner = self.inner.clone();
-        off_thread(move || Ok(inner.update_assignments(&to_core(records))?.into())).await
-    }
-
-    /// [`Client::create_policies`] without blocking the caller's thread.
-    pub async fn create_policies_async(&self, records: Vec<NewTodPolicy>) -> Result<WriteResult, ContactNowError> {
-        let inner = self.inner.clone();
-        off_thread(move || Ok(inner.create_policies(&to_core(records))?.into())).await
-    }
-
-    /// [`Client::read_policies`] without blocking the caller's thread.
-    pub async fn read_policies_async(&self, policy_id: Option<u64>) -> Result<PolicyListing, ContactNowError> {
-        let inner = self.inner.clone();
-        off_thread(move || Ok(inner.read_policies(policy_id)?.into())).await
-    }
-
-    /// [`Client::update_policies`] without blocking the caller's thread.
-    pub async fn update_policies_async(&self, records: Vec<TodPolicyUpdate>) -> Result<WriteResult, ContactNowError> {
-        let inner = self.inner.clone();
-        off_thread(move || Ok(inner.update_policies(&to_core(records))?.into())).await
-    }
-
     /// Gets every call's events from now on (`null`/`nil`: none); see [`CallEvent`](crate::CallEvent).
     pub fn set_event_listener(&self, listener: Option<Arc<dyn crate::EventListener>>) {
         self.listeners.set(listener);
@@ -250,11 +167,92 @@ impl Client {
     }
 }
 
-/// Builds the Rust client for `config`, sending through `sender` when given.
+/// The calls, each as a blocking method and an async one (`*_async`) with the same arguments
+/// plus an optional `cancellation`: both run the operation built by the expression after `=`.
+macro_rules! calls {
+    ($(
+        $(#[doc = $doc:literal])*
+        fn $name:ident / $async_name:ident($($arg:ident: $ty:ty),*) -> $out:ty = $op:expr;
+    )*) => {
+        #[uniffi::export]
+        impl Client {
+            $(
+                $(#[doc = $doc])*
+                pub fn $name(&self, $($arg: $ty),*) -> Result<$out, ContactNowError> {
+                    self.blocking($op)
+                }
+            )*
+        }
+
+        #[uniffi::export(async_runtime = "tokio")]
+        impl Client {
+            $(
+                $(#[doc = $doc])*
+                ///
+                /// The async form: awaits the call without blocking the caller's thread. When its
+                /// coroutine is cancelled, or `cancellation` is set off, the call stops at once
+                /// (its `call.end` event says `Cancelled`, with `outcomeUnknown` when a TOD policy
+                /// create was in flight); through `cancellation` it fails with `Cancelled`.
+                #[uniffi::method(default(cancellation = None))]
+                pub async fn $async_name(
+                    &self,
+                    $($arg: $ty,)*
+                    cancellation: Option<Arc<Cancellation>>,
+                ) -> Result<$out, ContactNowError> {
+                    self.nonblocking($op, cancellation).await
+                }
+            )*
+        }
+    };
+}
+
+calls! {
+    /// Runs any call (including the token calls) through the client.
+    fn execute / execute_async(call: ApiCall) -> ApiOutput = contactnow_core::ApiCall::from(call);
+
+    /// Any `database.php` method and action (`queues`, `agents`, ...): `filters` are query
+    /// arguments, `records` (a write) the fields to send; writes are repeated only when
+    /// `repeatable`. The records come back as the text the server sent.
+    fn call / call_async(
+        method: String,
+        action: String,
+        filters: Vec<GenericField>,
+        records: Vec<Vec<GenericField>>,
+        repeatable: bool
+    ) -> GenericResult = crate::generic::call(method, action, filters, records, repeatable);
+
+    /// Assigns agents to queues in one request. Existing pairs are not added again.
+    fn create_assignments / create_assignments_async(records: Vec<Assignment>) -> WriteResult =
+        CreateAssignments { records: to_core(records) };
+
+    /// Lists assignments, optionally of one agent and/or one queue.
+    fn read_assignments / read_assignments_async(agent_id: Option<u64>, queue_id: Option<u64>) -> AssignmentListing =
+        ReadAssignments { agent_id, queue_id };
+
+    /// Changes the level of existing assignments in one request.
+    fn update_assignments / update_assignments_async(records: Vec<Assignment>) -> WriteResult =
+        UpdateAssignments { records: to_core(records) };
+
+    /// Creates TOD policies in one request; never repeated once it may have reached the
+    /// server (a failure then has `outcomeUnknown` set).
+    fn create_policies / create_policies_async(records: Vec<NewTodPolicy>) -> WriteResult =
+        CreatePolicies { records: to_core(records) };
+
+    /// Lists TOD policies, all or the one with `policy_id`.
+    fn read_policies / read_policies_async(policy_id: Option<u64>) -> PolicyListing = ReadPolicies { policy_id };
+
+    /// Changes existing TOD policies in one request.
+    fn update_policies / update_policies_async(records: Vec<TodPolicyUpdate>) -> WriteResult =
+        UpdatePolicies { records: to_core(records) };
+}
+
+/// Builds the Rust client for `config`, sending through `sender` when given. Only the
+/// `AsyncClient` is built: blocking calls wait for its futures, so that both kinds of call
+/// share its pool and token cache.
 fn build(config: ClientConfig, sender: Option<Arc<dyn HttpSender>>) -> Result<Client, ContactNowError> {
     guard(|| {
         let listeners = Arc::new(crate::events::Listeners::default());
-        let mut builder = contactnow::Client::builder().observer(listeners.clone());
+        let mut builder = contactnow::AsyncClient::builder().observer(listeners.clone());
         if let Some(url) = &config.base_url {
             builder = builder.base_url(url);
         }
@@ -292,10 +290,14 @@ fn build(config: ClientConfig, sender: Option<Arc<dyn HttpSender>>) -> Result<Cl
         }
         builder = builder.allow_insecure_http(config.allow_insecure_http);
         let secrets: Vec<String> = [config.token.clone(), config.password.clone()].into_iter().flatten().collect();
+        let foreign_sender = sender.is_some();
         if let Some(sender) = sender {
             builder = builder.sender(Arc::new(Foreign(sender)));
         }
-        builder.build().map(|inner| Client { inner, listeners }).map_err(|e| scrub_all(e.into(), &secrets))
+        builder
+            .build_async()
+            .map(|inner| Client { inner, listeners, foreign_sender })
+            .map_err(|e| scrub_all(e.into(), &secrets))
     })
 }
 

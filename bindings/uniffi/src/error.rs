@@ -73,6 +73,13 @@ pub enum ContactNowError {
         /// As for `Transport`.
         outcome_unknown: bool,
     },
+    /// The call was cancelled before it ended (its coroutine cancelled, or a `Cancellation`
+    /// given to it set off); the request in flight, if any, was abandoned.
+    Cancelled {
+        /// True when a write that is not safe to repeat (a TOD policy create) was in flight:
+        /// it may have been applied; check the server's state before trying again.
+        outcome_unknown: bool,
+    },
     /// A bug in contactnow (a caught panic); never expected.
     Internal {
         /// What happened.
@@ -108,6 +115,7 @@ impl ContactNowError {
             ContactNowError::Timeout { detail, outcome_unknown } => {
                 contactnow::Error::Timeout { message: detail, outcome_unknown }
             }
+            ContactNowError::Cancelled { outcome_unknown } => contactnow::Error::Cancelled { outcome_unknown },
             ContactNowError::Internal { .. } => return None,
         })
     }
@@ -137,6 +145,7 @@ impl ContactNowError {
             ContactNowError::Timeout { detail, outcome_unknown } => {
                 ContactNowError::Timeout { detail: s(detail), outcome_unknown }
             }
+            cancelled @ ContactNowError::Cancelled { .. } => cancelled,
             ContactNowError::Internal { detail } => ContactNowError::Internal { detail: s(detail) },
         }
     }
@@ -181,6 +190,7 @@ impl From<contactnow::Error> for ContactNowError {
             contactnow::Error::Timeout { message, outcome_unknown } => {
                 ContactNowError::Timeout { detail: message, outcome_unknown }
             }
+            contactnow::Error::Cancelled { outcome_unknown } => ContactNowError::Cancelled { outcome_unknown },
             // A kind added to the client later: keep its text rather than lose the error.
             other => ContactNowError::Internal { detail: other.to_string() },
         }
@@ -206,5 +216,8 @@ mod tests {
         let err = ContactNowError::Transport { detail: "boom token=SECRET".into(), outcome_unknown: true };
         let text = err.scrubbed("SECRET").to_string();
         assert!(text.contains("outcome unknown") && !text.contains("SECRET"), "{text}");
+        let err: ContactNowError = contactnow::Error::Cancelled { outcome_unknown: true }.into();
+        assert_eq!(err, ContactNowError::Cancelled { outcome_unknown: true });
+        assert!(err.to_string().starts_with("cancelled by the caller; outcome unknown"), "{err}");
     }
 }

@@ -2,9 +2,10 @@
 //!
 //! **In scope:** type and error conversion only. Everything the bindings expose is the Rust
 //! client or core underneath:
-//! - [`Client`] (exported as `Client`): the blocking `contactnow::Client` with its six
-//!   operations, plus `*Async` variants (Kotlin `suspend`, Swift `async`) that run the call on
-//!   a background thread pool and never block the caller's thread;
+//! - [`Client`] (exported as `Client`): the Rust `contactnow::AsyncClient` with its six
+//!   operations, the generic call and `execute`, each as a blocking call and as an `*Async`
+//!   call (Kotlin `suspend`, Swift `async`) that awaits the Rust future on tokio, holding no
+//!   thread while it waits; cancelling the coroutine (or a [`Cancellation`]) cancels the call;
 //! - the sans-IO core: [`build_request`] and [`parse_response`] for any [`ApiCall`], so an app
 //!   can send with its own HTTP stack, and [`HttpSender`] (implemented in Kotlin or Swift) for
 //!   [`Client::with_sender`]: the same client, with the app's HTTP stack as its transport;
@@ -29,6 +30,7 @@ mod client;
 mod error;
 mod events;
 mod generic;
+mod run;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 mod sansio;
@@ -38,6 +40,7 @@ pub use client::{Client, ClientConfig};
 pub use error::ContactNowError;
 pub use events::{CallEvent, EventListener};
 pub use generic::{GenericField, GenericResult};
+pub use run::Cancellation;
 #[cfg(feature = "sandbox")]
 pub use sandbox::{Sandbox, SandboxFault, SandboxRequest, SandboxUser};
 pub use sansio::{
@@ -60,7 +63,10 @@ pub fn version() -> String {
 /// Runs `f`, turning a panic into [`ContactNowError::Internal`] so that none crosses the FFI
 /// boundary as an untyped failure.
 pub(crate) fn guard<T>(f: impl FnOnce() -> Result<T, ContactNowError>) -> Result<T, ContactNowError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
-        Err(ContactNowError::Internal { detail: "a bug in contactnow: the call panicked (caught)".to_owned() })
-    })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| Err(panicked()))
+}
+
+/// The error a caught panic becomes.
+pub(crate) fn panicked() -> ContactNowError {
+    ContactNowError::Internal { detail: "a bug in contactnow: the call panicked (caught)".to_owned() }
 }
