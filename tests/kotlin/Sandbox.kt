@@ -91,6 +91,7 @@ fun sandboxTests() {
         }
         faultTests(sandbox)
         eventTests(sandbox)
+        optionTests()
         asyncSandboxTests(sandbox)
     } finally {
         sandbox.stop()

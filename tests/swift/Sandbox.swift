@@ -112,6 +112,7 @@ func sandboxTests() async {
     }
     faultTests(sandbox)
     eventTests(sandbox)
+    optionTests()
     await asyncSandboxTests(sandbox)
 }
 

@@ -1,79 +1,23 @@
 //! The `Client` object: the Rust `AsyncClient`, its calls awaited by Kotlin and Swift async
 //! calls or waited for by blocking ones.
 
-use std::{fmt, future::Future, sync::Arc, time::Duration};
+use std::{fmt, future::Future, sync::Arc};
 
 use contactnow_core::{
     CreateAssignments, CreatePolicies, Operation, ReadAssignments, ReadPolicies, UpdateAssignments, UpdatePolicies,
 };
 
+use contactnow::options::{in_casing, Casing};
+
 use crate::{
+    config::ClientConfig,
     generic::{GenericField, GenericResult},
     guard,
     run::{self, Cancellation},
     sansio::{ApiCall, ApiOutput, Foreign, HttpSender},
-    types::{
-        to_core, Assignment, AssignmentListing, Format, NewTodPolicy, PolicyListing, TodPolicyUpdate, WriteResult,
-    },
+    types::{to_core, Assignment, AssignmentListing, NewTodPolicy, PolicyListing, TodPolicyUpdate, WriteResult},
     ContactNowError,
 };
-
-/// How to build a [`Client`]: a token or an API user's credentials, and settings.
-///
-/// Its `toString()`/`description` never shows the token or the password.
-#[derive(Clone, PartialEq, Eq, Default, uniffi::Record)]
-#[uniffi::export(Display)]
-pub struct ClientConfig {
-    /// A fixed API token (or give `username` and `password`).
-    #[uniffi(default = None)]
-    pub token: Option<String>,
-    /// The base URL; default the EU host `https://api-106.dxi.eu`.
-    #[uniffi(default = None)]
-    pub base_url: Option<String>,
-    /// An API user's name: tokens are then fetched from `token.php`, cached and renewed.
-    #[uniffi(default = None)]
-    pub username: Option<String>,
-    /// The API user's password.
-    #[uniffi(default = None)]
-    pub password: Option<String>,
-    /// The body format; default JSON.
-    #[uniffi(default = None)]
-    pub format: Option<Format>,
-    /// The timeout of one attempt, in milliseconds; default 30 000.
-    #[uniffi(default = None)]
-    pub timeout_ms: Option<u64>,
-    /// Retries after a failed attempt of a call that is safe to repeat; default 2.
-    #[uniffi(default = None)]
-    pub retries: Option<u32>,
-    /// Allow `http://` for a loopback host (a sandbox); default false.
-    #[uniffi(default = false)]
-    pub allow_insecure_http: bool,
-}
-
-impl fmt::Display for ClientConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let hidden = |set: bool| if set { contactnow_core::REDACTED } else { "null" };
-        write!(
-            f,
-            "ClientConfig(token={}, baseUrl={:?}, username={:?}, password={}, format={:?}, timeoutMs={:?}, \
-             retries={:?}, allowInsecureHttp={})",
-            hidden(self.token.is_some()),
-            self.base_url,
-            self.username,
-            hidden(self.password.is_some()),
-            self.format,
-            self.timeout_ms,
-            self.retries,
-            self.allow_insecure_http,
-        )
-    }
-}
-
-impl fmt::Debug for ClientConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
 
 /// A ContactNow client: thread-safe, with pooled connections, timeouts, safe retries and
 /// token handling from the Rust `contactnow::AsyncClient`.
@@ -252,52 +196,19 @@ calls! {
 fn build(config: ClientConfig, sender: Option<Arc<dyn HttpSender>>) -> Result<Client, ContactNowError> {
     guard(|| {
         let listeners = Arc::new(crate::events::Listeners::default());
-        let mut builder = contactnow::AsyncClient::builder().observer(listeners.clone());
-        if let Some(url) = &config.base_url {
-            builder = builder.base_url(url);
-        }
-        if let Some(token) = config.token.clone() {
-            if config.username.is_some() || config.password.is_some() {
-                return Err(contactnow::Error::invalid(
-                    "token",
-                    "give either token, or username and password, not both",
-                )
-                .into());
-            }
-            builder = builder.token(token);
-        }
-        match (config.username.clone(), config.password.clone()) {
-            (Some(user), Some(password)) => builder = builder.credentials(user, password),
-            (None, None) => {}
-            (Some(_), None) => {
-                return Err(contactnow::Error::invalid("password", "username given without password").into())
-            }
-            (None, Some(_)) => {
-                return Err(contactnow::Error::invalid("username", "password given without username").into())
-            }
-        }
-        if let Some(format) = config.format {
-            builder = builder.format(format.into());
-        }
-        if let Some(ms) = config.timeout_ms {
-            if ms == 0 {
-                return Err(contactnow::Error::invalid("timeout_ms", "must be positive").into());
-            }
-            builder = builder.timeout(Duration::from_millis(ms));
-        }
-        if let Some(retries) = config.retries {
-            builder = builder.retries(retries);
-        }
-        builder = builder.allow_insecure_http(config.allow_insecure_http);
         let secrets: Vec<String> = [config.token.clone(), config.password.clone()].into_iter().flatten().collect();
         let foreign_sender = sender.is_some();
-        if let Some(sender) = sender {
-            builder = builder.sender(Arc::new(Foreign(sender)));
-        }
-        builder
-            .build_async()
+        let built = config.options().and_then(|options| {
+            let mut builder = options.builder()?.observer(listeners.clone());
+            if let Some(sender) = sender {
+                builder = builder.sender(Arc::new(Foreign(sender)));
+            }
+            builder.build_async()
+        });
+        // Option errors name the option as Kotlin and Swift write it (`timeoutMs`).
+        built
             .map(|inner| Client { inner, listeners, foreign_sender })
-            .map_err(|e| scrub_all(e.into(), &secrets))
+            .map_err(|e| scrub_all(in_casing(e, Casing::Camel).into(), &secrets))
     })
 }
 

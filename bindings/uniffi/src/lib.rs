@@ -27,6 +27,7 @@
 #![forbid(unsafe_code)]
 
 mod client;
+mod config;
 mod error;
 mod events;
 mod generic;
@@ -36,7 +37,8 @@ mod sandbox;
 mod sansio;
 mod types;
 
-pub use client::{Client, ClientConfig};
+pub use client::Client;
+pub use config::{ClientConfig, RetryPolicy};
 pub use error::ContactNowError;
 pub use events::{CallEvent, EventListener};
 pub use generic::{GenericField, GenericResult};

@@ -1,0 +1,151 @@
+//! `ClientConfig`: every client option for Kotlin and Swift, read into
+//! `contactnow::options::Options` (which checks them and names them the same in every
+//! language: camelCase, durations in milliseconds, e.g. `connectTimeoutMs`).
+
+use std::{fmt, time::Duration};
+
+use contactnow::options::{Options, Retries};
+
+use crate::types::Format;
+
+/// The retry policy in full (or give `ClientConfig.retries`, a count, instead).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Record)]
+pub struct RetryPolicy {
+    /// Attempts in all, at least 1 (default 3).
+    #[uniffi(default = None)]
+    pub max_attempts: Option<u32>,
+    /// The cap of the first pause in ms (default 200); later caps double.
+    #[uniffi(default = None)]
+    pub initial_backoff_ms: Option<u64>,
+    /// The largest pause in ms, and the longest `Retry-After` honoured (default 5000).
+    #[uniffi(default = None)]
+    pub max_backoff_ms: Option<u64>,
+}
+
+/// How to build a [`Client`](crate::Client): a token or an API user's credentials, and
+/// settings; what is unset keeps the default every language has.
+///
+/// Its `toString()`/`description` never shows the token, the password or the proxy.
+#[derive(Clone, PartialEq, Eq, Default, uniffi::Record)]
+#[uniffi::export(Display)]
+pub struct ClientConfig {
+    /// A fixed API token (or give `username` and `password`).
+    #[uniffi(default = None)]
+    pub token: Option<String>,
+    /// The base URL; default the EU host `https://api-106.dxi.eu`. Not with `region`.
+    #[uniffi(default = None)]
+    pub base_url: Option<String>,
+    /// An API user's name: tokens are then fetched from `token.php`, cached and renewed.
+    #[uniffi(default = None)]
+    pub username: Option<String>,
+    /// The API user's password.
+    #[uniffi(default = None)]
+    pub password: Option<String>,
+    /// The body format; default JSON.
+    #[uniffi(default = None)]
+    pub format: Option<Format>,
+    /// The timeout of one attempt, in milliseconds; default 30 000.
+    #[uniffi(default = None)]
+    pub timeout_ms: Option<u64>,
+    /// Retries after a failed attempt of a call that is safe to repeat; default 2.
+    #[uniffi(default = None)]
+    pub retries: Option<u32>,
+    /// Allow `http://` for a loopback host (a sandbox); default false.
+    #[uniffi(default = false)]
+    pub allow_insecure_http: bool,
+    /// A documented region instead of `baseUrl`: `eu` or `us`.
+    #[uniffi(default = None)]
+    pub region: Option<String>,
+    /// The timeout of opening a connection, in milliseconds; default 10 000.
+    #[uniffi(default = None)]
+    pub connect_timeout_ms: Option<u64>,
+    /// The timeout of a whole call with its retries, in milliseconds; default 120 000 (or
+    /// more when the attempts need it).
+    #[uniffi(default = None)]
+    pub total_timeout_ms: Option<u64>,
+    /// The retry policy in full, instead of `retries`.
+    #[uniffi(default = None)]
+    pub retry_policy: Option<RetryPolicy>,
+    /// Larger response bodies are refused; default 64 MiB.
+    #[uniffi(default = None)]
+    pub max_response_bytes: Option<u64>,
+    /// An HTTP proxy, `http://host:port`.
+    #[uniffi(default = None)]
+    pub proxy: Option<String>,
+    /// The `User-Agent` header.
+    #[uniffi(default = None)]
+    pub user_agent: Option<String>,
+    /// Records per request of batched writes; default 100.
+    #[uniffi(default = None)]
+    pub batch_size: Option<u64>,
+}
+
+impl ClientConfig {
+    /// The options, for `Options::builder` to check.
+    pub(crate) fn options(&self) -> Result<Options, contactnow::Error> {
+        let ms = |v: Option<u64>| v.map(Duration::from_millis);
+        let retries = match (self.retries, self.retry_policy) {
+            (Some(_), Some(_)) => {
+                return Err(contactnow::Error::invalid("retries", "give retries or retryPolicy, not both"))
+            }
+            (Some(n), None) => Some(Retries::Count(n)),
+            (None, Some(p)) => Some(Retries::Policy {
+                max_attempts: p.max_attempts,
+                initial_backoff: ms(p.initial_backoff_ms),
+                max_backoff: ms(p.max_backoff_ms),
+            }),
+            (None, None) => None,
+        };
+        Ok(Options {
+            token: self.token.clone(),
+            username: self.username.clone(),
+            password: self.password.clone(),
+            base_url: self.base_url.clone(),
+            region: self.region.clone(),
+            format: self.format.map(|f| contactnow::Format::from(f).as_str().to_owned()),
+            connect_timeout: ms(self.connect_timeout_ms),
+            timeout: ms(self.timeout_ms),
+            total_timeout: ms(self.total_timeout_ms),
+            retries,
+            max_response_bytes: self.max_response_bytes,
+            proxy: self.proxy.clone(),
+            user_agent: self.user_agent.clone(),
+            batch_size: self.batch_size,
+            allow_insecure_http: Some(self.allow_insecure_http),
+        })
+    }
+}
+
+impl fmt::Display for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hidden = |set: bool| if set { contactnow_core::REDACTED } else { "null" };
+        write!(
+            f,
+            "ClientConfig(token={}, baseUrl={:?}, region={:?}, username={:?}, password={}, format={:?}, \
+             connectTimeoutMs={:?}, timeoutMs={:?}, totalTimeoutMs={:?}, retries={:?}, retryPolicy={:?}, \
+             maxResponseBytes={:?}, proxy={}, userAgent={:?}, batchSize={:?}, allowInsecureHttp={})",
+            hidden(self.token.is_some()),
+            self.base_url,
+            self.region,
+            self.username,
+            hidden(self.password.is_some()),
+            self.format,
+            self.connect_timeout_ms,
+            self.timeout_ms,
+            self.total_timeout_ms,
+            self.retries,
+            self.retry_policy,
+            self.max_response_bytes,
+            hidden(self.proxy.is_some()),
+            self.user_agent,
+            self.batch_size,
+            self.allow_insecure_http,
+        )
+    }
+}
+
+impl fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
