@@ -8,7 +8,7 @@
 //   3. memory per call in flight: a child process (so that the sandbox's memory is not
 //      counted) reads its RSS and V8 heap, starts 256 calls that the server holds for 2 s,
 //      reads them again 1 s later, and reports the growth per call, for each side.
-// Run: node bench/concurrency.mjs   (after `npm run build`: a release addon)
+// Run: node bench/concurrency.mjs, or npm run bench:concurrency   (after `npm run build`: a release addon)
 import { performance } from 'node:perf_hooks'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
