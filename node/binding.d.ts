@@ -9,12 +9,30 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/**
+ * Cancels the call it is given to: `abort()` ends that call where it is (the request in
+ * flight is abandoned, a pause cut short) and rejects its promise with a `Cancelled` error.
+ */
+export declare class NativeAbort {
+  /** A switch not yet flipped. */
+  constructor()
+  /** Cancels the call (if it has not ended yet); calling it again does nothing. */
+  abort(): void
+}
+export type JsAbort = NativeAbort
+
 /** One call in flight (made by `NativeClient.start` or `startGeneric`). */
 export declare class NativeCall {
   /** The next step; throws the call's error (a `ContactNowError`) when it failed. */
   step(): CallStep
   /** Reports the answer to the last `'send'` step: `{ status, contentType?, body, retryAfter? }`. */
   received(response: HttpResponse): void
+  /**
+   * Ends the call at the caller's request (its `AbortSignal`): throws the call's
+   * `Cancelled` error, with `outcomeUnknown` when a write that is not safe to repeat was in
+   * flight. The driver then stops.
+   */
+  cancel(): void
   /**
    * Reports that the last `'send'` step got no answer: `timeout` for a timeout, `notSent`
    * when the request certainly did not leave (connection refused).
@@ -32,12 +50,14 @@ export declare class NativeClient {
    * Makes a client from `{ token | username + password, baseUrl?, format?, timeoutMs?,
    * totalTimeoutMs?, retries?, allowInsecureHttp?, maxResponseBytes? }`.
    * `onEvent` gets every call event (see `events.rs`) while `listening` is true.
+   * `driven`: JavaScript drives the calls (`start`, `startGeneric`) through its `sender`;
+   * otherwise the calls below run on the addon's tokio runtime.
    */
-  constructor(options: ClientOptions, onEvent: (event: Record<string, unknown>) => void)
+  constructor(options: ClientOptions, onEvent: (event: Record<string, unknown>) => void, driven?: boolean)
   /** Whether anyone listens to call events (set by `index.js` before each call). */
   set listening(on: boolean)
   /** Any `database.php` method and action, with `{ filters?, records?, repeatable? }`. */
-  call(method: string, action: string, options?: { filters?: Record<string, string | number>; records?: Array<Record<string, string | number>>; repeatable?: boolean }): Promise<GenericResult>
+  call(method: string, action: string, options?: { filters?: Record<string, string | number>; records?: Array<Record<string, string | number>>; repeatable?: boolean }, abort?: NativeAbort): Promise<GenericResult>
   /**
    * Starts a generic call (see `call`), to be driven by JavaScript with the client's
    * `sender` (see `NativeCall`).
@@ -53,20 +73,20 @@ export declare class NativeClient {
   /** The body format: `'json'` or `'xml'`. */
   get format(): 'json' | 'xml'
   /** Assigns agents to queues (one request; the records are one batch). */
-  createAssignments(records: AssignmentInput | AssignmentInput[]): Promise<WriteResult>
+  createAssignments(records: AssignmentInput | AssignmentInput[], abort?: NativeAbort): Promise<WriteResult>
   /**
    * Lists assignments, optionally of one agent and/or one queue (as columns: see
    * `AssignmentColumns`).
    */
-  readAssignments(filter?: { agentId?: number; queueId?: number }): Promise<AssignmentColumns>
+  readAssignments(filter?: { agentId?: number; queueId?: number }, abort?: NativeAbort): Promise<AssignmentColumns>
   /** Changes the level of existing assignments. */
-  updateAssignments(records: AssignmentInput | AssignmentInput[]): Promise<WriteResult>
+  updateAssignments(records: AssignmentInput | AssignmentInput[], abort?: NativeAbort): Promise<WriteResult>
   /** Creates time-of-day policies (never repeated automatically: duplicates). */
-  createPolicies(records: NewTodPolicyInput | NewTodPolicyInput[]): Promise<WriteResult>
+  createPolicies(records: NewTodPolicyInput | NewTodPolicyInput[], abort?: NativeAbort): Promise<WriteResult>
   /** Lists time-of-day policies, all or one. */
-  readPolicies(filter?: { policyId?: number }): Promise<TodPolicyListing>
+  readPolicies(filter?: { policyId?: number }, abort?: NativeAbort): Promise<TodPolicyListing>
   /** Changes existing time-of-day policies. */
-  updatePolicies(records: TodPolicyUpdateInput | TodPolicyUpdateInput[]): Promise<WriteResult>
+  updatePolicies(records: TodPolicyUpdateInput | TodPolicyUpdateInput[], abort?: NativeAbort): Promise<WriteResult>
 }
 export type JsClient = NativeClient
 

@@ -835,6 +835,8 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.NativeAbort = nativeBinding.NativeAbort
+module.exports.JsAbort = nativeBinding.JsAbort
 module.exports.NativeCall = nativeBinding.NativeCall
 module.exports.JsCall = nativeBinding.JsCall
 module.exports.NativeClient = nativeBinding.NativeClient

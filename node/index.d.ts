@@ -87,14 +87,14 @@ export interface CallEvent {
 export type Format = 'json' | 'xml'
 
 /** The stable `code` of a ContactNowError. */
-export type ErrorCodeName = 'InvalidInput' | 'Api' | 'Decode' | 'HttpStatus' | 'Transport' | 'Timeout'
+export type ErrorCodeName = 'InvalidInput' | 'Api' | 'Decode' | 'HttpStatus' | 'Transport' | 'Timeout' | 'Cancelled'
 
 export declare const ErrorCode: Readonly<{ [K in ErrorCodeName]: K }>
 
 /**
  * Every error thrown or rejected by this package is a `ContactNowError`, and more precisely
  * an instance of the subclass of its `code`: `InvalidInputError`, `ApiError`, `DecodeError`,
- * `HttpStatusError`, `TransportError` or `TimeoutError`. Narrow with `instanceof` to get the
+ * `HttpStatusError`, `TransportError`, `TimeoutError` or `CancelledError`. Narrow with `instanceof` to get the
  * fields of a kind. `name` is always `'ContactNowError'`. The optional fields below are
  * those of the subclasses, kept here for code that branches on `code`.
  */
@@ -130,8 +130,8 @@ export declare class ContactNowError extends Error {
   /** Api: the server refused the token (expired, invalid, unknown). */
   tokenRejected?: boolean
   /**
-   * Transport, Timeout, HttpStatus, Decode: a write that is not safe to repeat (a TOD policy
-   * create) may have been applied: check the server's state before repeating it.
+   * Transport, Timeout, HttpStatus, Decode, Cancelled: a write that is not safe to repeat (a
+   * TOD policy create) may have been applied: check the server's state before repeating it.
    */
   outcomeUnknown?: boolean
   /** The own fields and the message, a `bigint` as its decimal string (for loggers). */
@@ -225,8 +225,32 @@ export declare class TimeoutError extends ContactNowError {
   outcomeUnknown: boolean
 }
 
+/**
+ * The call's `AbortSignal` aborted it (`{ signal }`): the request in flight was abandoned, or
+ * the pause cut short, and nothing more is sent. `cause` is the signal's `reason` (an
+ * `AbortError` `DOMException` for a bare `abort()`, a `TimeoutError` for `AbortSignal.timeout`).
+ */
+export declare class CancelledError extends ContactNowError {
+  constructor(message: string, fields: Pick<CancelledError, 'outcomeUnknown'>, options?: { cause?: unknown })
+  static readonly code: 'Cancelled'
+  code: 'Cancelled'
+  /**
+   * A TOD policy create was in flight and may have been applied (the server may finish a
+   * request its client left): check the server's state before repeating it. False when the
+   * call was aborted before its request left, in a pause, or for a write safe to repeat.
+   */
+  outcomeUnknown: boolean
+}
+
 /** Any error of the package, as a union that `code` narrows. */
-export type AnyContactNowError = InvalidInputError | ApiError | DecodeError | HttpStatusError | TransportError | TimeoutError
+export type AnyContactNowError =
+  | InvalidInputError
+  | ApiError
+  | DecodeError
+  | HttpStatusError
+  | TransportError
+  | TimeoutError
+  | CancelledError
 
 /**
  * Whether `error` is an error from this package (any `code`). Unlike `instanceof`, also
@@ -246,14 +270,24 @@ export interface TodPolicyFilter {
 }
 
 /**
- * Bring your own HTTP: sends one request (honouring `timeoutMs`) and resolves with the answer
- * whatever its status. Reject with an error named `TimeoutError` for a timeout, and with one
+ * The options every client call takes last, as `fetch` does. `signal`: aborting it ends the
+ * call where it is (the request in flight abandoned, a retry pause cut short, nothing more
+ * sent) and rejects it with a `CancelledError` (`outcomeUnknown`, `cause` the signal's
+ * reason); a signal already aborted rejects at once and sends nothing.
+ */
+export interface CallOptions {
+  signal?: AbortSignal
+}
+
+/**
+ * Bring your own HTTP: sends one request (honouring `timeoutMs`, and `signal`: the call's
+ * own, when it was given one) and resolves with the answer whatever its status. Reject with an error named `TimeoutError` for a timeout, and with one
  * whose `code` (or `cause.code`) is `ECONNREFUSED` when the request certainly did not leave;
  * any other rejection is a failure after sending. `fetch` errors already look like this.
  */
 export type Sender = (
   request: HttpRequest,
-  options: { timeoutMs: number },
+  options: { timeoutMs: number; signal?: AbortSignal },
 ) => Promise<{ status: number; contentType?: string | null; body: string | Uint8Array; retryAfter?: string | null }>
 
 /** Client settings, plus the optional HTTP stack (`sender`) and pause function (`sleep`). */
@@ -271,30 +305,35 @@ export declare class Client {
    * Runs any operation through the `sender` (retries, token handling and errors as for the
    * other calls); rejects with `InvalidInputError` on a client without a sender.
    */
-  execute(operation: Operation, input?: unknown): Promise<WriteResult | AssignmentListing | TodPolicyListing | TokenGrant | TokenStatus>
+  execute(operation: Operation, input?: unknown, options?: CallOptions): Promise<WriteResult | AssignmentListing | TodPolicyListing | TokenGrant | TokenStatus>
   /**
    * Any `database.php` method and action (`queues`, `agents`, ...): the envelope, with each
    * record's fields as the text the server sent. Writes (`records`) are repeated only with
-   * `repeatable: true`.
+   * `repeatable: true`. `signal` as for every call (see `CallOptions`).
    */
   call(
     method: string,
     action: string,
-    options?: { filters?: Record<string, string | number>; records?: Array<Record<string, string | number>>; repeatable?: boolean },
+    options?: {
+      filters?: Record<string, string | number>
+      records?: Array<Record<string, string | number>>
+      repeatable?: boolean
+      signal?: AbortSignal
+    },
   ): Promise<GenericResult>
   readonly baseUrl: string
   readonly format: Format
   /** Agent-to-queue assignments (`method=priority`). */
   readonly priority: {
-    create(records: AssignmentInput | AssignmentInput[]): Promise<WriteResult>
-    read(filter?: AssignmentFilter): Promise<AssignmentListing>
-    update(records: AssignmentInput | AssignmentInput[]): Promise<WriteResult>
+    create(records: AssignmentInput | AssignmentInput[], options?: CallOptions): Promise<WriteResult>
+    read(filter?: AssignmentFilter, options?: CallOptions): Promise<AssignmentListing>
+    update(records: AssignmentInput | AssignmentInput[], options?: CallOptions): Promise<WriteResult>
   }
   /** Time-of-day policies (`method=tod_policy`). */
   readonly todPolicies: {
-    create(records: NewTodPolicyInput | NewTodPolicyInput[]): Promise<WriteResult>
-    read(filter?: TodPolicyFilter): Promise<TodPolicyListing>
-    update(records: TodPolicyUpdateInput | TodPolicyUpdateInput[]): Promise<WriteResult>
+    create(records: NewTodPolicyInput | NewTodPolicyInput[], options?: CallOptions): Promise<WriteResult>
+    read(filter?: TodPolicyFilter, options?: CallOptions): Promise<TodPolicyListing>
+    update(records: TodPolicyUpdateInput | TodPolicyUpdateInput[], options?: CallOptions): Promise<WriteResult>
   }
   toJSON(): { baseUrl: string; format: Format }
 }

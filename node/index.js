@@ -41,6 +41,7 @@ const ErrorCode = Object.freeze({
   HttpStatus: 'HttpStatus',
   Transport: 'Transport',
   Timeout: 'Timeout',
+  Cancelled: 'Cancelled',
 })
 
 /**
@@ -116,6 +117,14 @@ class TimeoutError extends ContactNowError {
   static code = ErrorCode.Timeout
 }
 
+/**
+ * `Cancelled`: the call's `AbortSignal` aborted it (`outcomeUnknown`: a write that is not safe
+ * to repeat was in flight and may have been applied); `cause` is the signal's `reason`.
+ */
+class CancelledError extends ContactNowError {
+  static code = ErrorCode.Cancelled
+}
+
 const ERROR_CLASSES = Object.freeze({
   InvalidInput: InvalidInputError,
   Api: ApiError,
@@ -123,6 +132,7 @@ const ERROR_CLASSES = Object.freeze({
   HttpStatus: HttpStatusError,
   Transport: TransportError,
   Timeout: TimeoutError,
+  Cancelled: CancelledError,
 })
 
 /**
@@ -143,12 +153,14 @@ function isContactNowError(error) {
  * addon's own (the same JavaScript frames); for an asynchronous one, whose native error has
  * no frames, it shows the callers that awaited the call. Any other value passes unchanged.
  */
-function fromNative(error, site) {
+function fromNative(error, site, signal) {
   if (!(error instanceof Error) || error instanceof ContactNowError || error.name !== 'ContactNowError') return error
   if (typeof error.code !== 'string') return error
   const Kind = Object.hasOwn(ERROR_CLASSES, error.code) ? ERROR_CLASSES[error.code] : ContactNowError
+  // A call its signal ended has the signal's reason as its cause, as `fetch`'s AbortError does.
+  const options = Kind === CancelledError && signal?.aborted ? { cause: signal.reason } : undefined
   // Own enumerable properties: `code`, `name` and the fields (message and stack are not).
-  const converted = new Kind(error.message, { ...error })
+  const converted = new Kind(error.message, { ...error }, options)
   Error.captureStackTrace(converted, site)
   return converted
 }
@@ -201,12 +213,64 @@ function guarded(call) {
   }
 }
 
-/** Awaits a call into the addon: what it rejects (or throws) with becomes a ContactNowError subclass. */
-async function settled(call) {
+/**
+ * Awaits a call into the addon: what it rejects (or throws) with becomes a ContactNowError
+ * subclass (a `CancelledError` caused by `signal`'s reason when the signal ended the call).
+ */
+async function settled(call, signal) {
   try {
     return await call()
   } catch (error) {
-    throw fromNative(error, settled)
+    throw fromNative(error, settled, signal)
+  }
+}
+
+/**
+ * The `signal` of a call's last argument (`{ signal }`, as for `fetch`), or `undefined`.
+ * Anything but an object with an optional AbortSignal `signal` is an InvalidInputError.
+ */
+function signalOf(options, field) {
+  if (options === undefined || options === null) return undefined
+  if (typeof options !== 'object' || Array.isArray(options)) throw invalid(field, 'expected an object: { signal }')
+  for (const key of Object.keys(options)) {
+    if (key !== 'signal') throw invalid(`${field}.${key}`, 'unknown option (the options of a call are { signal })')
+  }
+  return checkSignal(options.signal, `${field}.signal`)
+}
+
+/** `signal` if it is an AbortSignal (or absent); anything else is an InvalidInputError. */
+function checkSignal(signal, field) {
+  if (signal === undefined || signal === null) return undefined
+  // Duck-typed, so that a signal of another realm (vm, a polyfill) is accepted too.
+  if (typeof signal !== 'object' || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function') {
+    throw invalid(field, 'expected an AbortSignal')
+  }
+  return signal
+}
+
+/** The error of a call whose signal was aborted before it started: nothing was sent. */
+function abortedBefore(signal) {
+  const error = new CancelledError('cancelled by the caller', { outcomeUnknown: false }, { cause: signal.reason })
+  Error.captureStackTrace(error, abortedBefore)
+  return error
+}
+
+/**
+ * Runs a call of the addon (`run(abort)`, a Promise) with the `signal` of its options: an
+ * aborted signal rejects at once and sends nothing; an abort during the call flips the call's
+ * `NativeAbort`, which ends the call in the addon (the request in flight abandoned, a pause cut
+ * short) with the engine's `CancelledError`. The listener is removed when the call settles.
+ */
+async function withSignal(signal, run) {
+  if (signal === undefined) return settled(() => run(undefined))
+  if (signal.aborted) throw abortedBefore(signal)
+  const abort = new native.NativeAbort()
+  const onAbort = () => abort.abort()
+  signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    return await settled(() => run(abort), signal)
+  } finally {
+    signal.removeEventListener('abort', onAbort)
   }
 }
 
@@ -247,25 +311,59 @@ function notSent(error) {
   return error?.code === 'ECONNREFUSED' || error?.cause?.code === 'ECONNREFUSED'
 }
 
+/** What `untilAborted` resolves with when the signal aborts first. */
+const ABORTED = Symbol('aborted')
+
+/** `promise`, or `ABORTED` as soon as `signal` aborts (whichever comes first). */
+function untilAborted(promise, signal) {
+  if (signal === undefined) return promise
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(ABORTED)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      },
+    )
+  })
+}
+
 /**
  * The driver of a call with a `sender`: the addon's engine (retries, pauses, token fetch
  * and refresh, outcome rules) decides each step; this loop only sends, sleeps and reports.
+ * An abort of `signal` (also handed to the sender) ends the call where it is: the engine
+ * says what is known of its outcome (`call.cancel()` throws its CancelledError).
  */
-async function drive(call, sender, sleep) {
+async function drive(call, sender, sleep, signal) {
+  const cancel = () => {
+    try {
+      call.cancel()
+    } catch (error) {
+      throw fromNative(error, cancel, signal)
+    }
+  }
   for (;;) {
+    if (signal?.aborted) cancel()
     const step = guarded(() => call.step())
     if (step.kind === 'done') return step.value
     if (step.kind === 'sleep') {
-      await sleep(step.ms)
+      if ((await untilAborted(sleep(step.ms), signal)) === ABORTED) cancel()
       continue
     }
     let response
     try {
-      response = await sender(step.request, { timeoutMs: step.timeoutMs })
+      response = await untilAborted(sender(step.request, { timeoutMs: step.timeoutMs, signal }), signal)
     } catch (error) {
+      if (signal?.aborted) cancel()
       call.failed(String(error?.message ?? error), isTimeout(error), notSent(error))
       continue
     }
+    if (response === ABORTED) cancel()
     guarded(() => call.received(response))
   }
 }
@@ -273,10 +371,12 @@ async function drive(call, sender, sleep) {
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
- * A ContactNow API client. Calls return Promises and run on the libuv thread pool, or, with
- * `sender` (bring your own HTTP: `async (request, { timeoutMs }) => ({ status, contentType,
- * body, retryAfter })`), in JavaScript through that sender with the same engine.
- * The token lives in native memory only: it is in no property, message or inspection.
+ * A ContactNow API client. Calls return Promises and run as futures on the addon's tokio
+ * runtime, holding no thread while they wait; or, with `sender` (bring your own HTTP:
+ * `async (request, { timeoutMs, signal }) => ({ status, contentType, body, retryAfter })`),
+ * in JavaScript through that sender with the same engine. Every call takes `{ signal }` (an
+ * AbortSignal) last. The token lives in native memory only: it is in no property, message
+ * or inspection.
  */
 class Client {
   #native
@@ -284,7 +384,8 @@ class Client {
   constructor(options) {
     const { sender, sleep, ...settings } = options ?? {}
     checkPlain(settings, '')
-    const native_ = guarded(() => new native.NativeClient(settings, publish))
+    const via = sender !== undefined
+    const native_ = guarded(() => new native.NativeClient(settings, publish, via))
     this.#native = native_
     // Every call first tells the addon whether its events are wanted (see `listening`).
     const client = new Proxy(native_, {
@@ -303,9 +404,13 @@ class Client {
     if (sleep !== undefined && typeof sleep !== 'function') {
       throw new InvalidInputError('invalid input: sleep: expected a function', { field: 'sleep', reason: 'expected a function' })
     }
-    const via = sender !== undefined
+    /** Drives a call of the sender client through `sender`, with the call's `signal`. */
+    const driven = (start, signal) => {
+      if (signal?.aborted) return Promise.reject(abortedBefore(signal))
+      return settled(() => drive(guarded(start), sender, sleep ?? pause, signal), signal)
+    }
     /** Runs any operation (`'priority.read'`, ..., `'token.validate'`) through the sender. */
-    const execute = (operation, input) => {
+    const execute = (operation, input, options) => {
       if (sender === undefined) {
         return Promise.reject(
           new InvalidInputError('invalid input: sender: execute() needs a client made with a sender', {
@@ -314,49 +419,68 @@ class Client {
           }),
         )
       }
-      const value = settled(() => drive(guarded(() => client.start(operation, input ?? {})), sender, sleep ?? pause))
+      let signal
+      try {
+        signal = signalOf(options, 'options')
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      const value = driven(() => client.start(operation, input ?? {}), signal)
       return operation === 'priority.read' ? value.then(assignmentListing) : value
     }
     this.execute = execute
     /**
      * Any `database.php` method and action (`queues`, `agents`, ...), with `{ filters,
-     * records, repeatable }`: the envelope with every record's fields as text.
+     * records, repeatable, signal }`: the envelope with every record's fields as text.
      */
-    this.call = (method, action, options) =>
-      settled(() => {
-        checkPlain(options, '')
-        if (!via) return client.call(method, action, options ?? {})
-        return drive(guarded(() => client.startGeneric(method, action, options ?? {})), sender, sleep ?? pause)
-      })
-    /** Agent-to-queue assignments (`method=priority`). */
-    const checked = (root, call) => (arg) => {
+    this.call = (method, action, options) => {
+      let signal
+      let rest
       try {
-        checkPlain(arg, root)
+        if (options !== undefined && options !== null && (typeof options !== 'object' || Array.isArray(options))) {
+          throw invalid('options', 'expected an object: { filters, records, repeatable, signal }')
+        }
+        ;({ signal, ...rest } = options ?? {})
+        signal = checkSignal(signal, 'options.signal')
+        checkPlain(rest, '')
       } catch (error) {
         return Promise.reject(error)
       }
-      return call(arg)
+      if (via) return driven(() => client.startGeneric(method, action, rest), signal)
+      return withSignal(signal, (abort) => client.call(method, action, rest, abort))
     }
+    /**
+     * A call taking `arg` (records or a filter, checked as `root`) and `{ signal }` last: the
+     * sender's `operation`, or the addon's `method` on the tokio runtime.
+     */
+    const checked = (root, operation, method, wrap) => (arg, options) => {
+      let signal
+      try {
+        checkPlain(arg, root)
+        signal = signalOf(options, 'options')
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      if (via) return execute(operation, wrap(arg), options)
+      return withSignal(signal, (abort) => client[method](arg, abort))
+    }
+    const records = (value) => ({ records: value })
+    const filter = (value) => value
+    /** Agent-to-queue assignments (`method=priority`). */
+    const read = checked('', 'priority.read', 'readAssignments', filter)
     this.priority = Object.freeze({
-      create: checked('records', (records) =>
-        via ? execute('priority.create', { records }) : settled(() => client.createAssignments(records)),
-      ),
-      read: checked('', async (filter) =>
-        via ? execute('priority.read', filter) : assignmentListing(await settled(() => client.readAssignments(filter))),
-      ),
-      update: checked('records', (records) =>
-        via ? execute('priority.update', { records }) : settled(() => client.updateAssignments(records)),
-      ),
+      create: checked('records', 'priority.create', 'createAssignments', records),
+      read: async (arg, options) => {
+        const value = await read(arg, options)
+        return via ? value : assignmentListing(value)
+      },
+      update: checked('records', 'priority.update', 'updateAssignments', records),
     })
     /** Time-of-day policies (`method=tod_policy`). */
     this.todPolicies = Object.freeze({
-      create: checked('records', (records) =>
-        via ? execute('todPolicies.create', { records }) : settled(() => client.createPolicies(records)),
-      ),
-      read: checked('', (filter) => (via ? execute('todPolicies.read', filter) : settled(() => client.readPolicies(filter)))),
-      update: checked('records', (records) =>
-        via ? execute('todPolicies.update', { records }) : settled(() => client.updatePolicies(records)),
-      ),
+      create: checked('records', 'todPolicies.create', 'createPolicies', records),
+      read: checked('', 'todPolicies.read', 'readPolicies', filter),
+      update: checked('records', 'todPolicies.update', 'updatePolicies', records),
     })
     Object.freeze(this)
   }
@@ -469,6 +593,7 @@ module.exports = {
   HttpStatusError,
   TransportError,
   TimeoutError,
+  CancelledError,
   isContactNowError,
   buildRequest,
   parseResponse,

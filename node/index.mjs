@@ -12,6 +12,7 @@ export const {
   HttpStatusError,
   TransportError,
   TimeoutError,
+  CancelledError,
   isContactNowError,
   buildRequest,
   parseResponse,

@@ -40,6 +40,7 @@ test('the ESM entry exports the same objects', async () => {
     'HttpStatusError',
     'TransportError',
     'TimeoutError',
+    'CancelledError',
     'VERSION',
   ]
   assert.deepEqual(Object.keys(contactnow).sort(), [...names].sort(), 'every export is checked')

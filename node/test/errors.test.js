@@ -23,6 +23,7 @@ const {
   HttpStatusError,
   TransportError,
   TimeoutError,
+  CancelledError,
 } = contactnow
 
 const SECRET = 'err-SECRET-token-8b2c'
@@ -34,6 +35,7 @@ const CLASSES = {
   HttpStatus: HttpStatusError,
   Transport: TransportError,
   Timeout: TimeoutError,
+  Cancelled: CancelledError,
 }
 
 let sandbox
@@ -261,7 +263,7 @@ test('the sandbox helper throws InvalidInputErrors', async () => {
   checkKind(await caught(() => stopped.pushFault({ kind: 'reset' })), 'InvalidInput', { field: 'sandbox' })
 })
 
-test('client calls against the sandbox with faults: Api, HttpStatus, Transport, Timeout', async () => {
+test('client calls against the sandbox with faults: Api, HttpStatus, Transport, Timeout, Cancelled', async () => {
   sandbox.pushFault({ kind: 'api_error', error: 'Database busy' })
   checkKind(await caught(() => client().priority.read()), 'Api', { apiMessage: 'Database busy', partial: false, tokenRejected: false })
 
@@ -289,6 +291,18 @@ test('client calls against the sandbox with faults: Api, HttpStatus, Transport, 
 
   sandbox.pushFault({ kind: 'delay', ms: 1000 })
   checkKind(await caught(() => client({ timeoutMs: 100 }).priority.read()), 'Timeout', { outcomeUnknown: false })
+
+  // Aborted by its signal, during the call and before it: Cancelled, caused by the reason.
+  sandbox.pushFault({ kind: 'delay', ms: 1000 })
+  const controller = new AbortController()
+  setTimeout(() => controller.abort(), 50)
+  checkKind(await caught(() => client().priority.read(undefined, { signal: controller.signal })), 'Cancelled', {
+    outcomeUnknown: false,
+    cause: controller.signal.reason,
+  })
+  checkKind(await caught(() => client().todPolicies.create({ description: 'No', default: 'queue' }, { signal: controller.signal })), 'Cancelled', {
+    outcomeUnknown: false,
+  })
 
   sandbox.expireToken(SECRET)
   checkKind(await caught(() => client().todPolicies.update({ uid: 1, default: 'hangup' })), 'Api', { tokenRejected: true })
@@ -356,7 +370,10 @@ test('whatever the arguments, an entry point returns or fails with a ContactNowE
     await check(`new Client({ token: ${label} })`, () => new Client({ token: v }))
     for (const call of [c.priority.create, c.priority.read, c.priority.update, c.todPolicies.create, c.todPolicies.read, c.todPolicies.update]) {
       await check(`client call(${label})`, () => call(v))
+      await check(`client call({}, ${label})`, () => call({}, v))
     }
+    await check(`client.call(${label})`, () => c.call(v, v, v))
+    await check(`client.call options ${label}`, () => c.call('priority', 'read', v))
     await check(`pushFault(${label})`, () => sandbox.pushFault(v))
     await check(`Sandbox.start(${label})`, async () => (await Sandbox.start(v)).stop())
   }

@@ -114,6 +114,25 @@ test('README: the generic call example runs', async () => {
   }
 })
 
+test('README: the signal example runs', async () => {
+  const sandbox = await Sandbox.start()
+  try {
+    // The create is held by the server past the (shortened) abort: in flight, so maybe applied.
+    sandbox.pushFault({ kind: 'delay', ms: 1000, method: 'tod_policy', action: 'create' })
+    const locals = await run(
+      block('{ signal: controller.signal }'),
+      [
+        ["baseUrl: 'https://api-106.dxi.eu'", 'baseUrl'],
+        ['controller.abort(), 5_000)', 'controller.abort(), 200)'],
+      ],
+      { token: sandbox.token, baseUrl: sandbox.url },
+    )
+    assert.equal(locals.outcome, 'maybe created: read the policies before trying again')
+  } finally {
+    await sandbox.stop()
+  }
+})
+
 test('README: the sandbox example runs', async () => {
   const locals = await run(block('Sandbox.start({'), [], {})
   assert.equal(locals.sandbox.constructor, Sandbox)

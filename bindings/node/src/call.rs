@@ -172,6 +172,18 @@ impl JsCall {
         Ok(())
     }
 
+    /// Ends the call at the caller's request (its `AbortSignal`): throws the call's
+    /// `Cancelled` error, with `outcomeUnknown` when a write that is not safe to repeat was in
+    /// flight. The driver then stops.
+    #[napi]
+    pub fn cancel(&mut self, env: Env) -> napi::Result<()> {
+        let error = match &mut self.call {
+            Calls::Api(call) => call.cancel(),
+            Calls::Generic(call) => call.cancel(),
+        };
+        Err(Failure::from(error).into_napi(&env))
+    }
+
     /// Reports that the last `'send'` step got no answer: `timeout` for a timeout, `notSent`
     /// when the request certainly did not leave (connection refused).
     #[napi]

@@ -1,18 +1,28 @@
-//! `Client`: the blocking Rust client driven from the libuv thread pool, so that every call
-//! returns a Promise and the event loop keeps running while a request is in flight.
+//! `NativeClient`: every call a future on the addon's tokio runtime driving
+//! `contactnow::AsyncClient`, so a call in flight holds no thread (neither the event loop nor
+//! one of libuv's pool) while it waits; or, for a client with a `sender`, engine calls
+//! (`NativeCall`) that JavaScript drives.
 
-use std::sync::Arc;
+use std::{
+    future::Future,
+    sync::{atomic::AtomicBool, Arc},
+};
 
-use contactnow::{Assignment, Client, Format, Listing, NewTodPolicy, TodPolicy, TodPolicyUpdate, WriteResult};
+use contactnow::{AsyncClient, Client, Format};
+use contactnow_core::{
+    CreateAssignments, CreatePolicies, Operation, ReadAssignments, ReadPolicies, UpdateAssignments, UpdatePolicies,
+};
 use napi::{
-    bindgen_prelude::{AsyncTask, FromNapiValue, Function, Unknown},
-    Env, Task,
+    bindgen_prelude::{FromNapiValue, Function, PromiseRaw, ToNapiValue, Unknown},
+    Env,
 };
 use napi_derive::napi;
 use serde_json::Value;
 
 use crate::{
+    abort::{cancelled, JsAbort},
     error::Failure,
+    generic::JsGenericResult,
     input,
     output::{JsAssignmentColumns, JsTodPolicyListing, JsWriteResult},
 };
@@ -32,17 +42,100 @@ pub(crate) fn string(value: Unknown, field: &str) -> Result<String, Failure> {
 /// under `client.priority` and `client.todPolicies`.
 #[napi(js_name = "NativeClient")]
 pub struct JsClient {
-    client: Client,
+    driver: Driver,
     secrets: Arc<[String]>,
-    listening: Arc<std::sync::atomic::AtomicBool>,
+    listening: Arc<AtomicBool>,
 }
 
-/// The client of `options` (see `options.rs`), reporting its events to `events`.
-fn build(options: &Value, events: crate::events::JsEvents) -> Result<(Client, Vec<String>), Failure> {
+/// Who does a client's I/O.
+enum Driver {
+    /// The addon: every call a future on its tokio runtime.
+    Tokio(AsyncClient),
+    /// JavaScript, through the client's `sender`: calls are `NativeCall`s it drives.
+    Js(Client),
+}
+
+impl Driver {
+    fn format(&self) -> Format {
+        match self {
+            Driver::Tokio(client) => client.format(),
+            Driver::Js(client) => client.format(),
+        }
+    }
+
+    fn base_url(&self) -> &str {
+        match self {
+            Driver::Tokio(client) => client.endpoint().as_str(),
+            Driver::Js(client) => client.endpoint().as_str(),
+        }
+    }
+}
+
+/// The client of `options` (see `options.rs`), reporting its events to `events`: an
+/// `AsyncClient`, or for a client whose calls JavaScript drives (`driven`) a `Client`.
+fn build(options: &Value, events: crate::events::JsEvents, driven: bool) -> Result<(Driver, Vec<String>), Failure> {
     let options = crate::options::read(options, &[])?;
     let secrets: Vec<String> = options.secrets().into_iter().map(str::to_owned).collect();
-    let client = options.builder().and_then(|b| b.observer(Arc::new(events)).build());
-    Ok((client.map_err(|e| Failure::from(e).scrubbed(&secrets))?, secrets))
+    let builder = options.builder().map(|b| b.observer(Arc::new(events)));
+    let driver =
+        builder.and_then(|b| if driven { b.build().map(Driver::Js) } else { b.build_async().map(Driver::Tokio) });
+    Ok((driver.map_err(|e| Failure::from(e).scrubbed(&secrets))?, secrets))
+}
+
+/// What a client call resolves to, made on the JavaScript thread from the call's output.
+type Convert<T, V> = fn(T, Format) -> Result<V, Failure>;
+
+impl JsClient {
+    /// The async client, or an input error for a client whose calls JavaScript drives.
+    fn tokio(&self) -> Result<&AsyncClient, Failure> {
+        match &self.driver {
+            Driver::Tokio(client) => Ok(client),
+            Driver::Js(_) => Err(Failure::invalid("sender", "a client with a sender runs its calls through it")),
+        }
+    }
+
+    /// The engine client of a client whose calls JavaScript drives, or an input error.
+    fn driven(&self) -> Result<&Client, Failure> {
+        match &self.driver {
+            Driver::Js(client) => Ok(client),
+            Driver::Tokio(_) => Err(Failure::invalid("sender", "needs a client made with a sender")),
+        }
+    }
+
+    /// Runs `op` on the addon's tokio runtime: the promise settles on the JavaScript thread
+    /// with the output converted by `convert`, or rejects with the call's error (secrets
+    /// scrubbed). `abort`, once flipped, ends the call with a `Cancelled` error. Input
+    /// errors (`op` is `Err`) are thrown at once: `index.js` turns them into rejections.
+    fn run<'env, O, V>(
+        &self,
+        env: &'env Env,
+        op: Result<O, Failure>,
+        abort: Option<&JsAbort>,
+        convert: Convert<O::Output, V>,
+    ) -> napi::Result<PromiseRaw<'env, V>>
+    where
+        O: Operation + Send + Sync + 'static,
+        O::Output: Send + 'static,
+        V: ToNapiValue + 'static,
+    {
+        let started = self.tokio().and_then(|client| Ok((client.clone(), op?)));
+        let (client, op) = started.map_err(|f| f.scrubbed(&self.secrets).into_napi(env))?;
+        let format = client.format();
+        let secrets = Arc::clone(&self.secrets);
+        let cancel = cancelled(abort.map(JsAbort::switch));
+        env.spawn_future_with_callback(call(client, op, cancel), move |env, result| {
+            result.and_then(|output| convert(output, format)).map_err(|f| f.scrubbed(&secrets).into_napi(env))
+        })
+    }
+}
+
+/// One call on the runtime, its error as plain data until it reaches the JavaScript thread.
+async fn call<O: Operation + Sync>(
+    client: AsyncClient,
+    op: O,
+    cancel: impl Future<Output = ()>,
+) -> napi::Result<Result<O::Output, Failure>> {
+    Ok(client.execute_until(&op, cancel).await.map_err(Failure::from))
 }
 
 #[napi]
@@ -50,13 +143,23 @@ impl JsClient {
     /// Makes a client from `{ token | username + password, baseUrl?, format?, timeoutMs?,
     /// totalTimeoutMs?, retries?, allowInsecureHttp?, maxResponseBytes? }`.
     /// `onEvent` gets every call event (see `events.rs`) while `listening` is true.
-    #[napi(constructor, ts_args_type = "options: ClientOptions, onEvent: (event: Record<string, unknown>) => void")]
-    pub fn new(env: Env, options: Unknown, on_event: Function<'_, Value, ()>) -> napi::Result<Self> {
+    /// `driven`: JavaScript drives the calls (`start`, `startGeneric`) through its `sender`;
+    /// otherwise the calls below run on the addon's tokio runtime.
+    #[napi(
+        constructor,
+        ts_args_type = "options: ClientOptions, onEvent: (event: Record<string, unknown>) => void, driven?: boolean"
+    )]
+    pub fn new(
+        env: Env,
+        options: Unknown,
+        on_event: Function<'_, Value, ()>,
+        driven: Option<bool>,
+    ) -> napi::Result<Self> {
         let events = crate::events::JsEvents::new(&on_event)?;
         let listening = Arc::clone(&events.listening);
-        let parsed = json(&env, options, "options").and_then(|v| build(&v, events));
+        let parsed = json(&env, options, "options").and_then(|v| build(&v, events, driven.unwrap_or(false)));
         match parsed {
-            Ok((client, secrets)) => Ok(Self { client, secrets: secrets.into(), listening }),
+            Ok((driver, secrets)) => Ok(Self { driver, secrets: secrets.into(), listening }),
             Err(failure) => Err(failure.into_napi(&env)),
         }
     }
@@ -69,18 +172,19 @@ impl JsClient {
 
     /// Any `database.php` method and action, with `{ filters?, records?, repeatable? }`.
     #[napi(
-        ts_args_type = "method: string, action: string, options?: { filters?: Record<string, string | number>; records?: Array<Record<string, string | number>>; repeatable?: boolean }",
+        ts_args_type = "method: string, action: string, options?: { filters?: Record<string, string | number>; records?: Array<Record<string, string | number>>; repeatable?: boolean }, abort?: NativeAbort",
         ts_return_type = "Promise<GenericResult>"
     )]
-    pub fn call(
+    pub fn call<'env>(
         &self,
-        env: Env,
+        env: &'env Env,
         method: Unknown,
         action: Unknown,
         options: Unknown,
-    ) -> AsyncTask<crate::generic::GenericTask> {
-        let call = crate::generic::generic_call(&env, method, action, options);
-        AsyncTask::new(crate::generic::GenericTask { client: self.client.clone(), call: Some(call) })
+        abort: Option<&JsAbort>,
+    ) -> napi::Result<PromiseRaw<'env, JsGenericResult>> {
+        let call = crate::generic::generic_call(env, method, action, options);
+        self.run(env, call, abort, JsGenericResult::convert)
     }
 
     /// Starts a generic call (see `call`), to be driven by JavaScript with the client's
@@ -95,201 +199,129 @@ impl JsClient {
         action: Unknown,
         options: Unknown,
     ) -> napi::Result<crate::call::JsCall> {
-        match crate::generic::generic_call(&env, method, action, options) {
-            Ok(call) => Ok(crate::call::JsCall::generic(&self.client, call)),
-            Err(failure) => Err(failure.into_napi(&env)),
-        }
+        let call = self.driven().and_then(|client| {
+            Ok(crate::call::JsCall::generic(client, crate::generic::generic_call(&env, method, action, options)?))
+        });
+        call.map_err(|failure| failure.into_napi(&env))
     }
 
     /// Starts a call of `operation` with `input` (as for `buildRequest`), to be driven by
     /// JavaScript with the client's `sender` (see `NativeCall`).
     #[napi(ts_args_type = "operation: string, input: unknown")]
     pub fn start(&self, env: Env, operation: Unknown, input: Unknown) -> napi::Result<crate::call::JsCall> {
-        let call = string(operation, "operation").and_then(|name| {
+        let call = self.driven().and_then(|client| {
+            let name = string(operation, "operation")?;
             let op = crate::sansio::op(&name)?;
             let value = json(&env, input, "input")?;
-            crate::sansio::api_call(op, &value, &contactnow::Token::new(""))
+            let call = crate::sansio::api_call(op, &value, &contactnow::Token::new(""))?;
+            Ok(crate::call::JsCall::new(client, call))
         });
-        match call {
-            Ok(call) => Ok(crate::call::JsCall::new(&self.client, call)),
-            Err(failure) => Err(failure.into_napi(&env)),
-        }
+        call.map_err(|failure| failure.into_napi(&env))
     }
 
     /// The base URL calls go to.
     #[napi(getter)]
     pub fn base_url(&self) -> String {
-        self.client.endpoint().as_str().to_owned()
+        self.driver.base_url().to_owned()
     }
 
     /// The body format: `'json'` or `'xml'`.
     #[napi(getter, ts_return_type = "'json' | 'xml'")]
     pub fn format(&self) -> String {
-        self.client.format().as_str().to_owned()
-    }
-
-    fn task(&self, call: Result<WriteCall, Failure>) -> AsyncTask<WriteTask> {
-        AsyncTask::new(WriteTask { client: self.client.clone(), call: Some(call), secrets: self.secrets.clone() })
+        self.driver.format().as_str().to_owned()
     }
 
     /// Assigns agents to queues (one request; the records are one batch).
-    #[napi(ts_args_type = "records: AssignmentInput | AssignmentInput[]", ts_return_type = "Promise<WriteResult>")]
-    pub fn create_assignments(&self, env: Env, records: Unknown) -> AsyncTask<WriteTask> {
-        let call =
-            json(&env, records, "records").and_then(|v| Ok(WriteCall::CreateAssignments(input::assignments(&v)?)));
-        self.task(call)
+    #[napi(
+        ts_args_type = "records: AssignmentInput | AssignmentInput[], abort?: NativeAbort",
+        ts_return_type = "Promise<WriteResult>"
+    )]
+    pub fn create_assignments<'env>(
+        &self,
+        env: &'env Env,
+        records: Unknown,
+        abort: Option<&JsAbort>,
+    ) -> napi::Result<PromiseRaw<'env, JsWriteResult>> {
+        let op = json(env, records, "records").and_then(|v| Ok(CreateAssignments { records: input::assignments(&v)? }));
+        self.run(env, op, abort, JsWriteResult::convert)
     }
 
     /// Lists assignments, optionally of one agent and/or one queue (as columns: see
     /// `AssignmentColumns`).
     #[napi(
-        ts_args_type = "filter?: { agentId?: number; queueId?: number }",
+        ts_args_type = "filter?: { agentId?: number; queueId?: number }, abort?: NativeAbort",
         ts_return_type = "Promise<AssignmentColumns>"
     )]
-    pub fn read_assignments(&self, env: Env, filter: Unknown) -> AsyncTask<ReadAssignmentsTask> {
-        let call = json(&env, filter, "filter").and_then(|v| Ok(input::assignment_filter(&v)?));
-        AsyncTask::new(ReadAssignmentsTask {
-            client: self.client.clone(),
-            call: Some(call),
-            secrets: self.secrets.clone(),
-        })
+    pub fn read_assignments<'env>(
+        &self,
+        env: &'env Env,
+        filter: Unknown,
+        abort: Option<&JsAbort>,
+    ) -> napi::Result<PromiseRaw<'env, JsAssignmentColumns>> {
+        let op = json(env, filter, "filter").and_then(|v| {
+            let (agent_id, queue_id) = input::assignment_filter(&v)?;
+            Ok(ReadAssignments { agent_id, queue_id })
+        });
+        self.run(env, op, abort, JsAssignmentColumns::convert)
     }
 
     /// Changes the level of existing assignments.
-    #[napi(ts_args_type = "records: AssignmentInput | AssignmentInput[]", ts_return_type = "Promise<WriteResult>")]
-    pub fn update_assignments(&self, env: Env, records: Unknown) -> AsyncTask<WriteTask> {
-        let call =
-            json(&env, records, "records").and_then(|v| Ok(WriteCall::UpdateAssignments(input::assignments(&v)?)));
-        self.task(call)
+    #[napi(
+        ts_args_type = "records: AssignmentInput | AssignmentInput[], abort?: NativeAbort",
+        ts_return_type = "Promise<WriteResult>"
+    )]
+    pub fn update_assignments<'env>(
+        &self,
+        env: &'env Env,
+        records: Unknown,
+        abort: Option<&JsAbort>,
+    ) -> napi::Result<PromiseRaw<'env, JsWriteResult>> {
+        let op = json(env, records, "records").and_then(|v| Ok(UpdateAssignments { records: input::assignments(&v)? }));
+        self.run(env, op, abort, JsWriteResult::convert)
     }
 
     /// Creates time-of-day policies (never repeated automatically: duplicates).
-    #[napi(ts_args_type = "records: NewTodPolicyInput | NewTodPolicyInput[]", ts_return_type = "Promise<WriteResult>")]
-    pub fn create_policies(&self, env: Env, records: Unknown) -> AsyncTask<WriteTask> {
-        let call = json(&env, records, "records").and_then(|v| Ok(WriteCall::CreatePolicies(input::new_policies(&v)?)));
-        self.task(call)
+    #[napi(
+        ts_args_type = "records: NewTodPolicyInput | NewTodPolicyInput[], abort?: NativeAbort",
+        ts_return_type = "Promise<WriteResult>"
+    )]
+    pub fn create_policies<'env>(
+        &self,
+        env: &'env Env,
+        records: Unknown,
+        abort: Option<&JsAbort>,
+    ) -> napi::Result<PromiseRaw<'env, JsWriteResult>> {
+        let op = json(env, records, "records").and_then(|v| Ok(CreatePolicies { records: input::new_policies(&v)? }));
+        self.run(env, op, abort, JsWriteResult::convert)
     }
 
     /// Lists time-of-day policies, all or one.
-    #[napi(ts_args_type = "filter?: { policyId?: number }", ts_return_type = "Promise<TodPolicyListing>")]
-    pub fn read_policies(&self, env: Env, filter: Unknown) -> AsyncTask<ReadPoliciesTask> {
-        let call = json(&env, filter, "filter").and_then(|v| Ok(input::policy_filter(&v)?));
-        AsyncTask::new(ReadPoliciesTask {
-            client: self.client.clone(),
-            call: Some(call),
-            secrets: self.secrets.clone(),
-        })
+    #[napi(
+        ts_args_type = "filter?: { policyId?: number }, abort?: NativeAbort",
+        ts_return_type = "Promise<TodPolicyListing>"
+    )]
+    pub fn read_policies<'env>(
+        &self,
+        env: &'env Env,
+        filter: Unknown,
+        abort: Option<&JsAbort>,
+    ) -> napi::Result<PromiseRaw<'env, JsTodPolicyListing>> {
+        let op = json(env, filter, "filter").and_then(|v| Ok(ReadPolicies { policy_id: input::policy_filter(&v)? }));
+        self.run(env, op, abort, JsTodPolicyListing::convert)
     }
 
     /// Changes existing time-of-day policies.
     #[napi(
-        ts_args_type = "records: TodPolicyUpdateInput | TodPolicyUpdateInput[]",
+        ts_args_type = "records: TodPolicyUpdateInput | TodPolicyUpdateInput[], abort?: NativeAbort",
         ts_return_type = "Promise<WriteResult>"
     )]
-    pub fn update_policies(&self, env: Env, records: Unknown) -> AsyncTask<WriteTask> {
-        let call =
-            json(&env, records, "records").and_then(|v| Ok(WriteCall::UpdatePolicies(input::policy_updates(&v)?)));
-        self.task(call)
-    }
-}
-
-/// A write, checked and ready to send.
-pub enum WriteCall {
-    /// `priority` create.
-    CreateAssignments(Vec<Assignment>),
-    /// `priority` update.
-    UpdateAssignments(Vec<Assignment>),
-    /// `tod_policy` create.
-    CreatePolicies(Vec<NewTodPolicy>),
-    /// `tod_policy` update.
-    UpdatePolicies(Vec<TodPolicyUpdate>),
-}
-
-/// A pending write, run on the libuv thread pool.
-pub struct WriteTask {
-    client: Client,
-    call: Option<Result<WriteCall, Failure>>,
-    secrets: Arc<[String]>,
-}
-
-fn taken<T>(call: &mut Option<Result<T, Failure>>) -> Result<T, Failure> {
-    call.take().unwrap_or_else(|| Err(Failure::invalid("call", "already run")))
-}
-
-#[napi]
-impl Task for WriteTask {
-    type Output = Result<WriteResult, Failure>;
-    type JsValue = JsWriteResult;
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        let client = &self.client;
-        Ok(taken(&mut self.call).and_then(|call| {
-            match call {
-                WriteCall::CreateAssignments(records) => client.create_assignments(&records),
-                WriteCall::UpdateAssignments(records) => client.update_assignments(&records),
-                WriteCall::CreatePolicies(records) => client.create_policies(&records),
-                WriteCall::UpdatePolicies(records) => client.update_policies(&records),
-            }
-            .map_err(Failure::from)
-        }))
-    }
-
-    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<JsWriteResult> {
-        let format = self.client.format();
-        output.and_then(|r| JsWriteResult::convert(r, format)).map_err(|f| f.scrubbed(&self.secrets).into_napi(&env))
-    }
-}
-
-/// The filters of a `priority` read: agent id and queue id.
-type AssignmentFilter = (Option<u64>, Option<u64>);
-
-/// A pending `priority` read, run on the libuv thread pool.
-pub struct ReadAssignmentsTask {
-    client: Client,
-    call: Option<Result<AssignmentFilter, Failure>>,
-    secrets: Arc<[String]>,
-}
-
-#[napi]
-impl Task for ReadAssignmentsTask {
-    type Output = Result<Listing<Assignment>, Failure>;
-    type JsValue = JsAssignmentColumns;
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        let client = &self.client;
-        Ok(taken(&mut self.call)
-            .and_then(|(agent, queue)| client.read_assignments(agent, queue).map_err(Failure::from)))
-    }
-
-    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<JsAssignmentColumns> {
-        let format = self.client.format();
-        output
-            .and_then(|l| JsAssignmentColumns::convert(l, format))
-            .map_err(|f| f.scrubbed(&self.secrets).into_napi(&env))
-    }
-}
-
-/// A pending `tod_policy` read, run on the libuv thread pool.
-pub struct ReadPoliciesTask {
-    client: Client,
-    call: Option<Result<Option<u64>, Failure>>,
-    secrets: Arc<[String]>,
-}
-
-#[napi]
-impl Task for ReadPoliciesTask {
-    type Output = Result<Listing<TodPolicy>, Failure>;
-    type JsValue = JsTodPolicyListing;
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        let client = &self.client;
-        Ok(taken(&mut self.call).and_then(|policy| client.read_policies(policy).map_err(Failure::from)))
-    }
-
-    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<JsTodPolicyListing> {
-        let format: Format = self.client.format();
-        output
-            .and_then(|l| JsTodPolicyListing::convert(l, format))
-            .map_err(|f| f.scrubbed(&self.secrets).into_napi(&env))
+    pub fn update_policies<'env>(
+        &self,
+        env: &'env Env,
+        records: Unknown,
+        abort: Option<&JsAbort>,
+    ) -> napi::Result<PromiseRaw<'env, JsWriteResult>> {
+        let op = json(env, records, "records").and_then(|v| Ok(UpdatePolicies { records: input::policy_updates(&v)? }));
+        self.run(env, op, abort, JsWriteResult::convert)
     }
 }

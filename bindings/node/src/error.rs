@@ -1,10 +1,11 @@
 //! The one place where Rust errors become JavaScript `Error`s.
 //!
 //! Every error thrown or rejected by the addon is an `Error` named `ContactNowError` with a
-//! stable `code`: `'InvalidInput'`, `'Api'`, `'Decode'`, `'HttpStatus'`, `'Transport'` or
-//! `'Timeout'`, plus the fields that matter for that kind (`field`, `status`, `total`,
-//! `bad`, `key`, `partial`, `tokenRejected`, `outcomeUnknown`, ...). Texts are scrubbed of
-//! the client's secrets before they reach JavaScript.
+//! stable `code`: `'InvalidInput'`, `'Api'`, `'Decode'`, `'HttpStatus'`, `'Transport'`,
+//! `'Timeout'` or `'Cancelled'` (an `AbortSignal` ended the call), plus the fields that
+//! matter for that kind (`field`, `status`, `total`, `bad`, `key`, `partial`,
+//! `tokenRejected`, `outcomeUnknown`, ...). Texts are scrubbed of the client's secrets before
+//! they reach JavaScript.
 //!
 //! `index.js` (`fromNative`) turns each of them into the matching public class
 //! (`ApiError`, `InvalidInputError`, ..., all `ContactNowError`s) with the same `code`,
@@ -129,7 +130,7 @@ impl Details {
             error.set("partial", api.partial)?;
             error.set("tokenRejected", api.is_token_rejected())?;
         }
-        if matches!(self.code, "Transport" | "Timeout" | "HttpStatus" | "Decode") {
+        if matches!(self.code, "Transport" | "Timeout" | "HttpStatus" | "Decode" | "Cancelled") {
             error.set("outcomeUnknown", self.outcome_unknown)?;
         }
         Ok(error)
@@ -199,9 +200,8 @@ impl From<contactnow::Error> for Details {
                 Self { status: Some(status), excerpt: Some(excerpt), outcome_unknown, ..Self::new(code, message) }
             }
             contactnow::Error::Transport { outcome_unknown, .. }
-            | contactnow::Error::Timeout { outcome_unknown, .. } => {
-                Self { outcome_unknown, ..Self::new(code, message) }
-            }
+            | contactnow::Error::Timeout { outcome_unknown, .. }
+            | contactnow::Error::Cancelled { outcome_unknown } => Self { outcome_unknown, ..Self::new(code, message) },
             // The client's enum is non-exhaustive: keep its kind and text.
             _ => Self::new(code, message),
         }
@@ -238,6 +238,10 @@ mod tests {
         let failure = Failure::from(timeout);
         assert_eq!(failure.code(), "Timeout");
         assert!(failure.0.outcome_unknown);
+        let cancelled = Failure::from(contactnow::Error::Cancelled { outcome_unknown: true });
+        assert_eq!(cancelled.code(), "Cancelled");
+        assert!(cancelled.0.outcome_unknown);
+        assert!(cancelled.0.message.starts_with("cancelled by the caller"));
     }
 
     #[test]

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use contactnow::{Client, Format, GenericCall, GenericResult};
-use napi::{bindgen_prelude::Unknown, Env, Task};
+use contactnow::{Format, GenericCall, GenericResult};
+use napi::{bindgen_prelude::Unknown, Env};
 use napi_derive::napi;
 use serde_json::Value;
 
@@ -88,26 +88,4 @@ pub(crate) fn generic_call(
     }
     call.repeatable = crate::input::opt_bool(&options, "repeatable", "repeatable")?.unwrap_or(false);
     Ok(call)
-}
-
-/// A pending generic call, run on the libuv thread pool.
-pub struct GenericTask {
-    pub(crate) client: Client,
-    pub(crate) call: Option<Result<GenericCall, Failure>>,
-}
-
-#[napi]
-impl Task for GenericTask {
-    type Output = Result<GenericResult, Failure>;
-    type JsValue = JsGenericResult;
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        let call = self.call.take().unwrap_or_else(|| Err(Failure::invalid("call", "already run")));
-        Ok(call.and_then(|call| self.client.execute(&call).map_err(Failure::from)))
-    }
-
-    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<JsGenericResult> {
-        let format = self.client.format();
-        output.and_then(|r| JsGenericResult::convert(r, format)).map_err(|f| f.into_napi(&env))
-    }
 }

@@ -2,8 +2,10 @@
 //!
 //! This crate only converts types and errors; behaviour lives in `contactnow` (the
 //! client) and `contactnow-core` (the sans-IO protocol). It exports:
-//! - `NativeClient` ([`client::JsClient`]): every call returns a Promise and runs on the
-//!   libuv thread pool, so the event loop never waits for the network;
+//! - `NativeClient` ([`client::JsClient`]): every call returns a Promise and runs as a
+//!   future on the addon's tokio runtime (`contactnow::AsyncClient`), holding no thread while
+//!   it waits, so any number can be in flight;
+//! - `NativeAbort` ([`abort::JsAbort`]): the native end of a call's `AbortSignal`;
 //! - `NativeCall` ([`call::JsCall`], from `NativeClient.start`): one engine call driven by
 //!   JavaScript, for clients with a `sender` (bring your own HTTP, e.g. `fetch`);
 //! - `buildRequest` / `parseResponse` ([`sansio`]): the sans-IO layer, for callers who send
@@ -16,6 +18,7 @@
 //! nothing is ever rounded.
 #![deny(missing_docs)]
 
+pub mod abort;
 pub mod call;
 pub mod client;
 pub mod error;

@@ -3,7 +3,14 @@
 //! (`async_transport.rs`). Every rule of a call is the engine's
 //! (`contactnow_core::engine`); this file only sends, sleeps and reads the clocks.
 
-use std::{fmt, future::Future, sync::Arc, time::Duration, time::Instant};
+use std::{
+    fmt,
+    future::{poll_fn, Future},
+    pin::pin,
+    sync::Arc,
+    task::Poll,
+    time::{Duration, Instant},
+};
 
 use contactnow_core::{
     engine::Step, Assignment, CreateAssignments, CreatePolicies, Listing, NewTodPolicy, Operation, ReadAssignments,
@@ -188,12 +195,29 @@ impl AsyncClient {
     /// new token once if the server rejects it, and parses the answer. The future is `Send`
     /// when `O` is `Sync`, as every operation of this crate is.
     pub async fn execute<O: Operation>(&self, op: &O) -> Result<O::Output, Error> {
+        self.execute_until(op, std::future::pending()).await
+    }
+
+    /// [`AsyncClient::execute`], stopped when `cancel` completes first: the request in flight
+    /// or the pause is abandoned (as when the future is dropped) and the call ends with the
+    /// engine's [`Error::Cancelled`], whose `outcome_unknown` says whether a write that is not
+    /// safe to repeat was in flight. A `cancel` already complete sends nothing. For callers
+    /// that cancel from outside and want that error, e.g. the Node binding's `AbortSignal`.
+    pub async fn execute_until<O: Operation>(
+        &self,
+        op: &O,
+        cancel: impl Future<Output = ()>,
+    ) -> Result<O::Output, Error> {
         let Inner { transport, common } = &*self.inner;
+        let mut cancel = pin!(cancel);
         let mut call = common.start(op);
         // Events come only out of `step`: the call's span is entered around each one.
         let span = crate::events::span(call.id(), &op.name());
         let origin = Instant::now();
         loop {
+            if poll_fn(|cx| Poll::Ready(cancel.as_mut().poll(cx).is_ready())).await {
+                return Err(span.in_scope(|| call.cancel()));
+            }
             let wait = match span.in_scope(|| call.step(driver::now(origin))) {
                 Step::Done(result) => return result,
                 Step::NeedToken => {
@@ -216,9 +240,17 @@ impl AsyncClient {
                 },
             };
             // The call's one await: all it waits for (an attempt, a pause) is waited for
-            // here, so a cancel future raced against this one stops the call wherever it is.
-            if let Some(attempt) = wait.done().await {
-                attempt.report(&mut call);
+            // here, raced against `cancel`, so a cancel stops the call wherever it is.
+            let mut done = pin!(wait.done());
+            let waited = poll_fn(|cx| match cancel.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(None),
+                Poll::Pending => done.as_mut().poll(cx).map(Some),
+            })
+            .await;
+            match waited {
+                None => return Err(span.in_scope(|| call.cancel())),
+                Some(Some(attempt)) => attempt.report(&mut call),
+                Some(None) => {}
             }
         }
     }

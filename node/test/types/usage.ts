@@ -14,7 +14,9 @@ import {
   HttpStatusError,
   TransportError,
   TimeoutError,
+  CancelledError,
   type AnyContactNowError,
+  type CallOptions,
   type AssignmentListing,
   type TodPolicy,
   type WriteResult,
@@ -34,6 +36,20 @@ async function main(): Promise<void> {
   await other.todPolicies.update([{ uid: 5, default: 'jump:7' }])
   const policies: TodPolicy[] = (await client.todPolicies.read({ policyId: 5 })).records
   const action: string = policies[0].default
+
+  // { signal } last, as for fetch, on every call.
+  const controller = new AbortController()
+  const options: CallOptions = { signal: controller.signal }
+  await client.priority.read({ agentId: 1 }, options)
+  await client.priority.read(undefined, { signal: AbortSignal.timeout(1000) })
+  await client.priority.create({ agentId: 1, queueId: 2, level: 3 }, { signal: controller.signal })
+  await client.todPolicies.update({ uid: 5, default: 'hangup' }, {})
+  await client.call('queues', 'read', { filters: { qid: 7 }, signal: controller.signal })
+  controller.abort()
+  // @ts-expect-error: a signal is an AbortSignal
+  await client.todPolicies.read({}, { signal: 'soon' })
+  // @ts-expect-error: the only option of a call is its signal
+  await client.todPolicies.read({}, { timeoutMs: 5 })
 
   const request = buildRequest('priority.read', { queueId: 3 }, { token: 'T', format: 'json' })
   const method: 'GET' | 'POST' = request.method
@@ -76,6 +92,10 @@ async function main(): Promise<void> {
     } else if (error instanceof TransportError || error instanceof TimeoutError) {
       const unknown: boolean = error.outcomeUnknown
       console.log(unknown)
+    } else if (error instanceof CancelledError) {
+      const unknown: boolean = error.outcomeUnknown
+      const code: 'Cancelled' = error.code
+      console.log(unknown, code, error.cause)
     } else if (error instanceof ContactNowError) {
       const name: 'ContactNowError' = error.name
       const message: string = error.message
@@ -96,7 +116,7 @@ async function main(): Promise<void> {
         const field: string = any.field
         console.log(field)
       }
-      if (any.code === 'Transport' || any.code === 'Timeout') {
+      if (any.code === 'Transport' || any.code === 'Timeout' || any.code === 'Cancelled') {
         const unknown: boolean = any.outcomeUnknown
         console.log(unknown)
       }
@@ -124,12 +144,13 @@ void main
 // Bring your own HTTP: a fetch-based sender.
 const viaFetch = new Client({
   token: 'T0KEN',
-  sender: async (request, { timeoutMs }) => {
+  sender: async (request, { timeoutMs, signal }) => {
+    const deadline = AbortSignal.timeout(timeoutMs)
     const answer = await fetch(request.url, {
       method: request.method,
       headers: request.headers,
       body: request.method === 'POST' ? request.body : undefined,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
     })
     return {
       status: answer.status,
@@ -140,3 +161,6 @@ const viaFetch = new Client({
   },
 })
 void viaFetch.execute('priority.read', { agentId: 7 })
+void viaFetch.execute('priority.read', { agentId: 7 }, { signal: new AbortController().signal })
+const cancelled: CancelledError = new CancelledError('cancelled by the caller', { outcomeUnknown: false }, { cause: 'test' })
+void cancelled
