@@ -18,8 +18,7 @@ from typing import Literal, Optional, Union
 from urllib.parse import parse_qs
 
 from . import _contactnow
-from ._async import AsyncClient
-from ._contactnow import Client
+from ._contactnow import AsyncClient, Client
 from ._errors import ContactNowError
 
 __all__ = ["Sandbox", "RecordedRequest", "FaultKind", "DEFAULT_USERS"]
