@@ -11,6 +11,8 @@
 //! unfinished, emits its `call.end` event (result `Cancelled`) to the `contactnow` logger
 //! from that runtime thread. asyncio's `CancelledError` reaches the caller unchanged.
 //!
+//! At interpreter exit, `exit.rs` keeps the runtime's threads out of Python.
+//!
 //! With `sender=` (a blocking Python callable) the calls run on the blocking engine in the
 //! event loop's default executor, one thread per call in flight, as `Client` would run
 //! them; cancelling such a call stops awaiting it, not the thread.
@@ -29,14 +31,23 @@ use crate::{
 /// call to the event loop from a task of that pool (it takes the GIL for a moment), and
 /// hyper-util looks host names up there; without a cap a burst of answers would start a
 /// thread for each.
-const MAX_BLOCKING_THREADS: usize = 4;
+pub(crate) const MAX_BLOCKING_THREADS: usize = 4;
 
 /// Sets up the runtime pyo3-async-runtimes starts on first use (not before: a process
-/// that never awaits a call starts no thread): multi-threaded with one worker per core,
-/// threads named `contactnow`, a small blocking pool.
+/// that never awaits a call starts no thread): threads named `contactnow`, a small blocking
+/// pool, and one worker unless `TOKIO_WORKER_THREADS` (tokio's own setting) asks for more.
+///
+/// One worker is enough: what a call does in Rust (build the request, TLS, parse the
+/// answer) is small next to what its result costs in Python, under the GIL, so a single
+/// event loop cannot keep even one worker busy; and every hand-off between the loop and a
+/// worker is a thread wake-up, which a second worker (waking, searching for work, stealing)
+/// only makes slower, most of all on a machine with few cores.
 pub(crate) fn init_runtime() {
     let mut builder = tokio::runtime::Builder::new_multi_thread();
     builder.enable_all().thread_name("contactnow").max_blocking_threads(MAX_BLOCKING_THREADS);
+    if std::env::var_os("TOKIO_WORKER_THREADS").is_none() {
+        builder.worker_threads(1);
+    }
     pyo3_async_runtimes::tokio::init(builder);
 }
 
@@ -113,6 +124,7 @@ impl PyAsyncClient {
             Engine::Native(client) => (
                 &WAIT,
                 Box::new(move |py| {
+                    crate::exit::use_runtime(py)?;
                     pyo3_async_runtimes::tokio::future_into_py(py, async move { Ok(Answer(client.execute(&op).await)) })
                 }),
             ),

@@ -80,10 +80,9 @@ impl Observer for PyLogging {
         if !self.is_enabled(event.level()) {
             return;
         }
-        // `try_attach`: an event may come from a thread of the async client's runtime (a
-        // call's future dropped there, say) while the interpreter shuts down; it is not
-        // logged then.
-        Python::try_attach(|py| {
+        // An event may come from a thread of the async client's runtime (a call's future
+        // dropped there, say): once the interpreter exits, it is not logged (`exit.rs`).
+        crate::exit::attach(|py| {
             // A failing handler is logging's to report; the call goes on.
             let _ = log(py, self.logger.bind(py), event);
         });

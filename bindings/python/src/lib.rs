@@ -15,6 +15,7 @@ mod client;
 mod convert;
 mod error;
 mod events;
+mod exit;
 mod models;
 #[cfg(feature = "sandbox")]
 mod sandbox;
@@ -28,6 +29,7 @@ use pyo3::prelude::*;
 fn _contactnow(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", contactnow_core::VERSION)?;
     async_client::init_runtime();
+    exit::register(m)?;
     m.add_class::<client::PyClient>()?;
     m.add_class::<client::PriorityApi>()?;
     m.add_class::<client::TodPolicyApi>()?;
