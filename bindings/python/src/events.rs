@@ -40,7 +40,9 @@ impl PyLogging {
         let mut enabled = 0;
         for level in [Level::Debug, Level::Info, Level::Warn] {
             // A logger that cannot answer logs nothing.
-            let on = logger.call_method1("isEnabledFor", (levelno(level),)).and_then(|b| b.extract::<bool>());
+            let on = logger
+                .call_method1(pyo3::intern!(py, "isEnabledFor"), (levelno(level),))
+                .and_then(|b| b.extract::<bool>());
             if on.unwrap_or(false) {
                 enabled |= bit(level);
             }
