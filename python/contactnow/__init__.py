@@ -11,9 +11,11 @@ sans-IO layer is :mod:`contactnow.core`; the in-process sandbox is :mod:`contact
 
 from __future__ import annotations
 
-from ._async import AsyncClient, AsyncPriorityApi, AsyncTodPolicyApi
 from ._contactnow import (
     Assignment,
+    AsyncClient,
+    AsyncPriorityApi,
+    AsyncTodPolicyApi,
     Client,
     DefaultAction,
     Listing,

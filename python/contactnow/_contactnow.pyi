@@ -1,12 +1,17 @@
 """Type stubs for the Rust extension module ``contactnow._contactnow``."""
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, ClassVar, Generic, Literal, Optional, TypeVar, Union, final, overload
+
+from typing_extensions import Self
 
 __all__ = [
     "__version__",
     "Assignment",
+    "AsyncClient",
+    "AsyncPriorityApi",
+    "AsyncTodPolicyApi",
     "Client",
     "DefaultAction",
     "Listing",
@@ -28,6 +33,7 @@ __version__: str
 """The package version."""
 
 _R = TypeVar("_R", covariant=True)
+_T = TypeVar("_T")
 
 _AssignmentInput = Union[Assignment, Mapping[str, Any]]
 _NewTodPolicyInput = Union[NewTodPolicy, Mapping[str, Any]]
@@ -226,43 +232,60 @@ class Listing(Generic[_R]):
     def __hash__(self) -> int:
         """A hash consistent with ``==``."""
 
-@final
-class PriorityApi:
-    """``client.priority``: create, read and update agent-to-queue assignments."""
+# What the calls of the two clients answer: the result itself (``Client``) or a coroutine of it
+# (``AsyncClient``). Their namespaces and clients share one declaration, a private generic base.
+_Write = TypeVar("_Write", covariant=True)
+_Read = TypeVar("_Read", covariant=True)
+_Priority = TypeVar("_Priority", covariant=True)
+_Tod = TypeVar("_Tod", covariant=True)
+_Generic = TypeVar("_Generic", covariant=True)
+_Executed = TypeVar("_Executed", covariant=True)
+_Coroutine = Coroutine[Any, Any, _T]
 
-    def create(self, records: Union[_AssignmentInput, Iterable[_AssignmentInput]]) -> WriteResult:
+class _PriorityCalls(Generic[_Write, _Read]):
+    def create(self, records: Union[_AssignmentInput, Iterable[_AssignmentInput]]) -> _Write:
         """Assigns agents to queues; an existing pair is not added again (``total`` 0)."""
-    def read(self, agent_id: Optional[int] = None, queue_id: Optional[int] = None) -> Listing[Assignment]:
+    def read(self, agent_id: Optional[int] = None, queue_id: Optional[int] = None) -> _Read:
         """Lists assignments, optionally only those of one agent and/or one queue."""
-    def update(self, records: Union[_AssignmentInput, Iterable[_AssignmentInput]]) -> WriteResult:
+    def update(self, records: Union[_AssignmentInput, Iterable[_AssignmentInput]]) -> _Write:
         """Changes the levels of existing assignments."""
 
 @final
-class TodPolicyApi:
-    """``client.tod_policies``: create, read and update time-of-day policies."""
+class PriorityApi(_PriorityCalls[WriteResult, Listing[Assignment]]):
+    """``client.priority``: create, read and update agent-to-queue assignments."""
 
+@final
+class AsyncPriorityApi(_PriorityCalls[_Coroutine[WriteResult], _Coroutine[Listing[Assignment]]]):
+    """``client.priority`` of an :class:`AsyncClient`: the calls of :class:`PriorityApi`, awaitable."""
+
+class _TodPolicyCalls(Generic[_Write, _Read]):
     def create(
         self,
         records: Optional[Union[_NewTodPolicyInput, Iterable[_NewTodPolicyInput]]] = None,
         *,
         description: Optional[str] = None,
         default: Optional[_ActionInput] = None,
-    ) -> WriteResult:
+    ) -> _Write:
         """Creates policies; never repeated automatically (a failure may say ``outcome_unknown``)."""
-    def read(self, policy_id: Optional[int] = None) -> Listing[TodPolicy]:
+    def read(self, policy_id: Optional[int] = None) -> _Read:
         """Lists policies, all of them or only ``policy_id``."""
     def update(
         self,
         uid: Union[int, _TodPolicyUpdateInput, Iterable[_TodPolicyUpdateInput]],
         description: Optional[str] = None,
         default: Optional[_ActionInput] = None,
-    ) -> WriteResult:
+    ) -> _Write:
         """Changes policies: ``update(uid, description=..., default=...)`` or ``update(records)``."""
 
 @final
-class Client:
-    """A blocking client for the ContactNow ``database.php`` API; releases the GIL while waiting."""
+class TodPolicyApi(_TodPolicyCalls[WriteResult, Listing[TodPolicy]]):
+    """``client.tod_policies``: create, read and update time-of-day policies."""
 
+@final
+class AsyncTodPolicyApi(_TodPolicyCalls[_Coroutine[WriteResult], _Coroutine[Listing[TodPolicy]]]):
+    """``client.tod_policies`` of an :class:`AsyncClient`: the calls of :class:`TodPolicyApi`, awaitable."""
+
+class _ClientCalls(Generic[_Priority, _Tod, _Generic, _Executed]):
     def __new__(
         cls,
         *,
@@ -276,7 +299,7 @@ class Client:
         allow_insecure_http: bool = False,
         sender: Optional[Callable[[Request, float], tuple[Any, ...]]] = None,
         sleep: Optional[Callable[[float], object]] = None,
-    ) -> Client:
+    ) -> Self:
         """A client authenticated by ``token``, or by ``username`` and ``password`` (``token.php``);
         ``timeout`` (seconds per attempt; ``None``: 30.0) and ``retries`` (``None``: 2).
 
@@ -284,7 +307,8 @@ class Client:
         content_type, body)`` or ``(status, content_type, body, retry_after)``, raises
         ``TimeoutError`` for a timeout and ``ConnectionRefusedError`` when the request certainly
         did not leave. Retries, pauses (``sleep(seconds)``, default ``time.sleep``), token
-        handling and errors stay the client's."""
+        handling and errors stay the client's (an ``AsyncClient`` with a sender runs each call in
+        the event loop's default executor)."""
     def call(
         self,
         method: str,
@@ -293,18 +317,18 @@ class Client:
         filters: Optional[Mapping[str, Union[str, int]]] = None,
         records: Optional[list[Mapping[str, Union[str, int]]]] = None,
         repeatable: bool = False,
-    ) -> dict[str, Any]:
+    ) -> _Generic:
         """Any ``database.php`` method and action (``queues``, ``agents``, ...): a dict with
         ``account_id``, ``total``, ``bad``, ``key``, ``error`` and ``records`` (each a dict of the
         fields as the server sent them, as text). Writes are repeated only with ``repeatable=True``."""
-    def execute(self, operation: str, input: Optional[Mapping[str, Any]] = None) -> Any:
+    def execute(self, operation: str, input: Optional[Mapping[str, Any]] = None) -> _Executed:
         """Runs any operation by name (``priority.read`` ... ``token.validate``) with ``input`` in
         the keys of the test vectors, with the client's retries, token handling and errors."""
     @property
-    def priority(self) -> PriorityApi:
+    def priority(self) -> _Priority:
         """Agent-to-queue assignments (``method=priority``)."""
     @property
-    def tod_policies(self) -> TodPolicyApi:
+    def tod_policies(self) -> _Tod:
         """Time-of-day policies (``method=tod_policy``)."""
     @property
     def base_url(self) -> str:
@@ -315,6 +339,11 @@ class Client:
     @property
     def closed(self) -> bool:
         """Whether ``close()`` was called."""
+
+@final
+class Client(_ClientCalls[PriorityApi, TodPolicyApi, dict[str, Any], Any]):
+    """A blocking client for the ContactNow ``database.php`` API; releases the GIL while waiting."""
+
     def close(self) -> None:
         """Drops the connection pool; later calls raise ``ContactNowError``."""
     def __enter__(self) -> Client:
@@ -325,6 +354,28 @@ class Client:
         _exc: Optional[BaseException] = None,
         _tb: Optional[TracebackType] = None,
     ) -> bool:
+        """Closes the client; exceptions propagate."""
+
+@final
+class AsyncClient(_ClientCalls[AsyncPriorityApi, AsyncTodPolicyApi, _Coroutine[dict[str, Any]], _Coroutine[Any]]):
+    """The asyncio client: the constructor, settings and calls of :class:`Client`, each call a
+    coroutine. Requests run on a Rust runtime, no thread per call; cancelling the awaiting task
+    cancels the request (a cancelled TOD policy create that was sent is logged as ``call.end``
+    with ``outcome_unknown=True``). Arguments are checked when a call is made, before it is
+    awaited. Use ``async with AsyncClient(...) as client:``."""
+
+    async def close(self) -> None:
+        """Drops the connection pool (calls in flight finish); later calls raise ``ContactNowError``."""
+    async def aclose(self) -> None:
+        """The same as ``close()``."""
+    async def __aenter__(self) -> AsyncClient:
+        """Returns the client itself."""
+    async def __aexit__(
+        self,
+        _exc_type: Optional[type[BaseException]] = None,
+        _exc: Optional[BaseException] = None,
+        _tb: Optional[TracebackType] = None,
+    ) -> None:
         """Closes the client; exceptions propagate."""
 
 @final

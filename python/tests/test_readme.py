@@ -66,3 +66,11 @@ def test_the_generic_call_example_runs() -> None:
         with sandbox.client() as client:
             client.priority.create([Assignment(1234, 1007, 100)])
         assert run_against(sandbox, block) == "1 ['1007']\n"
+
+
+def test_the_async_example_runs() -> None:
+    block = next(b for b in python_blocks() if "AsyncClient(" in b)
+    with Sandbox() as sandbox:
+        with sandbox.client() as client:
+            client.priority.create([Assignment(1234, 1007, 100), Assignment(1234, 1008, 5), Assignment(1236, 1, 1)])
+        assert run_against(sandbox, block) == "[2, 0, 1]\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import pickle
+from typing import Any
 
 import contactnow
 from contactnow import (
@@ -86,7 +87,12 @@ async def async_usage() -> None:
     async with AsyncClient(token="t", base_url="http://127.0.0.1:1") as client:
         listing: Listing[Assignment] = await client.priority.read(queue_id=3)
         written: WriteResult = await client.tod_policies.create(description="a", default="hangup")
-        print(listing, written)
+        task: asyncio.Task[Listing[TodPolicy]] = asyncio.create_task(client.tod_policies.read())
+        generic: dict[str, Any] = await client.call("queues", "read", filters={"qid": 1})
+        output: Any = await client.execute("token.validate", {"token": "t"})
+        print(listing, written, await task, generic, output)
+    other = AsyncClient(token="t", timeout=None, retries=None, sender=lambda request, timeout: (200, None, b""))
+    await other.aclose()
 
 
 def with_sandbox() -> None:

@@ -1,37 +1,30 @@
-//! `Client` and its two namespaces, `priority` and `tod_policies`: argument conversion
-//! around `contactnow::Client`, with the GIL released while a call is on the network.
+//! `Client` and its two namespaces, `priority` and `tod_policies`, and what `AsyncClient`
+//! (`async_client.rs`) shares with it: the constructor's checks, the conversion of every
+//! call's arguments to an operation of `contactnow-core`, and of its result back to Python.
+//!
+//! Both clients' classes come out of two macros, [`client_class!`] and [`namespaces!`], so
+//! that a signature, a default or a conversion is written once. What differs is each
+//! client's `run`: the blocking client runs the operation with the GIL released and
+//! answers the result; the async client answers a coroutine.
 
 use std::{
     sync::{Arc, Mutex},
     time::Duration,
 };
 
-use contactnow::Format;
-use contactnow_core::{NewTodPolicy, TodPolicyUpdate};
+use contactnow::{ClientBuilder, Endpoint, Format, Operation};
+use contactnow_core::{
+    Assignment, CreateAssignments, CreatePolicies, Listing, NewTodPolicy, ReadAssignments, ReadPolicies, TodPolicy,
+    TodPolicyUpdate, UpdateAssignments, UpdatePolicies, WriteResult,
+};
 use pyo3::{prelude::*, types::PyType};
 
 use crate::{
     convert,
     error::{contactnow_error, invalid_input, to_py},
-    models::{PyListing, PyWriteResult},
+    events::PyLogging,
     sansio,
-    sender::PySender,
 };
-
-/// A blocking client for the ContactNow `database.php` API.
-#[pyclass(frozen, name = "Client", module = "contactnow")]
-pub(crate) struct PyClient {
-    inner: Mutex<Option<contactnow::Client>>,
-    description: String,
-}
-
-impl PyClient {
-    /// The client, or an error once it has been closed.
-    fn client(&self, py: Python<'_>) -> PyResult<contactnow::Client> {
-        let guard = self.inner.lock().map_err(|_| contactnow_error(py, "client state is poisoned"))?;
-        guard.clone().ok_or_else(|| contactnow_error(py, "the client is closed"))
-    }
-}
 
 /// A Python-style single-quoted string literal.
 pub(crate) fn quote(text: &str) -> String {
@@ -43,275 +36,486 @@ pub(crate) fn format_arg(py: Python<'_>, format: &str) -> PyResult<Format> {
     format.parse::<Format>().map_err(crate::error::to_py(py))
 }
 
-#[pymethods]
-impl PyClient {
-    #[new]
-    #[pyo3(signature = (
-        *, token = None, base_url = None, username = None, password = None, format = "json",
-        timeout = None, retries = None, allow_insecure_http = false, sender = None, sleep = None
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        token: Option<&str>,
-        base_url: Option<&str>,
-        username: Option<&str>,
-        password: Option<&str>,
-        format: &str,
-        timeout: Option<&Bound<'_, PyAny>>,
-        retries: Option<&Bound<'_, PyAny>>,
-        allow_insecure_http: bool,
-        sender: Option<Py<PyAny>>,
-        sleep: Option<Py<PyAny>>,
-    ) -> PyResult<Self> {
-        let format = format_arg(py, format)?;
-        // Defaults: 30 s per attempt, 2 retries (as in every binding).
-        let timeout = timeout.map_or(Ok(Duration::from_secs(30)), |t| convert::seconds(t, "timeout"))?;
-        let retries = retries.map_or(Ok(2), |r| convert::count(r, "retries"))?;
-        let mut builder = contactnow::Client::builder()
-            .observer(Arc::new(crate::events::PyLogging::new(py)?))
-            .format(format)
-            .timeout(timeout)
-            .retries(retries)
-            .allow_insecure_http(allow_insecure_http);
-        if let Some(url) = base_url {
-            builder = builder.base_url(url);
-        }
-        let auth = match (token, username, password) {
-            (Some(token), None, None) => {
-                builder = builder.token(token);
-                "token".to_owned()
-            }
-            (None, Some(user), Some(password)) => {
-                builder = builder.credentials(user, password);
-                format!("credentials(username={})", quote(user))
-            }
-            (None, None, None) => {
-                return Err(invalid_input(py, "token", "give token=..., or username=... and password=..."))
-            }
-            (Some(_), _, _) => {
-                return Err(invalid_input(py, "token", "give either token or username and password, not both"))
-            }
-            (None, _, _) => return Err(invalid_input(py, "password", "username and password go together")),
-        };
-        if let Some(send) = sender {
-            builder = builder.sender(Arc::new(PySender { send, sleep }));
-        } else if sleep.is_some() {
-            return Err(invalid_input(py, "sleep", "goes with sender=: the built-in transport sleeps itself"));
-        }
-        let client = builder.build().map_err(to_py(py))?;
-        let description = format!(
-            "Client(base_url={}, format={}, auth={auth}, timeout={}, retries={retries})",
-            quote(client.endpoint().as_str()),
-            quote(format.as_str()),
-            timeout.as_secs_f64(),
-        );
-        Ok(Self { inner: Mutex::new(Some(client)), description })
+/// What the constructor of either client (in [`client_class!`]) was given, checked, besides
+/// the builder it made.
+pub(crate) struct Settings {
+    /// Whether `sender=` was given (the async client then runs calls in threads).
+    pub custom_sender: bool,
+    /// The wire format.
+    pub format: Format,
+    /// The client's observer: its levels are read again as each call starts.
+    pub logging: Arc<PyLogging>,
+    /// `token` or `credentials(username=...)`.
+    pub auth: String,
+    /// The limit of one attempt.
+    pub timeout: Duration,
+    /// Repeats of a call that is safe to repeat.
+    pub retries: u32,
+}
+
+impl Settings {
+    /// `repr` of a client of class `class` built from these settings (never a secret).
+    pub(crate) fn describe(&self, class: &str, endpoint: &Endpoint) -> String {
+        format!(
+            "{class}(base_url={}, format={}, auth={}, timeout={}, retries={})",
+            quote(endpoint.as_str()),
+            quote(self.format.as_str()),
+            self.auth,
+            self.timeout.as_secs_f64(),
+            self.retries,
+        )
+    }
+}
+
+/// A client's Rust client, until `close()` takes it.
+pub(crate) struct Slot<T>(Mutex<Option<T>>);
+
+impl<T: Clone> Slot<T> {
+    /// A slot holding `client`.
+    pub(crate) fn new(client: T) -> Self {
+        Self(Mutex::new(Some(client)))
     }
 
-    /// Runs any operation by name (`priority.read`, ..., `token.validate`) with `input` in
-    /// the keys of the test vectors: the client's retries, token handling and errors apply.
-    #[pyo3(signature = (operation, input = None))]
-    fn execute(&self, py: Python<'_>, operation: &str, input: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
-        let call = sansio::api_call(py, operation, input)?;
-        let client = self.client(py)?;
-        let result = py.detach(|| client.execute(&call));
-        sansio::output(py, result.map_err(to_py(py))?)
-    }
-
-    /// Any `database.php` method and action (`queues`, `agents`, ...): `filters` as a mapping
-    /// of query arguments, `records` (a write) as mappings of field to text. Answers a dict:
-    /// `account_id`, `total`, `bad`, `key`, `error` and `records` (each a dict of the fields as
-    /// the server sent them, as text). Writes are repeated only with `repeatable=True`.
-    #[pyo3(signature = (method, action, *, filters = None, records = None, repeatable = false))]
-    fn call(
-        &self,
-        py: Python<'_>,
-        method: &str,
-        action: &str,
-        filters: Option<&Bound<'_, PyAny>>,
-        records: Option<&Bound<'_, PyAny>>,
-        repeatable: bool,
-    ) -> PyResult<Py<PyAny>> {
-        let call = convert::generic_call(py, method, action, filters, records, repeatable)?;
-        let client = self.client(py)?;
-        let result = py.detach(|| client.execute(&call)).map_err(to_py(py))?;
-        convert::generic_result(py, result)
-    }
-
-    /// Agent-to-queue assignments (`method=priority`).
-    #[getter]
-    fn priority(slf: &Bound<'_, Self>) -> PriorityApi {
-        PriorityApi { client: slf.clone().unbind() }
-    }
-
-    /// Time-of-day policies (`method=tod_policy`).
-    #[getter]
-    fn tod_policies(slf: &Bound<'_, Self>) -> TodPolicyApi {
-        TodPolicyApi { client: slf.clone().unbind() }
-    }
-
-    /// The base URL.
-    #[getter]
-    fn base_url(&self, py: Python<'_>) -> PyResult<String> {
-        Ok(self.client(py)?.endpoint().as_str().to_owned())
-    }
-
-    /// `json` or `xml`.
-    #[getter]
-    fn format(&self, py: Python<'_>) -> PyResult<&'static str> {
-        Ok(self.client(py)?.format().as_str())
+    /// The client, or an error once it has been closed.
+    pub(crate) fn get(&self, py: Python<'_>) -> PyResult<T> {
+        let guard = self.0.lock().map_err(|_| contactnow_error(py, "client state is poisoned"))?;
+        guard.clone().ok_or_else(|| contactnow_error(py, "the client is closed"))
     }
 
     /// Whether `close()` was called.
-    #[getter]
-    fn closed(&self) -> bool {
-        self.inner.lock().map(|g| g.is_none()).unwrap_or(true)
+    pub(crate) fn closed(&self) -> bool {
+        self.0.lock().map(|g| g.is_none()).unwrap_or(true)
     }
 
-    /// Drops the connection pool; later calls raise `ContactNowError`.
-    fn close(&self) {
-        if let Ok(mut guard) = self.inner.lock() {
+    /// Drops the client (calls in flight keep their own handle on it).
+    pub(crate) fn close(&self) {
+        if let Ok(mut guard) = self.0.lock() {
             guard.take();
         }
     }
+}
 
-    fn __enter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
-        slf
-    }
+/// A call's result as its Python object.
+pub(crate) trait IntoPython: Send + 'static {
+    /// Converts the result (holding the GIL).
+    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>>;
+}
 
-    #[pyo3(signature = (_exc_type = None, _exc = None, _tb = None))]
-    fn __exit__(
-        &self,
-        _exc_type: Option<&Bound<'_, PyType>>,
-        _exc: Option<&Bound<'_, PyAny>>,
-        _tb: Option<&Bound<'_, PyAny>>,
-    ) -> bool {
-        self.close();
-        false
-    }
-
-    fn __repr__(&self) -> String {
-        self.description.clone()
+impl IntoPython for WriteResult {
+    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        sansio::output(py, contactnow::ApiOutput::Write(self))
     }
 }
 
-/// `client.priority`: create, read and update assignments.
-#[pyclass(frozen, name = "PriorityApi", module = "contactnow")]
-pub(crate) struct PriorityApi {
-    client: Py<PyClient>,
-}
-
-#[pymethods]
-impl PriorityApi {
-    /// Assigns agents to queues; an existing pair is not added again (`total` 0).
-    fn create(&self, py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<PyWriteResult> {
-        let records = convert::records(records, convert::assignment, convert::is_assignment)?;
-        let client = self.client.get().client(py)?;
-        py.detach(|| client.create_assignments(&records)).map(Into::into).map_err(to_py(py))
-    }
-
-    /// Lists assignments, optionally only those of one agent and/or one queue.
-    #[pyo3(signature = (agent_id = None, queue_id = None))]
-    fn read(
-        &self,
-        py: Python<'_>,
-        agent_id: Option<&Bound<'_, PyAny>>,
-        queue_id: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<PyListing> {
-        let agent_id = convert::opt_uint(agent_id, "agent_id")?;
-        let queue_id = convert::opt_uint(queue_id, "queue_id")?;
-        let client = self.client.get().client(py)?;
-        let listing = py.detach(|| client.read_assignments(agent_id, queue_id)).map_err(to_py(py))?;
-        PyListing::assignments(py, listing)
-    }
-
-    /// Changes the levels of existing assignments.
-    fn update(&self, py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<PyWriteResult> {
-        let records = convert::records(records, convert::assignment, convert::is_assignment)?;
-        let client = self.client.get().client(py)?;
-        py.detach(|| client.update_assignments(&records)).map(Into::into).map_err(to_py(py))
-    }
-
-    fn __repr__(&self) -> String {
-        format!("<priority API of {}>", self.client.get().description)
+impl IntoPython for Listing<Assignment> {
+    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        sansio::output(py, contactnow::ApiOutput::Assignments(self))
     }
 }
 
-/// `client.tod_policies`: create, read and update time-of-day policies.
-#[pyclass(frozen, name = "TodPolicyApi", module = "contactnow")]
-pub(crate) struct TodPolicyApi {
-    client: Py<PyClient>,
+impl IntoPython for Listing<TodPolicy> {
+    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        sansio::output(py, contactnow::ApiOutput::Policies(self))
+    }
 }
 
-#[pymethods]
-impl TodPolicyApi {
-    /// Creates policies: `create(description=..., default=...)` or `create([NewTodPolicy, ...])`.
-    /// Never repeated automatically: a create that may have reached the server raises with
-    /// `outcome_unknown` set.
-    #[pyo3(signature = (records = None, *, description = None, default = None))]
-    fn create(
-        &self,
-        py: Python<'_>,
-        records: Option<&Bound<'_, PyAny>>,
-        description: Option<&Bound<'_, PyAny>>,
-        default: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<PyWriteResult> {
-        let records: Vec<NewTodPolicy> = match (records, description, default) {
-            (Some(records), None, None) => convert::records(records, convert::new_policy, convert::is_new_policy)?,
-            (None, Some(description), Some(default)) => vec![NewTodPolicy {
-                description: convert::text(description, "description")?,
-                default: convert::action(default, "default")?,
-            }],
-            (None, None, _) => {
-                return Err(invalid_input(py, "description", "missing: give description= and default=, or records"))
+impl IntoPython for contactnow::ApiOutput {
+    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        sansio::output(py, self)
+    }
+}
+
+impl IntoPython for contactnow::GenericResult {
+    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        convert::generic_result(py, self)
+    }
+}
+
+/// Runs `op` on the blocking `client` with the GIL released, and converts its result.
+pub(crate) fn run_blocking<O>(py: Python<'_>, client: &contactnow::Client, op: &O) -> PyResult<Py<PyAny>>
+where
+    O: Operation + Sync,
+    O::Output: IntoPython,
+{
+    py.detach(|| client.execute(op)).map_err(to_py(py))?.into_python(py)
+}
+
+// ---------------------------------------------------------------------------------------
+// Every call's arguments as an operation: the same for both clients.
+
+/// `priority.create` / `priority.update`: one record or an iterable of them.
+pub(crate) fn assignments(records: &Bound<'_, PyAny>) -> PyResult<Vec<Assignment>> {
+    convert::records(records, convert::assignment, convert::is_assignment)
+}
+
+/// `priority.read(agent_id=None, queue_id=None)`.
+pub(crate) fn read_assignments(
+    agent_id: Option<&Bound<'_, PyAny>>,
+    queue_id: Option<&Bound<'_, PyAny>>,
+) -> PyResult<ReadAssignments> {
+    Ok(ReadAssignments {
+        agent_id: convert::opt_uint(agent_id, "agent_id")?,
+        queue_id: convert::opt_uint(queue_id, "queue_id")?,
+    })
+}
+
+/// `tod_policies.create(records)` or `tod_policies.create(description=..., default=...)`.
+pub(crate) fn create_policies(
+    py: Python<'_>,
+    records: Option<&Bound<'_, PyAny>>,
+    description: Option<&Bound<'_, PyAny>>,
+    default: Option<&Bound<'_, PyAny>>,
+) -> PyResult<CreatePolicies> {
+    let records: Vec<NewTodPolicy> = match (records, description, default) {
+        (Some(records), None, None) => convert::records(records, convert::new_policy, convert::is_new_policy)?,
+        (None, Some(description), Some(default)) => vec![NewTodPolicy {
+            description: convert::text(description, "description")?,
+            default: convert::action(default, "default")?,
+        }],
+        (None, None, _) => {
+            return Err(invalid_input(py, "description", "missing: give description= and default=, or records"))
+        }
+        (None, Some(_), None) => return Err(invalid_input(py, "default", "missing")),
+        (Some(_), _, _) => {
+            return Err(invalid_input(py, "records", "give either records or description= and default=, not both"))
+        }
+    };
+    Ok(CreatePolicies { records })
+}
+
+/// `tod_policies.read(policy_id=None)`.
+pub(crate) fn read_policies(policy_id: Option<&Bound<'_, PyAny>>) -> PyResult<ReadPolicies> {
+    Ok(ReadPolicies { policy_id: convert::opt_uint(policy_id, "policy_id")? })
+}
+
+/// `tod_policies.update(uid, description=..., default=...)` or `tod_policies.update(records)`.
+pub(crate) fn update_policies(
+    py: Python<'_>,
+    uid: &Bound<'_, PyAny>,
+    description: Option<&Bound<'_, PyAny>>,
+    default: Option<&Bound<'_, PyAny>>,
+) -> PyResult<UpdatePolicies> {
+    let description = description.filter(|d| !d.is_none());
+    let default = default.filter(|d| !d.is_none());
+    let records: Vec<TodPolicyUpdate> = if uid.is_instance_of::<pyo3::types::PyInt>() {
+        vec![TodPolicyUpdate {
+            uid: convert::uint(uid, "uid")?,
+            description: description.map(|d| convert::text(d, "description")).transpose()?,
+            default: default.map(|d| convert::action(d, "default")).transpose()?,
+        }]
+    } else if description.is_some() || default.is_some() {
+        return Err(invalid_input(py, "uid", "description= and default= go with an integer uid, not with records"));
+    } else {
+        convert::records(uid, convert::policy_update, convert::is_policy_update)?
+    };
+    Ok(UpdatePolicies { records })
+}
+
+/// `priority.create(records)`.
+pub(crate) fn create_assignments(records: &Bound<'_, PyAny>) -> PyResult<CreateAssignments> {
+    Ok(CreateAssignments { records: assignments(records)? })
+}
+
+/// `priority.update(records)`.
+pub(crate) fn update_assignments(records: &Bound<'_, PyAny>) -> PyResult<UpdateAssignments> {
+    Ok(UpdateAssignments { records: assignments(records)? })
+}
+
+// ---------------------------------------------------------------------------------------
+// The classes of both clients, from one text.
+
+/// A client class `$class` (Python name `$name`) holding a `Slot<$engine>` and a
+/// `description`: the constructor, `execute`, `call`, the namespaces, the settings'
+/// getters and `repr`, plus the methods in `{ ... }`. The class implements
+/// `fn build(py, ClientBuilder, Settings) -> PyResult<Self>` (making its engine) and
+/// `fn run<O>(&self, py, op: O) -> PyResult<Py<PyAny>>` (what a call answers; it first
+/// calls `self.logging.refresh(py)`).
+macro_rules! client_class {
+    (
+        $(#[$meta:meta])*
+        $class:ident($name:literal, $engine:ty), $priority:ident, $tod:ident, { $($extra:tt)* }
+    ) => {
+        $(#[$meta])*
+        #[pyclass(frozen, name = $name, module = "contactnow")]
+        pub(crate) struct $class {
+            state: $crate::client::Slot<$engine>,
+            logging: std::sync::Arc<$crate::events::PyLogging>,
+            description: String,
+            base_url: String,
+            format: &'static str,
+        }
+
+        #[pymethods]
+        impl $class {
+            #[new]
+            #[pyo3(signature = (
+                *, token = None, base_url = None, username = None, password = None, format = "json",
+                timeout = None, retries = None, allow_insecure_http = false, sender = None, sleep = None
+            ))]
+            #[allow(clippy::too_many_arguments)]
+            fn new(
+                py: Python<'_>,
+                token: Option<&str>,
+                base_url: Option<&str>,
+                username: Option<&str>,
+                password: Option<&str>,
+                format: &str,
+                timeout: Option<&Bound<'_, PyAny>>,
+                retries: Option<&Bound<'_, PyAny>>,
+                allow_insecure_http: bool,
+                sender: Option<Py<PyAny>>,
+                sleep: Option<Py<PyAny>>,
+            ) -> PyResult<Self> {
+                use $crate::{client::quote, error::invalid_input};
+                // Defaults: 30 s per attempt, 2 retries (as in every binding).
+                let format = $crate::client::format_arg(py, format)?;
+                let timeout = timeout.map_or(Ok(std::time::Duration::from_secs(30)), |t| $crate::convert::seconds(t, "timeout"))?;
+                let retries = retries.map_or(Ok(2), |r| $crate::convert::count(r, "retries"))?;
+                let logging = std::sync::Arc::new($crate::events::PyLogging::new(py)?);
+                let mut builder = contactnow::Client::builder()
+                    .observer(logging.clone())
+                    .format(format)
+                    .timeout(timeout)
+                    .retries(retries)
+                    .allow_insecure_http(allow_insecure_http);
+                if let Some(url) = base_url {
+                    builder = builder.base_url(url);
+                }
+                let auth = match (token, username, password) {
+                    (Some(token), None, None) => {
+                        builder = builder.token(token);
+                        "token".to_owned()
+                    }
+                    (None, Some(user), Some(password)) => {
+                        builder = builder.credentials(user, password);
+                        format!("credentials(username={})", quote(user))
+                    }
+                    (None, None, None) => {
+                        return Err(invalid_input(py, "token", "give token=..., or username=... and password=..."))
+                    }
+                    (Some(_), _, _) => {
+                        return Err(invalid_input(py, "token", "give either token or username and password, not both"))
+                    }
+                    (None, _, _) => return Err(invalid_input(py, "password", "username and password go together")),
+                };
+                let custom_sender = sender.is_some();
+                if let Some(send) = sender {
+                    builder = builder.sender(std::sync::Arc::new($crate::sender::PySender { send, sleep }));
+                } else if sleep.is_some() {
+                    return Err(invalid_input(py, "sleep", "goes with sender=: the built-in transport sleeps itself"));
+                }
+                let settings = $crate::client::Settings { custom_sender, format, logging, auth, timeout, retries };
+                Self::build(py, builder, settings)
             }
-            (None, Some(_), None) => return Err(invalid_input(py, "default", "missing")),
-            (Some(_), _, _) => {
-                return Err(invalid_input(py, "records", "give either records or description= and default=, not both"))
+
+            /// Runs any operation by name (`priority.read`, ..., `token.validate`) with `input` in
+            /// the keys of the test vectors: the client's retries, token handling and errors apply.
+            #[pyo3(signature = (operation, input = None))]
+            fn execute(&self, py: Python<'_>, operation: &str, input: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+                self.run(py, $crate::sansio::api_call(py, operation, input)?)
             }
-        };
-        let client = self.client.get().client(py)?;
-        py.detach(|| client.create_policies(&records)).map(Into::into).map_err(to_py(py))
+
+            /// Any `database.php` method and action (`queues`, `agents`, ...): `filters` as a mapping
+            /// of query arguments, `records` (a write) as mappings of field to text. Answers a dict:
+            /// `account_id`, `total`, `bad`, `key`, `error` and `records` (each a dict of the fields as
+            /// the server sent them, as text). Writes are repeated only with `repeatable=True`.
+            #[pyo3(signature = (method, action, *, filters = None, records = None, repeatable = false))]
+            fn call(
+                &self,
+                py: Python<'_>,
+                method: &str,
+                action: &str,
+                filters: Option<&Bound<'_, PyAny>>,
+                records: Option<&Bound<'_, PyAny>>,
+                repeatable: bool,
+            ) -> PyResult<Py<PyAny>> {
+                self.run(py, $crate::convert::generic_call(py, method, action, filters, records, repeatable)?)
+            }
+
+            /// Agent-to-queue assignments (`method=priority`).
+            #[getter]
+            fn priority(slf: &Bound<'_, Self>) -> $priority {
+                $priority { client: slf.clone().unbind() }
+            }
+
+            /// Time-of-day policies (`method=tod_policy`).
+            #[getter]
+            fn tod_policies(slf: &Bound<'_, Self>) -> $tod {
+                $tod { client: slf.clone().unbind() }
+            }
+
+            /// The base URL.
+            #[getter]
+            fn base_url(&self, py: Python<'_>) -> PyResult<String> {
+                self.state.get(py).map(|_| self.base_url.clone())
+            }
+
+            /// `json` or `xml`.
+            #[getter]
+            fn format(&self, py: Python<'_>) -> PyResult<&'static str> {
+                self.state.get(py).map(|_| self.format)
+            }
+
+            /// Whether `close()` was called.
+            #[getter]
+            fn closed(&self) -> bool {
+                self.state.closed()
+            }
+
+            fn __repr__(&self) -> String {
+                self.description.clone()
+            }
+
+            $($extra)*
+        }
+
+        impl $class {
+            /// The client with its engine, described as `repr` shows it.
+            fn with_engine(settings: &$crate::client::Settings, engine: $engine, endpoint: &contactnow::Endpoint) -> Self {
+                Self {
+                    state: $crate::client::Slot::new(engine),
+                    logging: settings.logging.clone(),
+                    description: settings.describe($name, endpoint),
+                    base_url: endpoint.as_str().to_owned(),
+                    format: settings.format.as_str(),
+                }
+            }
+        }
+    };
+}
+pub(crate) use client_class;
+
+/// The namespaces `$priority` (`client.priority`) and `$tod` (`client.tod_policies`) of the
+/// client class `$client`, with Python names `$priority_name` and `$tod_name`: each method
+/// converts its arguments to an operation and hands it to the client's `run`.
+macro_rules! namespaces {
+    ($client:ident, $priority:ident($priority_name:literal), $tod:ident($tod_name:literal)) => {
+        /// `client.priority`: create, read and update assignments.
+        #[pyclass(frozen, name = $priority_name, module = "contactnow")]
+        pub(crate) struct $priority {
+            client: Py<$client>,
+        }
+
+        #[pymethods]
+        impl $priority {
+            /// Assigns agents to queues; an existing pair is not added again (`total` 0).
+            fn create(&self, py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+                self.client.get().run(py, $crate::client::create_assignments(records)?)
+            }
+
+            /// Lists assignments, optionally only those of one agent and/or one queue.
+            #[pyo3(signature = (agent_id = None, queue_id = None))]
+            fn read(
+                &self,
+                py: Python<'_>,
+                agent_id: Option<&Bound<'_, PyAny>>,
+                queue_id: Option<&Bound<'_, PyAny>>,
+            ) -> PyResult<Py<PyAny>> {
+                self.client.get().run(py, $crate::client::read_assignments(agent_id, queue_id)?)
+            }
+
+            /// Changes the levels of existing assignments.
+            fn update(&self, py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+                self.client.get().run(py, $crate::client::update_assignments(records)?)
+            }
+
+            fn __repr__(&self) -> String {
+                format!("<priority API of {}>", self.client.get().description)
+            }
+        }
+
+        /// `client.tod_policies`: create, read and update time-of-day policies.
+        #[pyclass(frozen, name = $tod_name, module = "contactnow")]
+        pub(crate) struct $tod {
+            client: Py<$client>,
+        }
+
+        #[pymethods]
+        impl $tod {
+            /// Creates policies: `create(description=..., default=...)` or `create([NewTodPolicy, ...])`.
+            /// Never repeated automatically: a create that may have reached the server raises with
+            /// `outcome_unknown` set.
+            #[pyo3(signature = (records = None, *, description = None, default = None))]
+            fn create(
+                &self,
+                py: Python<'_>,
+                records: Option<&Bound<'_, PyAny>>,
+                description: Option<&Bound<'_, PyAny>>,
+                default: Option<&Bound<'_, PyAny>>,
+            ) -> PyResult<Py<PyAny>> {
+                self.client.get().run(py, $crate::client::create_policies(py, records, description, default)?)
+            }
+
+            /// Lists policies, all of them or only `policy_id`.
+            #[pyo3(signature = (policy_id = None))]
+            fn read(&self, py: Python<'_>, policy_id: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+                self.client.get().run(py, $crate::client::read_policies(policy_id)?)
+            }
+
+            /// Changes policies: `update(uid, description=..., default=...)`, or `update(records)`
+            /// with `TodPolicyUpdate`s, `TodPolicy`s or dicts.
+            #[pyo3(signature = (uid, description = None, default = None))]
+            fn update(
+                &self,
+                py: Python<'_>,
+                uid: &Bound<'_, PyAny>,
+                description: Option<&Bound<'_, PyAny>>,
+                default: Option<&Bound<'_, PyAny>>,
+            ) -> PyResult<Py<PyAny>> {
+                self.client.get().run(py, $crate::client::update_policies(py, uid, description, default)?)
+            }
+
+            fn __repr__(&self) -> String {
+                format!("<tod_policies API of {}>", self.client.get().description)
+            }
+        }
+    };
+}
+pub(crate) use namespaces;
+
+client_class!(
+    /// A blocking client for the ContactNow `database.php` API; releases the GIL while a
+    /// call is on the network.
+    PyClient("Client", contactnow::Client), PriorityApi, TodPolicyApi, {
+        /// Drops the connection pool; later calls raise `ContactNowError`.
+        fn close(&self) {
+            self.state.close();
+        }
+
+        fn __enter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+            slf
+        }
+
+        #[pyo3(signature = (_exc_type = None, _exc = None, _tb = None))]
+        fn __exit__(
+            &self,
+            _exc_type: Option<&Bound<'_, PyType>>,
+            _exc: Option<&Bound<'_, PyAny>>,
+            _tb: Option<&Bound<'_, PyAny>>,
+        ) -> bool {
+            self.close();
+            false
+        }
+    }
+);
+namespaces!(PyClient, PriorityApi("PriorityApi"), TodPolicyApi("TodPolicyApi"));
+
+impl PyClient {
+    /// The client of `builder`.
+    fn build(py: Python<'_>, builder: ClientBuilder, settings: Settings) -> PyResult<Self> {
+        let client = builder.build().map_err(to_py(py))?;
+        let endpoint = client.endpoint().clone();
+        Ok(Self::with_engine(&settings, client, &endpoint))
     }
 
-    /// Lists policies, all of them or only `policy_id`.
-    #[pyo3(signature = (policy_id = None))]
-    fn read(&self, py: Python<'_>, policy_id: Option<&Bound<'_, PyAny>>) -> PyResult<PyListing> {
-        let policy_id = convert::opt_uint(policy_id, "policy_id")?;
-        let client = self.client.get().client(py)?;
-        let listing = py.detach(|| client.read_policies(policy_id)).map_err(to_py(py))?;
-        PyListing::policies(py, listing)
-    }
-
-    /// Changes policies: `update(uid, description=..., default=...)`, or `update(records)`
-    /// with `TodPolicyUpdate`s, `TodPolicy`s or dicts.
-    #[pyo3(signature = (uid, description = None, default = None))]
-    fn update(
-        &self,
-        py: Python<'_>,
-        uid: &Bound<'_, PyAny>,
-        description: Option<&Bound<'_, PyAny>>,
-        default: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<PyWriteResult> {
-        let description = description.filter(|d| !d.is_none());
-        let default = default.filter(|d| !d.is_none());
-        let records: Vec<TodPolicyUpdate> = if uid.is_instance_of::<pyo3::types::PyInt>() {
-            vec![TodPolicyUpdate {
-                uid: convert::uint(uid, "uid")?,
-                description: description.map(|d| convert::text(d, "description")).transpose()?,
-                default: default.map(|d| convert::action(d, "default")).transpose()?,
-            }]
-        } else if description.is_some() || default.is_some() {
-            return Err(invalid_input(py, "uid", "description= and default= go with an integer uid, not with records"));
-        } else {
-            convert::records(uid, convert::policy_update, convert::is_policy_update)?
-        };
-        let client = self.client.get().client(py)?;
-        py.detach(|| client.update_policies(&records)).map(Into::into).map_err(to_py(py))
-    }
-
-    fn __repr__(&self) -> String {
-        format!("<tod_policies API of {}>", self.client.get().description)
+    /// Runs `op` with the GIL released and answers its result.
+    fn run<O>(&self, py: Python<'_>, op: O) -> PyResult<Py<PyAny>>
+    where
+        O: Operation + Sync,
+        O::Output: IntoPython,
+    {
+        let client = self.state.get(py)?;
+        self.logging.refresh(py);
+        run_blocking(py, &client, &op)
     }
 }

@@ -3,16 +3,19 @@
 //! **In scope:** converting Python arguments to the types of `contactnow-core` and
 //! `contactnow`, their results to frozen Python classes, and their errors (in `error.rs`)
 //! to the exception tree rooted at `contactnow.ContactNowError`; releasing the GIL while a
-//! call is on the network or parsing; the in-process sandbox for tests.
+//! call is on the network or parsing; awaitables of Rust futures for the async client (on
+//! the tokio runtime of pyo3-async-runtimes); the in-process sandbox for tests.
 //!
 //! **Out of scope:** behaviour. Validation, encoding, parsing, retries, timeouts and
 //! redaction all live in the Rust crates; the Python package (`python/contactnow`) adds the
-//! asyncio client and re-exports.
+//! exception classes, the coroutines that await the async client's calls, and re-exports.
 
+mod async_client;
 mod client;
 mod convert;
 mod error;
 mod events;
+mod exit;
 mod models;
 #[cfg(feature = "sandbox")]
 mod sandbox;
@@ -25,9 +28,14 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _contactnow(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", contactnow_core::VERSION)?;
+    async_client::init_runtime();
+    exit::register(m)?;
     m.add_class::<client::PyClient>()?;
     m.add_class::<client::PriorityApi>()?;
     m.add_class::<client::TodPolicyApi>()?;
+    m.add_class::<async_client::PyAsyncClient>()?;
+    m.add_class::<async_client::AsyncPriorityApi>()?;
+    m.add_class::<async_client::AsyncTodPolicyApi>()?;
     m.add_class::<models::PyDefaultAction>()?;
     m.add_class::<models::PyAssignment>()?;
     m.add_class::<models::PyTodPolicy>()?;
