@@ -295,13 +295,25 @@ class _ClientCalls(Generic[_Priority, _Tod, _Generic, _Executed]):
         password: Optional[str] = None,
         format: Literal["json", "xml"] = "json",
         timeout: Optional[float] = None,
-        retries: Optional[int] = None,
+        retries: Optional[Union[int, Mapping[str, float]]] = None,
         allow_insecure_http: bool = False,
         sender: Optional[Callable[[Request, float], tuple[Any, ...]]] = None,
         sleep: Optional[Callable[[float], object]] = None,
+        region: Optional[Literal["eu", "us"]] = None,
+        connect_timeout: Optional[float] = None,
+        total_timeout: Optional[float] = None,
+        max_response_bytes: Optional[int] = None,
+        proxy: Optional[str] = None,
+        user_agent: Optional[str] = None,
+        batch_size: Optional[int] = None,
     ) -> Self:
         """A client authenticated by ``token``, or by ``username`` and ``password`` (``token.php``);
-        ``timeout`` (seconds per attempt; ``None``: 30.0) and ``retries`` (``None``: 2).
+        ``timeout`` (seconds per attempt; ``None``: 30.0) and ``retries`` (``None``: 2; or the
+        policy ``{"max_attempts": 3, "initial_backoff": 0.2, "max_backoff": 5.0}``), ``region``
+        (``eu`` or ``us``, instead of ``base_url``), ``connect_timeout`` (10.0), ``total_timeout``
+        (120.0, or what the attempts need), ``max_response_bytes`` (64 MiB), ``proxy``
+        (``http://host:port``), ``user_agent`` and ``batch_size`` (100): the options and defaults
+        of every language; a bad one raises ``InvalidInputError`` naming it.
 
         ``sender(request, timeout)`` replaces the built-in HTTP stack: it returns ``(status,
         content_type, body)`` or ``(status, content_type, body, retry_after)``, raises

@@ -58,3 +58,42 @@ def test_a_wrong_case_action_is_refused() -> None:
     with pytest.raises(contactnow.InvalidInputError) as info:
         core.build_request("tod_policy.create", {"records": [{"description": "N", "default": "JUMP:12"}]}, token="T")
     assert info.value.field == "records[0].default"
+
+
+@pytest.mark.parametrize(
+    "options,field",
+    [
+        ({"timeout": 0}, "timeout"),
+        ({"connect_timeout": -1}, "connect_timeout"),
+        ({"total_timeout": 0}, "total_timeout"),
+        ({"retries": {"max_attempts": 0}}, "retries.max_attempts"),
+        ({"retries": {"pause": 1}}, "retries.pause"),
+        ({"region": "mars"}, "region"),
+        ({"region": "us", "base_url": "https://example.test"}, "region"),
+        ({"max_response_bytes": 0}, "max_response_bytes"),
+        ({"batch_size": 0}, "batch_size"),
+        ({"proxy": "::"}, "proxy"),
+        ({"user_agent": "a\nb"}, "user_agent"),
+    ],
+)
+def test_every_client_option_names_itself(options: dict, field: str) -> None:
+    for cls in (contactnow.Client, contactnow.AsyncClient):
+        with pytest.raises(contactnow.InvalidInputError) as e:
+            cls(token="tok-SECRET", **options)
+        assert e.value.field == field
+        assert "tok-SECRET" not in str(e.value)
+
+
+def test_the_options_of_every_language_make_a_client() -> None:
+    client = contactnow.Client(
+        token="t",
+        region="us",
+        connect_timeout=0.5,
+        total_timeout=5,
+        retries={"max_attempts": 2, "initial_backoff": 0.01, "max_backoff": 0.1},
+        max_response_bytes=1024,
+        proxy="http://127.0.0.1:3128",
+        user_agent="ops-tool/1",
+        batch_size=10,
+    )
+    assert "8x8.com" in repr(client) and "retries=1" in repr(client)

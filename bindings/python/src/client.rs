@@ -250,60 +250,70 @@ macro_rules! client_class {
             #[new]
             #[pyo3(signature = (
                 *, token = None, base_url = None, username = None, password = None, format = "json",
-                timeout = None, retries = None, allow_insecure_http = false, sender = None, sleep = None
+                timeout = None, retries = None, allow_insecure_http = false, sender = None, sleep = None,
+                region = None, connect_timeout = None, total_timeout = None, max_response_bytes = None,
+                proxy = None, user_agent = None, batch_size = None
             ))]
             #[allow(clippy::too_many_arguments)]
             fn new(
                 py: Python<'_>,
-                token: Option<&str>,
-                base_url: Option<&str>,
-                username: Option<&str>,
-                password: Option<&str>,
+                token: Option<String>,
+                base_url: Option<String>,
+                username: Option<String>,
+                password: Option<String>,
                 format: &str,
                 timeout: Option<&Bound<'_, PyAny>>,
                 retries: Option<&Bound<'_, PyAny>>,
                 allow_insecure_http: bool,
                 sender: Option<Py<PyAny>>,
                 sleep: Option<Py<PyAny>>,
+                region: Option<String>,
+                connect_timeout: Option<&Bound<'_, PyAny>>,
+                total_timeout: Option<&Bound<'_, PyAny>>,
+                max_response_bytes: Option<&Bound<'_, PyAny>>,
+                proxy: Option<String>,
+                user_agent: Option<String>,
+                batch_size: Option<&Bound<'_, PyAny>>,
             ) -> PyResult<Self> {
-                use $crate::{client::quote, error::invalid_input};
-                // Defaults: 30 s per attempt, 2 retries (as in every binding).
-                let format = $crate::client::format_arg(py, format)?;
-                let timeout = timeout.map_or(Ok(std::time::Duration::from_secs(30)), |t| $crate::convert::seconds(t, "timeout"))?;
-                let retries = retries.map_or(Ok(2), |r| $crate::convert::count(r, "retries"))?;
-                let logging = std::sync::Arc::new($crate::events::PyLogging::new(py)?);
-                let mut builder = contactnow::Client::builder()
-                    .observer(logging.clone())
-                    .format(format)
-                    .timeout(timeout)
-                    .retries(retries)
-                    .allow_insecure_http(allow_insecure_http);
-                if let Some(url) = base_url {
-                    builder = builder.base_url(url);
-                }
-                let auth = match (token, username, password) {
-                    (Some(token), None, None) => {
-                        builder = builder.token(token);
-                        "token".to_owned()
-                    }
-                    (None, Some(user), Some(password)) => {
-                        builder = builder.credentials(user, password);
-                        format!("credentials(username={})", quote(user))
-                    }
-                    (None, None, None) => {
-                        return Err(invalid_input(py, "token", "give token=..., or username=... and password=..."))
-                    }
-                    (Some(_), _, _) => {
-                        return Err(invalid_input(py, "token", "give either token or username and password, not both"))
-                    }
-                    (None, _, _) => return Err(invalid_input(py, "password", "username and password go together")),
+                use $crate::{client::quote, convert, error::{invalid_input, to_py}, options as opt};
+                let format_ = $crate::client::format_arg(py, format)?;
+                let auth = match (&token, &username) {
+                    (None, Some(user)) => format!("credentials(username={})", quote(user)),
+                    _ => "token".to_owned(),
                 };
+                let options = contactnow::options::Options {
+                    token,
+                    username,
+                    password,
+                    base_url,
+                    region,
+                    format: Some(format.to_owned()),
+                    connect_timeout: opt::seconds(connect_timeout, "connect_timeout")?,
+                    timeout: opt::seconds(timeout, "timeout")?,
+                    total_timeout: opt::seconds(total_timeout, "total_timeout")?,
+                    retries: retries.map(opt::retries).transpose()?,
+                    max_response_bytes: max_response_bytes.map(|v| convert::uint(v, "max_response_bytes")).transpose()?,
+                    proxy,
+                    user_agent,
+                    batch_size: batch_size.map(|v| convert::uint(v, "batch_size")).transpose()?,
+                    allow_insecure_http: Some(allow_insecure_http),
+                };
+                // What `repr` shows: the defaults of every binding when unset.
+                let timeout = options.timeout.unwrap_or(std::time::Duration::from_secs(30));
+                let retries = match &options.retries {
+                    None => 2,
+                    Some(contactnow::options::Retries::Count(n)) => *n,
+                    Some(contactnow::options::Retries::Policy { max_attempts, .. }) => max_attempts.unwrap_or(3).saturating_sub(1),
+                };
+                let logging = std::sync::Arc::new($crate::events::PyLogging::new(py)?);
+                let mut builder = options.builder().map_err(to_py(py))?.observer(logging.clone());
                 let custom_sender = sender.is_some();
                 if let Some(send) = sender {
                     builder = builder.sender(std::sync::Arc::new($crate::sender::PySender { send, sleep }));
                 } else if sleep.is_some() {
                     return Err(invalid_input(py, "sleep", "goes with sender=: the built-in transport sleeps itself"));
                 }
+                let format = format_;
                 let settings = $crate::client::Settings { custom_sender, format, logging, auth, timeout, retries };
                 Self::build(py, builder, settings)
             }

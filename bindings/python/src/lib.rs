@@ -17,6 +17,7 @@ mod error;
 mod events;
 mod exit;
 mod models;
+mod options;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 mod sansio;
