@@ -10,28 +10,6 @@ use serde_json::{Map, Value};
 
 use crate::input;
 
-/// The top-level options, by their `Options` names.
-const NAMES: [&str; 15] = [
-    "token",
-    "username",
-    "password",
-    "base_url",
-    "region",
-    "format",
-    "connect_timeout",
-    "timeout",
-    "total_timeout",
-    "retries",
-    "max_response_bytes",
-    "proxy",
-    "user_agent",
-    "batch_size",
-    "allow_insecure_http",
-];
-
-/// The fields of a `retries` policy object.
-const POLICY: [&str; 3] = ["retries.max_attempts", "retries.initial_backoff", "retries.max_backoff"];
-
 /// `(camelCase key, snake_case key)` of an option (the part after the last `.`).
 fn keys(name: &str) -> (String, String) {
     let camel = option_name(name, Casing::Camel);
@@ -44,7 +22,7 @@ fn keys(name: &str) -> (String, String) {
 /// Reads `value` (an options object; `null`/`undefined` is none) with `extra` keys allowed
 /// besides the options (the binding's own, e.g. `sender`).
 pub(crate) fn read(value: &Value, extra: &[(&str, &str)]) -> Result<Options, Error> {
-    let pairs: Vec<(String, String)> = NAMES.iter().map(|n| keys(n)).collect();
+    let pairs: Vec<(String, String)> = Options::NAMES.iter().filter(|n| !n.contains('.')).map(|n| keys(n)).collect();
     let mut allowed: Vec<(&str, &str)> = pairs.iter().map(|(c, s)| (c.as_str(), s.as_str())).collect();
     allowed.extend_from_slice(extra);
     let map = input::options(value, &allowed)?;
@@ -60,13 +38,14 @@ pub(crate) fn read(value: &Value, extra: &[(&str, &str)]) -> Result<Options, Err
     let retries = match map.get("retries").filter(|v| !v.is_null()) {
         None => None,
         Some(Value::Object(_)) => {
-            let policy_keys = POLICY.map(keys);
-            let allowed = policy_keys.each_ref().map(|(c, s)| (c.as_str(), s.as_str()));
+            let policy_keys: Vec<(String, String)> =
+                Options::NAMES.iter().filter(|n| n.starts_with("retries.")).map(|n| keys(n)).collect();
+            let allowed: Vec<(&str, &str)> = policy_keys.iter().map(|(c, s)| (c.as_str(), s.as_str())).collect();
             let policy = input::options(&map["retries"], &allowed).map_err(|e| named(e, "retries"))?;
             Some(Retries::Policy {
-                max_attempts: int(&policy, POLICY[0])?.map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
-                initial_backoff: millis(&policy, POLICY[1])?,
-                max_backoff: millis(&policy, POLICY[2])?,
+                max_attempts: int(&policy, "retries.max_attempts")?.map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
+                initial_backoff: millis(&policy, "retries.initial_backoff")?,
+                max_backoff: millis(&policy, "retries.max_backoff")?,
             })
         }
         Some(_) => Some(Retries::Count(int(&map, "retries")?.map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)))),
