@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import weakref
 from collections.abc import Awaitable
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
+
 
 _T = TypeVar("_T")
+
+#: Each event loop's bridge (``bridge.rs``): the loop watches its socket and sets the futures
+#: of the calls that finished on the Rust runtime.
+_bridges: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any]" = weakref.WeakKeyDictionary()
 
 
 async def _wait(start: Callable[[], Awaitable[_T]]) -> _T:

@@ -3,10 +3,10 @@
 //! on the tokio runtime of pyo3-async-runtimes: no thread waits for a call in flight.
 //!
 //! A call converts its arguments at once (bad input raises before anything is awaited) and
-//! answers a coroutine of `contactnow._async`; awaited, it starts the Rust future with
-//! `future_into_py` and awaits that asyncio future. Cancelling the task cancels the asyncio
-//! future; pyo3-async-runtimes' done callback then signals the task on the runtime, which
-//! stops polling the call's future and drops it there: the request in flight is abandoned
+//! answers a coroutine of `contactnow._async`; awaited, it starts the Rust future on the
+//! runtime of pyo3-async-runtimes and awaits its asyncio future, which `bridge.rs` completes
+//! from the event loop. Cancelling the task cancels the asyncio future; its done callback
+//! aborts the task on the runtime, which drops the call's future there: the request in flight is abandoned
 //! (its connection closed), no pause or retry follows, and the engine's `Call`, dropped
 //! unfinished, emits its `call.end` event (result `Cancelled`) to the `contactnow` logger
 //! from that runtime thread. asyncio's `CancelledError` reaches the caller unchanged.
@@ -125,7 +125,9 @@ impl PyAsyncClient {
                 &WAIT,
                 Box::new(move |py| {
                     crate::exit::use_runtime(py)?;
-                    pyo3_async_runtimes::tokio::future_into_py(py, async move { Ok(Answer(client.execute(&op).await)) })
+                    crate::bridge::spawn(py, async move { client.execute(&op).await }, |py, result| {
+                        result.map_err(to_py(py))?.into_python(py)
+                    })
                 }),
             ),
             Engine::Threaded(client) => {
@@ -133,20 +135,6 @@ impl PyAsyncClient {
             }
         };
         Ok(helper.call(py, Deferred(Mutex::new(Some(start))))?.unbind())
-    }
-}
-
-/// A call's result on its way from the runtime to the event loop: converted (and an error
-/// raised) by pyo3-async-runtimes, holding the GIL, when it sets the asyncio future's result.
-struct Answer<T>(Result<T, contactnow::Error>);
-
-impl<'py, T: IntoPython> IntoPyObject<'py> for Answer<T> {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(self.0.map_err(to_py(py))?.into_python(py)?.into_bound(py))
     }
 }
 

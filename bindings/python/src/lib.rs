@@ -11,6 +11,7 @@
 //! exception classes, the coroutines that await the async client's calls, and re-exports.
 
 mod async_client;
+mod bridge;
 mod client;
 mod convert;
 mod error;
