@@ -27,10 +27,9 @@ use crate::{
     error::{contactnow_error, to_py},
 };
 
-/// The threads of tokio's blocking pool at most. pyo3-async-runtimes hands each finished
-/// call to the event loop from a task of that pool (it takes the GIL for a moment), and
-/// hyper-util looks host names up there; without a cap a burst of answers would start a
-/// thread for each.
+/// The threads of tokio's blocking pool at most: hyper-util looks host names up there (a
+/// finished call reaches the event loop through `bridge.rs`, not through this pool); without
+/// a cap a burst of lookups would start a thread for each.
 pub(crate) const MAX_BLOCKING_THREADS: usize = 4;
 
 /// Sets up the runtime pyo3-async-runtimes starts on first use (not before: a process
