@@ -12,7 +12,10 @@ use std::{
     time::Duration,
 };
 
-use contactnow::{ClientBuilder, Endpoint, Format, Operation};
+use contactnow::{
+    options::{Options, Retries},
+    ClientBuilder, Endpoint, Format, Operation, RetryPolicy,
+};
 use contactnow_core::{
     Assignment, CreateAssignments, CreatePolicies, Listing, NewTodPolicy, ReadAssignments, ReadPolicies, TodPolicy,
     TodPolicyUpdate, UpdateAssignments, UpdatePolicies, WriteResult,
@@ -24,6 +27,7 @@ use crate::{
     error::{contactnow_error, invalid_input, to_py},
     events::PyLogging,
     sansio,
+    value::{self, READER},
 };
 
 /// A Python-style single-quoted string literal.
@@ -54,6 +58,30 @@ pub(crate) struct Settings {
 }
 
 impl Settings {
+    /// What `repr` shows of `options` (the defaults of every binding when unset).
+    pub(crate) fn of(options: &Options, custom_sender: bool, logging: Arc<PyLogging>) -> Self {
+        let auth = match (&options.token, &options.username) {
+            (None, Some(user)) => format!("credentials(username={})", quote(user)),
+            _ => "token".to_owned(),
+        };
+        let defaults = RetryPolicy::default();
+        let retries = match &options.retries {
+            None => defaults.max_attempts - 1,
+            Some(Retries::Count(n)) => *n,
+            Some(Retries::Policy { max_attempts, .. }) => {
+                max_attempts.unwrap_or(defaults.max_attempts).saturating_sub(1)
+            }
+        };
+        Self {
+            custom_sender,
+            format: options.format.as_deref().and_then(|f| f.parse().ok()).unwrap_or_default(),
+            logging,
+            auth,
+            timeout: options.timeout.unwrap_or(contactnow::DEFAULT_TIMEOUT),
+            retries,
+        }
+    }
+
     /// `repr` of a client of class `class` built from these settings (never a secret).
     pub(crate) fn describe(&self, class: &str, endpoint: &Endpoint) -> String {
         format!(
@@ -145,7 +173,15 @@ where
 
 /// `priority.create` / `priority.update`: one record or an iterable of them.
 pub(crate) fn assignments(records: &Bound<'_, PyAny>) -> PyResult<Vec<Assignment>> {
-    convert::records(records, convert::assignment, convert::is_assignment)
+    value::read(records, "records", |v| READER.assignments(v))
+}
+
+/// An optional id argument (`None` is absent).
+fn id(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Option<u64>> {
+    match obj.filter(|o| !o.is_none()) {
+        Some(obj) => value::read(obj, field, |v| READER.integer(v, field)).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// `priority.read(agent_id=None, queue_id=None)`.
@@ -153,10 +189,7 @@ pub(crate) fn read_assignments(
     agent_id: Option<&Bound<'_, PyAny>>,
     queue_id: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<ReadAssignments> {
-    Ok(ReadAssignments {
-        agent_id: convert::opt_uint(agent_id, "agent_id")?,
-        queue_id: convert::opt_uint(queue_id, "queue_id")?,
-    })
+    Ok(ReadAssignments { agent_id: id(agent_id, "agent_id")?, queue_id: id(queue_id, "queue_id")? })
 }
 
 /// `tod_policies.create(records)` or `tod_policies.create(description=..., default=...)`.
@@ -167,7 +200,7 @@ pub(crate) fn create_policies(
     default: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<CreatePolicies> {
     let records: Vec<NewTodPolicy> = match (records, description, default) {
-        (Some(records), None, None) => convert::records(records, convert::new_policy, convert::is_new_policy)?,
+        (Some(records), None, None) => value::read(records, "records", |v| READER.new_policies(v))?,
         (None, Some(description), Some(default)) => vec![NewTodPolicy {
             description: convert::text(description, "description")?,
             default: convert::action(default, "default")?,
@@ -185,7 +218,7 @@ pub(crate) fn create_policies(
 
 /// `tod_policies.read(policy_id=None)`.
 pub(crate) fn read_policies(policy_id: Option<&Bound<'_, PyAny>>) -> PyResult<ReadPolicies> {
-    Ok(ReadPolicies { policy_id: convert::opt_uint(policy_id, "policy_id")? })
+    Ok(ReadPolicies { policy_id: id(policy_id, "policy_id")? })
 }
 
 /// `tod_policies.update(uid, description=..., default=...)` or `tod_policies.update(records)`.
@@ -206,7 +239,7 @@ pub(crate) fn update_policies(
     } else if description.is_some() || default.is_some() {
         return Err(invalid_input(py, "uid", "description= and default= go with an integer uid, not with records"));
     } else {
-        convert::records(uid, convert::policy_update, convert::is_policy_update)?
+        value::read(uid, "records", |v| READER.policy_updates(v))?
     };
     Ok(UpdatePolicies { records })
 }
@@ -219,6 +252,26 @@ pub(crate) fn create_assignments(records: &Bound<'_, PyAny>) -> PyResult<CreateA
 /// `priority.update(records)`.
 pub(crate) fn update_assignments(records: &Bound<'_, PyAny>) -> PyResult<UpdateAssignments> {
     Ok(UpdateAssignments { records: assignments(records)? })
+}
+
+/// `call(method, action, filters=, records=, repeatable=)` as a generic call.
+pub(crate) fn generic_call(
+    py: Python<'_>,
+    method: &str,
+    action: &str,
+    filters: Option<&Bound<'_, PyAny>>,
+    records: Option<&Bound<'_, PyAny>>,
+    repeatable: bool,
+) -> PyResult<contactnow::GenericCall> {
+    let mut options = serde_json::Map::new();
+    for (name, obj) in [("filters", filters), ("records", records)] {
+        if let Some(obj) = obj {
+            options.insert(name.to_owned(), value::json(obj, name)?);
+        }
+    }
+    options.insert("repeatable".to_owned(), repeatable.into());
+    let options = serde_json::Value::Object(options);
+    READER.generic(method, action, &options).map_err(to_py(py))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -248,73 +301,33 @@ macro_rules! client_class {
         #[pymethods]
         impl $class {
             #[new]
-            #[pyo3(signature = (
-                *, token = None, base_url = None, username = None, password = None, format = "json",
-                timeout = None, retries = None, allow_insecure_http = false, sender = None, sleep = None,
-                region = None, connect_timeout = None, total_timeout = None, max_response_bytes = None,
-                proxy = None, user_agent = None, batch_size = None
-            ))]
-            #[allow(clippy::too_many_arguments)]
+            #[pyo3(signature = (*, sender = None, sleep = None, **options))]
             fn new(
                 py: Python<'_>,
-                token: Option<String>,
-                base_url: Option<String>,
-                username: Option<String>,
-                password: Option<String>,
-                format: &str,
-                timeout: Option<&Bound<'_, PyAny>>,
-                retries: Option<&Bound<'_, PyAny>>,
-                allow_insecure_http: bool,
                 sender: Option<Py<PyAny>>,
                 sleep: Option<Py<PyAny>>,
-                region: Option<String>,
-                connect_timeout: Option<&Bound<'_, PyAny>>,
-                total_timeout: Option<&Bound<'_, PyAny>>,
-                max_response_bytes: Option<&Bound<'_, PyAny>>,
-                proxy: Option<String>,
-                user_agent: Option<String>,
-                batch_size: Option<&Bound<'_, PyAny>>,
+                options: Option<&Bound<'_, pyo3::types::PyDict>>,
             ) -> PyResult<Self> {
-                use $crate::{client::quote, convert, error::{invalid_input, to_py}, options as opt};
-                let format_ = $crate::client::format_arg(py, format)?;
-                let auth = match (&token, &username) {
-                    (None, Some(user)) => format!("credentials(username={})", quote(user)),
-                    _ => "token".to_owned(),
+                use $crate::error::{invalid_input, to_py};
+                let options = match options {
+                    Some(options) => $crate::value::json(options.as_any(), "")?,
+                    None => serde_json::Value::Null,
                 };
-                let options = contactnow::options::Options {
-                    token,
-                    username,
-                    password,
-                    base_url,
-                    region,
-                    format: Some(format.to_owned()),
-                    connect_timeout: opt::seconds(connect_timeout, "connect_timeout")?,
-                    timeout: opt::seconds(timeout, "timeout")?,
-                    total_timeout: opt::seconds(total_timeout, "total_timeout")?,
-                    retries: retries.map(opt::retries).transpose()?,
-                    max_response_bytes: max_response_bytes.map(|v| convert::uint(v, "max_response_bytes")).transpose()?,
-                    proxy,
-                    user_agent,
-                    batch_size: batch_size.map(|v| convert::uint(v, "batch_size")).transpose()?,
-                    allow_insecure_http: Some(allow_insecure_http),
-                };
-                // What `repr` shows: the defaults of every binding when unset.
-                let timeout = options.timeout.unwrap_or(std::time::Duration::from_secs(30));
-                let retries = match &options.retries {
-                    None => 2,
-                    Some(contactnow::options::Retries::Count(n)) => *n,
-                    Some(contactnow::options::Retries::Policy { max_attempts, .. }) => max_attempts.unwrap_or(3).saturating_sub(1),
-                };
+                let options = contactnow::options::Options::from_json(
+                    &options,
+                    contactnow::options::Casing::Snake,
+                    $crate::value::READER,
+                    &[],
+                )
+                .map_err(to_py(py))?;
                 let logging = std::sync::Arc::new($crate::events::PyLogging::new(py)?);
-                let mut builder = options.builder().map_err(to_py(py))?.observer(logging.clone());
-                let custom_sender = sender.is_some();
+                let settings = $crate::client::Settings::of(&options, sender.is_some(), logging.clone());
+                let mut builder = options.builder().map_err(to_py(py))?.observer(logging);
                 if let Some(send) = sender {
                     builder = builder.sender(std::sync::Arc::new($crate::sender::PySender { send, sleep }));
                 } else if sleep.is_some() {
                     return Err(invalid_input(py, "sleep", "goes with sender=: the built-in transport sleeps itself"));
                 }
-                let format = format_;
-                let settings = $crate::client::Settings { custom_sender, format, logging, auth, timeout, retries };
                 Self::build(py, builder, settings)
             }
 
@@ -339,7 +352,7 @@ macro_rules! client_class {
                 records: Option<&Bound<'_, PyAny>>,
                 repeatable: bool,
             ) -> PyResult<Py<PyAny>> {
-                self.run(py, $crate::convert::generic_call(py, method, action, filters, records, repeatable)?)
+                self.run(py, $crate::client::generic_call(py, method, action, filters, records, repeatable)?)
             }
 
             /// Agent-to-queue assignments (`method=priority`).

@@ -18,11 +18,11 @@ mod error;
 mod events;
 mod exit;
 mod models;
-mod options;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 mod sansio;
 mod sender;
+mod value;
 
 use pyo3::prelude::*;
 
