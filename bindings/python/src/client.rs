@@ -16,15 +16,11 @@ use contactnow::{
     options::{Options, Retries},
     ClientBuilder, Endpoint, Format, Operation, RetryPolicy,
 };
-use contactnow_core::{
-    Assignment, CreateAssignments, CreatePolicies, Listing, NewTodPolicy, ReadAssignments, ReadPolicies, TodPolicy,
-    TodPolicyUpdate, UpdateAssignments, UpdatePolicies, WriteResult,
-};
 use pyo3::{prelude::*, types::PyType};
 
 use crate::{
     convert,
-    error::{contactnow_error, invalid_input, to_py},
+    error::{contactnow_error, to_py},
     events::PyLogging,
     sansio,
     value::{self, READER},
@@ -129,24 +125,6 @@ pub(crate) trait IntoPython: Send + 'static {
     fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>>;
 }
 
-impl IntoPython for WriteResult {
-    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        sansio::output(py, contactnow::ApiOutput::Write(self))
-    }
-}
-
-impl IntoPython for Listing<Assignment> {
-    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        sansio::output(py, contactnow::ApiOutput::Assignments(self))
-    }
-}
-
-impl IntoPython for Listing<TodPolicy> {
-    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        sansio::output(py, contactnow::ApiOutput::Policies(self))
-    }
-}
-
 impl IntoPython for contactnow::ApiOutput {
     fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         sansio::output(py, self)
@@ -171,89 +149,6 @@ where
 // ---------------------------------------------------------------------------------------
 // Every call's arguments as an operation: the same for both clients.
 
-/// `priority.create` / `priority.update`: one record or an iterable of them.
-pub(crate) fn assignments(records: &Bound<'_, PyAny>) -> PyResult<Vec<Assignment>> {
-    value::read(records, "records", |v| READER.assignments(v))
-}
-
-/// An optional id argument (`None` is absent).
-fn id(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Option<u64>> {
-    match obj.filter(|o| !o.is_none()) {
-        Some(obj) => value::read(obj, field, |v| READER.integer(v, field)).map(Some),
-        None => Ok(None),
-    }
-}
-
-/// `priority.read(agent_id=None, queue_id=None)`.
-pub(crate) fn read_assignments(
-    agent_id: Option<&Bound<'_, PyAny>>,
-    queue_id: Option<&Bound<'_, PyAny>>,
-) -> PyResult<ReadAssignments> {
-    Ok(ReadAssignments { agent_id: id(agent_id, "agent_id")?, queue_id: id(queue_id, "queue_id")? })
-}
-
-/// `tod_policies.create(records)` or `tod_policies.create(description=..., default=...)`.
-pub(crate) fn create_policies(
-    py: Python<'_>,
-    records: Option<&Bound<'_, PyAny>>,
-    description: Option<&Bound<'_, PyAny>>,
-    default: Option<&Bound<'_, PyAny>>,
-) -> PyResult<CreatePolicies> {
-    let records: Vec<NewTodPolicy> = match (records, description, default) {
-        (Some(records), None, None) => value::read(records, "records", |v| READER.new_policies(v))?,
-        (None, Some(description), Some(default)) => vec![NewTodPolicy {
-            description: convert::text(description, "description")?,
-            default: convert::action(default, "default")?,
-        }],
-        (None, None, _) => {
-            return Err(invalid_input(py, "description", "missing: give description= and default=, or records"))
-        }
-        (None, Some(_), None) => return Err(invalid_input(py, "default", "missing")),
-        (Some(_), _, _) => {
-            return Err(invalid_input(py, "records", "give either records or description= and default=, not both"))
-        }
-    };
-    Ok(CreatePolicies { records })
-}
-
-/// `tod_policies.read(policy_id=None)`.
-pub(crate) fn read_policies(policy_id: Option<&Bound<'_, PyAny>>) -> PyResult<ReadPolicies> {
-    Ok(ReadPolicies { policy_id: id(policy_id, "policy_id")? })
-}
-
-/// `tod_policies.update(uid, description=..., default=...)` or `tod_policies.update(records)`.
-pub(crate) fn update_policies(
-    py: Python<'_>,
-    uid: &Bound<'_, PyAny>,
-    description: Option<&Bound<'_, PyAny>>,
-    default: Option<&Bound<'_, PyAny>>,
-) -> PyResult<UpdatePolicies> {
-    let description = description.filter(|d| !d.is_none());
-    let default = default.filter(|d| !d.is_none());
-    let records: Vec<TodPolicyUpdate> = if uid.is_instance_of::<pyo3::types::PyInt>() {
-        vec![TodPolicyUpdate {
-            uid: convert::uint(uid, "uid")?,
-            description: description.map(|d| convert::text(d, "description")).transpose()?,
-            default: default.map(|d| convert::action(d, "default")).transpose()?,
-        }]
-    } else if description.is_some() || default.is_some() {
-        return Err(invalid_input(py, "uid", "description= and default= go with an integer uid, not with records"));
-    } else {
-        value::read(uid, "records", |v| READER.policy_updates(v))?
-    };
-    Ok(UpdatePolicies { records })
-}
-
-/// `priority.create(records)`.
-pub(crate) fn create_assignments(records: &Bound<'_, PyAny>) -> PyResult<CreateAssignments> {
-    Ok(CreateAssignments { records: assignments(records)? })
-}
-
-/// `priority.update(records)`.
-pub(crate) fn update_assignments(records: &Bound<'_, PyAny>) -> PyResult<UpdateAssignments> {
-    Ok(UpdateAssignments { records: assignments(records)? })
-}
-
 /// `call(method, action, filters=, records=, repeatable=)` as a generic call.
 pub(crate) fn generic_call(
     py: Python<'_>,
@@ -274,6 +169,12 @@ pub(crate) fn generic_call(
     READER.generic(method, action, &options).map_err(to_py(py))
 }
 
+/// `client.priority` or `client.tod_policies`: the class `name` of `contactnow._api`
+/// around the client.
+pub(crate) fn namespace<'py>(client: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    client.py().import("contactnow._api")?.getattr(name)?.call1((client,))
+}
+
 // ---------------------------------------------------------------------------------------
 // The classes of both clients, from one text.
 
@@ -286,7 +187,7 @@ pub(crate) fn generic_call(
 macro_rules! client_class {
     (
         $(#[$meta:meta])*
-        $class:ident($name:literal, $engine:ty), $priority:ident, $tod:ident, { $($extra:tt)* }
+        $class:ident($name:literal, $engine:ty), $priority:literal, $tod:literal, { $($extra:tt)* }
     ) => {
         $(#[$meta])*
         #[pyclass(frozen, name = $name, module = "contactnow")]
@@ -357,14 +258,14 @@ macro_rules! client_class {
 
             /// Agent-to-queue assignments (`method=priority`).
             #[getter]
-            fn priority(slf: &Bound<'_, Self>) -> $priority {
-                $priority { client: slf.clone().unbind() }
+            fn priority<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+                $crate::client::namespace(slf.as_any(), $priority)
             }
 
             /// Time-of-day policies (`method=tod_policy`).
             #[getter]
-            fn tod_policies(slf: &Bound<'_, Self>) -> $tod {
-                $tod { client: slf.clone().unbind() }
+            fn tod_policies<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+                $crate::client::namespace(slf.as_any(), $tod)
             }
 
             /// The base URL.
@@ -408,98 +309,10 @@ macro_rules! client_class {
 }
 pub(crate) use client_class;
 
-/// The namespaces `$priority` (`client.priority`) and `$tod` (`client.tod_policies`) of the
-/// client class `$client`, with Python names `$priority_name` and `$tod_name`: each method
-/// converts its arguments to an operation and hands it to the client's `run`.
-macro_rules! namespaces {
-    ($client:ident, $priority:ident($priority_name:literal), $tod:ident($tod_name:literal)) => {
-        /// `client.priority`: create, read and update assignments.
-        #[pyclass(frozen, name = $priority_name, module = "contactnow")]
-        pub(crate) struct $priority {
-            client: Py<$client>,
-        }
-
-        #[pymethods]
-        impl $priority {
-            /// Assigns agents to queues; an existing pair is not added again (`total` 0).
-            fn create(&self, py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-                self.client.get().run(py, $crate::client::create_assignments(records)?)
-            }
-
-            /// Lists assignments, optionally only those of one agent and/or one queue.
-            #[pyo3(signature = (agent_id = None, queue_id = None))]
-            fn read(
-                &self,
-                py: Python<'_>,
-                agent_id: Option<&Bound<'_, PyAny>>,
-                queue_id: Option<&Bound<'_, PyAny>>,
-            ) -> PyResult<Py<PyAny>> {
-                self.client.get().run(py, $crate::client::read_assignments(agent_id, queue_id)?)
-            }
-
-            /// Changes the levels of existing assignments.
-            fn update(&self, py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-                self.client.get().run(py, $crate::client::update_assignments(records)?)
-            }
-
-            fn __repr__(&self) -> String {
-                format!("<priority API of {}>", self.client.get().description)
-            }
-        }
-
-        /// `client.tod_policies`: create, read and update time-of-day policies.
-        #[pyclass(frozen, name = $tod_name, module = "contactnow")]
-        pub(crate) struct $tod {
-            client: Py<$client>,
-        }
-
-        #[pymethods]
-        impl $tod {
-            /// Creates policies: `create(description=..., default=...)` or `create([NewTodPolicy, ...])`.
-            /// Never repeated automatically: a create that may have reached the server raises with
-            /// `outcome_unknown` set.
-            #[pyo3(signature = (records = None, *, description = None, default = None))]
-            fn create(
-                &self,
-                py: Python<'_>,
-                records: Option<&Bound<'_, PyAny>>,
-                description: Option<&Bound<'_, PyAny>>,
-                default: Option<&Bound<'_, PyAny>>,
-            ) -> PyResult<Py<PyAny>> {
-                self.client.get().run(py, $crate::client::create_policies(py, records, description, default)?)
-            }
-
-            /// Lists policies, all of them or only `policy_id`.
-            #[pyo3(signature = (policy_id = None))]
-            fn read(&self, py: Python<'_>, policy_id: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
-                self.client.get().run(py, $crate::client::read_policies(policy_id)?)
-            }
-
-            /// Changes policies: `update(uid, description=..., default=...)`, or `update(records)`
-            /// with `TodPolicyUpdate`s, `TodPolicy`s or dicts.
-            #[pyo3(signature = (uid, description = None, default = None))]
-            fn update(
-                &self,
-                py: Python<'_>,
-                uid: &Bound<'_, PyAny>,
-                description: Option<&Bound<'_, PyAny>>,
-                default: Option<&Bound<'_, PyAny>>,
-            ) -> PyResult<Py<PyAny>> {
-                self.client.get().run(py, $crate::client::update_policies(py, uid, description, default)?)
-            }
-
-            fn __repr__(&self) -> String {
-                format!("<tod_policies API of {}>", self.client.get().description)
-            }
-        }
-    };
-}
-pub(crate) use namespaces;
-
 client_class!(
     /// A blocking client for the ContactNow `database.php` API; releases the GIL while a
     /// call is on the network.
-    PyClient("Client", contactnow::Client), PriorityApi, TodPolicyApi, {
+    PyClient("Client", contactnow::Client), "PriorityApi", "TodPolicyApi", {
         /// Drops the connection pool; later calls raise `ContactNowError`.
         fn close(&self) {
             self.state.close();
@@ -521,7 +334,6 @@ client_class!(
         }
     }
 );
-namespaces!(PyClient, PriorityApi("PriorityApi"), TodPolicyApi("TodPolicyApi"));
 
 impl PyClient {
     /// The client of `builder`.

@@ -33,11 +33,7 @@ fn _contactnow(m: &Bound<'_, PyModule>) -> PyResult<()> {
     async_client::init_runtime();
     exit::register(m)?;
     m.add_class::<client::PyClient>()?;
-    m.add_class::<client::PriorityApi>()?;
-    m.add_class::<client::TodPolicyApi>()?;
     m.add_class::<async_client::PyAsyncClient>()?;
-    m.add_class::<async_client::AsyncPriorityApi>()?;
-    m.add_class::<async_client::AsyncTodPolicyApi>()?;
     m.add_class::<models::PyDefaultAction>()?;
     m.add_class::<models::PyAssignment>()?;
     m.add_class::<models::PyTodPolicy>()?;
