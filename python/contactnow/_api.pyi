@@ -3,9 +3,10 @@
 from collections.abc import Coroutine, Iterable
 from typing import Any, Generic, Optional, TypeVar, Union, final
 
+from ._listing import Listing
+
 from ._contactnow import (
     Assignment,
-    Listing,
     TodPolicy,
     WriteResult,
     _ActionInput,

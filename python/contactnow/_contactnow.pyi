@@ -7,6 +7,7 @@ from typing import Any, ClassVar, Generic, Literal, Optional, TypeVar, Union, fi
 from typing_extensions import Self
 
 from ._api import AsyncPriorityApi, AsyncTodPolicyApi, PriorityApi, TodPolicyApi
+from ._listing import Listing
 
 __all__ = [
     "__version__",
@@ -14,7 +15,6 @@ __all__ = [
     "AsyncClient",
     "Client",
     "DefaultAction",
-    "Listing",
     "NewTodPolicy",
     "Request",
     "Sandbox",
@@ -190,43 +190,6 @@ class WriteResult:
         """The id of the created record, if reported (0 when nothing was created)."""
     def to_dict(self) -> dict[str, Optional[int]]:
         """``{"account_id", "total", "bad", "key"}``."""
-    def __eq__(self, value: object, /) -> bool:
-        """Equal when every field is equal."""
-    def __hash__(self) -> int:
-        """A hash consistent with ``==``."""
-
-@final
-class Listing(Generic[_R]):
-    """The records a read returned (``Assignment`` or ``TodPolicy``): a read-only sequence."""
-
-    def __new__(
-        cls, *, records: Iterable[_R], account_id: Optional[int] = None, total: Optional[int] = None
-    ) -> Listing[_R]:
-        """A listing of ``records`` (for tests and the sans-IO layer); ``total`` defaults to their count."""
-    @property
-    def account_id(self) -> Optional[int]:
-        """The authenticated account, if reported."""
-    @property
-    def total(self) -> int:
-        """The server's ``total`` (the number of records when it sent none)."""
-    @property
-    def records(self) -> tuple[_R, ...]:
-        """The records, in the server's order."""
-    @classmethod
-    def __class_getitem__(cls, key: Any) -> Any:
-        """``Listing[Assignment]`` for annotations."""
-    def to_dict(self) -> dict[str, Any]:
-        """``{"account_id", "total", "records": [dict, ...]}``."""
-    def __len__(self) -> int:
-        """The number of records."""
-    @overload
-    def __getitem__(self, index: int, /) -> _R:
-        """The record at ``index``."""
-    @overload
-    def __getitem__(self, index: slice, /) -> tuple[_R, ...]:
-        """The records in ``index``, as a tuple."""
-    def __iter__(self) -> Iterator[_R]:
-        """Iterates over the records."""
     def __eq__(self, value: object, /) -> bool:
         """Equal when every field is equal."""
     def __hash__(self) -> int:

@@ -40,7 +40,6 @@ fn _contactnow(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<models::PyNewTodPolicy>()?;
     m.add_class::<models::PyTodPolicyUpdate>()?;
     m.add_class::<models::PyWriteResult>()?;
-    m.add_class::<models::PyListing>()?;
     m.add_class::<sansio::PyRequest>()?;
     m.add_class::<sansio::PyTokenGrant>()?;
     m.add_class::<sansio::PyTokenStatus>()?;

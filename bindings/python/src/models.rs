@@ -9,7 +9,6 @@ use pyo3::{
     prelude::*,
     sync::PyOnceLock,
     types::{PyDict, PyTuple, PyType},
-    BoundObject,
 };
 
 use crate::{convert, error::to_py};
@@ -17,11 +16,6 @@ use crate::{convert, error::to_py};
 /// Python's `repr` of a string.
 fn py_repr(py: Python<'_>, text: &str) -> String {
     pyo3::types::PyString::new(py, text).repr().map(|r| r.to_string()).unwrap_or_else(|_| format!("{text:?}"))
-}
-
-/// `None` or the number, as Python writes it.
-fn opt(value: Option<u64>) -> String {
-    value.map_or_else(|| "None".to_owned(), |v| v.to_string())
 }
 
 /// What `__reduce__` returns: a callable and its positional arguments.
@@ -426,131 +420,18 @@ model! {
     }
 }
 
-/// The records a read returned (a tuple of `Assignment` or `TodPolicy`).
-#[pyclass(frozen, generic, sequence, name = "Listing", module = "contactnow")]
-pub(crate) struct PyListing {
-    account_id: Option<u64>,
-    total: u64,
-    records: Py<PyTuple>,
-}
+/// `contactnow._listing.Listing`, looked up once per interpreter.
+static LISTING: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-impl PyListing {
-    /// Converts a listing of assignments.
-    pub(crate) fn assignments(py: Python<'_>, listing: Listing<Assignment>) -> PyResult<Self> {
-        let records = listing.records.into_iter().map(|inner| Py::new(py, PyAssignment { inner }));
-        Self::build(py, listing.account_id, listing.total, records)
-    }
-
-    /// Converts a listing of policies.
-    pub(crate) fn policies(py: Python<'_>, listing: Listing<TodPolicy>) -> PyResult<Self> {
-        let records = listing.records.into_iter().map(|inner| Py::new(py, PyTodPolicy { inner }));
-        Self::build(py, listing.account_id, listing.total, records)
-    }
-
-    fn build<T>(
-        py: Python<'_>,
-        account_id: Option<u64>,
-        total: u64,
-        records: impl Iterator<Item = PyResult<Py<T>>>,
-    ) -> PyResult<Self>
-    where
-        T: pyo3::PyClass,
-    {
-        let records = records.collect::<PyResult<Vec<_>>>()?;
-        Ok(Self { account_id, total, records: PyTuple::new(py, records)?.unbind() })
-    }
-}
-
-#[pymethods]
-impl PyListing {
-    #[new]
-    #[pyo3(signature = (*, records, account_id = None, total = None))]
-    fn new(py: Python<'_>, records: &Bound<'_, PyAny>, account_id: Option<u64>, total: Option<u64>) -> PyResult<Self> {
-        let records = PyTuple::new(py, records.try_iter()?.collect::<PyResult<Vec<_>>>()?)?;
-        let total = total.unwrap_or(records.len() as u64);
-        Ok(Self { account_id, total, records: records.unbind() })
-    }
-
-    /// The authenticated account, if reported.
-    #[getter]
-    fn account_id(&self) -> Option<u64> {
-        self.account_id
-    }
-
-    /// The server's `total` (the number of records when it sent none).
-    #[getter]
-    fn total(&self) -> u64 {
-        self.total
-    }
-
-    /// The records, in the server's order.
-    #[getter]
-    fn records<'py>(&self, py: Python<'py>) -> Bound<'py, PyTuple> {
-        self.records.bind(py).clone()
-    }
-
-    fn __len__(&self, py: Python<'_>) -> usize {
-        self.records.bind(py).len()
-    }
-
-    fn __getitem__<'py>(&self, py: Python<'py>, index: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        self.records.bind(py).as_any().get_item(index)
-    }
-
-    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyIterator>> {
-        self.records.bind(py).as_any().try_iter()
-    }
-
-    fn __eq__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        let Ok(other) = other.cast::<PyListing>() else {
-            return Ok(py.NotImplemented());
-        };
-        let other = other.get();
-        let same = self.account_id == other.account_id
-            && self.total == other.total
-            && self.records.bind(py).eq(other.records.bind(py))?;
-        Ok(pyo3::types::PyBool::new(py, same).into_bound().into_any().unbind())
-    }
-
-    fn __hash__(&self, py: Python<'_>) -> PyResult<isize> {
-        (self.account_id, self.total, self.records.bind(py)).into_pyobject(py)?.hash()
-    }
-
-    /// `{"account_id", "total", "records": [dict, ...]}`.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("account_id", self.account_id)?;
-        d.set_item("total", self.total)?;
-        let records = self.records.bind(py).iter().map(|r| r.call_method0("to_dict")).collect::<PyResult<Vec<_>>>()?;
-        d.set_item("records", records)?;
-        Ok(d)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let records = self.records.bind(py);
-        const SHOWN: usize = 5;
-        let mut parts = Vec::new();
-        for record in records.iter().take(SHOWN) {
-            parts.push(record.repr()?.to_string());
-        }
-        if records.len() > SHOWN {
-            parts.push(format!("... {} more", records.len() - SHOWN));
-        }
-        Ok(format!(
-            "Listing(account_id={}, total={}, records=[{}])",
-            opt(self.account_id),
-            self.total,
-            parts.join(", ")
-        ))
-    }
-
-    /// Pickles as `Listing(records=(...), account_id=..., total=...)`; the records pickle
-    /// on their own.
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("records", self.records.bind(py))?;
-        kwargs.set_item("account_id", self.account_id)?;
-        kwargs.set_item("total", self.total)?;
-        reduce_new_kw(py.get_type::<Self>(), kwargs)
-    }
+/// A `Listing` (a Python class: one object per read) of `listing`'s records as `T`s.
+pub(crate) fn listing<R, T>(py: Python<'_>, listing: Listing<R>) -> PyResult<Py<PyAny>>
+where
+    T: pyo3::PyClass + From<R> + Into<pyo3::PyClassInitializer<T>>,
+{
+    let records = listing.records.into_iter().map(|r| Py::new(py, T::from(r))).collect::<PyResult<Vec<_>>>()?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("records", PyTuple::new(py, records)?)?;
+    kwargs.set_item("account_id", listing.account_id)?;
+    kwargs.set_item("total", listing.total)?;
+    Ok(LISTING.import(py, "contactnow._listing", "Listing")?.call((), Some(&kwargs))?.unbind())
 }

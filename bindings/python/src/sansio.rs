@@ -7,7 +7,7 @@ use crate::{
     client::{format_arg, quote},
     convert,
     error::{invalid_input, not_picklable, to_py},
-    models::{PyListing, PyWriteResult},
+    models::{listing, PyAssignment, PyTodPolicy, PyWriteResult},
     value::{self, READER},
 };
 
@@ -173,8 +173,8 @@ pub(crate) fn api_call(py: Python<'_>, operation: &str, input: Option<&Bound<'_,
 pub(crate) fn output(py: Python<'_>, output: ApiOutput) -> PyResult<Py<PyAny>> {
     Ok(match output {
         ApiOutput::Write(result) => Py::new(py, PyWriteResult::from(result))?.into_any(),
-        ApiOutput::Assignments(listing) => Py::new(py, PyListing::assignments(py, listing)?)?.into_any(),
-        ApiOutput::Policies(listing) => Py::new(py, PyListing::policies(py, listing)?)?.into_any(),
+        ApiOutput::Assignments(records) => listing::<_, PyAssignment>(py, records)?,
+        ApiOutput::Policies(records) => listing::<_, PyTodPolicy>(py, records)?,
         ApiOutput::TokenGrant(grant) => {
             Py::new(py, PyTokenGrant { token: grant.token, expire: grant.expire })?.into_any()
         }
