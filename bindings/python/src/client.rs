@@ -19,7 +19,6 @@ use contactnow::{
 use pyo3::{prelude::*, types::PyType};
 
 use crate::{
-    convert,
     error::{contactnow_error, to_py},
     events::PyLogging,
     sansio,
@@ -133,8 +132,28 @@ impl IntoPython for contactnow::ApiOutput {
 
 impl IntoPython for contactnow::GenericResult {
     fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        convert::generic_result(py, self)
+        generic_result(py, self)
     }
+}
+
+/// A generic result as a dict.
+pub(crate) fn generic_result(py: Python<'_>, result: contactnow::GenericResult) -> PyResult<Py<PyAny>> {
+    let dict = pyo3::types::PyDict::new(py);
+    dict.set_item("account_id", result.account_id)?;
+    dict.set_item("total", result.total)?;
+    dict.set_item("bad", result.bad)?;
+    dict.set_item("key", result.key)?;
+    dict.set_item("error", result.error)?;
+    let records = pyo3::types::PyList::empty(py);
+    for record in result.records {
+        let fields = pyo3::types::PyDict::new(py);
+        for (name, value) in record.0 {
+            fields.set_item(name, value)?;
+        }
+        records.append(fields)?;
+    }
+    dict.set_item("records", records)?;
+    Ok(dict.into_any().unbind())
 }
 
 /// Runs `op` on the blocking `client` with the GIL released, and converts its result.

@@ -13,7 +13,6 @@
 mod async_client;
 mod bridge;
 mod client;
-mod convert;
 mod error;
 mod events;
 mod exit;

@@ -11,7 +11,7 @@ use pyo3::{
     types::{PyDict, PyTuple, PyType},
 };
 
-use crate::{convert, error::to_py};
+use crate::{error::to_py, value};
 
 /// Python's `repr` of a string.
 fn py_repr(py: Python<'_>, text: &str) -> String {
@@ -92,7 +92,7 @@ impl PyDefaultAction {
     /// Send the call to the queue `queue_id` (a positive id).
     #[staticmethod]
     fn jump(queue_id: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let qid = convert::uint(queue_id, "queue_id")?;
+        let qid = value::integer(queue_id, "queue_id")?;
         if qid == 0 {
             return Err(crate::error::invalid_input(queue_id.py(), "queue_id", "must be a positive queue id"));
         }
@@ -301,9 +301,9 @@ model! {
     #[pyo3(signature = (agent_id, queue_id, level))]
     fn new(agent_id: &Bound<'_, PyAny>, queue_id: &Bound<'_, PyAny>, level: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(Assignment {
-            agent_id: convert::uint(agent_id, "agent_id")?,
-            queue_id: convert::uint(queue_id, "queue_id")?,
-            level: convert::level(level, "level")?,
+            agent_id: value::integer(agent_id, "agent_id")?,
+            queue_id: value::integer(queue_id, "queue_id")?,
+            level: value::level(level, "level")?,
         }
         .into())
     }
@@ -330,9 +330,9 @@ model! {
     #[pyo3(signature = (uid, description, default))]
     fn new(uid: &Bound<'_, PyAny>, description: &Bound<'_, PyAny>, default: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(TodPolicy {
-            uid: convert::uint(uid, "uid")?,
-            description: convert::text(description, "description")?,
-            default: convert::action(default, "default")?,
+            uid: value::integer(uid, "uid")?,
+            description: value::text(description, "description")?,
+            default: value::action(default, "default")?,
         }
         .into())
     }
@@ -356,8 +356,8 @@ model! {
     #[new]
     #[pyo3(signature = (description, default))]
     fn new(description: &Bound<'_, PyAny>, default: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let description = convert::text(description, "description")?;
-        Ok(NewTodPolicy { description, default: convert::action(default, "default")? }.into())
+        let description = value::text(description, "description")?;
+        Ok(NewTodPolicy { description, default: value::action(default, "default")? }.into())
     }
 }
 
@@ -386,9 +386,9 @@ model! {
         default: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         Ok(TodPolicyUpdate {
-            uid: convert::uint(uid, "uid")?,
-            description: description.filter(|d| !d.is_none()).map(|d| convert::text(d, "description")).transpose()?,
-            default: default.filter(|d| !d.is_none()).map(|d| convert::action(d, "default")).transpose()?,
+            uid: value::integer(uid, "uid")?,
+            description: description.filter(|d| !d.is_none()).map(|d| value::text(d, "description")).transpose()?,
+            default: default.filter(|d| !d.is_none()).map(|d| value::action(d, "default")).transpose()?,
         }
         .into())
     }

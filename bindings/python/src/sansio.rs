@@ -5,7 +5,6 @@ use pyo3::{prelude::*, types::PyBytes};
 
 use crate::{
     client::{format_arg, quote},
-    convert,
     error::{invalid_input, not_picklable, to_py},
     models::{listing, PyAssignment, PyTodPolicy, PyWriteResult},
     value::{self, READER},
@@ -222,7 +221,7 @@ pub(crate) fn parse_response(
 ) -> PyResult<Py<PyAny>> {
     let call = ApiCall::empty(operation).map_err(to_py(py))?;
     let format = format_arg(py, format)?;
-    let body = convert::bytes(body, "body")?;
+    let body = value::bytes(body, "body")?;
     let response = HttpResponse { status, content_type: content_type.map(str::to_owned), body, retry_after: None };
     let parsed = py.detach(|| call.parse_response(format, &response));
     output(py, parsed.map_err(to_py(py))?)

@@ -6,7 +6,7 @@ use std::time::Duration;
 use contactnow::{Failure, HttpRequest, HttpResponse};
 use pyo3::{exceptions, prelude::*};
 
-use crate::{convert, sansio::PyRequest};
+use crate::{sansio::PyRequest, value};
 
 /// `sender(request, timeout)` returns `(status, content_type, body)` or `(status,
 /// content_type, body, retry_after)`; it raises `TimeoutError` for a timeout,
@@ -49,7 +49,7 @@ fn response(answer: &Bound<'_, PyAny>) -> PyResult<HttpResponse> {
     let mut response = HttpResponse::new(
         status.extract::<u16>()?,
         content_type.extract::<Option<String>>()?.as_deref(),
-        convert::bytes(body, "body")?,
+        value::bytes(body, "body")?,
     );
     response.retry_after = retry_after.map(|r| r.extract::<Option<String>>()).transpose()?.flatten();
     Ok(response)

@@ -2,7 +2,7 @@
 //! input rules for every language): mappings become objects, other iterables lists, and the
 //! model classes their fields.
 
-use contactnow_core::input::Reader;
+use contactnow_core::{input::Reader, DefaultAction};
 use pyo3::{
     prelude::*,
     types::{PyBool, PyBytes, PyFloat, PyInt, PyMapping, PyString},
@@ -133,4 +133,36 @@ pub(crate) fn read<T>(
     read: impl FnOnce(&Value) -> Result<T, contactnow_core::Error>,
 ) -> PyResult<T> {
     read(&json(obj, field)?).map_err(to_py(obj.py()))
+}
+
+/// A non-negative integer argument (`agent_id=`).
+pub(crate) fn integer(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<u64> {
+    read(obj, field, |v| READER.integer(v, field))
+}
+
+/// A level argument: an integer that fits in a `u32`.
+pub(crate) fn level(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<u32> {
+    read(obj, field, |v| READER.small(v, field))
+}
+
+/// A `str` argument.
+pub(crate) fn text(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<String> {
+    read(obj, field, |v| READER.text(v, field))
+}
+
+/// An action argument: a `DefaultAction` or its wire text (unknown words are kept; the core
+/// decides whether they can be sent).
+pub(crate) fn action(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<DefaultAction> {
+    text(obj, field).map(|t| DefaultAction::from_wire(&t))
+}
+
+/// Bytes: `bytes`, `str` (as UTF-8) or any buffer of bytes.
+pub(crate) fn bytes(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<u8>> {
+    if let Ok(bytes) = obj.cast::<PyBytes>() {
+        return Ok(bytes.as_bytes().to_vec());
+    }
+    if let Ok(text) = obj.cast::<PyString>() {
+        return Ok(text.to_cow()?.as_bytes().to_vec());
+    }
+    obj.extract::<Vec<u8>>().map_err(|_| invalid_input(obj.py(), field, "must be bytes or str"))
 }
