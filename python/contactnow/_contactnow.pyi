@@ -471,19 +471,8 @@ class Sandbox:
     @property
     def stopped(self) -> bool:
         """Whether ``stop()`` was called."""
-    def push_fault(
-        self,
-        kind: str,
-        *,
-        times: int = 1,
-        method: Optional[str] = None,
-        action: Optional[str] = None,
-        status: Optional[int] = None,
-        retry_after: Optional[int] = None,
-        ms: Optional[int] = None,
-        error: Optional[str] = None,
-    ) -> None:
-        """Queues a fault for the next ``times`` API requests matching ``method``/``action``."""
+    def push_fault(self, fault: Mapping[str, Any]) -> None:
+        """Queues a fault: ``kind``, its fields, ``times``, ``method``, ``action`` (see ``testing.Sandbox``)."""
     def requests(self) -> list[dict[str, Any]]:
         """The API requests received so far, oldest first, as keyword arguments of ``RecordedRequest``."""
     def clear_requests(self) -> None:

@@ -124,19 +124,13 @@ class Sandbox:
         ``status`` (``status=``, ``retry_after=``), ``delay`` (``ms=``), ``reset``,
         ``truncate``, ``api_error`` (``error=``)."""
         self._native.push_fault(
-            kind,
-            times=times,
-            method=method,
-            action=action,
-            status=status,
-            retry_after=retry_after,
-            ms=ms,
-            error=error,
+            {"kind": kind, "times": times, "method": method, "action": action,
+             "status": status, "retry_after": retry_after, "ms": ms, "error": error}
         )
 
     def requests(self) -> list[RecordedRequest]:
         """The API requests received so far, oldest first."""
-        return [RecordedRequest(**r) for r in self._native.requests()]
+        return [RecordedRequest(**{**r, "params": dict(r["params"])}) for r in self._native.requests()]
 
     def clear_requests(self) -> None:
         """Forgets the recorded requests."""

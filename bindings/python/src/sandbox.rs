@@ -3,9 +3,12 @@
 use std::sync::Mutex;
 
 use contactnow_sandbox::{Config, FaultSpec, Sandbox, Seed};
-use pyo3::{prelude::*, types::PyDict};
+use pyo3::prelude::*;
 
-use crate::error::{contactnow_error, invalid_input};
+use crate::{
+    error::{contactnow_error, invalid_input},
+    value,
+};
 
 /// A running sandbox server on a free loopback port.
 #[pyclass(frozen, name = "Sandbox", module = "contactnow._contactnow")]
@@ -65,53 +68,19 @@ impl PySandbox {
         &self.token
     }
 
-    /// Queues a fault for the next `times` API requests matching `method` / `action`:
-    /// `status` (`status`, `retry_after`), `delay` (`ms`), `reset`, `truncate`, `api_error`
-    /// (`error`). A bad fault, or an argument that does not go with `kind`, is an input error
-    /// of the field `fault`.
-    #[pyo3(signature = (kind, *, times = 1, method = None, action = None, status = None, retry_after = None, ms = None, error = None))]
-    #[allow(clippy::too_many_arguments)]
-    fn push_fault(
-        &self,
-        py: Python<'_>,
-        kind: &str,
-        times: u32,
-        method: Option<String>,
-        action: Option<String>,
-        status: Option<u16>,
-        retry_after: Option<u64>,
-        ms: Option<u64>,
-        error: Option<String>,
-    ) -> PyResult<()> {
-        let fault = serde_json::json!({
-            "kind": kind, "times": times, "method": method, "action": action,
-            "status": status, "retry_after": retry_after, "ms": ms, "error": error,
-        });
-        let spec = FaultSpec::from_json(&fault).map_err(|(field, why)| invalid_input(py, field, why))?;
+    /// Queues a fault (a dict: `kind`, the fields of that kind, `times`, `method`, `action`;
+    /// see `FaultSpec::from_json`); a bad one is an input error naming its field.
+    fn push_fault(&self, fault: &Bound<'_, PyAny>) -> PyResult<()> {
+        let py = fault.py();
+        let spec = FaultSpec::from_json(&value::json(fault, "fault")?).map_err(|(f, why)| invalid_input(py, f, why))?;
         self.with(py, |s| s.try_push_fault(spec))?.map_err(|e| invalid_input(py, "fault", e.to_string()))
     }
 
     /// The API requests received so far, oldest first (tokens and passwords as `***`), each
-    /// as the keyword arguments of `contactnow.testing.RecordedRequest`.
-    fn requests<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        let requests = self.with(py, Sandbox::requests)?;
-        requests
-            .into_iter()
-            .map(|r| {
-                let d = PyDict::new(py);
-                d.set_item("seq", r.seq)?;
-                d.set_item("method", r.method)?;
-                d.set_item("path", r.path)?;
-                d.set_item("query", r.query)?;
-                d.set_item("body", r.body)?;
-                d.set_item("remote_ip", r.remote_ip)?;
-                d.set_item("fault", r.fault)?;
-                d.set_item("api_method", r.api_method)?;
-                d.set_item("action", r.action)?;
-                d.set_item("params", r.params.into_iter().collect::<std::collections::HashMap<_, _>>())?;
-                Ok(d)
-            })
-            .collect()
+    /// a dict of the fields of `contactnow.testing.RecordedRequest`.
+    fn requests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let requests = serde_json::to_value(self.with(py, Sandbox::requests)?);
+        value::python(py, &requests.map_err(|e| contactnow_error(py, e.to_string()))?)
     }
 
     /// Forgets the recorded requests.

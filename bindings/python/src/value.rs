@@ -166,3 +166,27 @@ pub(crate) fn bytes(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<u8>> {
     }
     obj.extract::<Vec<u8>>().map_err(|_| invalid_input(obj.py(), field, "must be bytes or str"))
 }
+
+/// A JSON value as Python data: objects become dicts, arrays lists.
+pub(crate) fn python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => u.into_pyobject(py)?.into_any(),
+            (_, Some(i)) => i.into_pyobject(py)?.into_any(),
+            _ => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any(),
+        },
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            pyo3::types::PyList::new(py, items.iter().map(|v| python(py, v)).collect::<PyResult<Vec<_>>>()?)?.into_any()
+        }
+        Value::Object(map) => {
+            let dict = pyo3::types::PyDict::new(py);
+            for (key, item) in map {
+                dict.set_item(key, python(py, item)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
