@@ -8,6 +8,7 @@ from typing_extensions import Self
 
 from ._api import AsyncPriorityApi, AsyncTodPolicyApi, PriorityApi, TodPolicyApi
 from ._listing import Listing
+from ._sansio import Request, TokenGrant, TokenStatus
 
 __all__ = [
     "__version__",
@@ -16,12 +17,9 @@ __all__ = [
     "Client",
     "DefaultAction",
     "NewTodPolicy",
-    "Request",
     "Sandbox",
     "TodPolicy",
     "TodPolicyUpdate",
-    "TokenGrant",
-    "TokenStatus",
     "WriteResult",
     "build_request",
     "parse_response",
@@ -309,62 +307,6 @@ class AsyncClient(_ClientCalls[AsyncPriorityApi, AsyncTodPolicyApi, _Coroutine[d
         _tb: Optional[TracebackType] = None,
     ) -> None:
         """Closes the client; exceptions propagate."""
-
-@final
-class Request:
-    """An HTTP request to send; the URL carries the token, so ``repr`` hides it."""
-
-    @property
-    def method(self) -> Literal["GET", "POST"]:
-        """``GET`` or ``POST``."""
-    @property
-    def url(self) -> str:
-        """The full URL, with the token: send it, do not log it."""
-    @property
-    def redacted_url(self) -> str:
-        """The URL with ``token`` and ``password`` replaced by ``***``."""
-    @property
-    def headers(self) -> list[tuple[str, str]]:
-        """Header names and values."""
-    @property
-    def content_type(self) -> Optional[str]:
-        """The value of the ``Content-Type`` header, if any."""
-    @property
-    def body(self) -> bytes:
-        """The body (empty for GET)."""
-    def __copy__(self) -> Request:
-        """Immutable: a copy is the same object."""
-    def __deepcopy__(self, memo: Any) -> Request:
-        """Immutable: a copy is the same object."""
-
-@final
-class TokenGrant:
-    """A token from ``token.php?action=get``; ``repr`` hides it and it refuses pickling."""
-
-    @property
-    def token(self) -> str:
-        """The token itself."""
-    @property
-    def expire(self) -> int:
-        """When it expires, in Unix seconds."""
-    def __copy__(self) -> TokenGrant:
-        """Immutable: a copy is the same object."""
-    def __deepcopy__(self, memo: Any) -> TokenGrant:
-        """Immutable: a copy is the same object."""
-
-@final
-class TokenStatus:
-    """The answer of ``token.php?action=validate`` for a valid token."""
-
-    def __new__(cls, expire: int) -> TokenStatus:
-        """A status whose token expires at ``expire`` (Unix seconds)."""
-    @property
-    def expire(self) -> int:
-        """When the token expires, in Unix seconds."""
-    def __eq__(self, value: object, /) -> bool:
-        """Equal when every field is equal."""
-    def __hash__(self) -> int:
-        """A hash consistent with ``==``."""
 
 _Operation = Literal[
     "priority.create",

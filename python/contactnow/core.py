@@ -18,6 +18,7 @@ Listing(account_id=None, total=1, records=[Assignment(agent_id=7, queue_id=9, le
 
 from __future__ import annotations
 
-from ._contactnow import Request, TokenGrant, TokenStatus, build_request, parse_response
+from ._contactnow import build_request, parse_response
+from ._sansio import Request, TokenGrant, TokenStatus
 
 __all__ = ["Request", "TokenGrant", "TokenStatus", "build_request", "parse_response"]

@@ -122,9 +122,3 @@ pub(crate) fn client_error(py: Python<'_>, error: contactnow::Error) -> PyErr {
 pub(crate) fn to_py(py: Python<'_>) -> impl Fn(contactnow::Error) -> PyErr + '_ {
     move |e| client_error(py, e)
 }
-
-/// The `TypeError` of the `contactnow.core` classes that refuse pickling because they hold
-/// a secret.
-pub(crate) fn not_picklable(class: &str, why: &str) -> PyErr {
-    pyo3::exceptions::PyTypeError::new_err(format!("cannot pickle 'contactnow.core.{class}' object: {why}"))
-}

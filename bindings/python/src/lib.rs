@@ -39,9 +39,6 @@ fn _contactnow(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<models::PyNewTodPolicy>()?;
     m.add_class::<models::PyTodPolicyUpdate>()?;
     m.add_class::<models::PyWriteResult>()?;
-    m.add_class::<sansio::PyRequest>()?;
-    m.add_class::<sansio::PyTokenGrant>()?;
-    m.add_class::<sansio::PyTokenStatus>()?;
     // Pickle's helper: an attribute, but not in `__all__`.
     m.setattr("_default_action_from_wire", wrap_pyfunction!(models::default_action_from_wire, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::build_request, m)?)?;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use contactnow::{Failure, HttpRequest, HttpResponse};
 use pyo3::{exceptions, prelude::*};
 
-use crate::{sansio::PyRequest, value};
+use crate::{sansio, value};
 
 /// `sender(request, timeout)` returns `(status, content_type, body)` or `(status,
 /// content_type, body, retry_after)`; it raises `TimeoutError` for a timeout,
@@ -20,8 +20,8 @@ pub(crate) struct PySender {
 impl contactnow::Sender for PySender {
     fn send(&self, request: &HttpRequest, timeout: Duration) -> Result<HttpResponse, Failure> {
         Python::attach(|py| {
-            let answer = Py::new(py, PyRequest { inner: request.clone() })
-                .and_then(|request| self.send.call1(py, (request, timeout.as_secs_f64())));
+            let answer =
+                sansio::request(py, request).and_then(|request| self.send.call1(py, (request, timeout.as_secs_f64())));
             match answer {
                 Ok(answer) => response(answer.bind(py)).map_err(|e| Failure::new(format!("the sender's answer: {e}"))),
                 Err(e) => Err(failure(py, &e)),
