@@ -184,6 +184,29 @@ impl fmt::Display for ApiError {
 }
 
 impl Error {
+    /// The error's fields as data, by their snake_case names, as every binding exposes them
+    /// (in its own casing): `field`, `reason` (input); `message` (the server's text),
+    /// `account_id`, `total`, `bad`, `key`, `expire`, `partial`, `token_rejected` (API);
+    /// `format`, `reason`, `excerpt` (decode); `status`, `excerpt` (HTTP status); and
+    /// `outcome_unknown` for every kind but input and API. Texts are as scrubbed as the error.
+    pub fn fields(&self) -> serde_json::Value {
+        use serde_json::json;
+        match self {
+            Error::InvalidInput { field, reason } => json!({ "field": field, "reason": reason }),
+            Error::Api(api) => json!({
+                "message": api.message, "account_id": api.account_id, "total": api.total, "bad": api.bad,
+                "key": api.key, "expire": api.expire, "partial": api.partial, "token_rejected": api.is_token_rejected(),
+            }),
+            Error::Decode { format, reason, excerpt, outcome_unknown } => json!({
+                "format": format.as_str(), "reason": reason, "excerpt": excerpt, "outcome_unknown": outcome_unknown,
+            }),
+            Error::HttpStatus { status, excerpt, outcome_unknown } => {
+                json!({ "status": status, "excerpt": excerpt, "outcome_unknown": outcome_unknown })
+            }
+            other => json!({ "outcome_unknown": other.outcome_unknown() }),
+        }
+    }
+
     /// An [`Error::InvalidInput`] for `field`.
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Error::InvalidInput { field: field.into(), reason: reason.into() }
@@ -293,6 +316,17 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fields_name_what_each_kind_carries() {
+        let keys = |e: Error| e.fields().as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+        assert_eq!(keys(Error::invalid("records[0].level", "x")), ["field", "reason"]);
+        let status = Error::HttpStatus { status: 502, excerpt: "x".into(), outcome_unknown: true };
+        assert_eq!(status.fields(), serde_json::json!({"status": 502, "excerpt": "x", "outcome_unknown": true}));
+        assert_eq!(Error::Cancelled { outcome_unknown: true }.fields(), serde_json::json!({"outcome_unknown": true}));
+        let api = Error::Api(ApiError { message: "Expired token".into(), expire: Some(-1), ..ApiError::default() });
+        assert_eq!(api.fields()["token_rejected"], true);
+    }
 
     #[test]
     fn statuses_that_may_follow_an_applied_write() {
