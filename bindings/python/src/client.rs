@@ -1,11 +1,12 @@
-//! `Client` and its two namespaces, `priority` and `tod_policies`, and what `AsyncClient`
-//! (`async_client.rs`) shares with it: the constructor's checks, the conversion of every
-//! call's arguments to an operation of `contactnow-core`, and of its result back to Python.
+//! `Client`, and what `AsyncClient` (`async_client.rs`) shares with it: the constructor
+//! (options read by `contactnow::options::Options::from_json`), `execute` and `call`, and the
+//! conversion of results back to Python. The namespaces `client.priority` and
+//! `client.tod_policies` are Python classes (`contactnow/_api.py`) over `execute`.
 //!
-//! Both clients' classes come out of two macros, [`client_class!`] and [`namespaces!`], so
-//! that a signature, a default or a conversion is written once. What differs is each
-//! client's `run`: the blocking client runs the operation with the GIL released and
-//! answers the result; the async client answers a coroutine.
+//! Both clients' classes come out of one macro, [`client_class!`], so that a signature, a
+//! default or a conversion is written once. What differs is each client's `run`: the
+//! blocking client runs the operation with the GIL released and answers the result; the
+//! async client answers a coroutine.
 
 use std::{
     sync::{Arc, Mutex},
@@ -164,9 +165,6 @@ where
 {
     py.detach(|| client.execute(op)).map_err(to_py(py))?.into_python(py)
 }
-
-// ---------------------------------------------------------------------------------------
-// Every call's arguments as an operation: the same for both clients.
 
 /// `call(method, action, filters=, records=, repeatable=)` as a generic call.
 pub(crate) fn generic_call(

@@ -1,14 +1,16 @@
 //! Python bindings for contactnow (the `contactnow._contactnow` extension module).
 //!
-//! **In scope:** converting Python arguments to the types of `contactnow-core` and
-//! `contactnow`, their results to frozen Python classes, and their errors (in `error.rs`)
-//! to the exception tree rooted at `contactnow.ContactNowError`; releasing the GIL while a
-//! call is on the network or parsing; awaitables of Rust futures for the async client (on
-//! the tokio runtime of pyo3-async-runtimes); the in-process sandbox for tests.
+//! **In scope:** converting Python arguments to JSON values that `contactnow_core::input`
+//! reads (`value.rs`), results to the frozen model classes (`models.rs`) and plain Python
+//! values, and errors (`error.rs`) to the exception tree rooted at
+//! `contactnow.ContactNowError`; releasing the GIL while a call is on the network or
+//! parsing; awaitables of Rust futures for the async client (on the tokio runtime of
+//! pyo3-async-runtimes); the in-process sandbox for tests.
 //!
 //! **Out of scope:** behaviour. Validation, encoding, parsing, retries, timeouts and
 //! redaction all live in the Rust crates; the Python package (`python/contactnow`) adds the
-//! exception classes, the coroutines that await the async client's calls, and re-exports.
+//! exception classes, the namespaces (`_api.py`), `Listing`, the sans-IO values
+//! (`_sansio.py`), the coroutines that await the async client's calls, and re-exports.
 
 mod async_client;
 mod bridge;
