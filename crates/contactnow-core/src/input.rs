@@ -61,12 +61,13 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-/// The camelCase of a snake_case key (`policy_id` -> `policyId`).
-fn camel(snake: &str) -> String {
+/// The camelCase of a snake_case name or field path: `policy_id` -> `policyId`,
+/// `records[1].agent_id` -> `records[1].agentId` (the one rule every binding writes names by).
+pub fn camel_case(snake: &str) -> String {
     let mut out = String::with_capacity(snake.len());
     let mut upper = false;
     for c in snake.chars() {
-        if c == '_' {
+        if c == '_' && !out.is_empty() && !out.ends_with(['.', '[']) {
             upper = true;
         } else if upper {
             out.push(c.to_ascii_uppercase());
@@ -98,7 +99,7 @@ impl<'a> Fields<'a> {
         let mut found: Vec<(&'static str, &Value)> = Vec::with_capacity(map.len());
         for (key, item) in map {
             let name = known.iter().find(|(snake, others)| {
-                key == snake || others.contains(&key.as_str()) || (snake.contains('_') && *key == camel(snake))
+                key == snake || others.contains(&key.as_str()) || (snake.contains('_') && *key == camel_case(snake))
             });
             let Some((name, _)) = name else {
                 let names: Vec<&str> = known.iter().map(|(snake, _)| *snake).collect();

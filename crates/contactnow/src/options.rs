@@ -300,18 +300,7 @@ pub fn option_name(name: &str, casing: Casing) -> String {
     if casing == Casing::Snake {
         return name.to_owned();
     }
-    let mut out = String::with_capacity(name.len() + 2);
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' && !out.is_empty() && !out.ends_with(['.', '[']) {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
+    let mut out = contactnow_core::input::camel_case(name);
     if DURATIONS.contains(&name) {
         out.push_str("Ms");
     }
