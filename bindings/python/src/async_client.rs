@@ -30,7 +30,7 @@ use crate::{
 /// The threads of tokio's blocking pool at most: hyper-util looks host names up there (a
 /// finished call reaches the event loop through `bridge.rs`, not through this pool); without
 /// a cap a burst of lookups would start a thread for each.
-pub(crate) const MAX_BLOCKING_THREADS: usize = 4;
+const MAX_BLOCKING_THREADS: usize = 4;
 
 /// Sets up the runtime pyo3-async-runtimes starts on first use (not before: a process
 /// that never awaits a call starts no thread): threads named `contactnow`, a small blocking

@@ -3,21 +3,13 @@
 //! Up to Python 3.13, a thread other than the main one that takes the GIL again while the
 //! interpreter finalizes is ended with `pthread_exit` (CPython gh-87135); a Rust thread
 //! ended that way inside `Python::attach` aborts the process ("PyGILState_Release: thread
-//! state must be current"). The runtime's threads enter Python in two places: the blocking
-//! pool, where pyo3-async-runtimes hands each finished call to the event loop (and
-//! `call_soon_threadsafe` releases the GIL for its write to the loop's self-pipe), and the
-//! events of calls logged from runtime threads (a logging handler may release the GIL for
-//! its I/O). So, before finalization (an `atexit` hook, registered when the module is
-//! loaded, so run after the hooks registered later):
-//!
-//! - no thread enters Python through [`attach`] any more, and the hook waits for those
-//!   inside to leave;
-//! - the blocking pool is filled with tasks that never end: once each of its threads runs
-//!   one, no hand-off of pyo3-async-runtimes is running, and none starts again.
-//!
-//! Both waits release the GIL and give up after [`GRACE`] (a thread stuck in a handler
-//! cannot hold the exit up for ever). A process that never awaited a native call has no
-//! runtime, and the hook does nothing.
+//! state must be current"). The runtime's threads enter Python in one place: the events of
+//! calls logged from runtime threads (a logging handler may release the GIL for its I/O);
+//! finished calls reach the event loop without the GIL (`bridge.rs`). So, before
+//! finalization (an `atexit` hook, registered when the module is loaded, so run after the
+//! hooks registered later), no thread enters Python through [`attach`] any more, and the
+//! hook waits for those inside to leave. The wait releases the GIL and gives up after
+//! [`GRACE`] (a thread stuck in a handler cannot hold the exit up for ever).
 
 use std::{
     sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst},
@@ -70,30 +62,7 @@ pub(crate) fn before_exit(py: Python<'_>) {
         while INSIDE.load(SeqCst) > 0 && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(1));
         }
-        plug_blocking_pool(Instant::now() + GRACE);
     });
-}
-
-/// Occupies every thread of the runtime's blocking pool with a task that never ends, and
-/// waits (until `deadline`) for all of them to run.
-fn plug_blocking_pool(deadline: Instant) {
-    let runtime = pyo3_async_runtimes::tokio::get_runtime();
-    let (running, started) = std::sync::mpsc::channel();
-    for _ in 0..crate::async_client::MAX_BLOCKING_THREADS {
-        let running = running.clone();
-        drop(runtime.spawn_blocking(move || {
-            let _ = running.send(());
-            loop {
-                std::thread::park();
-            }
-        }));
-    }
-    for _ in 0..crate::async_client::MAX_BLOCKING_THREADS {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if started.recv_timeout(left).is_err() {
-            return;
-        }
-    }
 }
 
 /// Registers [`before_exit`] with `atexit`.
