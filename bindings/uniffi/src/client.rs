@@ -45,15 +45,19 @@ impl fmt::Debug for Client {
     }
 }
 
-/// A call of `op` through `client` as a future that owns what it uses, its answer and error
-/// in the bindings' types.
-fn call<O, T>(client: &contactnow::AsyncClient, op: O) -> impl Future<Output = Result<T, ContactNowError>> + Send
+/// A call of `op` through `client`, stopped when `cancellation` is cancelled, as a future that
+/// owns what it uses, its answer and error in the bindings' types.
+fn call<O, T>(
+    client: &contactnow::AsyncClient,
+    op: O,
+    cancellation: Option<Arc<Cancellation>>,
+) -> impl Future<Output = Result<T, ContactNowError>> + Send
 where
     O: Operation + Send + Sync + 'static,
     T: From<O::Output>,
 {
     let client = client.clone();
-    async move { Ok(client.execute(&op).await?.into()) }
+    async move { Ok(client.execute_until(&op, run::cancelled(cancellation)).await?.into()) }
 }
 
 impl Client {
@@ -63,7 +67,7 @@ impl Client {
         O: Operation + Send + Sync + 'static,
         T: From<O::Output>,
     {
-        guard(|| run::wait(call(&self.inner, op)))
+        guard(|| run::wait(call(&self.inner, op, None)))
     }
 
     /// Runs `op` without blocking the caller's thread: awaited on tokio, or, through an app's
@@ -73,14 +77,14 @@ impl Client {
         O: Operation + Send + Sync + 'static,
         T: From<O::Output> + Send + 'static,
     {
-        let call = call(&self.inner, op);
+        let call = call(&self.inner, op, cancellation);
         if self.foreign_sender {
             return match tokio::task::spawn_blocking(move || guard(|| run::wait(call))).await {
                 Ok(result) => result,
                 Err(e) => Err(ContactNowError::Internal { detail: format!("the call's thread failed: {e}") }),
             };
         }
-        run::guarded(run::cancellable(call, cancellation)).await
+        run::guarded(call).await
     }
 }
 

@@ -4,10 +4,7 @@
 //! thread that runs or polls the call at that step (a cancelled call's `call.end` comes on
 //! the thread that cancels it). Never a token, a password or record content.
 
-use std::{
-    cell::Cell,
-    sync::{Arc, Mutex},
-};
+use std::sync::{Arc, Mutex};
 
 use contactnow::{Event, Observer, Value};
 
@@ -128,30 +125,12 @@ impl Listeners {
     }
 }
 
-thread_local! {
-    /// While [`outcome_of_drop`] runs on this thread: the `outcome_unknown` of the `call.end`
-    /// seen, if any (`Some(None)`: none yet).
-    static DROPPED: Cell<Option<Option<bool>>> = const { Cell::new(None) };
-}
-
-/// Runs `drop_call`, which drops an unfinished call's future, and returns the
-/// `outcome_unknown` of the `call.end` the engine emits for it then (on this thread), or
-/// false when there was none (the call had not started).
-pub(crate) fn outcome_of_drop(drop_call: impl FnOnce()) -> bool {
-    DROPPED.set(Some(None));
-    drop_call();
-    DROPPED.take().flatten().unwrap_or(false)
-}
-
 impl Observer for Listeners {
     fn enabled(&self) -> bool {
-        self.get().is_some() || DROPPED.get().is_some()
+        self.get().is_some()
     }
 
     fn event(&self, event: &Event) {
-        if let (Some(None), Event::End { outcome_unknown, .. }) = (DROPPED.get(), event) {
-            DROPPED.set(Some(Some(*outcome_unknown)));
-        }
         if let Some(listener) = self.get() {
             // A throwing listener must not end the call: uniffi reports its panic here.
             let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| listener.on_event(event.into())));

@@ -16,7 +16,7 @@ use std::{
 
 use uniffi::deps::async_compat::Compat;
 
-use crate::{events, ContactNowError};
+use crate::ContactNowError;
 
 /// Wakes the thread that waits in [`wait`].
 struct Unpark(Thread);
@@ -57,25 +57,11 @@ pub(crate) async fn guarded<T>(future: impl Future<Output = Result<T, ContactNow
     .await
 }
 
-/// `call`, ended early when `cancellation` is cancelled: the call's future is then dropped
-/// (the request in flight or the pause is abandoned, nothing more is sent) and the result is
-/// [`ContactNowError::Cancelled`] with the engine's `outcome_unknown`, the one its `call.end`
-/// event carries. A cancellation already set off sends nothing.
-pub(crate) async fn cancellable<T>(
-    call: impl Future<Output = Result<T, ContactNowError>>,
-    cancellation: Option<Arc<Cancellation>>,
-) -> Result<T, ContactNowError> {
-    let Some(cancellation) = cancellation else { return call.await };
-    let mut call = Box::pin(call);
-    let mut cancelled = pin!(cancellation.cancelled());
-    let ended = poll_fn(|cx| match cancelled.as_mut().poll(cx) {
-        Poll::Ready(()) => Poll::Ready(None),
-        Poll::Pending => call.as_mut().poll(cx).map(Some),
-    })
-    .await;
-    match ended {
-        Some(result) => result,
-        None => Err(ContactNowError::Cancelled { outcome_unknown: events::outcome_of_drop(move || drop(call)) }),
+/// Completes once `cancellation` is cancelled; never without one.
+pub(crate) async fn cancelled(cancellation: Option<Arc<Cancellation>>) {
+    match cancellation {
+        Some(cancellation) => cancellation.cancelled().await,
+        None => std::future::pending().await,
     }
 }
 
