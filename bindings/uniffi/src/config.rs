@@ -6,7 +6,7 @@ use std::{fmt, time::Duration};
 
 use contactnow::options::{Options, Retries};
 
-use crate::types::Format;
+use contactnow::Format;
 
 /// The retry policy in full (or give `ClientConfig.retries`, a count, instead).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Record)]
@@ -102,7 +102,7 @@ impl ClientConfig {
             password: self.password.clone(),
             base_url: self.base_url.clone(),
             region: self.region.clone(),
-            format: self.format.map(|f| contactnow::Format::from(f).as_str().to_owned()),
+            format: self.format.map(|f| f.as_str().to_owned()),
             connect_timeout: ms(self.connect_timeout_ms),
             timeout: ms(self.timeout_ms),
             total_timeout: ms(self.total_timeout_ms),

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::types::Format;
+use contactnow::Format;
 
 /// Everything a call can fail with, split by phase like the Rust error. Texts never contain
 /// the token or the password. (No field is called `message`: that would clash with Kotlin's
@@ -104,7 +104,7 @@ impl ContactNowError {
                 })
             }
             ContactNowError::Decode { format, reason, excerpt, outcome_unknown } => {
-                contactnow::Error::Decode { format: format.into(), reason, excerpt, outcome_unknown }
+                contactnow::Error::Decode { format, reason, excerpt, outcome_unknown }
             }
             ContactNowError::HttpStatus { status, excerpt, outcome_unknown } => {
                 contactnow::Error::HttpStatus { status, excerpt, outcome_unknown }
@@ -179,7 +179,7 @@ impl From<contactnow::Error> for ContactNowError {
                 partial: api.partial,
             },
             contactnow::Error::Decode { format, reason, excerpt, outcome_unknown } => {
-                ContactNowError::Decode { format: format.into(), reason, excerpt, outcome_unknown }
+                ContactNowError::Decode { format, reason, excerpt, outcome_unknown }
             }
             contactnow::Error::HttpStatus { status, excerpt, outcome_unknown } => {
                 ContactNowError::HttpStatus { status, excerpt, outcome_unknown }
