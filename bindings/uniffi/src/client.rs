@@ -172,7 +172,7 @@ calls! {
 fn build(config: ClientConfig, sender: Option<Arc<dyn HttpSender>>) -> Result<Client, ContactNowError> {
     guard(|| {
         let listeners = Arc::new(Listeners::default());
-        let secrets: Vec<String> = [config.token.clone(), config.password.clone()].into_iter().flatten().collect();
+        let secrets: Vec<&str> = [&config.token, &config.password].into_iter().flatten().map(String::as_str).collect();
         let foreign_sender = sender.is_some();
         let built = config.options().and_then(|options| {
             let mut builder = options.builder()?.observer(listeners.clone());
@@ -184,11 +184,6 @@ fn build(config: ClientConfig, sender: Option<Arc<dyn HttpSender>>) -> Result<Cl
         // Option errors name the option as Kotlin and Swift write it (`timeoutMs`).
         built
             .map(|inner| Client { inner, listeners, foreign_sender })
-            .map_err(|e| scrub_all(in_casing(e, Casing::Camel).into(), &secrets))
+            .map_err(|e| in_casing(e, Casing::Camel).scrubbed(&secrets).into())
     })
-}
-
-/// Scrubs each secret from the error's texts.
-fn scrub_all(err: ContactNowError, secrets: &[String]) -> ContactNowError {
-    secrets.iter().fold(err, |err, secret| err.scrubbed(secret))
 }
