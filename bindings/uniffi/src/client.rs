@@ -171,19 +171,19 @@ calls! {
 /// through `sender` when given.
 fn build(config: ClientConfig, sender: Option<Arc<dyn HttpSender>>) -> Result<Client, ContactNowError> {
     guard(|| {
-        let listeners = Arc::new(Listeners::default());
-        let secrets: Vec<&str> = [&config.token, &config.password].into_iter().flatten().map(String::as_str).collect();
-        let foreign_sender = sender.is_some();
-        let built = config.options().and_then(|options| {
-            let mut builder = options.builder()?.observer(listeners.clone());
-            if let Some(sender) = sender {
-                builder = builder.sender(Arc::new(Foreign(sender)));
+        let (listeners, foreign_sender) = (Arc::new(Listeners::default()), sender.is_some());
+        let options = config.options();
+        let built = config.check().and_then(|()| {
+            let builder = options.builder()?.observer(listeners.clone());
+            match sender {
+                Some(sender) => builder.sender(Arc::new(Foreign(sender))),
+                None => builder,
             }
-            builder.build_async()
+            .build_async()
         });
         // Option errors name the option as Kotlin and Swift write it (`timeoutMs`).
         built
             .map(|inner| Client { inner, listeners, foreign_sender })
-            .map_err(|e| in_casing(e, Casing::Camel).scrubbed(&secrets).into())
+            .map_err(|e| in_casing(e, Casing::Camel).scrubbed(&options.secrets()).into())
     })
 }
