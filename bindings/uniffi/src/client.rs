@@ -83,7 +83,7 @@ impl Client {
 
     /// Gets every call's events from now on (`null`/`nil`: none); see `CallEvent`.
     pub fn set_event_listener(&self, listener: Option<Arc<dyn EventListener>>) {
-        self.listeners.set(listener);
+        *self.listeners.0.lock().unwrap_or_else(|p| p.into_inner()) = listener;
     }
 
     /// The base URL calls go to.
