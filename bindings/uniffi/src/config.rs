@@ -1,108 +1,101 @@
-//! `ClientConfig`: every client option for Kotlin and Swift, read into
-//! `contactnow::options::Options` (which checks them and names them the same in every
-//! language: camelCase, durations in milliseconds, e.g. `connectTimeoutMs`).
+//! `ClientConfig`: every client option, read into `contactnow::options::Options`, which checks
+//! them and names them as every language does (camelCase, durations in ms: `connectTimeoutMs`).
 
 use std::{fmt, time::Duration};
 
-use contactnow::options::{Options, Retries};
-
-use crate::types::Format;
+use contactnow::{
+    options::{Options, Retries},
+    Error, Format,
+};
 
 /// The retry policy in full (or give `ClientConfig.retries`, a count, instead).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Record)]
 pub struct RetryPolicy {
     /// Attempts in all, at least 1 (default 3).
-    #[uniffi(default = None)]
+    #[uniffi(default)]
     pub max_attempts: Option<u32>,
     /// The cap of the first pause in ms (default 200); later caps double.
-    #[uniffi(default = None)]
+    #[uniffi(default)]
     pub initial_backoff_ms: Option<u64>,
     /// The largest pause in ms, and the longest `Retry-After` honoured (default 5000).
-    #[uniffi(default = None)]
+    #[uniffi(default)]
     pub max_backoff_ms: Option<u64>,
 }
 
-/// How to build a [`Client`](crate::Client): a token or an API user's credentials, and
-/// settings; what is unset keeps the default every language has.
-///
-/// Its `toString()`/`description` never shows the token, the password or the proxy.
+/// How to build a `Client`: a token or an API user's credentials, and settings (unset: the
+/// default every language has). Its `toString()`/`description` hides the token, password and proxy.
 #[derive(Clone, PartialEq, Eq, Default, uniffi::Record)]
 #[uniffi::export(Display)]
 pub struct ClientConfig {
     /// A fixed API token (or give `username` and `password`).
-    #[uniffi(default = None)]
+    #[uniffi(default)]
     pub token: Option<String>,
     /// The base URL; default the EU host `https://api-106.dxi.eu`. Not with `region`.
-    #[uniffi(default = None)]
+    #[uniffi(default)]
     pub base_url: Option<String>,
     /// An API user's name: tokens are then fetched from `token.php`, cached and renewed.
-    #[uniffi(default = None)]
+    #[uniffi(default)]
     pub username: Option<String>,
     /// The API user's password.
-    #[uniffi(default = None)]
+    #[uniffi(default)]
     pub password: Option<String>,
     /// The body format; default JSON.
-    #[uniffi(default = None)]
+    #[uniffi(default)]
     pub format: Option<Format>,
     /// The timeout of one attempt, in milliseconds; default 30 000.
-    #[uniffi(default = None)]
+    #[uniffi(default)]
     pub timeout_ms: Option<u64>,
     /// Retries after a failed attempt of a call that is safe to repeat; default 2.
-    #[uniffi(default = None)]
+    #[uniffi(default)]
     pub retries: Option<u32>,
     /// Allow `http://` for a loopback host (a sandbox); default false.
-    #[uniffi(default = false)]
+    #[uniffi(default)]
     pub allow_insecure_http: bool,
     /// A documented region instead of `baseUrl`: `eu` or `us`.
-    #[uniffi(default = None)]
+    #[uniffi(default)]
     pub region: Option<String>,
     /// The timeout of opening a connection, in milliseconds; default 10 000.
-    #[uniffi(default = None)]
+    #[uniffi(default)]
     pub connect_timeout_ms: Option<u64>,
-    /// The timeout of a whole call with its retries, in milliseconds; default 120 000 (or
-    /// more when the attempts need it).
-    #[uniffi(default = None)]
+    /// The timeout of a whole call with its retries, in ms; default 120 000 (or what the attempts need).
+    #[uniffi(default)]
     pub total_timeout_ms: Option<u64>,
     /// The retry policy in full, instead of `retries`.
-    #[uniffi(default = None)]
+    #[uniffi(default)]
     pub retry_policy: Option<RetryPolicy>,
     /// Larger response bodies are refused; default 64 MiB.
-    #[uniffi(default = None)]
+    #[uniffi(default)]
     pub max_response_bytes: Option<u64>,
     /// An HTTP proxy, `http://host:port`.
-    #[uniffi(default = None)]
+    #[uniffi(default)]
     pub proxy: Option<String>,
     /// The `User-Agent` header.
-    #[uniffi(default = None)]
+    #[uniffi(default)]
     pub user_agent: Option<String>,
     /// Records per request of batched writes; default 100.
-    #[uniffi(default = None)]
+    #[uniffi(default)]
     pub batch_size: Option<u64>,
 }
 
 impl ClientConfig {
-    /// The options, for `Options::builder` to check.
-    pub(crate) fn options(&self) -> Result<Options, contactnow::Error> {
+    /// The options, for `Options::builder` to check (a retry policy wins over a count here).
+    pub(crate) fn options(&self) -> Options {
         let ms = |v: Option<u64>| v.map(Duration::from_millis);
-        let retries = match (self.retries, self.retry_policy) {
-            (Some(_), Some(_)) => {
-                return Err(contactnow::Error::invalid("retries", "give retries or retryPolicy, not both"))
-            }
-            (Some(n), None) => Some(Retries::Count(n)),
-            (None, Some(p)) => Some(Retries::Policy {
+        let retries = match self.retry_policy {
+            Some(p) => Some(Retries::Policy {
                 max_attempts: p.max_attempts,
                 initial_backoff: ms(p.initial_backoff_ms),
                 max_backoff: ms(p.max_backoff_ms),
             }),
-            (None, None) => None,
+            None => self.retries.map(Retries::Count),
         };
-        Ok(Options {
+        Options {
             token: self.token.clone(),
             username: self.username.clone(),
             password: self.password.clone(),
             base_url: self.base_url.clone(),
             region: self.region.clone(),
-            format: self.format.map(|f| contactnow::Format::from(f).as_str().to_owned()),
+            format: self.format.map(|f| f.as_str().to_owned()),
             connect_timeout: ms(self.connect_timeout_ms),
             timeout: ms(self.timeout_ms),
             total_timeout: ms(self.total_timeout_ms),
@@ -112,40 +105,21 @@ impl ClientConfig {
             user_agent: self.user_agent.clone(),
             batch_size: self.batch_size,
             allow_insecure_http: Some(self.allow_insecure_http),
-        })
+        }
+    }
+
+    /// Refuses a retry count and a retry policy given together.
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        match (self.retries, self.retry_policy) {
+            (Some(_), Some(_)) => Err(Error::invalid("retries", "give retries or retryPolicy, not both")),
+            _ => Ok(()),
+        }
     }
 }
 
+/// The options as `Options` shows them: the token, the password and the proxy as `***`.
 impl fmt::Display for ClientConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let hidden = |set: bool| if set { contactnow_core::REDACTED } else { "null" };
-        write!(
-            f,
-            "ClientConfig(token={}, baseUrl={:?}, region={:?}, username={:?}, password={}, format={:?}, \
-             connectTimeoutMs={:?}, timeoutMs={:?}, totalTimeoutMs={:?}, retries={:?}, retryPolicy={:?}, \
-             maxResponseBytes={:?}, proxy={}, userAgent={:?}, batchSize={:?}, allowInsecureHttp={})",
-            hidden(self.token.is_some()),
-            self.base_url,
-            self.region,
-            self.username,
-            hidden(self.password.is_some()),
-            self.format,
-            self.connect_timeout_ms,
-            self.timeout_ms,
-            self.total_timeout_ms,
-            self.retries,
-            self.retry_policy,
-            self.max_response_bytes,
-            hidden(self.proxy.is_some()),
-            self.user_agent,
-            self.batch_size,
-            self.allow_insecure_http,
-        )
-    }
-}
-
-impl fmt::Debug for ClientConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
+        write!(f, "ClientConfig({:?})", self.options())
     }
 }

@@ -2,17 +2,16 @@
 
 use std::fmt;
 
-use crate::types::Format;
+use contactnow::{ApiError, Error, Format};
 
-/// Everything a call can fail with, split by phase like the Rust error. Texts never contain
-/// the token or the password. (No field is called `message`: that would clash with Kotlin's
-/// `Exception.message`; the API's text is `detail`.)
+/// Everything a call can fail with, split by phase like the Rust error; no text in it ever
+/// contains the token or the password. (The API's text is `detail`: Kotlin exceptions have a `message`.)
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Error)]
 #[uniffi::export(Display)]
 pub enum ContactNowError {
     /// An input or a setting was rejected before anything was sent.
     InvalidInput {
-        /// The field at fault, e.g. `records[1].agent_id` or `base_url`.
+        /// The field at fault, e.g. `records[1].agentId` or `baseUrl`.
         field: String,
         /// Why it was rejected.
         reason: String,
@@ -42,28 +41,25 @@ pub enum ContactNowError {
         format: Format,
         /// What was wrong.
         reason: String,
-        /// The first characters of the body, for diagnosis.
+        /// The first characters of the body.
         excerpt: String,
-        /// True when a write that is not safe to repeat got a 2xx answer that could not be
-        /// read: it was probably applied; check the server's state before trying again.
+        /// A write not safe to repeat got a 2xx it could not read: probably applied; check first.
         outcome_unknown: bool,
     },
     /// The server answered with a status other than 2xx.
     HttpStatus {
         /// The status code.
         status: u16,
-        /// The first characters of the body, for diagnosis.
+        /// The first characters of the body.
         excerpt: String,
-        /// True when a write that is not safe to repeat got a 5xx that may follow its
-        /// application (500, 502, 504...): check the server's state before trying again.
+        /// A write not safe to repeat got a 5xx that may follow its application: check first.
         outcome_unknown: bool,
     },
     /// Connecting, TLS or I/O failed (or a foreign `HttpSender` threw).
     Transport {
         /// What failed.
         detail: String,
-        /// True when a write that is not safe to repeat may have reached the server:
-        /// check the server's state before trying again.
+        /// A write not safe to repeat may have reached the server: check before trying again.
         outcome_unknown: bool,
     },
     /// A timeout expired.
@@ -73,11 +69,9 @@ pub enum ContactNowError {
         /// As for `Transport`.
         outcome_unknown: bool,
     },
-    /// The call was cancelled before it ended (its coroutine cancelled, or a `Cancellation`
-    /// given to it set off); the request in flight, if any, was abandoned.
+    /// The call was cancelled (its coroutine, or a `Cancellation` given to it) before it ended.
     Cancelled {
-        /// True when a write that is not safe to repeat (a TOD policy create) was in flight:
-        /// it may have been applied; check the server's state before trying again.
+        /// A write not safe to repeat (a TOD policy create) was in flight: check first.
         outcome_unknown: bool,
     },
     /// A bug in contactnow (a caught panic); never expected.
@@ -87,66 +81,26 @@ pub enum ContactNowError {
     },
 }
 
-impl ContactNowError {
-    /// The Rust client error with the same content, whose `Display` is the shared wording.
-    fn as_client_error(&self) -> Option<contactnow::Error> {
-        Some(match self.clone() {
-            ContactNowError::InvalidInput { field, reason } => contactnow::Error::InvalidInput { field, reason },
-            ContactNowError::Api { detail, account_id, total, bad, key, expire, partial, .. } => {
-                contactnow::Error::Api(contactnow::ApiError {
-                    message: detail,
-                    account_id,
-                    total,
-                    bad,
-                    key,
-                    expire,
-                    partial,
-                })
+impl From<Error> for ContactNowError {
+    fn from(err: Error) -> Self {
+        match err {
+            Error::InvalidInput { field, reason } => Self::InvalidInput { field, reason },
+            Error::Api(api) => {
+                let token_rejected = api.is_token_rejected();
+                let ApiError { message: detail, account_id, total, bad, key, expire, partial } = api;
+                Self::Api { detail, account_id, total, bad, key, expire, partial, token_rejected }
             }
-            ContactNowError::Decode { format, reason, excerpt, outcome_unknown } => {
-                contactnow::Error::Decode { format: format.into(), reason, excerpt, outcome_unknown }
+            Error::Decode { format, reason, excerpt, outcome_unknown } => {
+                Self::Decode { format, reason, excerpt, outcome_unknown }
             }
-            ContactNowError::HttpStatus { status, excerpt, outcome_unknown } => {
-                contactnow::Error::HttpStatus { status, excerpt, outcome_unknown }
+            Error::HttpStatus { status, excerpt, outcome_unknown } => {
+                Self::HttpStatus { status, excerpt, outcome_unknown }
             }
-            ContactNowError::Transport { detail, outcome_unknown } => {
-                contactnow::Error::Transport { message: detail, outcome_unknown }
-            }
-            ContactNowError::Timeout { detail, outcome_unknown } => {
-                contactnow::Error::Timeout { message: detail, outcome_unknown }
-            }
-            ContactNowError::Cancelled { outcome_unknown } => contactnow::Error::Cancelled { outcome_unknown },
-            ContactNowError::Internal { .. } => return None,
-        })
-    }
-
-    /// Replaces `secret` (when not empty) in every text with `***`.
-    pub(crate) fn scrubbed(self, secret: &str) -> Self {
-        if secret.is_empty() {
-            return self;
-        }
-        let s = |text: String| contactnow::scrub(&text, secret);
-        match self {
-            ContactNowError::InvalidInput { field, reason } => {
-                ContactNowError::InvalidInput { field, reason: s(reason) }
-            }
-            ContactNowError::Api { detail, account_id, total, bad, key, expire, partial, token_rejected } => {
-                ContactNowError::Api { detail: s(detail), account_id, total, bad, key, expire, partial, token_rejected }
-            }
-            ContactNowError::Decode { format, reason, excerpt, outcome_unknown } => {
-                ContactNowError::Decode { format, reason: s(reason), excerpt: s(excerpt), outcome_unknown }
-            }
-            ContactNowError::HttpStatus { status, excerpt, outcome_unknown } => {
-                ContactNowError::HttpStatus { status, excerpt: s(excerpt), outcome_unknown }
-            }
-            ContactNowError::Transport { detail, outcome_unknown } => {
-                ContactNowError::Transport { detail: s(detail), outcome_unknown }
-            }
-            ContactNowError::Timeout { detail, outcome_unknown } => {
-                ContactNowError::Timeout { detail: s(detail), outcome_unknown }
-            }
-            cancelled @ ContactNowError::Cancelled { .. } => cancelled,
-            ContactNowError::Internal { detail } => ContactNowError::Internal { detail: s(detail) },
+            Error::Transport { message, outcome_unknown } => Self::Transport { detail: message, outcome_unknown },
+            Error::Timeout { message, outcome_unknown } => Self::Timeout { detail: message, outcome_unknown },
+            Error::Cancelled { outcome_unknown } => Self::Cancelled { outcome_unknown },
+            // A kind added to the client later: keep its text rather than lose the error.
+            other => Self::Internal { detail: other.to_string() },
         }
     }
 }
@@ -154,54 +108,32 @@ impl ContactNowError {
 /// The shared wording of the Rust error (Kotlin `toString()`, Swift `description`).
 impl fmt::Display for ContactNowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self, self.as_client_error()) {
-            (_, Some(err)) => err.fmt(f),
-            (ContactNowError::Internal { detail }, None) => write!(f, "internal error: {detail}"),
-            (_, None) => f.write_str("error"),
-        }
+        let err = match self.clone() {
+            Self::InvalidInput { field, reason } => Error::InvalidInput { field, reason },
+            Self::Api { detail: message, account_id, total, bad, key, expire, partial, .. } => {
+                Error::Api(ApiError { message, account_id, total, bad, key, expire, partial })
+            }
+            Self::Decode { format, reason, excerpt, outcome_unknown } => {
+                Error::Decode { format, reason, excerpt, outcome_unknown }
+            }
+            Self::HttpStatus { status, excerpt, outcome_unknown } => {
+                Error::HttpStatus { status, excerpt, outcome_unknown }
+            }
+            Self::Transport { detail, outcome_unknown } => Error::Transport { message: detail, outcome_unknown },
+            Self::Timeout { detail, outcome_unknown } => Error::Timeout { message: detail, outcome_unknown },
+            Self::Cancelled { outcome_unknown } => Error::Cancelled { outcome_unknown },
+            Self::Internal { detail } => return write!(f, "internal error: {detail}"),
+        };
+        err.fmt(f)
     }
 }
 
 impl std::error::Error for ContactNowError {}
 
-impl From<contactnow::Error> for ContactNowError {
-    fn from(err: contactnow::Error) -> Self {
-        match err {
-            contactnow::Error::InvalidInput { field, reason } => ContactNowError::InvalidInput { field, reason },
-            contactnow::Error::Api(api) => ContactNowError::Api {
-                token_rejected: api.is_token_rejected(),
-                detail: api.message,
-                account_id: api.account_id,
-                total: api.total,
-                bad: api.bad,
-                key: api.key,
-                expire: api.expire,
-                partial: api.partial,
-            },
-            contactnow::Error::Decode { format, reason, excerpt, outcome_unknown } => {
-                ContactNowError::Decode { format: format.into(), reason, excerpt, outcome_unknown }
-            }
-            contactnow::Error::HttpStatus { status, excerpt, outcome_unknown } => {
-                ContactNowError::HttpStatus { status, excerpt, outcome_unknown }
-            }
-            contactnow::Error::Transport { message, outcome_unknown } => {
-                ContactNowError::Transport { detail: message, outcome_unknown }
-            }
-            contactnow::Error::Timeout { message, outcome_unknown } => {
-                ContactNowError::Timeout { detail: message, outcome_unknown }
-            }
-            contactnow::Error::Cancelled { outcome_unknown } => ContactNowError::Cancelled { outcome_unknown },
-            // A kind added to the client later: keep its text rather than lose the error.
-            other => ContactNowError::Internal { detail: other.to_string() },
-        }
-    }
-}
-
-/// An exception thrown by a foreign `HttpSender` that is not a `ContactNowError` becomes a
-/// transport error (its text is scrubbed of the token before it reaches the caller).
+/// What a foreign `HttpSender` throws that is not a `ContactNowError`: a transport error.
 impl From<uniffi::UnexpectedUniFFICallbackError> for ContactNowError {
     fn from(err: uniffi::UnexpectedUniFFICallbackError) -> Self {
-        ContactNowError::Transport { detail: format!("HTTP sender failed: {}", err.reason), outcome_unknown: true }
+        Self::Transport { detail: format!("HTTP sender failed: {}", err.reason), outcome_unknown: true }
     }
 }
 
@@ -211,12 +143,9 @@ mod tests {
 
     #[test]
     fn display_is_the_rust_wording() {
-        let err: ContactNowError = contactnow::Error::invalid("records[0].agent_id", "must be positive").into();
+        let err: ContactNowError = Error::invalid("records[0].agent_id", "must be positive").into();
         assert_eq!(err.to_string(), "invalid input: records[0].agent_id: must be positive");
-        let err = ContactNowError::Transport { detail: "boom token=SECRET".into(), outcome_unknown: true };
-        let text = err.scrubbed("SECRET").to_string();
-        assert!(text.contains("outcome unknown") && !text.contains("SECRET"), "{text}");
-        let err: ContactNowError = contactnow::Error::Cancelled { outcome_unknown: true }.into();
+        let err: ContactNowError = Error::Cancelled { outcome_unknown: true }.into();
         assert_eq!(err, ContactNowError::Cancelled { outcome_unknown: true });
         assert!(err.to_string().starts_with("cancelled by the caller; outcome unknown"), "{err}");
     }

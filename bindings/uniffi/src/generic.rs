@@ -1,7 +1,9 @@
-//! The generic call for Kotlin and Swift: any `database.php` method and action, answered
-//! with every record's fields as the text the server sent.
+//! The generic call: any `database.php` method and action, answered with every record's
+//! fields as the text the server sent.
 
 use std::collections::HashMap;
+
+use contactnow::{GenericRecord, GenericResult};
 
 /// One `name = value` pair: a filter, or a field of a record to write.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -12,8 +14,14 @@ pub struct GenericField {
     pub value: String,
 }
 
+uniffi::custom_type!(GenericRecord, HashMap<String, String>, {
+    remote,
+    lower: |record| record.0.into_iter().collect(),
+    try_lift: |fields| Ok(GenericRecord(fields.into_iter().collect())),
+});
+
 /// What a generic call answered.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct GenericResult {
     /// `account_id`, if present.
     pub account_id: Option<u64>,
@@ -26,36 +34,10 @@ pub struct GenericResult {
     /// The server's `error` text with its success, if any.
     pub error: Option<String>,
     /// The records of a read: field name to text.
-    pub records: Vec<HashMap<String, String>>,
+    pub records: Vec<GenericRecord>,
 }
 
-impl From<contactnow::GenericResult> for GenericResult {
-    fn from(r: contactnow::GenericResult) -> Self {
-        Self {
-            account_id: r.account_id,
-            total: r.total,
-            bad: r.bad,
-            key: r.key,
-            error: r.error,
-            records: r.records.into_iter().map(|record| record.0.into_iter().collect()).collect(),
-        }
-    }
-}
-
-/// The core's call from the arguments of `Client.call`.
-pub(crate) fn call(
-    method: String,
-    action: String,
-    filters: Vec<GenericField>,
-    records: Vec<Vec<GenericField>>,
-    repeatable: bool,
-) -> contactnow::GenericCall {
-    let pairs = |fields: Vec<GenericField>| fields.into_iter().map(|f| (f.name, f.value)).collect();
-    contactnow::GenericCall {
-        method,
-        action,
-        filters: pairs(filters),
-        records: records.into_iter().map(pairs).collect(),
-        repeatable,
-    }
+/// The `(name, value)` pairs the core's generic call takes.
+pub(crate) fn pairs(fields: Vec<GenericField>) -> Vec<(String, String)> {
+    fields.into_iter().map(|f| (f.name, f.value)).collect()
 }

@@ -1,9 +1,7 @@
-//! How the bindings run a call of the Rust `AsyncClient`: awaited by a Kotlin or Swift async
-//! call (uniffi polls the future on the foreign side, inside the tokio context of uniffi's
-//! `async_runtime = "tokio"`), or waited for on the caller's thread by a blocking call.
-//! Both run in that same tokio context, so one client, one connection pool and one token
-//! cache serve both. Also [`Cancellation`], for foreign code whose task cancellation does not
-//! reach the Rust future (Swift).
+//! How a call of the Rust `AsyncClient` runs: awaited by a Kotlin or Swift async call (uniffi
+//! polls it in the tokio context of `async_runtime = "tokio"`), or waited for on the caller's
+//! thread in that same context, so that one pool and one token cache serve both; and
+//! [`Cancellation`], for foreign code whose task cancellation does not reach the call (Swift).
 
 use std::{
     future::{poll_fn, Future},
@@ -14,9 +12,10 @@ use std::{
     thread::{self, Thread},
 };
 
+use tokio::sync::watch;
 use uniffi::deps::async_compat::Compat;
 
-use crate::{events, ContactNowError};
+use crate::ContactNowError;
 
 /// Wakes the thread that waits in [`wait`].
 struct Unpark(Thread);
@@ -25,15 +24,10 @@ impl Wake for Unpark {
     fn wake(self: Arc<Self>) {
         self.0.unpark();
     }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.0.unpark();
-    }
 }
 
-/// Runs `future` to its end on this thread, which sleeps while it waits. The future is polled
-/// in the tokio context the async calls use (async-compat's runtime, the one uniffi's tokio
-/// support enters), so its connections and timers are those of every other call.
+/// Runs `future` to its end on this thread, which sleeps while it waits, in the tokio context
+/// of the async calls (async-compat's runtime, the one uniffi's tokio support enters).
 pub(crate) fn wait<F: Future>(future: F) -> F::Output {
     let mut future = pin!(Compat::new(future));
     let waker = Waker::from(Arc::new(Unpark(thread::current())));
@@ -57,46 +51,13 @@ pub(crate) async fn guarded<T>(future: impl Future<Output = Result<T, ContactNow
     .await
 }
 
-/// `call`, ended early when `cancellation` is cancelled: the call's future is then dropped
-/// (the request in flight or the pause is abandoned, nothing more is sent) and the result is
-/// [`ContactNowError::Cancelled`] with the engine's `outcome_unknown`, the one its `call.end`
-/// event carries. A cancellation already set off sends nothing.
-pub(crate) async fn cancellable<T>(
-    call: impl Future<Output = Result<T, ContactNowError>>,
-    cancellation: Option<Arc<Cancellation>>,
-) -> Result<T, ContactNowError> {
-    let Some(cancellation) = cancellation else { return call.await };
-    let mut call = Box::pin(call);
-    let mut cancelled = pin!(cancellation.cancelled());
-    let ended = poll_fn(|cx| match cancelled.as_mut().poll(cx) {
-        Poll::Ready(()) => Poll::Ready(None),
-        Poll::Pending => call.as_mut().poll(cx).map(Some),
-    })
-    .await;
-    match ended {
-        Some(result) => result,
-        None => Err(ContactNowError::Cancelled { outcome_unknown: events::outcome_of_drop(move || drop(call)) }),
-    }
-}
-
-/// A way to cancel `*Async` calls from outside: give it to them (their last argument) and
-/// call [`Cancellation::cancel`]; each call still running then stops at once (its request
-/// in flight or its pause before a repeat is abandoned, nothing more is sent) and fails with
-/// `ContactNowError.Cancelled`, whose `outcomeUnknown` says whether a TOD policy create may
-/// have reached the server. Kotlin needs none (cancelling the coroutine does the same);
-/// Swift's `Task.cancel()` does not reach the call by itself: `Cancellation.withTask { ... }`
-/// (in the package) ties one to the current task. One cancellation can serve many calls;
-/// once cancelled it stays so, and calls given it afterwards fail at once, sending nothing.
-#[derive(Debug, uniffi::Object)]
-pub struct Cancellation {
-    cancelled: tokio::sync::watch::Sender<bool>,
-}
-
-impl Default for Cancellation {
-    fn default() -> Self {
-        Self { cancelled: tokio::sync::watch::Sender::new(false) }
-    }
-}
+/// A way to cancel `*Async` calls from outside (their last argument): once [`Cancellation::cancel`]
+/// is called, each call given it stops at once, sending nothing more, and fails with `Cancelled`
+/// (`outcomeUnknown` when a TOD policy create was in flight); calls given it afterwards fail at
+/// once. Kotlin needs none (cancel the coroutine); in Swift, `Cancellation.withTask { ... }`
+/// ties one to the current task.
+#[derive(Debug, Default, uniffi::Object)]
+pub struct Cancellation(watch::Sender<bool>);
 
 #[uniffi::export]
 impl Cancellation {
@@ -108,20 +69,22 @@ impl Cancellation {
 
     /// Cancels every call given this cancellation (idempotent; any thread).
     pub fn cancel(&self) {
-        self.cancelled.send_replace(true);
+        self.0.send_replace(true);
     }
 
     /// Whether [`Cancellation::cancel`] was called.
     pub fn is_cancelled(&self) -> bool {
-        *self.cancelled.borrow()
+        *self.0.borrow()
     }
 }
 
-impl Cancellation {
-    /// Completes once cancelled.
-    async fn cancelled(&self) {
-        let mut seen = self.cancelled.subscribe();
-        // The sender lives as long as `self`, so the only way out is the flag set.
-        let _ = seen.wait_for(|cancelled| *cancelled).await;
+/// Completes once `cancellation` is cancelled; never without one.
+pub(crate) async fn cancelled(cancellation: Option<Arc<Cancellation>>) {
+    match cancellation {
+        // The sender lives as long as the cancellation, so the only way out is the flag set.
+        Some(c) => {
+            let _ = c.0.subscribe().wait_for(|cancelled| *cancelled).await;
+        }
+        None => std::future::pending().await,
     }
 }

@@ -1,51 +1,26 @@
 //! The in-process sandbox (feature `sandbox`): start it, point a `Client` at it, stop it.
 
-use std::sync::Mutex;
+use std::{collections::HashMap, sync::Mutex};
 
+use contactnow::Error;
 use contactnow_sandbox::{Config, Fault, FaultSpec, Seed};
 
 use crate::ContactNowError;
 
-/// A fault the sandbox applies to its next matching API request(s).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum SandboxFault {
-    /// Answer this HTTP status (with a small HTML body) without processing the request.
-    Status {
-        /// The HTTP status, 100..=599.
-        status: u16,
-        /// Seconds for a `Retry-After` header, if any.
-        retry_after: Option<u64>,
-    },
-    /// Wait this long, then process the request normally.
-    Delay {
-        /// Milliseconds to wait.
-        ms: u64,
-    },
-    /// Reset the connection before any response byte; the request is not processed.
+/// A fault for the sandbox's next matching API request(s): answer a status (with `Retry-After`
+/// seconds) or an API error unprocessed, delay (ms) then process, reset, or process and truncate.
+#[uniffi::remote(Enum)]
+#[uniffi(name = "SandboxFault")]
+pub enum Fault {
+    Status { status: u16, retry_after: Option<u64> },
+    Delay { ms: u64 },
     Reset,
-    /// Process the request, then send only half the body and close the connection.
     Truncate,
-    /// Answer `success: false` with this error text without processing the request.
-    ApiError {
-        /// The error text.
-        error: String,
-    },
+    ApiError { error: String },
 }
 
-impl From<SandboxFault> for Fault {
-    fn from(fault: SandboxFault) -> Self {
-        match fault {
-            SandboxFault::Status { status, retry_after } => Fault::Status { status, retry_after },
-            SandboxFault::Delay { ms } => Fault::Delay { ms },
-            SandboxFault::Reset => Fault::Reset,
-            SandboxFault::Truncate => Fault::Truncate,
-            SandboxFault::ApiError { error } => Fault::ApiError { error },
-        }
-    }
-}
-
-/// A `token.php` user the sandbox accepts.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// A `token.php` user the sandbox accepts (no `Debug`: it holds a password).
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SandboxUser {
     /// The API user name.
     pub username: String,
@@ -73,12 +48,12 @@ pub struct SandboxRequest {
     /// The `action` argument (`create`, `read`, `get`, ...).
     pub action: Option<String>,
     /// Every argument as the server read it (query and POST variables, POST winning).
-    pub params: std::collections::HashMap<String, String>,
+    pub params: HashMap<String, String>,
 }
 
-/// The ContactNow emulator, running in this process on a loopback port: point a `Client` at
-/// `url()` with `token()` and `allowInsecureHttp`.
-#[derive(Debug, uniffi::Object)]
+/// The ContactNow emulator, in this process on a loopback port: point a `Client` at `url()`
+/// with `token()` and `allowInsecureHttp`.
+#[derive(uniffi::Object)]
 pub struct Sandbox {
     inner: Mutex<Option<contactnow_sandbox::Sandbox>>,
     url: String,
@@ -86,17 +61,16 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
+    /// Runs `f` on the sandbox unless it was stopped.
     fn with<T>(&self, f: impl FnOnce(&contactnow_sandbox::Sandbox) -> T) -> Option<T> {
-        let guard = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        guard.as_ref().map(f)
+        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref().map(f)
     }
 }
 
 #[uniffi::export]
 impl Sandbox {
-    /// Starts a sandbox on a free loopback port: empty, or with the demo data set
-    /// (6 agents, 4 queues, 12 assignments, 4 policies); `users` are the `token.php` users
-    /// it accepts (default `demo` / `demo-password`).
+    /// Starts a sandbox on a free loopback port, empty or with the demo data set (6 agents, 4 queues,
+    /// 12 assignments, 4 policies), accepting `users` (default `demo` / `demo-password`).
     #[uniffi::constructor(default(demo = false, users = []))]
     pub fn start(demo: bool, users: Vec<SandboxUser>) -> Result<Self, ContactNowError> {
         let mut config = Config { seed: if demo { Seed::Demo } else { Seed::Empty }, ..Config::default() };
@@ -105,8 +79,7 @@ impl Sandbox {
         }
         let sandbox = contactnow_sandbox::Sandbox::start(config)
             .map_err(|e| ContactNowError::Transport { detail: format!("sandbox: {e}"), outcome_unknown: false })?;
-        let url = sandbox.base_url();
-        let token = sandbox.token();
+        let (url, token) = (sandbox.base_url(), sandbox.token());
         Ok(Self { inner: Mutex::new(Some(sandbox)), url, token })
     }
 
@@ -120,24 +93,20 @@ impl Sandbox {
         self.token.clone()
     }
 
-    /// Queues `fault` for the next `times` API requests matching `method` (`priority`,
-    /// `tod_policy`) and `action` (`create`, `read`, `update`), when given. Fails with
-    /// `InvalidInput` for a spec the sandbox refuses (`times` 0, a status outside 100..=599,
-    /// a delay over 600,000 ms) or a stopped sandbox.
+    /// Queues `fault` for the next `times` API requests matching `method` and `action` when
+    /// given; `InvalidInput` for a spec the sandbox refuses or a stopped sandbox.
     #[uniffi::method(default(times = 1, method = None, action = None))]
     pub fn push_fault(
         &self,
-        fault: SandboxFault,
+        fault: Fault,
         times: u32,
         method: Option<String>,
         action: Option<String>,
     ) -> Result<(), ContactNowError> {
-        let mut spec = FaultSpec::new(fault.into()).times(times);
-        spec.method = method;
-        spec.action = action;
+        let spec = FaultSpec { method, action, ..FaultSpec::new(fault).times(times) };
         match self.with(|s| s.try_push_fault(spec)) {
-            Some(result) => result.map_err(|e| contactnow::Error::invalid("fault", e.to_string()).into()),
-            None => Err(contactnow::Error::invalid("sandbox", "is stopped").into()),
+            Some(result) => result.map_err(|e| Error::invalid("fault", e.to_string()).into()),
+            None => Err(Error::invalid("sandbox", "is stopped").into()),
         }
     }
 
@@ -149,20 +118,18 @@ impl Sandbox {
     /// The API requests received since the start or the last reset, oldest first.
     pub fn requests(&self) -> Vec<SandboxRequest> {
         let requests = self.with(contactnow_sandbox::Sandbox::requests).unwrap_or_default();
-        requests
-            .into_iter()
-            .map(|r| SandboxRequest {
-                seq: r.seq,
-                method: r.method,
-                path: r.path,
-                query: r.query,
-                body: r.body,
-                fault: r.fault,
-                api_method: r.api_method,
-                action: r.action,
-                params: r.params.into_iter().collect(),
-            })
-            .collect()
+        let request = |r: contactnow_sandbox::RecordedRequest| SandboxRequest {
+            seq: r.seq,
+            method: r.method,
+            path: r.path,
+            query: r.query,
+            body: r.body,
+            fault: r.fault,
+            api_method: r.api_method,
+            action: r.action,
+            params: r.params.into_iter().collect(),
+        };
+        requests.into_iter().map(request).collect()
     }
 
     /// Forgets the recorded requests.

@@ -1,107 +1,90 @@
-//! The sans-IO core across the boundary: build a request, send it yourself, parse the answer;
-//! and `HttpSender`, a foreign-implemented HTTP stack that `Client.withSender` drives the call
-//! engine through (retries, token refresh and outcome rules included).
+//! The sans-IO core across the boundary (build a request, send it yourself, parse the answer),
+//! and `HttpSender`, an app's HTTP stack as the client's transport.
 
 use std::{fmt, sync::Arc, time::Duration};
 
-use contactnow_core::{self as core, Endpoint, Operation, Token};
+use contactnow_core::{
+    self as core, engine::Failure, Assignment, Endpoint, Format, HttpResponse, Method, NewTodPolicy, Operation,
+    TodPolicyUpdate, Token, WriteResult,
+};
 
 use crate::{
     guard,
-    types::{
-        to_core, Assignment, AssignmentListing, Format, NewTodPolicy, PolicyListing, TodPolicyUpdate, WriteResult,
-    },
+    types::{AssignmentListing, PolicyListing},
     ContactNowError,
 };
 
-/// An API call as a value (exported as `ApiCall`): what [`build_request`] builds and
-/// [`parse_response`] parses.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+/// An API call as a value: what [`build_request`] builds and [`parse_response`] parses.
+/// (No `Debug`: it may hold a password or a token.)
+#[derive(Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum ApiCall {
-    /// `priority` create.
-    CreateAssignments {
-        /// The batch.
-        records: Vec<Assignment>,
-    },
-    /// `priority` read.
-    ReadAssignments {
-        /// Only this agent's assignments.
-        agent_id: Option<u64>,
-        /// Only this queue's assignments.
-        queue_id: Option<u64>,
-    },
-    /// `priority` update.
-    UpdateAssignments {
-        /// The batch.
-        records: Vec<Assignment>,
-    },
-    /// `tod_policy` create.
-    CreatePolicies {
-        /// The batch.
-        records: Vec<NewTodPolicy>,
-    },
-    /// `tod_policy` read.
-    ReadPolicies {
-        /// Only this policy.
-        policy_id: Option<u64>,
-    },
-    /// `tod_policy` update.
-    UpdatePolicies {
-        /// The batch.
-        records: Vec<TodPolicyUpdate>,
-    },
+    /// `priority` create of a batch.
+    CreateAssignments(#[uniffi(name = "records")] Vec<Assignment>),
+    /// `priority` read, optionally of one agent and/or one queue.
+    ReadAssignments(#[uniffi(name = "agent_id")] Option<u64>, #[uniffi(name = "queue_id")] Option<u64>),
+    /// `priority` update of a batch.
+    UpdateAssignments(#[uniffi(name = "records")] Vec<Assignment>),
+    /// `tod_policy` create of a batch.
+    CreatePolicies(#[uniffi(name = "records")] Vec<NewTodPolicy>),
+    /// `tod_policy` read, all or one.
+    ReadPolicies(#[uniffi(name = "policy_id")] Option<u64>),
+    /// `tod_policy` update of a batch.
+    UpdatePolicies(#[uniffi(name = "records")] Vec<TodPolicyUpdate>),
     /// `token.php?action=get`: a token for an API user (the request's token is not used).
-    GetToken {
-        /// The API user's name.
-        username: String,
-        /// The API user's password.
-        password: String,
-    },
-    /// `token.php?action=validate`: whether a token is still valid.
-    ValidateToken {
-        /// The token to check.
-        token: String,
-    },
+    GetToken(#[uniffi(name = "username")] String, #[uniffi(name = "password")] String),
+    /// `token.php?action=validate`: whether `token` is still valid.
+    ValidateToken(#[uniffi(name = "token")] String),
 }
 
-/// What a call returned, by operation.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+impl From<ApiCall> for core::ApiCall {
+    fn from(call: ApiCall) -> Self {
+        match call {
+            ApiCall::CreateAssignments(records) => Self::CreateAssignments(core::CreateAssignments { records }),
+            ApiCall::ReadAssignments(agent_id, queue_id) => {
+                Self::ReadAssignments(core::ReadAssignments { agent_id, queue_id })
+            }
+            ApiCall::UpdateAssignments(records) => Self::UpdateAssignments(core::UpdateAssignments { records }),
+            ApiCall::CreatePolicies(records) => Self::CreatePolicies(core::CreatePolicies { records }),
+            ApiCall::ReadPolicies(policy_id) => Self::ReadPolicies(core::ReadPolicies { policy_id }),
+            ApiCall::UpdatePolicies(records) => Self::UpdatePolicies(core::UpdatePolicies { records }),
+            ApiCall::GetToken(username, password) => Self::GetToken(core::GetToken::new(username, password)),
+            ApiCall::ValidateToken(token) => Self::ValidateToken(core::ValidateToken::new(token)),
+        }
+    }
+}
+
+/// What a call returned, by operation (no `Debug`: it may hold a token).
+#[derive(Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum ApiOutput {
-    /// A create or update.
-    Write {
-        /// The counts.
-        result: WriteResult,
-    },
+    /// A create or update: its counts.
+    Write(#[uniffi(name = "result")] WriteResult),
     /// A `priority` read.
-    Assignments {
-        /// The records.
-        listing: AssignmentListing,
-    },
+    Assignments(#[uniffi(name = "listing")] AssignmentListing),
     /// A `tod_policy` read.
-    Policies {
-        /// The records.
-        listing: PolicyListing,
-    },
-    /// `token.php?action=get`.
-    TokenGrant {
-        /// The new token (a secret: do not log it).
-        token: String,
-        /// Its expiry, as a Unix time.
-        expire: i64,
-    },
-    /// `token.php?action=validate`.
-    TokenStatus {
-        /// The token's expiry, as a Unix time.
-        expire: i64,
-    },
+    Policies(#[uniffi(name = "listing")] PolicyListing),
+    /// `token.php?action=get`: the new token (a secret: do not log it) and its expiry (Unix time).
+    TokenGrant(#[uniffi(name = "token")] String, #[uniffi(name = "expire")] i64),
+    /// `token.php?action=validate`: the token's expiry (Unix time).
+    TokenStatus(#[uniffi(name = "expire")] i64),
 }
 
-/// GET or POST.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum HttpMethod {
-    /// Reads and token calls.
+impl From<core::ApiOutput> for ApiOutput {
+    fn from(output: core::ApiOutput) -> Self {
+        match output {
+            core::ApiOutput::Write(result) => Self::Write(result),
+            core::ApiOutput::Assignments(listing) => Self::Assignments(listing),
+            core::ApiOutput::Policies(listing) => Self::Policies(listing),
+            core::ApiOutput::TokenGrant(grant) => Self::TokenGrant(grant.token.expose().to_owned(), grant.expire),
+            core::ApiOutput::TokenStatus(status) => Self::TokenStatus(status.expire),
+        }
+    }
+}
+
+/// GET (reads and token calls) or POST (writes).
+#[uniffi::remote(Enum)]
+#[uniffi(name = "HttpMethod")]
+pub enum Method {
     Get,
-    /// Writes.
     Post,
 }
 
@@ -114,81 +97,59 @@ pub struct HttpHeader {
     pub value: String,
 }
 
-/// A request to send. Its URL carries the token; `toString()`/`description` and
-/// [`HttpRequest::redacted_url`] show it as `***`.
-#[derive(uniffi::Object)]
+/// A request to send. Its URL carries the token; `toString()`/`description` shows it as `***`.
+#[derive(Debug, uniffi::Object)]
 #[uniffi::export(Display)]
-pub struct HttpRequest {
-    inner: core::HttpRequest,
-}
+pub struct HttpRequest(core::HttpRequest);
 
 impl fmt::Display for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.inner.method, self.inner.redacted_url())
-    }
-}
-
-impl fmt::Debug for HttpRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.inner.fmt(f)
+        write!(f, "{} {}", self.0.method, self.0.redacted_url())
     }
 }
 
 #[uniffi::export]
 impl HttpRequest {
     /// GET or POST.
-    pub fn method(&self) -> HttpMethod {
-        match self.inner.method {
-            core::Method::Get => HttpMethod::Get,
-            core::Method::Post => HttpMethod::Post,
-        }
+    pub fn method(&self) -> Method {
+        self.0.method
     }
 
     /// The full URL, token included: send it, never log it.
     pub fn url(&self) -> String {
-        self.inner.url.clone()
+        self.0.url.clone()
     }
 
     /// The URL with the token and password shown as `***`, safe to log.
     pub fn redacted_url(&self) -> String {
-        self.inner.redacted_url()
+        self.0.redacted_url()
     }
 
     /// The headers to send (`Accept`, and `Content-Type` for writes).
     pub fn headers(&self) -> Vec<HttpHeader> {
-        self.inner.headers.iter().map(|(name, value)| HttpHeader { name: name.clone(), value: value.clone() }).collect()
+        self.0.headers.iter().map(|(name, value)| HttpHeader { name: name.clone(), value: value.clone() }).collect()
     }
 
     /// A header's value by case-insensitive name.
     pub fn header(&self, name: String) -> Option<String> {
-        self.inner.header(&name).map(str::to_owned)
+        self.0.header(&name).map(str::to_owned)
     }
 
     /// The body: empty for GET.
     pub fn body(&self) -> Vec<u8> {
-        self.inner.body.clone()
+        self.0.body.clone()
     }
 }
 
-/// A response as received.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// A response as received: status, `Content-Type`, body and `Retry-After` (read on a 429 or 503).
+#[uniffi::remote(Record)]
 pub struct HttpResponse {
-    /// The status code.
     pub status: u16,
-    /// The `Content-Type` header, if any.
-    #[uniffi(default = None)]
+    #[uniffi(default)]
     pub content_type: Option<String>,
-    /// The body bytes.
     pub body: Vec<u8>,
-    /// The `Retry-After` header, if any (read on a 429 or 503).
-    #[uniffi(default = None)]
+    #[uniffi(default)]
     pub retry_after: Option<String>,
-}
-
-impl From<HttpResponse> for core::HttpResponse {
-    fn from(r: HttpResponse) -> Self {
-        core::HttpResponse { status: r.status, content_type: r.content_type, body: r.body, retry_after: r.retry_after }
-    }
 }
 
 /// The URL with `token` and `password` values shown as `***`.
@@ -197,58 +158,8 @@ pub fn redact_url(url: String) -> String {
     core::redact_url(&url)
 }
 
-/// An endpoint from an optional base URL (default EU).
-fn endpoint(base_url: Option<&str>) -> Result<Endpoint, core::Error> {
-    Ok(match base_url {
-        Some(url) => Endpoint::new(url)?,
-        None => Endpoint::default(),
-    })
-}
-
-impl From<ApiCall> for core::ApiCall {
-    fn from(call: ApiCall) -> Self {
-        match call {
-            ApiCall::CreateAssignments { records } => {
-                core::ApiCall::CreateAssignments(core::CreateAssignments { records: to_core(records) })
-            }
-            ApiCall::ReadAssignments { agent_id, queue_id } => {
-                core::ApiCall::ReadAssignments(core::ReadAssignments { agent_id, queue_id })
-            }
-            ApiCall::UpdateAssignments { records } => {
-                core::ApiCall::UpdateAssignments(core::UpdateAssignments { records: to_core(records) })
-            }
-            ApiCall::CreatePolicies { records } => {
-                core::ApiCall::CreatePolicies(core::CreatePolicies { records: to_core(records) })
-            }
-            ApiCall::ReadPolicies { policy_id } => core::ApiCall::ReadPolicies(core::ReadPolicies { policy_id }),
-            ApiCall::UpdatePolicies { records } => {
-                core::ApiCall::UpdatePolicies(core::UpdatePolicies { records: to_core(records) })
-            }
-            ApiCall::GetToken { username, password } => {
-                core::ApiCall::GetToken(core::GetToken::new(username, password))
-            }
-            ApiCall::ValidateToken { token } => core::ApiCall::ValidateToken(core::ValidateToken::new(token)),
-        }
-    }
-}
-
-impl From<core::ApiOutput> for ApiOutput {
-    fn from(output: core::ApiOutput) -> Self {
-        match output {
-            core::ApiOutput::Write(result) => ApiOutput::Write { result: result.into() },
-            core::ApiOutput::Assignments(listing) => ApiOutput::Assignments { listing: listing.into() },
-            core::ApiOutput::Policies(listing) => ApiOutput::Policies { listing: listing.into() },
-            core::ApiOutput::TokenGrant(grant) => {
-                ApiOutput::TokenGrant { token: grant.token.expose().to_owned(), expire: grant.expire }
-            }
-            core::ApiOutput::TokenStatus(status) => ApiOutput::TokenStatus { expire: status.expire },
-        }
-    }
-}
-
-/// Builds the exact request for `call`: `base_url` null for the EU default, `token`
-/// authenticates `database.php` calls (token calls ignore it). Invalid input fails here with
-/// `InvalidInput`, before anything is sent.
+/// Builds the exact request for `call` (`base_url` null: the EU default; token calls ignore
+/// `token`); invalid input fails here with `InvalidInput`, before anything is sent.
 #[uniffi::export(default(base_url = None))]
 pub fn build_request(
     call: ApiCall,
@@ -258,11 +169,10 @@ pub fn build_request(
 ) -> Result<Arc<HttpRequest>, ContactNowError> {
     guard(|| {
         let call = core::ApiCall::from(call);
-        let built = endpoint(base_url.as_deref())
-            .and_then(|endpoint| call.build_request(&endpoint, &Token::new(token.clone()), format.into()));
-        let mut secrets = call.secrets();
-        secrets.push(&token);
-        Ok(Arc::new(HttpRequest { inner: built.map_err(|e| e.scrubbed(&secrets))? }))
+        let endpoint = base_url.map_or_else(|| Ok(Endpoint::default()), |url| Endpoint::new(&url));
+        let built = endpoint.and_then(|endpoint| call.build_request(&endpoint, &Token::new(token.as_str()), format));
+        let secrets = [call.secrets(), vec![token.as_str()]].concat();
+        Ok(Arc::new(HttpRequest(built.map_err(|e| e.scrubbed(&secrets))?)))
     })
 }
 
@@ -272,18 +182,14 @@ pub fn build_request(
 pub fn parse_response(call: ApiCall, format: Format, response: HttpResponse) -> Result<ApiOutput, ContactNowError> {
     guard(|| {
         let call = core::ApiCall::from(call);
-        let parsed = call.parse_response(format.into(), &response.into());
-        Ok(parsed.map_err(|e| e.scrubbed(&call.secrets()))?.into())
+        Ok(call.parse_response(format, &response).map_err(|e| e.scrubbed(&call.secrets()))?.into())
     })
 }
 
-/// An HTTP stack implemented by the app (OkHttp, `HttpURLConnection`, URLSession...): send
-/// the request as given, within `timeout_ms`, and return the response whatever its status.
-///
-/// Throw `ContactNowError.Timeout` for a timeout and `ContactNowError.Transport` for other
-/// failures; a `Transport` with `outcomeUnknown = false` says the request certainly did not
-/// leave (connection refused), which lets even a TOD policy create be sent again. Any other
-/// exception is a failure after sending. The client removes the token from every text.
+/// An HTTP stack implemented by the app: send the request as given, within `timeout_ms`, and
+/// return the response whatever its status. Throw `Timeout` for a timeout and `Transport` for
+/// other failures (`outcomeUnknown = false`: the request certainly did not leave, so even a
+/// TOD policy create may be sent again); anything else is a failure after sending.
 #[uniffi::export(with_foreign)]
 pub trait HttpSender: Send + Sync {
     /// Sends `request` and returns the answer.
@@ -294,21 +200,14 @@ pub trait HttpSender: Send + Sync {
 pub(crate) struct Foreign(pub Arc<dyn HttpSender>);
 
 impl contactnow::Sender for Foreign {
-    fn send(
-        &self,
-        request: &core::HttpRequest,
-        timeout: Duration,
-    ) -> Result<core::HttpResponse, core::engine::Failure> {
+    fn send(&self, request: &core::HttpRequest, timeout: Duration) -> Result<HttpResponse, Failure> {
         let timeout_ms = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
-        let request = Arc::new(HttpRequest { inner: request.clone() });
-        match guard(|| self.0.send(request, timeout_ms)) {
-            Ok(response) => Ok(response.into()),
-            Err(ContactNowError::Timeout { detail, .. }) => Err(core::engine::Failure::timeout(detail)),
-            Err(ContactNowError::Transport { detail, outcome_unknown: false }) => {
-                Err(core::engine::Failure::new(detail).before_sending())
-            }
-            Err(ContactNowError::Transport { detail, .. }) => Err(core::engine::Failure::new(detail)),
-            Err(other) => Err(core::engine::Failure::new(other.to_string())),
-        }
+        let request = Arc::new(HttpRequest(request.clone()));
+        guard(|| self.0.send(request, timeout_ms)).map_err(|e| match e {
+            ContactNowError::Timeout { detail, .. } => Failure::timeout(detail),
+            ContactNowError::Transport { detail, outcome_unknown: false } => Failure::new(detail).before_sending(),
+            ContactNowError::Transport { detail, .. } => Failure::new(detail),
+            other => Failure::new(other.to_string()),
+        })
     }
 }
