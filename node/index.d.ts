@@ -1,39 +1,129 @@
-// Public typings of the `contactnow` package. The shapes of records and results are
-// generated from the Rust sources into binding.d.ts (checked for drift by scripts/test-node).
+// Public typings of the `contactnow` package. The shapes of results are generated from the
+// Rust sources into binding.d.ts (checked for drift by scripts/test-node); those of inputs,
+// which the addon reads as plain data, are declared here.
 import type {
-  Assignment,
-  AssignmentInput,
-  AssignmentListing,
-  ClientOptions,
   GenericResult,
   HttpRequest,
-  HttpResponse,
-  NewTodPolicyInput,
-  RetryOptions,
   TodPolicy,
   TodPolicyListing,
-  TodPolicyUpdateInput,
   TokenGrant,
   TokenStatus,
   WriteResult,
 } from './binding'
 
-export type {
-  Assignment,
-  AssignmentInput,
-  AssignmentListing,
-  ClientOptions,
-  GenericResult,
-  HttpRequest,
-  HttpResponse,
-  NewTodPolicyInput,
-  RetryOptions,
-  TodPolicy,
-  TodPolicyListing,
-  TodPolicyUpdateInput,
-  TokenGrant,
-  TokenStatus,
-  WriteResult,
+export type { GenericResult, HttpRequest, TodPolicy, TodPolicyListing, TokenGrant, TokenStatus, WriteResult }
+
+/** An agent assigned to a queue with a priority level. */
+export interface Assignment {
+  /** The agent's id. */
+  agentId: number
+  /** The queue's id. */
+  queueId: number
+  /** The priority level. */
+  level: number
+}
+
+/** The assignments a read returned (`index.js` builds them from the addon's columns). */
+export interface AssignmentListing {
+  /** The account, or `null` if not reported. */
+  accountId: number | null
+  /** The server's `total`. */
+  total: number
+  /** The records, in the server's order. */
+  records: Array<Assignment>
+}
+
+/** An assignment to create or update. */
+export interface AssignmentInput {
+  /** The agent's id (a positive safe integer). */
+  agentId: number
+  /** The queue's id (a positive safe integer). */
+  queueId: number
+  /** The priority level (0 to 2^32 - 1). */
+  level: number
+}
+
+/** A time-of-day policy to create. */
+export interface NewTodPolicyInput {
+  /** The policy's name; must not be empty. */
+  description: string
+  /** `'queue'`, `'voicemail'`, `'hangup'` or `'jump:<queue id>'`. */
+  default: string
+}
+
+/** Changes to a time-of-day policy: fields left out are not sent. */
+export interface TodPolicyUpdateInput {
+  /** The id of the policy to change. */
+  uid: number
+  /** A new name. */
+  description?: string
+  /** A new default action. */
+  default?: string
+}
+
+/** A response as received. */
+export interface HttpResponse {
+  /** The HTTP status code. */
+  status: number
+  /** The `Content-Type` header, if any. */
+  contentType?: string
+  /**
+   * The body: text, or the raw bytes (`Buffer` / `Uint8Array`), which keeps
+   * ISO-8859-1 XML exact.
+   */
+  body: string | Uint8Array
+  /** The `Retry-After` header, if any (read on a 429 or 503). */
+  retryAfter?: string
+}
+
+/** The retry policy in full. */
+export interface RetryOptions {
+  /** Attempts in all, including the first (default 3). */
+  maxAttempts?: number
+  /** The cap of the first pause, in ms (default 200); each later cap doubles. */
+  initialBackoffMs?: number
+  /** The largest pause, in ms (default 5000). */
+  maxBackoffMs?: number
+}
+
+/** Settings of a client. Give `token`, or `username` and `password`. */
+export interface ClientOptions {
+  /** A token from `token.php`. */
+  token?: string
+  /** An API user's name: the client gets, caches and renews tokens itself. */
+  username?: string
+  /** The API user's password. */
+  password?: string
+  /** The base URL (default `https://api-106.dxi.eu`; US: `https://api.contactnow.8x8.com/api`). */
+  baseUrl?: string
+  /** A documented region instead of `baseUrl`: `'eu'` or `'us'`. */
+  region?: 'eu' | 'us'
+  /** `'json'` (default) or `'xml'`. */
+  format?: 'json' | 'xml'
+  /** Timeout of opening a connection, in ms (default 10000). */
+  connectTimeoutMs?: number
+  /** Timeout of one attempt, in ms (default 30000). */
+  timeoutMs?: number
+  /**
+   * Timeout of a whole call with its retries, in ms (default 120000, or more when the
+   * attempts and pauses need it).
+   */
+  totalTimeoutMs?: number
+  /**
+   * Retries after the first attempt (default 2), or the policy in full. Only calls that
+   * are safe to repeat are repeated (never a TOD policy create that may have arrived).
+   */
+  retries?: number | RetryOptions
+  /** Allows `http://` to hosts other than loopback ones (default false). */
+  allowInsecureHttp?: boolean
+  /** Responses larger than this are refused (default 64 MiB). */
+  maxResponseBytes?: number
+  /** An HTTP proxy, `http://host:port` (CONNECT for HTTPS). */
+  proxy?: string
+  /** The `User-Agent` header (default `contactnow-rust/<version>`). */
+  userAgent?: string
+  /** Records per request of batched writes (default 100). */
+  batchSize?: number
 }
 
 /**
