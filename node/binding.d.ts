@@ -26,7 +26,7 @@ export declare class NativeCall {
   /** The next step; throws the call's error (a `ContactNowError`) when it failed. */
   step(): CallStep
   /** Reports the answer to the last `'send'` step: `{ status, contentType?, body, retryAfter? }`. */
-  received(response: HttpResponse): void
+  received(response: unknown): void
   /**
    * Ends the call at the caller's request (its `AbortSignal`): throws the call's
    * `Cancelled` error, with `outcomeUnknown` when a write that is not safe to repeat was in
@@ -51,42 +51,29 @@ export declare class NativeClient {
    * totalTimeoutMs?, retries?, allowInsecureHttp?, maxResponseBytes? }`.
    * `onEvent` gets every call event (see `events.rs`) while `listening` is true.
    * `driven`: JavaScript drives the calls (`start`, `startGeneric`) through its `sender`;
-   * otherwise the calls below run on the addon's tokio runtime.
+   * otherwise they run on the addon's tokio runtime (`execute`, `call`).
    */
-  constructor(options: ClientOptions, onEvent: (event: Record<string, unknown>) => void, driven?: boolean)
+  constructor(options: unknown, onEvent: (event: Record<string, unknown>) => void, driven?: boolean)
   /** Whether anyone listens to call events (set by `index.js` before each call). */
   set listening(on: boolean)
+  /** Runs `operation` (as for `buildRequest`) with `input`. */
+  execute(operation: string, input: unknown, abort?: NativeAbort): Promise<unknown>
   /** Any `database.php` method and action, with `{ filters?, records?, repeatable? }`. */
-  call(method: string, action: string, options?: { filters?: Record<string, string | number>; records?: Array<Record<string, string | number>>; repeatable?: boolean }, abort?: NativeAbort): Promise<GenericResult>
+  call(method: string, action: string, options?: unknown, abort?: NativeAbort): Promise<GenericResult>
   /**
-   * Starts a generic call (see `call`), to be driven by JavaScript with the client's
-   * `sender` (see `NativeCall`).
-   */
-  startGeneric(method: string, action: string, options?: { filters?: Record<string, string | number>; records?: Array<Record<string, string | number>>; repeatable?: boolean }): NativeCall
-  /**
-   * Starts a call of `operation` with `input` (as for `buildRequest`), to be driven by
+   * Starts a call of `operation` with `input` (as for `execute`), to be driven by
    * JavaScript with the client's `sender` (see `NativeCall`).
    */
   start(operation: string, input: unknown): NativeCall
+  /**
+   * Starts a generic call (as for `call`), to be driven by JavaScript with the client's
+   * `sender` (see `NativeCall`).
+   */
+  startGeneric(method: string, action: string, options?: unknown): NativeCall
   /** The base URL calls go to. */
   get baseUrl(): string
   /** The body format: `'json'` or `'xml'`. */
   get format(): 'json' | 'xml'
-  /** Assigns agents to queues (one request; the records are one batch). */
-  createAssignments(records: AssignmentInput | AssignmentInput[], abort?: NativeAbort): Promise<WriteResult>
-  /**
-   * Lists assignments, optionally of one agent and/or one queue (as columns: see
-   * `AssignmentColumns`).
-   */
-  readAssignments(filter?: { agentId?: number; queueId?: number }, abort?: NativeAbort): Promise<AssignmentColumns>
-  /** Changes the level of existing assignments. */
-  updateAssignments(records: AssignmentInput | AssignmentInput[], abort?: NativeAbort): Promise<WriteResult>
-  /** Creates time-of-day policies (never repeated automatically: duplicates). */
-  createPolicies(records: NewTodPolicyInput | NewTodPolicyInput[], abort?: NativeAbort): Promise<WriteResult>
-  /** Lists time-of-day policies, all or one. */
-  readPolicies(filter?: { policyId?: number }, abort?: NativeAbort): Promise<TodPolicyListing>
-  /** Changes existing time-of-day policies. */
-  updatePolicies(records: TodPolicyUpdateInput | TodPolicyUpdateInput[], abort?: NativeAbort): Promise<WriteResult>
 }
 export type JsClient = NativeClient
 
@@ -117,20 +104,10 @@ export declare class NativeSandbox {
   expireToken(token: string): void
   /** Restores the seed data, clears faults and recorded requests, revalidates tokens. */
   reset(): void
-  /** Stops the server (off the main thread: it waits for the server to finish). */
+  /** Stops the server (off the JavaScript thread: it waits for the server to finish). */
   stop(): Promise<void>
 }
 export type JsSandbox = NativeSandbox
-
-/** An agent assigned to a queue with a priority level. */
-export interface Assignment {
-  /** The agent's id. */
-  agentId: number
-  /** The queue's id. */
-  queueId: number
-  /** The priority level. */
-  level: number
-}
 
 /**
  * The assignments a read returned, column by column: one typed array per field.
@@ -152,34 +129,12 @@ export interface AssignmentColumns {
   levels: Float64Array
 }
 
-/** An assignment to create or update. */
-export interface AssignmentInput {
-  /** The agent's id (a positive safe integer). */
-  agentId: number
-  /** The queue's id (a positive safe integer). */
-  queueId: number
-  /** The priority level (0 to 2^32 - 1). */
-  level: number
-}
-
-/** The assignments a read returned (built in `index.js` from [`JsAssignmentColumns`]). */
-export interface AssignmentListing {
-  /** The account, or `null` if not reported. */
-  accountId: number | null
-  /** The server's `total`. */
-  total: number
-  /** The records, in the server's order. */
-  records: Array<Assignment>
-}
-
 /**
- * Builds the exact HTTP request of `operation` (`'priority.create'`, `'priority.read'`,
- * `'priority.update'`, `'todPolicies.create'`, `'todPolicies.read'`,
- * `'todPolicies.update'`, `'token.get'`, `'token.validate'`) for `input` (`{ records }` for
- * writes, the filter for reads), with `{ token, baseUrl?, format? }`. Throws an
- * `InvalidInput` error for invalid input.
+ * Builds the exact HTTP request of `operation` for `input` (`{ records }` for writes, the
+ * filter for reads), with `{ token, baseUrl?, format? }`. Throws an `InvalidInput` error
+ * for invalid input.
  */
-export declare function buildRequest(operation: 'priority.create' | 'priority.read' | 'priority.update' | 'todPolicies.create' | 'todPolicies.read' | 'todPolicies.update' | 'token.get' | 'token.validate', input: unknown, options: { token?: string; baseUrl?: string; format?: 'json' | 'xml' }): HttpRequest
+export declare function buildRequest(operation: string, input: unknown, options: unknown): HttpRequest
 
 /**
  * What the JavaScript driver must do next: `'send'` `request` within `timeoutMs`,
@@ -196,46 +151,6 @@ export interface CallStep {
   ms?: number
   /** For `'done'`: the call's value. */
   value?: WriteResult | AssignmentColumns | TodPolicyListing | TokenGrant | TokenStatus | GenericResult
-}
-
-/** Settings of a client. Give `token`, or `username` and `password`. */
-export interface ClientOptions {
-  /** A token from `token.php`. */
-  token?: string
-  /** An API user's name: the client gets, caches and renews tokens itself. */
-  username?: string
-  /** The API user's password. */
-  password?: string
-  /** The base URL (default `https://api-106.dxi.eu`; US: `https://api.contactnow.8x8.com/api`). */
-  baseUrl?: string
-  /** A documented region instead of `baseUrl`: `'eu'` or `'us'`. */
-  region?: 'eu' | 'us'
-  /** `'json'` (default) or `'xml'`. */
-  format?: 'json' | 'xml'
-  /** Timeout of opening a connection, in ms (default 10000). */
-  connectTimeoutMs?: number
-  /** Timeout of one attempt, in ms (default 30000). */
-  timeoutMs?: number
-  /**
-   * Timeout of a whole call with its retries, in ms (default 120000, or more when the
-   * attempts and pauses need it).
-   */
-  totalTimeoutMs?: number
-  /**
-   * Retries after the first attempt (default 2), or the policy in full. Only calls that
-   * are safe to repeat are repeated (never a TOD policy create that may have arrived).
-   */
-  retries?: number | RetryOptions
-  /** Allows `http://` to hosts other than loopback ones (default false). */
-  allowInsecureHttp?: boolean
-  /** Responses larger than this are refused (default 64 MiB). */
-  maxResponseBytes?: number
-  /** An HTTP proxy, `http://host:port` (CONNECT for HTTPS). */
-  proxy?: string
-  /** The `User-Agent` header (default `contactnow-rust/<version>`). */
-  userAgent?: string
-  /** Records per request of batched writes (default 100). */
-  batchSize?: number
 }
 
 /** What a generic call answered. */
@@ -266,46 +181,13 @@ export interface HttpRequest {
   body: string
 }
 
-/** A response as received. */
-export interface HttpResponse {
-  /** The HTTP status code. */
-  status: number
-  /** The `Content-Type` header, if any. */
-  contentType?: string
-  /**
-   * The body: text, or the raw bytes (`Buffer` / `Uint8Array`), which keeps
-   * ISO-8859-1 XML exact.
-   */
-  body: string | Uint8Array
-  /** The `Retry-After` header, if any (read on a 429 or 503). */
-  retryAfter?: string
-}
-
-/** A time-of-day policy to create. */
-export interface NewTodPolicyInput {
-  /** The policy's name; must not be empty. */
-  description: string
-  /** `'queue'`, `'voicemail'`, `'hangup'` or `'jump:<queue id>'`. */
-  default: string
-}
-
 /**
  * Parses the response to a request built by `buildRequest` for `operation`, with
  * `{ format }` (default `'json'`); a `priority.read` listing comes as columns (see
  * `AssignmentColumns`), which `index.js` turns into records. Throws an `Api`, `Decode` or
  * `HttpStatus` error when the call failed (and `InvalidInput` for invalid arguments).
  */
-export declare function parseResponse(operation: 'priority.create' | 'priority.read' | 'priority.update' | 'todPolicies.create' | 'todPolicies.read' | 'todPolicies.update' | 'token.get' | 'token.validate', response: HttpResponse, options?: { format?: 'json' | 'xml' }): WriteResult | AssignmentColumns | TodPolicyListing | TokenGrant | TokenStatus
-
-/** The retry policy in full. */
-export interface RetryOptions {
-  /** Attempts in all, including the first (default 3). */
-  maxAttempts?: number
-  /** The cap of the first pause, in ms (default 200); each later cap doubles. */
-  initialBackoffMs?: number
-  /** The largest pause, in ms (default 5000). */
-  maxBackoffMs?: number
-}
+export declare function parseResponse(operation: string, response: unknown, options?: unknown): WriteResult | AssignmentColumns | TodPolicyListing | TokenGrant | TokenStatus
 
 /** A request the sandbox received; secrets are redacted. */
 export interface SandboxRequest {
@@ -353,16 +235,6 @@ export interface TodPolicyListing {
   total: number
   /** The records, in the server's order. */
   records: Array<TodPolicy>
-}
-
-/** Changes to a time-of-day policy: fields left out are not sent. */
-export interface TodPolicyUpdateInput {
-  /** The id of the policy to change. */
-  uid: number
-  /** A new name. */
-  description?: string
-  /** A new default action. */
-  default?: string
 }
 
 /** A token granted by `token.php?action=get`. */

@@ -4,60 +4,28 @@
 //! attempt in flight, a pause, the token fetch) against it and ends with the engine's
 //! `Cancelled` error when it fires (see `AsyncClient::execute_until`).
 
-use std::sync::{
-    atomic::{AtomicBool, Ordering},
-    Arc,
-};
+use std::sync::Arc;
 
 use napi_derive::napi;
-use tokio::sync::Notify;
-
-/// A one-way switch: once flipped, every [`Switch::flipped`] future completes.
-#[derive(Default)]
-pub(crate) struct Switch {
-    on: AtomicBool,
-    notify: Notify,
-}
-
-impl Switch {
-    /// Flips the switch (again is harmless).
-    fn flip(&self) {
-        self.on.store(true, Ordering::SeqCst);
-        self.notify.notify_waiters();
-    }
-
-    /// Completes once the switch is flipped (at once if it already is).
-    pub(crate) async fn flipped(&self) {
-        loop {
-            // Made before the check, so a flip between the two still wakes it.
-            let notified = self.notify.notified();
-            if self.on.load(Ordering::SeqCst) {
-                return;
-            }
-            notified.await;
-        }
-    }
-}
-
-/// Completes when `switch` (if any) is flipped; never without one.
-pub(crate) async fn cancelled(switch: Option<Arc<Switch>>) {
-    match switch {
-        Some(switch) => switch.flipped().await,
-        None => std::future::pending().await,
-    }
-}
+use tokio::sync::watch;
 
 /// Cancels the call it is given to: `abort()` ends that call where it is (the request in
 /// flight is abandoned, a pause cut short) and rejects its promise with a `Cancelled` error.
 #[napi(js_name = "NativeAbort")]
 pub struct JsAbort {
-    switch: Arc<Switch>,
+    switch: Arc<watch::Sender<bool>>,
 }
 
-impl JsAbort {
-    /// The switch the call waits on.
-    pub(crate) fn switch(&self) -> Arc<Switch> {
-        Arc::clone(&self.switch)
+/// Completes once `abort` (if any) is aborted, at once if it already is; never without one.
+pub(crate) fn cancelled(abort: Option<&JsAbort>) -> impl std::future::Future<Output = ()> + Send + 'static {
+    let switch = abort.map(|a| Arc::clone(&a.switch));
+    async move {
+        // The future holds the sender, so the wait ends only with a flip.
+        if let Some(switch) = &switch {
+            let _ = switch.subscribe().wait_for(|&on| on).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
     }
 }
 
@@ -67,13 +35,13 @@ impl JsAbort {
     #[napi(constructor)]
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self { switch: Arc::default() }
+        Self { switch: Arc::new(watch::Sender::new(false)) }
     }
 
     /// Cancels the call (if it has not ended yet); calling it again does nothing.
     #[napi]
     pub fn abort(&self) {
-        self.switch.flip();
+        self.switch.send_replace(true);
     }
 }
 
@@ -94,17 +62,13 @@ mod tests {
     #[test]
     fn a_flip_completes_the_wait_before_or_during_it() {
         let abort = JsAbort::new();
-        let mut waiting = pin!(cancelled(Some(abort.switch())));
+        let mut waiting = pin!(cancelled(Some(&abort)));
         assert!(poll(waiting.as_mut()).is_pending());
         abort.abort();
         assert!(poll(waiting.as_mut()).is_ready());
         // Already flipped: at once; again: harmless.
         abort.abort();
-        assert!(poll(pin!(cancelled(Some(abort.switch())))).is_ready());
-    }
-
-    #[test]
-    fn no_switch_never_completes() {
+        assert!(poll(pin!(cancelled(Some(&abort)))).is_ready());
         assert!(poll(pin!(cancelled(None))).is_pending());
     }
 }

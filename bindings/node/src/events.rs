@@ -17,7 +17,7 @@ use napi::{
 };
 use serde_json::{json, Map};
 
-use crate::error::camel_path;
+use contactnow::options::{option_name, Casing};
 
 /// The thread-safe function events go to.
 type Sink = ThreadsafeFunction<serde_json::Value, (), serde_json::Value, Status, false, true>;
@@ -59,7 +59,7 @@ impl Observer for JsEvents {
                 Value::Millis(ms) => json!(ms),
                 Value::Bool(b) => json!(b),
             };
-            object.insert(camel_path(key), value);
+            object.insert(option_name(key, Casing::Camel), value);
         }
         // A full queue or a closing environment drops the event: never block a call for it.
         let _ = self.sink.call(serde_json::Value::Object(object), ThreadsafeFunctionCallMode::NonBlocking);

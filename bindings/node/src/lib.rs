@@ -23,13 +23,12 @@ pub mod call;
 pub mod client;
 pub mod error;
 pub mod events;
-pub mod generic;
+mod generic;
 mod input;
 mod options;
 pub mod output;
 pub mod sandbox;
 pub mod sansio;
-pub mod types;
 
 use napi_derive::napi;
 

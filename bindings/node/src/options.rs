@@ -19,12 +19,10 @@ fn keys(name: &str) -> (String, String) {
     (camel, snake)
 }
 
-/// Reads `value` (an options object; `null`/`undefined` is none) with `extra` keys allowed
-/// besides the options (the binding's own, e.g. `sender`).
-pub(crate) fn read(value: &Value, extra: &[(&str, &str)]) -> Result<Options, Error> {
+/// Reads `value` (an options object; `null`/`undefined` is none).
+pub(crate) fn read(value: &Value) -> Result<Options, Error> {
     let pairs: Vec<(String, String)> = Options::NAMES.iter().filter(|n| !n.contains('.')).map(|n| keys(n)).collect();
-    let mut allowed: Vec<(&str, &str)> = pairs.iter().map(|(c, s)| (c.as_str(), s.as_str())).collect();
-    allowed.extend_from_slice(extra);
+    let allowed: Vec<(&str, &str)> = pairs.iter().map(|(c, s)| (c.as_str(), s.as_str())).collect();
     let map = input::options(value, &allowed)?;
     let text = |name: &str| {
         let (camel, snake) = keys(name);

@@ -4,15 +4,24 @@
 //! be represented exactly, so it is a `Decode` error naming the field rather than a
 //! silently rounded number.
 
-use contactnow_core::{Assignment, Format, Listing, TodPolicy, WriteResult};
-use napi::bindgen_prelude::{Float64Array, Null};
+use std::collections::HashMap;
+
+use contactnow::{ApiOutput, Error, Format, GenericResult};
+use napi::bindgen_prelude::{Either6, Float64Array, Null};
 use napi::Either;
 use napi_derive::napi;
 
-use crate::{error::Failure, input::MAX_SAFE_INTEGER};
+use crate::error::Result;
+
+/// `Number.MAX_SAFE_INTEGER`.
+pub(crate) const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// A number that may be `null` (the server did not send it).
 pub type Nullable = Either<f64, Null>;
+
+/// Any call's value: an operation's output, or a generic call's result.
+pub type Output =
+    Either6<JsWriteResult, JsAssignmentColumns, JsTodPolicyListing, JsTokenGrant, JsTokenStatus, JsGenericResult>;
 
 /// The outcome of a create or update in which every record was accepted.
 #[napi(object, js_name = "WriteResult")]
@@ -27,41 +36,6 @@ pub struct JsWriteResult {
     /// The id of the created record, or `null` if not reported.
     #[napi(ts_type = "number | null")]
     pub key: Nullable,
-}
-
-/// An agent assigned to a queue with a priority level.
-#[napi(object, js_name = "Assignment")]
-pub struct JsAssignment {
-    /// The agent's id.
-    pub agent_id: f64,
-    /// The queue's id.
-    pub queue_id: f64,
-    /// The priority level.
-    pub level: f64,
-}
-
-/// A stored time-of-day policy.
-#[napi(object, js_name = "TodPolicy")]
-pub struct JsTodPolicy {
-    /// The policy's id.
-    pub uid: f64,
-    /// The policy's name.
-    pub description: String,
-    /// `'queue'`, `'voicemail'`, `'hangup'`, `'jump:<queue id>'`, or a value this version
-    /// does not know, as sent.
-    pub default: String,
-}
-
-/// The assignments a read returned (built in `index.js` from [`JsAssignmentColumns`]).
-#[napi(object, js_name = "AssignmentListing")]
-pub struct JsAssignmentListing {
-    /// The account, or `null` if not reported.
-    #[napi(ts_type = "number | null")]
-    pub account_id: Nullable,
-    /// The server's `total`.
-    pub total: f64,
-    /// The records, in the server's order.
-    pub records: Vec<JsAssignment>,
 }
 
 /// The assignments a read returned, column by column: one typed array per field.
@@ -82,6 +56,18 @@ pub struct JsAssignmentColumns {
     pub queue_ids: Float64Array,
     /// `level` of each record.
     pub levels: Float64Array,
+}
+
+/// A stored time-of-day policy.
+#[napi(object, js_name = "TodPolicy")]
+pub struct JsTodPolicy {
+    /// The policy's id.
+    pub uid: f64,
+    /// The policy's name.
+    pub description: String,
+    /// `'queue'`, `'voicemail'`, `'hangup'`, `'jump:<queue id>'`, or a value this version
+    /// does not know, as sent.
+    pub default: String,
 }
 
 /// The policies a read returned.
@@ -112,85 +98,123 @@ pub struct JsTokenStatus {
     pub expire: f64,
 }
 
-/// Converts a value to an exact JavaScript number, or fails naming `field`.
-pub(crate) fn exact(value: u64, format: Format, field: impl FnOnce() -> String) -> Result<f64, Failure> {
+/// What a generic call answered.
+#[napi(object, js_name = "GenericResult")]
+pub struct JsGenericResult {
+    /// `account_id`, or `null`.
+    #[napi(ts_type = "number | null")]
+    pub account_id: Nullable,
+    /// `total`, or `null`.
+    #[napi(ts_type = "number | null")]
+    pub total: Nullable,
+    /// `bad`, or `null`.
+    #[napi(ts_type = "number | null")]
+    pub bad: Nullable,
+    /// `key`, or `null`.
+    #[napi(ts_type = "number | null")]
+    pub key: Nullable,
+    /// The server's `error` text with its success, or `null`.
+    #[napi(ts_type = "string | null")]
+    pub error: Either<String, Null>,
+    /// The records of a read: every field as the text the server sent.
+    pub records: Vec<HashMap<String, String>>,
+}
+
+/// Converts `value` to an exact JavaScript number, or fails naming `field`.
+fn exact(value: u64, format: Format, field: impl FnOnce() -> String) -> Result<f64> {
     if value > MAX_SAFE_INTEGER {
-        return Err(Failure::decode(
-            format,
-            format!("{} = {value} is beyond Number.MAX_SAFE_INTEGER and cannot be represented exactly", field()),
-        ));
+        let reason =
+            format!("{} = {value} is beyond Number.MAX_SAFE_INTEGER and cannot be represented exactly", field());
+        return Err(Error::Decode { format, reason, excerpt: String::new(), outcome_unknown: false });
     }
     Ok(value as f64)
 }
 
-pub(crate) fn nullable(value: Option<u64>, format: Format, field: &str) -> Result<Nullable, Failure> {
+fn nullable(value: Option<u64>, format: Format, field: &str) -> Result<Nullable> {
     Ok(match value {
         Some(v) => Either::A(exact(v, format, || field.to_owned())?),
         None => Either::B(Null),
     })
 }
 
-impl JsWriteResult {
-    pub(crate) fn convert(result: WriteResult, format: Format) -> Result<Self, Failure> {
-        Ok(Self {
-            account_id: nullable(result.account_id, format, "account_id")?,
-            total: exact(result.total, format, || "total".into())?,
-            bad: exact(result.bad, format, || "bad".into())?,
-            key: nullable(result.key, format, "key")?,
+/// An operation's output as the JavaScript value its call resolves to.
+pub(crate) trait ToJs {
+    /// Converts, refusing numbers JavaScript cannot hold exactly (the response was in `format`).
+    fn to_js(self, format: Format) -> Result<Output>;
+}
+
+impl ToJs for ApiOutput {
+    fn to_js(self, format: Format) -> Result<Output> {
+        let total = |total| exact(total, format, || "total".into());
+        Ok(match self {
+            ApiOutput::Write(result) => Either6::A(JsWriteResult {
+                account_id: nullable(result.account_id, format, "account_id")?,
+                total: total(result.total)?,
+                bad: exact(result.bad, format, || "bad".into())?,
+                key: nullable(result.key, format, "key")?,
+            }),
+            ApiOutput::Assignments(listing) => {
+                let mut columns = [(); 3].map(|()| Vec::with_capacity(listing.records.len()));
+                for (i, a) in listing.records.into_iter().enumerate() {
+                    columns[0].push(exact(a.agent_id, format, || format!("list[{i}].agentid"))?);
+                    columns[1].push(exact(a.queue_id, format, || format!("list[{i}].qid"))?);
+                    columns[2].push(f64::from(a.level));
+                }
+                let [agent_ids, queue_ids, levels] = columns.map(Float64Array::new);
+                let account_id = nullable(listing.account_id, format, "account_id")?;
+                Either6::B(JsAssignmentColumns {
+                    account_id,
+                    total: total(listing.total)?,
+                    agent_ids,
+                    queue_ids,
+                    levels,
+                })
+            }
+            ApiOutput::Policies(listing) => {
+                let records = listing.records.into_iter().enumerate().map(|(i, p)| {
+                    let uid = exact(p.uid, format, || format!("list[{i}].uid"))?;
+                    Ok(JsTodPolicy { uid, description: p.description, default: p.default.to_string() })
+                });
+                Either6::C(JsTodPolicyListing {
+                    account_id: nullable(listing.account_id, format, "account_id")?,
+                    total: total(listing.total)?,
+                    records: records.collect::<Result<_>>()?,
+                })
+            }
+            ApiOutput::TokenGrant(grant) => {
+                Either6::D(JsTokenGrant { token: grant.token.expose().to_owned(), expire: grant.expire as f64 })
+            }
+            ApiOutput::TokenStatus(status) => Either6::E(JsTokenStatus { expire: status.expire as f64 }),
         })
     }
 }
 
-impl JsAssignmentColumns {
-    pub(crate) fn convert(listing: Listing<Assignment>, format: Format) -> Result<Self, Failure> {
-        let n = listing.records.len();
-        let (mut agent_ids, mut queue_ids, mut levels) =
-            (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
-        for (i, a) in listing.records.into_iter().enumerate() {
-            agent_ids.push(exact(a.agent_id, format, || format!("list[{i}].agentid"))?);
-            queue_ids.push(exact(a.queue_id, format, || format!("list[{i}].qid"))?);
-            levels.push(f64::from(a.level));
-        }
-        Ok(Self {
-            account_id: nullable(listing.account_id, format, "account_id")?,
-            total: exact(listing.total, format, || "total".into())?,
-            agent_ids: Float64Array::new(agent_ids),
-            queue_ids: Float64Array::new(queue_ids),
-            levels: Float64Array::new(levels),
-        })
-    }
-}
-
-impl JsTodPolicyListing {
-    pub(crate) fn convert(listing: Listing<TodPolicy>, format: Format) -> Result<Self, Failure> {
-        let mut records = Vec::with_capacity(listing.records.len());
-        for (i, p) in listing.records.into_iter().enumerate() {
-            records.push(JsTodPolicy {
-                uid: exact(p.uid, format, || format!("list[{i}].uid"))?,
-                description: p.description,
-                default: p.default.to_string(),
-            });
-        }
-        Ok(Self {
-            account_id: nullable(listing.account_id, format, "account_id")?,
-            total: exact(listing.total, format, || "total".into())?,
-            records,
-        })
+impl ToJs for GenericResult {
+    fn to_js(self, format: Format) -> Result<Output> {
+        Ok(Either6::F(JsGenericResult {
+            account_id: nullable(self.account_id, format, "account_id")?,
+            total: nullable(self.total, format, "total")?,
+            bad: nullable(self.bad, format, "bad")?,
+            key: nullable(self.key, format, "key")?,
+            error: self.error.map_or(Either::B(Null), Either::A),
+            records: self.records.into_iter().map(|r| r.0.into_iter().collect()).collect(),
+        }))
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use contactnow::{Assignment, Listing};
+
     use super::*;
 
     #[test]
     fn ids_beyond_safe_integers_are_decode_errors() {
-        let listing =
-            Listing { account_id: None, total: 1, records: vec![Assignment::new(MAX_SAFE_INTEGER + 1, 1, 0)] };
-        let err =
-            JsAssignmentColumns::convert(listing, Format::Json).err().map(|f| format!("{f:?}")).unwrap_or_default();
-        assert!(err.contains("list[0].agentid") && err.contains("Decode"), "{err}");
-        let listing = Listing { account_id: Some(3), total: 1, records: vec![Assignment::new(MAX_SAFE_INTEGER, 1, 0)] };
-        assert!(JsAssignmentColumns::convert(listing, Format::Xml).is_ok());
+        let listing = |id| {
+            ApiOutput::Assignments(Listing { account_id: None, total: 1, records: vec![Assignment::new(id, 1, 0)] })
+        };
+        let err = listing(MAX_SAFE_INTEGER + 1).to_js(Format::Json).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("list[0].agentid") && err.starts_with("could not decode"), "{err}");
+        assert!(listing(MAX_SAFE_INTEGER).to_js(Format::Xml).is_ok());
     }
 }

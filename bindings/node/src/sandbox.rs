@@ -1,18 +1,19 @@
 //! `NativeSandbox`: the in-process emulator (`contactnow-sandbox`) for users' own tests.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
+use contactnow::Error;
 use contactnow_sandbox::{Config, FaultSpec, RecordedRequest, Sandbox, Seed};
 use napi::{
-    bindgen_prelude::{AsyncTask, Null, Unknown},
-    Either, Env, Task,
+    bindgen_prelude::{Null, PromiseRaw, Unknown},
+    Either, Env,
 };
 use napi_derive::napi;
 use serde_json::Value;
 
 use crate::{
     client::{json, string},
-    error::Failure,
+    error::{OrThrow, Result},
     input,
 };
 
@@ -60,28 +61,28 @@ fn recorded(r: RecordedRequest) -> JsRecordedRequest {
 /// The in-process sandbox. Wrapped by `Sandbox` in `index.js`.
 #[napi(js_name = "NativeSandbox")]
 pub struct JsSandbox {
-    inner: Arc<Mutex<Option<Sandbox>>>,
+    inner: Mutex<Option<Sandbox>>,
     base_url: String,
     token: String,
 }
 
-fn config(options: &Value) -> Result<Config, Failure> {
+fn config(options: &Value) -> Result<Config> {
     let map = input::options(
         options,
         &[("seed", "seed"), ("tokens", "tokens"), ("users", "users"), ("accountId", "account_id")],
     )?;
     let mut config = Config::default();
     if let Some(seed) = input::opt_string(&map, "seed", "seed")? {
-        config.seed = seed.parse::<Seed>().map_err(|e| Failure::invalid("seed", e))?;
+        config.seed = seed.parse::<Seed>().map_err(|e| Error::invalid("seed", e))?;
     }
     if let Some(tokens) = map.get("tokens").filter(|v| !v.is_null()) {
         let tokens: Vec<String> = serde_json::from_value(tokens.clone())
-            .map_err(|_| Failure::invalid("tokens", "expected an array of strings"))?;
+            .map_err(|_| Error::invalid("tokens", "expected an array of strings"))?;
         config.tokens = tokens;
     }
     if let Some(users) = map.get("users").filter(|v| !v.is_null()) {
         let users: Vec<(String, String)> = serde_json::from_value(users.clone())
-            .map_err(|_| Failure::invalid("users", "expected an array of [username, password] pairs"))?;
+            .map_err(|_| Error::invalid("users", "expected an array of [username, password] pairs"))?;
         config.users = users;
     }
     if let Some(account) = input::opt_integer(&map, "accountId", "account_id")? {
@@ -91,9 +92,9 @@ fn config(options: &Value) -> Result<Config, Failure> {
 }
 
 impl JsSandbox {
-    fn with<T>(&self, f: impl FnOnce(&Sandbox) -> T) -> Result<T, Failure> {
+    fn with<T>(&self, f: impl FnOnce(&Sandbox) -> T) -> Result<T> {
         let guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        guard.as_ref().map(f).ok_or_else(|| Failure::invalid("sandbox", "is stopped"))
+        guard.as_ref().map(f).ok_or_else(|| Error::invalid("sandbox", "is stopped"))
     }
 }
 
@@ -107,16 +108,10 @@ impl JsSandbox {
     )]
     pub fn start(env: Env, options: Unknown) -> napi::Result<Self> {
         let started = json(&env, options, "options").and_then(|v| config(&v)).and_then(|config| {
-            Sandbox::start(config).map_err(|e| Failure::invalid("sandbox", format!("cannot start: {e}")))
+            Sandbox::start(config).map_err(|e| Error::invalid("sandbox", format!("cannot start: {e}")))
         });
-        match started {
-            Ok(sandbox) => Ok(Self {
-                base_url: sandbox.base_url(),
-                token: sandbox.token(),
-                inner: Arc::new(Mutex::new(Some(sandbox))),
-            }),
-            Err(failure) => Err(failure.into_napi(&env)),
-        }
+        let sandbox = started.or_throw(&env)?;
+        Ok(Self { base_url: sandbox.base_url(), token: sandbox.token(), inner: Mutex::new(Some(sandbox)) })
     }
 
     /// The base URL, e.g. `http://127.0.0.1:43121`.
@@ -140,71 +135,52 @@ impl JsSandbox {
     pub fn push_fault(&self, env: Env, fault: Unknown) -> napi::Result<()> {
         let result = json(&env, fault, "fault").and_then(|v| {
             let spec: FaultSpec =
-                serde_json::from_value(v).map_err(|e| Failure::invalid("fault", format!("not a fault: {e}")))?;
+                serde_json::from_value(v).map_err(|e| Error::invalid("fault", format!("not a fault: {e}")))?;
             if spec.times == 0 {
-                return Err(Failure::invalid("fault.times", "must be at least 1"));
+                return Err(Error::invalid("fault.times", "must be at least 1"));
             }
-            self.with(|s| s.try_push_fault(spec))?.map_err(|e| Failure::invalid("fault", e.to_string()))
+            self.with(|s| s.try_push_fault(spec))?.map_err(|e| Error::invalid("fault", e.to_string()))
         });
-        result.map_err(|f| f.into_napi(&env))
+        result.or_throw(&env)
     }
 
     /// The API requests received so far, oldest first, secrets redacted.
     #[napi]
     pub fn requests(&self, env: Env) -> napi::Result<Vec<JsRecordedRequest>> {
-        self.with(|s| s.requests().into_iter().map(recorded).collect()).map_err(|f| f.into_napi(&env))
+        self.with(|s| s.requests().into_iter().map(recorded).collect()).or_throw(&env)
     }
 
     /// Forgets the recorded requests.
     #[napi]
     pub fn clear_requests(&self, env: Env) -> napi::Result<()> {
-        self.with(Sandbox::clear_requests).map_err(|f| f.into_napi(&env))
+        self.with(Sandbox::clear_requests).or_throw(&env)
     }
 
     /// Makes `token` unknown: calls with it answer "Invalid token".
     #[napi(ts_args_type = "token: string")]
     pub fn revoke_token(&self, env: Env, token: Unknown) -> napi::Result<()> {
-        string(token, "token").and_then(|token| self.with(|s| s.revoke_token(&token))).map_err(|f| f.into_napi(&env))
+        string(token, "token").and_then(|token| self.with(|s| s.revoke_token(&token))).or_throw(&env)
     }
 
     /// Makes `token` expired.
     #[napi(ts_args_type = "token: string")]
     pub fn expire_token(&self, env: Env, token: Unknown) -> napi::Result<()> {
-        string(token, "token").and_then(|token| self.with(|s| s.expire_token(&token))).map_err(|f| f.into_napi(&env))
+        string(token, "token").and_then(|token| self.with(|s| s.expire_token(&token))).or_throw(&env)
     }
 
     /// Restores the seed data, clears faults and recorded requests, revalidates tokens.
     #[napi]
     pub fn reset(&self, env: Env) -> napi::Result<()> {
-        self.with(Sandbox::reset).map_err(|f| f.into_napi(&env))
+        self.with(Sandbox::reset).or_throw(&env)
     }
 
-    /// Stops the server (off the main thread: it waits for the server to finish).
+    /// Stops the server (off the JavaScript thread: it waits for the server to finish).
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn stop(&self) -> AsyncTask<StopTask> {
+    pub fn stop<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, ()>> {
         let sandbox = self.inner.lock().unwrap_or_else(PoisonError::into_inner).take();
-        AsyncTask::new(StopTask { sandbox })
-    }
-}
-
-/// Stopping a sandbox, on the libuv thread pool.
-pub struct StopTask {
-    sandbox: Option<Sandbox>,
-}
-
-#[napi]
-impl Task for StopTask {
-    type Output = ();
-    type JsValue = ();
-
-    fn compute(&mut self) -> napi::Result<()> {
-        if let Some(sandbox) = self.sandbox.take() {
-            sandbox.stop();
-        }
-        Ok(())
-    }
-
-    fn resolve(&mut self, _env: Env, _output: ()) -> napi::Result<()> {
-        Ok(())
+        env.spawn_future(async move {
+            let _ = tokio::task::spawn_blocking(move || sandbox.map(Sandbox::stop)).await;
+            Ok(())
+        })
     }
 }
