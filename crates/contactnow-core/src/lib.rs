@@ -48,6 +48,7 @@ pub mod engine;
 mod error;
 mod format;
 mod http;
+pub mod input;
 mod model;
 pub mod ops;
 mod query;

@@ -97,10 +97,11 @@ pub use events::TARGET;
 pub use sender::Sender;
 
 pub use contactnow_core::{
-    ops, redact_url, scrub, ApiCall, ApiError, ApiOutput, Assignment, CreateAssignments, CreatePolicies, DefaultAction,
-    Endpoint, Format, GenericCall, GenericRecord, GenericResult, GetToken, HttpRequest, HttpResponse, Listing, Method,
-    NewTodPolicy, Operation, Password, ReadAssignments, ReadPolicies, Region, TodPolicy, TodPolicyUpdate, Token,
-    TokenGrant, TokenStatus, UpdateAssignments, UpdatePolicies, ValidateToken, WriteResult, VERSION,
+    input, ops, redact_url, scrub, ApiCall, ApiError, ApiOutput, Assignment, CreateAssignments, CreatePolicies,
+    DefaultAction, Endpoint, Format, GenericCall, GenericRecord, GenericResult, GetToken, HttpRequest, HttpResponse,
+    Listing, Method, NewTodPolicy, Operation, Password, ReadAssignments, ReadPolicies, Region, TodPolicy,
+    TodPolicyUpdate, Token, TokenGrant, TokenStatus, UpdateAssignments, UpdatePolicies, ValidateToken, WriteResult,
+    VERSION,
 };
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use contactnow_core::Region;
+use contactnow_core::{input::Reader, Region};
 
 use crate::{ClientBuilder, Error, RetryPolicy};
 
@@ -125,6 +125,91 @@ impl Options {
         "batch_size",
         "allow_insecure_http",
     ];
+
+    /// Reads options from an object (`null` is none) as a binding's caller wrote them: in
+    /// [`Casing::Snake`], `connect_timeout` in seconds (`0.5`); in [`Casing::Camel`],
+    /// `connectTimeoutMs` in milliseconds (`connect_timeout_ms` too). `retries` is a count or
+    /// an object of the policy's fields. `extra` are keys the binding reads itself (its sender,
+    /// callback); they are allowed and left alone. Errors name the option as
+    /// [`Options::NAMES`] does; write them in the caller's casing with [`in_casing`].
+    pub fn from_json(value: &serde_json::Value, casing: Casing, reader: Reader, extra: &[&str]) -> Result<Self, Error> {
+        use serde_json::{Map, Value};
+        let empty = Map::new();
+        let map = match value {
+            Value::Object(map) => map,
+            Value::Null => &empty,
+            other => return Err(Error::invalid("options", format!("expected an object, got {other}"))),
+        };
+        // Each option under its spellings: the casing's name, and in camelCase the snake one.
+        let spellings = |name: &str| {
+            let last = |n: String| n.rsplit('.').next().unwrap_or_default().to_owned();
+            let own = last(option_name(name, casing));
+            let snake = last(name.to_owned());
+            let snake = if own.ends_with("Ms") { format!("{snake}_ms") } else { snake };
+            [own, snake]
+        };
+        let find = |map: &Map<String, Value>, prefix: &str| -> Result<Vec<(&'static str, Value)>, Error> {
+            let mut found = Vec::new();
+            'keys: for (key, item) in map {
+                for name in Options::NAMES.iter().filter(|n| n.strip_prefix(prefix).is_some_and(|n| !n.contains('.'))) {
+                    if spellings(name).contains(key) {
+                        if !item.is_null() {
+                            found.push((*name, item.clone()));
+                        }
+                        continue 'keys;
+                    }
+                }
+                if !(prefix.is_empty() && extra.contains(&key.as_str())) {
+                    return Err(Error::invalid(format!("{prefix}{key}"), "unknown option"));
+                }
+            }
+            Ok(found)
+        };
+        let duration = |value: &Value, name: &str| -> Result<Duration, Error> {
+            if casing == Casing::Camel {
+                return reader.integer(value, name).map(Duration::from_millis);
+            }
+            value.as_f64().filter(|_| value.is_number()).and_then(|s| Duration::try_from_secs_f64(s).ok()).ok_or_else(
+                || Error::invalid(name, format!("must be a positive, finite number of seconds, got {value}")),
+            )
+        };
+        let mut options = Options::default();
+        let mut policy = (None, None, None);
+        let mut top = find(map, "")?;
+        if let Some(index) = top.iter().position(|(name, v)| *name == "retries" && v.is_object()) {
+            let (_, retries) = top.remove(index);
+            for (name, item) in find(retries.as_object().unwrap_or(&empty), "retries.")? {
+                match name {
+                    "retries.max_attempts" => policy.0 = Some(reader.small(&item, name)?),
+                    "retries.initial_backoff" => policy.1 = Some(duration(&item, name)?),
+                    _ => policy.2 = Some(duration(&item, name)?),
+                }
+            }
+            options.retries =
+                Some(Retries::Policy { max_attempts: policy.0, initial_backoff: policy.1, max_backoff: policy.2 });
+        }
+        for (name, item) in top {
+            let text = || reader.text(&item, name).map(Some);
+            match name {
+                "token" => options.token = text()?,
+                "username" => options.username = text()?,
+                "password" => options.password = text()?,
+                "base_url" => options.base_url = text()?,
+                "region" => options.region = text()?,
+                "format" => options.format = text()?,
+                "proxy" => options.proxy = text()?,
+                "user_agent" => options.user_agent = text()?,
+                "connect_timeout" => options.connect_timeout = Some(duration(&item, name)?),
+                "timeout" => options.timeout = Some(duration(&item, name)?),
+                "total_timeout" => options.total_timeout = Some(duration(&item, name)?),
+                "retries" => options.retries = Some(Retries::Count(reader.small(&item, name)?)),
+                "max_response_bytes" => options.max_response_bytes = Some(reader.integer(&item, name)?),
+                "batch_size" => options.batch_size = Some(reader.integer(&item, name)?),
+                _ => options.allow_insecure_http = Some(reader.boolean(&item, name)?),
+            }
+        }
+        Ok(options)
+    }
 
     /// Checks the options and makes the builder (add a token callback or a sender to it if
     /// the binding has one, then build).
@@ -264,6 +349,43 @@ mod tests {
         assert_eq!(option_name("max_response_bytes", Casing::Camel), "maxResponseBytes");
         assert_eq!(option_name("records[1].agent_id", Casing::Camel), "records[1].agentId");
         assert_eq!(option_name("total_timeout", Casing::Snake), "total_timeout");
+    }
+
+    #[test]
+    fn options_read_the_same_in_each_casing() {
+        use serde_json::json;
+        let read = |v, casing| Options::from_json(&v, casing, Reader::ANY, &["sender"]);
+        let snake = json!({"token": "t", "connect_timeout": 0.5, "retries": {"max_attempts": 2, "max_backoff": 1}, "batch_size": 7, "sender": 1});
+        let camel = json!({"token": "t", "connectTimeoutMs": 500, "retries": {"maxAttempts": 2, "max_backoff_ms": 1000}, "batchSize": 7});
+        let want = Options {
+            token: Some("t".into()),
+            connect_timeout: Some(Duration::from_millis(500)),
+            retries: Some(Retries::Policy {
+                max_attempts: Some(2),
+                initial_backoff: None,
+                max_backoff: Some(Duration::from_secs(1)),
+            }),
+            batch_size: Some(7),
+            ..Options::default()
+        };
+        assert_eq!(read(snake, Casing::Snake), Ok(want.clone()));
+        assert_eq!(read(camel, Casing::Camel), Ok(want));
+        assert_eq!(
+            read(json!({"retries": 3, "allowInsecureHttp": true}), Casing::Camel)
+                .map(|o| (o.retries, o.allow_insecure_http)),
+            Ok((Some(Retries::Count(3)), Some(true)))
+        );
+        let named = |v, casing| match read(v, casing) {
+            Err(Error::InvalidInput { field, .. }) => option_name(&field, casing),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(named(json!({"timeout": "5"}), Casing::Snake), "timeout");
+        assert_eq!(named(json!({"timeout": true}), Casing::Snake), "timeout");
+        assert_eq!(named(json!({"timeout": -1}), Casing::Snake), "timeout");
+        assert_eq!(named(json!({"timeoutMs": 1.5}), Casing::Camel), "timeoutMs");
+        assert_eq!(named(json!({"retries": {"pause": 1}}), Casing::Snake), "retries.pause");
+        assert_eq!(named(json!({"retries": {"maxAttempts": -1}}), Casing::Camel), "retries.maxAttempts");
+        assert_eq!(named(json!({"colour": 1}), Casing::Camel), "colour");
     }
 
     #[test]

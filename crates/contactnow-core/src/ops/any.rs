@@ -109,66 +109,10 @@ impl ApiCall {
         })
     }
 
-    /// The operation `name` with `input` in the vectors' snake_case keys (`records`,
-    /// `agent_id`, `queue_id`, `policy_id`, `username`, `password`, `token`). Unknown names
-    /// and keys, and values of the wrong type, are `InvalidInput` naming the field; values
-    /// are checked further when the request is built.
+    /// The operation `name` with `input` in the vectors' keys, read by
+    /// [`Reader::ANY`](crate::input::Reader) (see [`crate::input`] for the rules).
     pub fn from_json(name: &str, input: &Value) -> Result<Self, Error> {
-        let keys: &[&str] = match name {
-            "priority.create" | "priority.update" | "tod_policy.create" | "tod_policy.update" => &["records"],
-            "priority.read" => &["agent_id", "queue_id"],
-            "tod_policy.read" => &["policy_id"],
-            "token.get" => &["username", "password"],
-            "token.validate" => &["token"],
-            _ => {
-                let known = Self::NAMES.join(", ");
-                return Err(Error::invalid(
-                    "operation",
-                    format!("unknown operation {name:?}; expected one of {known}"),
-                ));
-            }
-        };
-        let empty = serde_json::Map::new();
-        let object = match input {
-            Value::Object(map) => map,
-            Value::Null => &empty,
-            _ => return Err(Error::invalid("input", "must be an object")),
-        };
-        if let Some(key) = object.keys().find(|k| !keys.contains(&k.as_str())) {
-            return Err(Error::invalid(key.clone(), format!("unknown key for {name}; expected {}", keys.join(", "))));
-        }
-        fn field<T: serde::de::DeserializeOwned>(
-            object: &serde_json::Map<String, Value>,
-            key: &str,
-        ) -> Result<Option<T>, Error> {
-            match object.get(key) {
-                None | Some(Value::Null) => Ok(None),
-                Some(value) => T::deserialize(value).map(Some).map_err(|e| Error::invalid(key, e.to_string())),
-            }
-        }
-        fn records<T: serde::de::DeserializeOwned>(object: &serde_json::Map<String, Value>) -> Result<Vec<T>, Error> {
-            field(object, "records")?.ok_or_else(|| Error::invalid("records", "is required"))
-        }
-        let text = |key: &str| field::<String>(object, key)?.ok_or_else(|| Error::invalid(key, "is required"));
-        Ok(match name {
-            "priority.create" => ApiCall::CreateAssignments(CreateAssignments { records: records(object)? }),
-            "priority.update" => ApiCall::UpdateAssignments(UpdateAssignments { records: records(object)? }),
-            "tod_policy.create" => ApiCall::CreatePolicies(CreatePolicies { records: records(object)? }),
-            "tod_policy.update" => ApiCall::UpdatePolicies(UpdatePolicies { records: records(object)? }),
-            "priority.read" => ApiCall::ReadAssignments(ReadAssignments {
-                agent_id: field(object, "agent_id")?,
-                queue_id: field(object, "queue_id")?,
-            }),
-            "tod_policy.read" => ApiCall::ReadPolicies(ReadPolicies { policy_id: field(object, "policy_id")? }),
-            "token.get" => {
-                let (username, password): (String, String) = (text("username")?, text("password")?);
-                ApiCall::GetToken(GetToken::new(username, password))
-            }
-            _ => {
-                let token: String = text("token")?;
-                ApiCall::ValidateToken(ValidateToken::new(token))
-            }
-        })
+        crate::input::Reader::ANY.call(name, input)
     }
 }
 
