@@ -95,7 +95,7 @@ export declare class NativeSandbox {
    */
   pushFault(fault: { kind: 'status' | 'delay' | 'reset' | 'truncate' | 'api_error'; status?: number; retry_after?: number; ms?: number; error?: string; times?: number; method?: string; action?: string }): void
   /** The API requests received so far, oldest first, secrets redacted. */
-  requests(): Array<SandboxRequest>
+  requests(): unknown[]
   /** Forgets the recorded requests. */
   clearRequests(): void
   /** Makes `token` unknown: calls with it answer "Invalid token". */
@@ -134,7 +134,7 @@ export interface AssignmentColumns {
  * filter for reads), with `{ token, baseUrl?, format? }`. Throws an `InvalidInput` error
  * for invalid input.
  */
-export declare function buildRequest(operation: string, input: unknown, options: unknown): HttpRequest
+export declare function buildRequest(operation: string, input: unknown, options: unknown): unknown
 
 /**
  * What the JavaScript driver must do next: `'send'` `request` within `timeoutMs`,
@@ -144,41 +144,13 @@ export interface CallStep {
   /** `'send'`, `'sleep'` or `'done'`. */
   kind: 'send' | 'sleep' | 'done'
   /** For `'send'`: the request (its URL carries the token: never log it). */
-  request?: HttpRequest
+  request?: unknown
   /** For `'send'`: the longest the attempt may take. */
   timeoutMs?: number
   /** For `'sleep'`: the pause before the next attempt. */
   ms?: number
   /** For `'done'`: the call's value. */
-  value?: WriteResult | AssignmentColumns | TodPolicyListing | TokenGrant | TokenStatus | GenericResult
-}
-
-/** What a generic call answered. */
-export interface GenericResult {
-  /** `account_id`, or `null`. */
-  accountId: number | null
-  /** `total`, or `null`. */
-  total: number | null
-  /** `bad`, or `null`. */
-  bad: number | null
-  /** `key`, or `null`. */
-  key: number | null
-  /** The server's `error` text with its success, or `null`. */
-  error: string | null
-  /** The records of a read: every field as the text the server sent. */
-  records: Array<Record<string, string>>
-}
-
-/** A request to send. */
-export interface HttpRequest {
-  /** `'GET'` or `'POST'`. */
-  method: 'GET' | 'POST'
-  /** The full URL. It carries the token (or password): do not log it. */
-  url: string
-  /** Header names and values (`Accept`, and `Content-Type` for writes). */
-  headers: Record<string, string>
-  /** The body text; `''` for GET. */
-  body: string
+  value?: unknown
 }
 
 /**
@@ -187,81 +159,7 @@ export interface HttpRequest {
  * `AssignmentColumns`), which `index.js` turns into records. Throws an `Api`, `Decode` or
  * `HttpStatus` error when the call failed (and `InvalidInput` for invalid arguments).
  */
-export declare function parseResponse(operation: string, response: unknown, options?: unknown): WriteResult | AssignmentColumns | TodPolicyListing | TokenGrant | TokenStatus
-
-/** A request the sandbox received; secrets are redacted. */
-export interface SandboxRequest {
-  /** Order of arrival, from 1. */
-  seq: number
-  /** `'GET'` or `'POST'`. */
-  method: string
-  /** The path, e.g. `/database.php`. */
-  path: string
-  /** The query string as sent, with `token` and `password` values replaced by `***`. */
-  query: string
-  /** The body text. */
-  body: string
-  /** The fault applied to this request (`'status 503'`, `'delay 200 ms'`, ...), or `null`. */
-  fault: string | null
-  /** The `method` argument (`'priority'`, `'tod_policy'`), or `null` (`token.php`). */
-  apiMethod: string | null
-  /** The `action` argument (`'create'`, `'read'`, `'get'`, ...), or `null`. */
-  action: string | null
-  /**
-   * Every argument as the server read it (query string and POST variables, POST
-   * winning), `token` and `password` as `'***'`.
-   */
-  params: Record<string, string>
-}
-
-/** A stored time-of-day policy. */
-export interface TodPolicy {
-  /** The policy's id. */
-  uid: number
-  /** The policy's name. */
-  description: string
-  /**
-   * `'queue'`, `'voicemail'`, `'hangup'`, `'jump:<queue id>'`, or a value this version
-   * does not know, as sent.
-   */
-  default: string
-}
-
-/** The policies a read returned. */
-export interface TodPolicyListing {
-  /** The account, or `null` if not reported. */
-  accountId: number | null
-  /** The server's `total`. */
-  total: number
-  /** The records, in the server's order. */
-  records: Array<TodPolicy>
-}
-
-/** A token granted by `token.php?action=get`. */
-export interface TokenGrant {
-  /** The token. */
-  token: string
-  /** When it expires, in Unix seconds. */
-  expire: number
-}
-
-/** The answer of `token.php?action=validate` for a valid token. */
-export interface TokenStatus {
-  /** When the token expires, in Unix seconds. */
-  expire: number
-}
+export declare function parseResponse(operation: string, response: unknown, options?: unknown): unknown
 
 /** The package version, shared by every contactnow package. */
 export declare const VERSION: string
-
-/** The outcome of a create or update in which every record was accepted. */
-export interface WriteResult {
-  /** The account that ran the call, or `null` if not reported. */
-  accountId: number | null
-  /** Records affected (`0` when a priority create found the pair already there). */
-  total: number
-  /** Records that failed: always `0` here (a batch with failures is an `Api` error). */
-  bad: number
-  /** The id of the created record, or `null` if not reported. */
-  key: number | null
-}

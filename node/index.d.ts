@@ -1,17 +1,81 @@
-// Public typings of the `contactnow` package. The shapes of results are generated from the
-// Rust sources into binding.d.ts (checked for drift by scripts/test-node); those of inputs,
-// which the addon reads as plain data, are declared here.
-import type {
-  GenericResult,
-  HttpRequest,
-  TodPolicy,
-  TodPolicyListing,
-  TokenGrant,
-  TokenStatus,
-  WriteResult,
-} from './binding'
+// Public typings of the `contactnow` package. The addon (binding.js, its generated typings in
+// binding.d.ts) reads inputs and returns results as plain data; their shapes are declared here.
+/** The outcome of a create or update in which every record was accepted. */
+export interface WriteResult {
+  /** The account that ran the call, or `null` if not reported. */
+  accountId: number | null
+  /** Records affected (`0` when a priority create found the pair already there). */
+  total: number
+  /** Records that failed: always `0` here (a batch with failures is an `Api` error). */
+  bad: number
+  /** The id of the created record, or `null` if not reported. */
+  key: number | null
+}
 
-export type { GenericResult, HttpRequest, TodPolicy, TodPolicyListing, TokenGrant, TokenStatus, WriteResult }
+/** A stored time-of-day policy. */
+export interface TodPolicy {
+  /** The policy's id. */
+  uid: number
+  /** The policy's name. */
+  description: string
+  /**
+   * `'queue'`, `'voicemail'`, `'hangup'`, `'jump:<queue id>'`, or a value this version
+   * does not know, as sent.
+   */
+  default: string
+}
+
+/** The policies a read returned. */
+export interface TodPolicyListing {
+  /** The account, or `null` if not reported. */
+  accountId: number | null
+  /** The server's `total`. */
+  total: number
+  /** The records, in the server's order. */
+  records: Array<TodPolicy>
+}
+
+/** A token granted by `token.php?action=get`. */
+export interface TokenGrant {
+  /** The token. */
+  token: string
+  /** When it expires, in Unix seconds. */
+  expire: number
+}
+
+/** The answer of `token.php?action=validate` for a valid token. */
+export interface TokenStatus {
+  /** When the token expires, in Unix seconds. */
+  expire: number
+}
+
+/** What a generic call answered. */
+export interface GenericResult {
+  /** `account_id`, or `null`. */
+  accountId: number | null
+  /** `total`, or `null`. */
+  total: number | null
+  /** `bad`, or `null`. */
+  bad: number | null
+  /** `key`, or `null`. */
+  key: number | null
+  /** The server's `error` text with its success, or `null`. */
+  error: string | null
+  /** The records of a read: every field as the text the server sent. */
+  records: Array<Record<string, string>>
+}
+
+/** A request to send. */
+export interface HttpRequest {
+  /** `'GET'` or `'POST'`. */
+  method: 'GET' | 'POST'
+  /** The full URL. It carries the token (or password): do not log it. */
+  url: string
+  /** Header names and values (`Accept`, and `Content-Type` for writes). */
+  headers: Record<string, string>
+  /** The body text; `''` for GET. */
+  body: string
+}
 
 /** An agent assigned to a queue with a priority level. */
 export interface Assignment {
@@ -275,7 +339,7 @@ export declare class DecodeError extends ContactNowError {
   /** The expected format. */
   format: Format
   reason: string
-  /** The start of the body (absent for an id beyond `Number.MAX_SAFE_INTEGER`). */
+  /** The start of the body (empty for an id beyond `Number.MAX_SAFE_INTEGER`). */
   excerpt?: string
   /** True when a TOD policy create got a 2xx answer that could not be read: probably applied. */
   outcomeUnknown: boolean

@@ -13,26 +13,26 @@ use napi_derive::napi;
 use crate::{
     error::{OrThrow, Result},
     output::{Output, ToJs},
-    sansio::{response_of, JsHttpRequest},
+    sansio::{request, response_of},
 };
 
 /// What the JavaScript driver must do next: `'send'` `request` within `timeoutMs`,
 /// `'sleep'` for `ms`, or `'done'` with `value`.
-#[napi(object, js_name = "CallStep")]
+#[napi(object, js_name = "CallStep", object_from_js = false)]
 #[derive(Default)]
 pub struct JsStep {
     /// `'send'`, `'sleep'` or `'done'`.
     #[napi(ts_type = "'send' | 'sleep' | 'done'")]
     pub kind: String,
     /// For `'send'`: the request (its URL carries the token: never log it).
-    #[napi(ts_type = "HttpRequest")]
-    pub request: Option<JsHttpRequest>,
+    #[napi(ts_type = "unknown")]
+    pub request: Option<serde_json::Value>,
     /// For `'send'`: the longest the attempt may take.
     pub timeout_ms: Option<f64>,
     /// For `'sleep'`: the pause before the next attempt.
     pub ms: Option<f64>,
     /// For `'done'`: the call's value.
-    #[napi(ts_type = "WriteResult | AssignmentColumns | TodPolicyListing | TokenGrant | TokenStatus | GenericResult")]
+    #[napi(ts_type = "unknown")]
     pub value: Option<Output>,
 }
 
@@ -83,7 +83,7 @@ fn next<T: ToJs>(step: Step<'_, T>, format: contactnow::Format) -> Option<Result
         Step::NeedToken => return None,
         Step::Send(send) => JsStep {
             kind: "send".into(),
-            request: Some(send.request.clone().into()),
+            request: Some(request(send.request.clone())),
             timeout_ms: ms(send.timeout),
             ..JsStep::default()
         },

@@ -8,7 +8,11 @@ use std::sync::{
     Arc,
 };
 
-use contactnow::{AsyncClient, Client, Error, Operation, Token};
+use contactnow::{
+    input::Reader,
+    options::{Casing, Options},
+    AsyncClient, Client, Error, GenericCall, Operation,
+};
 use napi::{
     bindgen_prelude::{FromNapiValue, Function, PromiseRaw, Unknown},
     Env,
@@ -21,7 +25,6 @@ use crate::{
     call::{Driven, JsCall},
     error::{to_js, OrThrow, Result},
     events::JsEvents,
-    generic::generic_call,
     output::{Output, ToJs},
     sansio::api_call,
 };
@@ -35,6 +38,12 @@ pub(crate) fn json(env: &Env, value: Unknown, field: &str) -> Result<Value> {
 /// Reads a JavaScript string; any other value is an input error (never napi's own error).
 pub(crate) fn string(value: Unknown, field: &str) -> Result<String> {
     String::from_unknown(value).map_err(|_| Error::invalid(field, "expected a string"))
+}
+
+/// The generic call of `client.call(method, action, { filters, records, repeatable })`.
+fn generic_call(env: &Env, method: Unknown, action: Unknown, options: Unknown) -> Result<GenericCall> {
+    let (method, action) = (string(method, "method")?, string(action, "action")?);
+    Reader::JAVASCRIPT.generic(&method, &action, &json(env, options, "options")?)
 }
 
 /// A ContactNow API client. Wrapped by `Client` in `index.js`, which groups the calls
@@ -116,7 +125,9 @@ impl JsClient {
     ) -> napi::Result<Self> {
         let events = JsEvents::new(&on_event)?;
         let listening = Arc::clone(&events.listening);
-        let options = json(&env, options, "options").and_then(|v| crate::options::read(&v)).or_throw(&env)?;
+        let options = json(&env, options, "options");
+        let options =
+            options.and_then(|v| Options::from_json(&v, Casing::Camel, Reader::JAVASCRIPT, &[])).or_throw(&env)?;
         let secrets: Arc<[String]> = options.secrets().into_iter().map(str::to_owned).collect();
         let builder = options.builder().map(|b| b.observer(Arc::new(events)));
         let driver = builder.and_then(|b| match driven {
@@ -149,8 +160,7 @@ impl JsClient {
         input: Unknown,
         abort: Option<&JsAbort>,
     ) -> napi::Result<PromiseRaw<'env, Output>> {
-        let call = string(operation, "operation")
-            .and_then(|name| api_call(&name, &json(env, input, "input")?, &Token::new("")));
+        let call = string(operation, "operation").and_then(|name| api_call(&name, &json(env, input, "input")?));
         self.run(env, call, abort)
     }
 
@@ -176,7 +186,7 @@ impl JsClient {
     pub fn start(&self, env: Env, operation: Unknown, input: Unknown) -> napi::Result<JsCall> {
         self.start_call(&env, |client| {
             let name = string(operation, "operation")?;
-            Ok(Driven::Api(client.start(api_call(&name, &json(&env, input, "input")?, &Token::new(""))?)))
+            Ok(Driven::Api(client.start(api_call(&name, &json(&env, input, "input")?)?)))
         })
     }
 

@@ -15,10 +15,8 @@ use contactnow::{
     options::{in_casing, Casing},
     Error,
 };
-use napi::{
-    bindgen_prelude::{BigInt, Either, Object},
-    Env, JsValue, Status,
-};
+use napi::{bindgen_prelude::Object, Env, JsValue, Status};
+use serde_json::json;
 
 /// A result of the crate's own functions, thrown into JavaScript with [`OrThrow::or_throw`].
 pub(crate) type Result<T> = std::result::Result<T, Error>;
@@ -46,49 +44,28 @@ pub(crate) fn to_js(env: &Env, error: Error) -> napi::Error {
 
 fn object<'env>(env: &'env Env, error: &Error) -> napi::Result<Object<'env>> {
     let mut object = env.create_error(napi::Error::new(Status::GenericFailure, error.to_string()))?;
+    // Numbers beyond `Number.MAX_SAFE_INTEGER` become `bigint`s (napi's conversion): never rounded.
+    let fields = match error {
+        Error::InvalidInput { field, reason } => json!({ "field": field, "reason": reason }),
+        Error::Api(api) => json!({
+            "apiMessage": api.message, "accountId": api.account_id, "total": api.total, "bad": api.bad,
+            "key": api.key, "partial": api.partial, "tokenRejected": api.is_token_rejected(),
+        }),
+        Error::Decode { format, reason, excerpt, outcome_unknown } => {
+            json!({ "format": format.as_str(), "reason": reason, "excerpt": excerpt, "outcomeUnknown": outcome_unknown })
+        }
+        Error::HttpStatus { status, excerpt, outcome_unknown } => {
+            json!({ "status": status, "excerpt": excerpt, "outcomeUnknown": outcome_unknown })
+        }
+        other => json!({ "outcomeUnknown": other.outcome_unknown() }),
+    };
     object.set("name", "ContactNowError")?;
     object.set("code", error.kind().as_str())?;
-    match error {
-        Error::InvalidInput { field, reason } => {
-            object.set("field", field.as_str())?;
-            object.set("reason", reason.as_str())?;
-            return Ok(object);
-        }
-        Error::Api(api) => {
-            object.set("apiMessage", api.message.as_str())?;
-            object.set("accountId", api.account_id.map(exact))?;
-            // Counts: no batch comes near 2^53 records.
-            object.set("total", api.total.map(|n| n as f64))?;
-            object.set("bad", api.bad.map(|n| n as f64))?;
-            object.set("key", api.key.map(exact))?;
-            if let Some(expire) = api.expire {
-                object.set("expire", expire as f64)?;
-            }
-            object.set("partial", api.partial)?;
-            object.set("tokenRejected", api.is_token_rejected())?;
-            return Ok(object);
-        }
-        Error::Decode { format, reason, excerpt, .. } => {
-            object.set("format", format.as_str())?;
-            object.set("reason", reason.as_str())?;
-            object.set("excerpt", excerpt.as_str())?;
-        }
-        Error::HttpStatus { status, excerpt, .. } => {
-            object.set("status", u32::from(*status))?;
-            object.set("excerpt", excerpt.as_str())?;
-        }
-        _ => {}
+    for (key, value) in fields.as_object().into_iter().flatten() {
+        object.set(key, value)?;
     }
-    object.set("outcomeUnknown", error.outcome_unknown())?;
+    if let Some(expire) = error.api().and_then(|api| api.expire) {
+        object.set("expire", expire)?;
+    }
     Ok(object)
-}
-
-/// A server number in an error field, never rounded: a `number` up to
-/// `Number.MAX_SAFE_INTEGER`, a `bigint` beyond it.
-fn exact(n: u64) -> Either<f64, BigInt> {
-    if n <= crate::output::MAX_SAFE_INTEGER {
-        Either::A(n as f64)
-    } else {
-        Either::B(BigInt::from(n))
-    }
 }

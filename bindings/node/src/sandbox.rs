@@ -2,60 +2,27 @@
 
 use std::sync::{Mutex, PoisonError};
 
-use contactnow::Error;
+use contactnow::{input::Reader, Error};
 use contactnow_sandbox::{Config, FaultSpec, RecordedRequest, Sandbox, Seed};
 use napi::{
-    bindgen_prelude::{Null, PromiseRaw, Unknown},
-    Either, Env,
+    bindgen_prelude::{PromiseRaw, Unknown},
+    Env,
 };
 use napi_derive::napi;
-use serde_json::Value;
+use serde_json::{json, Map, Value};
 
 use crate::{
     client::{json, string},
     error::{OrThrow, Result},
-    input,
 };
 
-/// A request the sandbox received; secrets are redacted.
-#[napi(object, js_name = "SandboxRequest")]
-pub struct JsRecordedRequest {
-    /// Order of arrival, from 1.
-    pub seq: f64,
-    /// `'GET'` or `'POST'`.
-    pub method: String,
-    /// The path, e.g. `/database.php`.
-    pub path: String,
-    /// The query string as sent, with `token` and `password` values replaced by `***`.
-    pub query: String,
-    /// The body text.
-    pub body: String,
-    /// The fault applied to this request (`'status 503'`, `'delay 200 ms'`, ...), or `null`.
-    #[napi(ts_type = "string | null")]
-    pub fault: Either<String, Null>,
-    /// The `method` argument (`'priority'`, `'tod_policy'`), or `null` (`token.php`).
-    #[napi(ts_type = "string | null")]
-    pub api_method: Either<String, Null>,
-    /// The `action` argument (`'create'`, `'read'`, `'get'`, ...), or `null`.
-    #[napi(ts_type = "string | null")]
-    pub action: Either<String, Null>,
-    /// Every argument as the server read it (query string and POST variables, POST
-    /// winning), `token` and `password` as `'***'`.
-    pub params: std::collections::HashMap<String, String>,
-}
-
-fn recorded(r: RecordedRequest) -> JsRecordedRequest {
-    JsRecordedRequest {
-        seq: r.seq as f64,
-        method: r.method,
-        path: r.path,
-        query: r.query,
-        body: r.body,
-        fault: r.fault.map_or(Either::B(Null), Either::A),
-        api_method: r.api_method.map_or(Either::B(Null), Either::A),
-        action: r.action.map_or(Either::B(Null), Either::A),
-        params: r.params.into_iter().collect(),
-    }
+/// A request the sandbox received as JavaScript gets it (`SandboxRequest` in `index.d.ts`).
+fn recorded(r: RecordedRequest) -> Value {
+    let params: Map<String, Value> = r.params.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+    json!({
+        "seq": r.seq, "method": r.method, "path": r.path, "query": r.query, "body": r.body, "fault": r.fault,
+        "apiMethod": r.api_method, "action": r.action, "params": params,
+    })
 }
 
 /// The in-process sandbox. Wrapped by `Sandbox` in `index.js`.
@@ -66,27 +33,26 @@ pub struct JsSandbox {
     token: String,
 }
 
+/// The sandbox's settings from `{ seed?, tokens?, users?, accountId? }`.
 fn config(options: &Value) -> Result<Config> {
-    let map = input::options(
-        options,
-        &[("seed", "seed"), ("tokens", "tokens"), ("users", "users"), ("accountId", "account_id")],
-    )?;
     let mut config = Config::default();
-    if let Some(seed) = input::opt_string(&map, "seed", "seed")? {
-        config.seed = seed.parse::<Seed>().map_err(|e| Error::invalid("seed", e))?;
-    }
-    if let Some(tokens) = map.get("tokens").filter(|v| !v.is_null()) {
-        let tokens: Vec<String> = serde_json::from_value(tokens.clone())
-            .map_err(|_| Error::invalid("tokens", "expected an array of strings"))?;
-        config.tokens = tokens;
-    }
-    if let Some(users) = map.get("users").filter(|v| !v.is_null()) {
-        let users: Vec<(String, String)> = serde_json::from_value(users.clone())
-            .map_err(|_| Error::invalid("users", "expected an array of [username, password] pairs"))?;
-        config.users = users;
-    }
-    if let Some(account) = input::opt_integer(&map, "accountId", "account_id")? {
-        config.account_id = account;
+    let Some(map) = options.as_object() else {
+        return if options.is_null() { Ok(config) } else { Err(Error::invalid("options", "expected an object")) };
+    };
+    for (key, value) in map.iter().filter(|(_, v)| !v.is_null()) {
+        let list = |what: &str| Error::invalid(key.as_str(), format!("expected an array of {what}"));
+        match key.as_str() {
+            "seed" => {
+                config.seed =
+                    Reader::JAVASCRIPT.text(value, key)?.parse::<Seed>().map_err(|e| Error::invalid(key.as_str(), e))?
+            }
+            "tokens" => config.tokens = serde_json::from_value(value.clone()).map_err(|_| list("strings"))?,
+            "users" => {
+                config.users = serde_json::from_value(value.clone()).map_err(|_| list("[username, password] pairs"))?
+            }
+            "accountId" | "account_id" => config.account_id = Reader::JAVASCRIPT.integer(value, "account_id")?,
+            _ => return Err(Error::invalid(key.as_str(), "unknown option; expected seed, tokens, users or accountId")),
+        }
     }
     Ok(config)
 }
@@ -145,8 +111,8 @@ impl JsSandbox {
     }
 
     /// The API requests received so far, oldest first, secrets redacted.
-    #[napi]
-    pub fn requests(&self, env: Env) -> napi::Result<Vec<JsRecordedRequest>> {
+    #[napi(ts_return_type = "unknown[]")]
+    pub fn requests(&self, env: Env) -> napi::Result<Vec<Value>> {
         self.with(|s| s.requests().into_iter().map(recorded).collect()).or_throw(&env)
     }
 

@@ -1,49 +1,30 @@
 //! The sans-IO layer: build the exact HTTP request of a call, send it with any HTTP stack
 //! (e.g. `fetch`), and parse the answer with the same code the client uses.
 
-use std::collections::BTreeMap;
-
 use contactnow::{
-    ApiCall, CreateAssignments, CreatePolicies, Endpoint, Error, Format, GetToken, HttpRequest, HttpResponse,
-    Operation, ReadAssignments, ReadPolicies, Token, UpdateAssignments, UpdatePolicies, ValidateToken,
+    input::Reader,
+    options::{Casing, Options},
+    ApiCall, Endpoint, Error, Format, HttpRequest, HttpResponse, Operation, Token,
 };
 use napi::{
     bindgen_prelude::{FromNapiValue, Object, Uint8Array, Unknown},
     Either, Env, ValueType,
 };
 use napi_derive::napi;
-use serde_json::Value;
+use serde_json::{json, Map, Value};
 
 use crate::{
     client::{json, string},
     error::{OrThrow, Result},
-    input,
     output::{Output, ToJs},
 };
 
-/// A request to send.
-#[napi(object, js_name = "HttpRequest")]
-pub struct JsHttpRequest {
-    /// `'GET'` or `'POST'`.
-    #[napi(ts_type = "'GET' | 'POST'")]
-    pub method: String,
-    /// The full URL. It carries the token (or password): do not log it.
-    pub url: String,
-    /// Header names and values (`Accept`, and `Content-Type` for writes).
-    pub headers: BTreeMap<String, String>,
-    /// The body text; `''` for GET.
-    pub body: String,
-}
-
-impl From<HttpRequest> for JsHttpRequest {
-    fn from(request: HttpRequest) -> Self {
-        JsHttpRequest {
-            method: request.method.as_str().to_owned(),
-            headers: request.headers.into_iter().collect(),
-            body: String::from_utf8_lossy(&request.body).into_owned(),
-            url: request.url,
-        }
-    }
+/// A request as JavaScript gets it: `{ method, url, headers, body }` (`HttpRequest` in
+/// `index.d.ts`; the URL carries the token or password: never log it).
+pub(crate) fn request(request: HttpRequest) -> Value {
+    let headers: Map<String, Value> = request.headers.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+    let body = String::from_utf8_lossy(&request.body);
+    json!({ "method": request.method.as_str(), "url": request.url, "headers": headers, "body": body })
 }
 
 /// Reads a response `{ status, contentType?, body, retryAfter? }` (body a string, a `Buffer`
@@ -78,72 +59,53 @@ pub(crate) fn named(name: &str) -> Result<ApiCall> {
 }
 
 /// The core call of operation `name` (`todPolicies.read` or `tod_policy.read`) for `value`
-/// (`{ records }` for writes, the filter for reads); `token.validate` checks `token` when the
-/// input names none.
-pub(crate) fn api_call(name: &str, value: &Value, token: &Token) -> Result<ApiCall> {
-    let call = named(name)?;
-    let map = || input::object(value, "input");
-    let records = || Ok::<_, Error>(map()?.get("records").cloned().unwrap_or(Value::Null));
-    let text = |key| Ok::<_, Error>(input::opt_string(map()?, key, key)?.unwrap_or_default());
-    Ok(match call {
-        ApiCall::CreateAssignments(_) => {
-            ApiCall::CreateAssignments(CreateAssignments { records: input::assignments(&records()?)? })
-        }
-        ApiCall::UpdateAssignments(_) => {
-            ApiCall::UpdateAssignments(UpdateAssignments { records: input::assignments(&records()?)? })
-        }
-        ApiCall::ReadAssignments(_) => {
-            let (agent_id, queue_id) = input::assignment_filter(value)?;
-            ApiCall::ReadAssignments(ReadAssignments { agent_id, queue_id })
-        }
-        ApiCall::CreatePolicies(_) => {
-            ApiCall::CreatePolicies(CreatePolicies { records: input::new_policies(&records()?)? })
-        }
-        ApiCall::UpdatePolicies(_) => {
-            ApiCall::UpdatePolicies(UpdatePolicies { records: input::policy_updates(&records()?)? })
-        }
-        ApiCall::ReadPolicies(_) => ApiCall::ReadPolicies(ReadPolicies { policy_id: input::policy_filter(value)? }),
-        ApiCall::GetToken(_) => ApiCall::GetToken(GetToken::new(text("username")?, text("password")?)),
-        ApiCall::ValidateToken(_) => {
-            let checked = input::opt_string(map()?, "token", "token")?;
-            ApiCall::ValidateToken(ValidateToken::new(checked.unwrap_or_else(|| token.expose().to_owned())))
-        }
-    })
+/// (`{ records }` for writes, the filter for reads).
+pub(crate) fn api_call(name: &str, value: &Value) -> Result<ApiCall> {
+    Reader::JAVASCRIPT.call(named(name)?.name(), value)
 }
 
-/// Reads the options of `buildRequest` / `parseResponse`: `allowed` of `token`, `baseUrl`, `format`.
-fn options(env: &Env, value: Option<Unknown>, allowed: &[(&str, &str)]) -> Result<(Token, Endpoint, Format)> {
+/// Reads the options of `buildRequest` and `parseResponse`, `allowed` of `token`, `baseUrl`
+/// and `format`.
+fn options(env: &Env, value: Option<Unknown>, allowed: &[&str]) -> Result<(Option<String>, Endpoint, Format)> {
     let value = value.map(|v| json(env, v, "options")).transpose()?.unwrap_or(Value::Null);
-    let map = input::options(&value, allowed)?;
-    let token = Token::new(input::opt_string(&map, "token", "token")?.unwrap_or_default());
-    let endpoint = Endpoint::new(input::opt_string(&map, "baseUrl", "base_url")?.as_deref().unwrap_or(Endpoint::EU))?;
-    Ok((token, endpoint, input::opt_format(&map)?))
+    if let Some(key) = value.as_object().and_then(|map| map.keys().find(|k| !allowed.contains(&k.as_str()))) {
+        return Err(Error::invalid(key.as_str(), format!("unknown option; expected {}", allowed.join(", "))));
+    }
+    let options = Options::from_json(&value, Casing::Camel, Reader::JAVASCRIPT, &[])?;
+    let endpoint = Endpoint::new(options.base_url.as_deref().unwrap_or(Endpoint::EU))?;
+    Ok((options.token, endpoint, options.format.as_deref().unwrap_or("json").parse()?))
 }
 
 /// Builds the exact HTTP request of `operation` for `input` (`{ records }` for writes, the
 /// filter for reads), with `{ token, baseUrl?, format? }`. Throws an `InvalidInput` error
 /// for invalid input.
-#[napi(ts_args_type = "operation: string, input: unknown, options: unknown")]
-pub fn build_request(env: Env, operation: Unknown, input: Unknown, options: Unknown) -> napi::Result<JsHttpRequest> {
+#[napi(ts_args_type = "operation: string, input: unknown, options: unknown", ts_return_type = "unknown")]
+pub fn build_request(env: Env, operation: Unknown, input: Unknown, options: Unknown) -> napi::Result<Value> {
     let request = (|| {
         let name = string(operation, "operation")?;
-        let value = json(&env, input, "input")?;
-        let allowed = [("token", "token"), ("baseUrl", "base_url"), ("format", "format")];
-        let (token, endpoint, format) = self::options(&env, Some(options), &allowed)?;
-        let call = api_call(&name, &value, &token)?;
+        let mut value = json(&env, input, "input")?;
+        let (token, endpoint, format) = self::options(&env, Some(options), &["token", "baseUrl", "format"])?;
+        // `token.validate` checks the options' token when its input names none.
+        if let (Some(token), "token.validate") = (&token, named(&name)?.name()) {
+            if value.is_null() {
+                value = Value::Object(Default::default());
+            }
+            if let Some(map) = value.as_object_mut().filter(|m| m.get("token").is_none_or(Value::is_null)) {
+                map.insert("token".into(), token.as_str().into());
+            }
+        }
+        let call = api_call(&name, &value)?;
+        let token = Token::new(token.unwrap_or_default());
         call.build_request(&endpoint, &token, format).map_err(|e| e.scrubbed(&call.secrets()))
     })();
-    request.map(JsHttpRequest::from).or_throw(&env)
+    request.map(self::request).or_throw(&env)
 }
 
 /// Parses the response to a request built by `buildRequest` for `operation`, with
 /// `{ format }` (default `'json'`); a `priority.read` listing comes as columns (see
 /// `AssignmentColumns`), which `index.js` turns into records. Throws an `Api`, `Decode` or
 /// `HttpStatus` error when the call failed (and `InvalidInput` for invalid arguments).
-#[napi(
-    ts_args_type = "operation: string, response: unknown, options?: unknown",
-    ts_return_type = "WriteResult | AssignmentColumns | TodPolicyListing | TokenGrant | TokenStatus"
-)]
+#[napi(ts_args_type = "operation: string, response: unknown, options?: unknown", ts_return_type = "unknown")]
 pub fn parse_response(
     env: Env,
     operation: Unknown,
@@ -154,7 +116,7 @@ pub fn parse_response(
         let name = string(operation, "operation")?;
         let call = named(&name)?;
         let response = response_of(response)?;
-        let (_, _, format) = self::options(&env, options, &[("format", "format")])?;
+        let (_, _, format) = self::options(&env, options, &["format"])?;
         call.parse_response(format, &response).map_err(|e| e.scrubbed(&call.secrets()))?.to_js(format)
     })();
     parsed.or_throw(&env)
