@@ -21,7 +21,7 @@ export declare class NativeAbort {
 }
 export type JsAbort = NativeAbort
 
-/** One call in flight (made by `NativeClient.start` or `startGeneric`). */
+/** One call in flight, of a client made with a `sender` (`NativeClient.execute` or `call`). */
 export declare class NativeCall {
   /** The next step; throws the call's error (a `ContactNowError`) when it failed. */
   step(): CallStep
@@ -47,33 +47,21 @@ export type JsCall = NativeCall
  */
 export declare class NativeClient {
   /**
-   * Makes a client from `{ token | username + password, baseUrl?, format?, timeoutMs?,
-   * totalTimeoutMs?, retries?, allowInsecureHttp?, maxResponseBytes? }`.
-   * `onEvent` gets every call event (see `events.rs`) while `listening` is true.
-   * `driven`: JavaScript drives the calls (`start`, `startGeneric`) through its `sender`;
-   * otherwise they run on the addon's tokio runtime (`execute`, `call`).
+   * Makes a client from its options (`ClientOptions` in `index.d.ts`); `onEvent` gets every
+   * call event while `listening` is true. `driven`: the calls are `NativeCall`s that
+   * JavaScript drives through its `sender`, not promises of calls on the tokio runtime.
    */
-  constructor(options: unknown, onEvent: (event: Record<string, unknown>) => void, driven?: boolean)
+  constructor(options: unknown, onEvent: (arg: any) => void, driven?: boolean | undefined | null)
   /** Whether anyone listens to call events (set by `index.js` before each call). */
   set listening(on: boolean)
   /** Runs `operation` (as for `buildRequest`) with `input`. */
-  execute(operation: string, input: unknown, abort?: NativeAbort): Promise<unknown>
+  execute(operation: unknown, input: unknown, abort?: NativeAbort | undefined | null): Started
   /** Any `database.php` method and action, with `{ filters?, records?, repeatable? }`. */
-  call(method: string, action: string, options?: unknown, abort?: NativeAbort): Promise<GenericResult>
-  /**
-   * Starts a call of `operation` with `input` (as for `execute`), to be driven by
-   * JavaScript with the client's `sender` (see `NativeCall`).
-   */
-  start(operation: string, input: unknown): NativeCall
-  /**
-   * Starts a generic call (as for `call`), to be driven by JavaScript with the client's
-   * `sender` (see `NativeCall`).
-   */
-  startGeneric(method: string, action: string, options?: unknown): NativeCall
+  call(method: unknown, action: unknown, options: unknown, abort?: NativeAbort | undefined | null): Started
   /** The base URL calls go to. */
   get baseUrl(): string
   /** The body format: `'json'` or `'xml'`. */
-  get format(): 'json' | 'xml'
+  get format(): string
 }
 export type JsClient = NativeClient
 

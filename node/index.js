@@ -425,7 +425,7 @@ class Client {
       } catch (error) {
         return Promise.reject(error)
       }
-      const value = driven(() => client.start(operation, input ?? {}), signal)
+      const value = driven(() => client.execute(operation, input ?? {}), signal)
       return operation === 'priority.read' ? value.then(assignmentListing) : value
     }
     this.execute = execute
@@ -446,7 +446,7 @@ class Client {
       } catch (error) {
         return Promise.reject(error)
       }
-      if (via) return driven(() => client.startGeneric(method, action, rest), signal)
+      if (via) return driven(() => client.call(method, action, rest), signal)
       return withSignal(signal, (abort) => client.call(method, action, rest, abort))
     }
     /**

@@ -36,7 +36,7 @@ pub struct JsStep {
     pub value: Option<Output>,
 }
 
-/// One call in flight (made by `NativeClient.start` or `startGeneric`).
+/// One call in flight, of a client made with a `sender` (`NativeClient.execute` or `call`).
 #[napi(js_name = "NativeCall")]
 pub struct JsCall {
     call: Driven,
@@ -44,11 +44,9 @@ pub struct JsCall {
     origin: Instant,
 }
 
-/// The two kinds of engine call JavaScript drives.
+/// The two kinds of engine call JavaScript drives: an operation of the API, or a generic call.
 pub(crate) enum Driven {
-    /// An operation of the API.
     Api(Call<ApiCall>),
-    /// A generic call.
     Generic(Call<GenericCall>),
 }
 
@@ -79,20 +77,15 @@ impl JsCall {
 /// The step as JavaScript sees it, `None` for a token to provide.
 fn next<T: ToJs>(step: Step<'_, T>, format: contactnow::Format) -> Option<Result<JsStep>> {
     let ms = |d: std::time::Duration| Some(d.as_secs_f64() * 1000.0);
-    Some(Ok(match step {
+    let kind = |kind: &str| JsStep { kind: kind.into(), ..JsStep::default() };
+    Some(match step {
         Step::NeedToken => return None,
-        Step::Send(send) => JsStep {
-            kind: "send".into(),
-            request: Some(request(send.request.clone())),
-            timeout_ms: ms(send.timeout),
-            ..JsStep::default()
-        },
-        Step::Sleep(pause) => JsStep { kind: "sleep".into(), ms: ms(pause), ..JsStep::default() },
-        Step::Done(result) => {
-            let value = result.and_then(|v| v.to_js(format));
-            return Some(value.map(|v| JsStep { kind: "done".into(), value: Some(v), ..JsStep::default() }));
+        Step::Send(send) => {
+            Ok(JsStep { request: Some(request(send.request)), timeout_ms: ms(send.timeout), ..kind("send") })
         }
-    }))
+        Step::Sleep(pause) => Ok(JsStep { ms: ms(pause), ..kind("sleep") }),
+        Step::Done(result) => result.and_then(|v| v.to_js(format)).map(|v| JsStep { value: Some(v), ..kind("done") }),
+    })
 }
 
 #[napi]
@@ -112,7 +105,7 @@ impl JsCall {
     }
 
     /// Reports the answer to the last `'send'` step: `{ status, contentType?, body, retryAfter? }`.
-    #[napi(ts_args_type = "response: unknown")]
+    #[napi]
     pub fn received(&mut self, env: Env, response: Unknown) -> napi::Result<()> {
         let response = response_of(response);
         let error = response.as_ref().err().cloned();

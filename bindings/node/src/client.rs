@@ -13,8 +13,9 @@ use contactnow::{
     options::{Casing, Options},
     AsyncClient, Client, Error, GenericCall, Operation,
 };
+use contactnow_core::engine::Call;
 use napi::{
-    bindgen_prelude::{FromNapiValue, Function, PromiseRaw, Unknown},
+    bindgen_prelude::{Either, FromNapiValue, Function, PromiseRaw, Unknown},
     Env,
 };
 use napi_derive::napi;
@@ -51,7 +52,6 @@ fn generic_call(env: &Env, method: Unknown, action: Unknown, options: Unknown) -
 #[napi(js_name = "NativeClient")]
 pub struct JsClient {
     driver: Driver,
-    secrets: Arc<[String]>,
     listening: Arc<AtomicBool>,
     base_url: String,
     format: &'static str,
@@ -65,58 +65,46 @@ enum Driver {
     Js(Client),
 }
 
+/// A call as it starts: a promise of its value, or with a `sender` a `NativeCall` to drive.
+pub type Started<'env> = Either<PromiseRaw<'env, Output>, JsCall>;
+
 impl JsClient {
-    /// Runs `op` on the addon's tokio runtime: the promise settles on the JavaScript thread
-    /// with the output converted, or rejects with the call's error (secrets scrubbed).
-    /// `abort`, once flipped, ends the call with a `Cancelled` error. Input errors (`op` is
+    /// Starts `op`: on the addon's tokio runtime, the promise settling on the JavaScript thread
+    /// with the output converted or rejecting with the call's error (which the engine cleaned
+    /// of the call's secrets), `abort` once flipped ending it with a `Cancelled` error; or as a
+    /// `NativeCall` (`driven` makes it one) that JavaScript drives. Input errors (`op` is
     /// `Err`) are thrown at once: `index.js` turns them into rejections.
     fn run<'env, O>(
         &self,
         env: &'env Env,
         op: Result<O>,
         abort: Option<&JsAbort>,
-    ) -> napi::Result<PromiseRaw<'env, Output>>
+        driven: fn(Call<O>) -> Driven,
+    ) -> napi::Result<Started<'env>>
     where
         O: Operation + Send + Sync + 'static,
         O::Output: ToJs + Send + 'static,
     {
-        let secrets = Arc::clone(&self.secrets);
-        let scrub = move |error: Error| error.scrubbed(&secrets.iter().map(String::as_str).collect::<Vec<_>>());
+        let op = op.or_throw(env)?;
         let client = match &self.driver {
             Driver::Tokio(client) => client.clone(),
-            Driver::Js(_) => {
-                Err(Error::invalid("sender", "a client with a sender runs its calls through it")).or_throw(env)?
-            }
+            Driver::Js(client) => return Ok(Either::B(JsCall::new(client, driven(client.start(op))))),
         };
-        let op = op.map_err(&scrub).or_throw(env)?;
         let (format, cancel) = (client.format(), cancelled(abort));
         let call = async move { Ok(client.execute_until(&op, cancel).await) };
-        env.spawn_future_with_callback(call, move |env, result| {
-            result.and_then(|output| output.to_js(format)).map_err(|e| to_js(env, scrub(e)))
-        })
-    }
-
-    /// A call that JavaScript drives through the client's `sender`.
-    fn start_call(&self, env: &Env, start: impl FnOnce(&Client) -> Result<Driven>) -> napi::Result<JsCall> {
-        let client = match &self.driver {
-            Driver::Js(client) => Ok(client),
-            Driver::Tokio(_) => Err(Error::invalid("sender", "needs a client made with a sender")),
-        };
-        client.and_then(|client| Ok(JsCall::new(client, start(client)?))).or_throw(env)
+        let promise = env.spawn_future_with_callback(call, move |env, result| {
+            result.and_then(|output| output.to_js(format)).map_err(|e| to_js(env, e))
+        });
+        promise.map(Either::A)
     }
 }
 
 #[napi]
 impl JsClient {
-    /// Makes a client from `{ token | username + password, baseUrl?, format?, timeoutMs?,
-    /// totalTimeoutMs?, retries?, allowInsecureHttp?, maxResponseBytes? }`.
-    /// `onEvent` gets every call event (see `events.rs`) while `listening` is true.
-    /// `driven`: JavaScript drives the calls (`start`, `startGeneric`) through its `sender`;
-    /// otherwise they run on the addon's tokio runtime (`execute`, `call`).
-    #[napi(
-        constructor,
-        ts_args_type = "options: unknown, onEvent: (event: Record<string, unknown>) => void, driven?: boolean"
-    )]
+    /// Makes a client from its options (`ClientOptions` in `index.d.ts`); `onEvent` gets every
+    /// call event while `listening` is true. `driven`: the calls are `NativeCall`s that
+    /// JavaScript drives through its `sender`, not promises of calls on the tokio runtime.
+    #[napi(constructor)]
     pub fn new(
         env: Env,
         options: Unknown,
@@ -128,7 +116,6 @@ impl JsClient {
         let options = json(&env, options, "options");
         let options =
             options.and_then(|v| Options::from_json(&v, Casing::Camel, Reader::JAVASCRIPT, &[])).or_throw(&env)?;
-        let secrets: Arc<[String]> = options.secrets().into_iter().map(str::to_owned).collect();
         let builder = options.builder().map(|b| b.observer(Arc::new(events)));
         let driver = builder.and_then(|b| match driven {
             Some(true) => b.build().map(Driver::Js),
@@ -139,7 +126,7 @@ impl JsClient {
             Driver::Tokio(client) => (client.endpoint().as_str().to_owned(), client.format().as_str()),
             Driver::Js(client) => (client.endpoint().as_str().to_owned(), client.format().as_str()),
         };
-        Ok(Self { driver, secrets, listening, base_url, format })
+        Ok(Self { driver, listening, base_url, format })
     }
 
     /// Whether anyone listens to call events (set by `index.js` before each call).
@@ -149,26 +136,20 @@ impl JsClient {
     }
 
     /// Runs `operation` (as for `buildRequest`) with `input`.
-    #[napi(
-        ts_args_type = "operation: string, input: unknown, abort?: NativeAbort",
-        ts_return_type = "Promise<unknown>"
-    )]
+    #[napi]
     pub fn execute<'env>(
         &self,
         env: &'env Env,
         operation: Unknown,
         input: Unknown,
         abort: Option<&JsAbort>,
-    ) -> napi::Result<PromiseRaw<'env, Output>> {
+    ) -> napi::Result<Started<'env>> {
         let call = string(operation, "operation").and_then(|name| api_call(&name, &json(env, input, "input")?));
-        self.run(env, call, abort)
+        self.run(env, call, abort, Driven::Api)
     }
 
     /// Any `database.php` method and action, with `{ filters?, records?, repeatable? }`.
-    #[napi(
-        ts_args_type = "method: string, action: string, options?: unknown, abort?: NativeAbort",
-        ts_return_type = "Promise<GenericResult>"
-    )]
+    #[napi]
     pub fn call<'env>(
         &self,
         env: &'env Env,
@@ -176,25 +157,8 @@ impl JsClient {
         action: Unknown,
         options: Unknown,
         abort: Option<&JsAbort>,
-    ) -> napi::Result<PromiseRaw<'env, Output>> {
-        self.run(env, generic_call(env, method, action, options), abort)
-    }
-
-    /// Starts a call of `operation` with `input` (as for `execute`), to be driven by
-    /// JavaScript with the client's `sender` (see `NativeCall`).
-    #[napi(ts_args_type = "operation: string, input: unknown")]
-    pub fn start(&self, env: Env, operation: Unknown, input: Unknown) -> napi::Result<JsCall> {
-        self.start_call(&env, |client| {
-            let name = string(operation, "operation")?;
-            Ok(Driven::Api(client.start(api_call(&name, &json(&env, input, "input")?)?)))
-        })
-    }
-
-    /// Starts a generic call (as for `call`), to be driven by JavaScript with the client's
-    /// `sender` (see `NativeCall`).
-    #[napi(ts_args_type = "method: string, action: string, options?: unknown")]
-    pub fn start_generic(&self, env: Env, method: Unknown, action: Unknown, options: Unknown) -> napi::Result<JsCall> {
-        self.start_call(&env, |client| Ok(Driven::Generic(client.start(generic_call(&env, method, action, options)?))))
+    ) -> napi::Result<Started<'env>> {
+        self.run(env, generic_call(env, method, action, options), abort, Driven::Generic)
     }
 
     /// The base URL calls go to.
@@ -204,7 +168,7 @@ impl JsClient {
     }
 
     /// The body format: `'json'` or `'xml'`.
-    #[napi(getter, ts_return_type = "'json' | 'xml'")]
+    #[napi(getter)]
     pub fn format(&self) -> String {
         self.format.to_owned()
     }

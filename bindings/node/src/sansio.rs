@@ -21,8 +21,9 @@ use crate::{
 
 /// A request as JavaScript gets it: `{ method, url, headers, body }` (`HttpRequest` in
 /// `index.d.ts`; the URL carries the token or password: never log it).
-pub(crate) fn request(request: HttpRequest) -> Value {
-    let headers: Map<String, Value> = request.headers.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+pub(crate) fn request(request: &HttpRequest) -> Value {
+    let headers: Map<String, Value> =
+        request.headers.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect();
     let body = String::from_utf8_lossy(&request.body);
     json!({ "method": request.method.as_str(), "url": request.url, "headers": headers, "body": body })
 }
@@ -98,7 +99,7 @@ pub fn build_request(env: Env, operation: Unknown, input: Unknown, options: Unkn
         let token = Token::new(token.unwrap_or_default());
         call.build_request(&endpoint, &token, format).map_err(|e| e.scrubbed(&call.secrets()))
     })();
-    request.map(self::request).or_throw(&env)
+    request.map(|r| self::request(&r)).or_throw(&env)
 }
 
 /// Parses the response to a request built by `buildRequest` for `operation`, with
