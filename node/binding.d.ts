@@ -46,6 +46,10 @@ export type JsCall = NativeCall
  * under `client.priority` and `client.todPolicies`.
  */
 export declare class NativeClient {
+  /** The base URL calls go to. */
+  readonly baseUrl: string
+  /** The body format: `'json'` or `'xml'`. */
+  readonly format: string
   /**
    * Makes a client from its options (`ClientOptions` in `index.d.ts`); `onEvent` gets every
    * call event while `listening` is true. `driven`: the calls are `NativeCall`s that
@@ -58,42 +62,31 @@ export declare class NativeClient {
   execute(operation: unknown, input: unknown, abort?: NativeAbort | undefined | null): Started
   /** Any `database.php` method and action, with `{ filters?, records?, repeatable? }`. */
   call(method: unknown, action: unknown, options: unknown, abort?: NativeAbort | undefined | null): Started
-  /** The base URL calls go to. */
-  get baseUrl(): string
-  /** The body format: `'json'` or `'xml'`. */
-  get format(): string
 }
 export type JsClient = NativeClient
 
 /** The in-process sandbox. Wrapped by `Sandbox` in `index.js`. */
 export declare class NativeSandbox {
-  /**
-   * Starts a sandbox on a free loopback port with `{ seed?: 'empty' | 'demo', tokens?,
-   * users?: [username, password][], accountId? }`.
-   */
-  static start(options?: { seed?: 'empty' | 'demo'; tokens?: string[]; users?: [string, string][]; accountId?: number }): NativeSandbox
   /** The base URL, e.g. `http://127.0.0.1:43121`. */
-  get url(): string
+  readonly url: string
   /** The first static token. */
-  get token(): string
-  /**
-   * Queues a fault: `{ kind: 'status', status, retry_after? } | { kind: 'delay', ms } |
-   * { kind: 'reset' } | { kind: 'truncate' } | { kind: 'api_error', error? }`, with
-   * optional `times`, `method`, `action`.
-   */
-  pushFault(fault: { kind: 'status' | 'delay' | 'reset' | 'truncate' | 'api_error'; status?: number; retry_after?: number; ms?: number; error?: string; times?: number; method?: string; action?: string }): void
+  readonly token: string
+  /** Starts a sandbox on a free loopback port (`SandboxOptions` in `index.d.ts`). */
+  static start(options: unknown): NativeSandbox
+  /** Queues a fault (`SandboxFault` in `index.d.ts`), refused as `POST /_sandbox/faults` refuses it. */
+  pushFault(fault: unknown): void
   /** The API requests received so far, oldest first, secrets redacted. */
-  requests(): unknown[]
+  requests(): Array<any>
   /** Forgets the recorded requests. */
   clearRequests(): void
   /** Makes `token` unknown: calls with it answer "Invalid token". */
-  revokeToken(token: string): void
+  revokeToken(token: unknown): void
   /** Makes `token` expired. */
-  expireToken(token: string): void
+  expireToken(token: unknown): void
   /** Restores the seed data, clears faults and recorded requests, revalidates tokens. */
   reset(): void
   /** Stops the server (off the JavaScript thread: it waits for the server to finish). */
-  stop(): Promise<void>
+  stop(): Promise<undefined>
 }
 export type JsSandbox = NativeSandbox
 
@@ -122,7 +115,7 @@ export interface AssignmentColumns {
  * filter for reads), with `{ token, baseUrl?, format? }`. Throws an `InvalidInput` error
  * for invalid input.
  */
-export declare function buildRequest(operation: string, input: unknown, options: unknown): unknown
+export declare function buildRequest(operation: unknown, input: unknown, options: unknown): any
 
 /**
  * What the JavaScript driver must do next: `'send'` `request` within `timeoutMs`,
@@ -147,7 +140,7 @@ export interface CallStep {
  * `AssignmentColumns`), which `index.js` turns into records. Throws an `Api`, `Decode` or
  * `HttpStatus` error when the call failed (and `InvalidInput` for invalid arguments).
  */
-export declare function parseResponse(operation: string, response: unknown, options?: unknown): unknown
+export declare function parseResponse(operation: unknown, response: unknown, options?: unknown | undefined | null): Output
 
 /** The package version, shared by every contactnow package. */
 export declare const VERSION: string

@@ -53,8 +53,12 @@ fn generic_call(env: &Env, method: Unknown, action: Unknown, options: Unknown) -
 pub struct JsClient {
     driver: Driver,
     listening: Arc<AtomicBool>,
-    base_url: String,
-    format: &'static str,
+    /// The base URL calls go to.
+    #[napi(readonly)]
+    pub base_url: String,
+    /// The body format: `'json'` or `'xml'`.
+    #[napi(readonly)]
+    pub format: String,
 }
 
 /// Who does a client's I/O.
@@ -123,8 +127,8 @@ impl JsClient {
         });
         let driver = driver.map_err(|e| e.scrubbed(&options.secrets())).or_throw(&env)?;
         let (base_url, format) = match &driver {
-            Driver::Tokio(client) => (client.endpoint().as_str().to_owned(), client.format().as_str()),
-            Driver::Js(client) => (client.endpoint().as_str().to_owned(), client.format().as_str()),
+            Driver::Tokio(client) => (client.endpoint().to_string(), client.format().to_string()),
+            Driver::Js(client) => (client.endpoint().to_string(), client.format().to_string()),
         };
         Ok(Self { driver, listening, base_url, format })
     }
@@ -159,17 +163,5 @@ impl JsClient {
         abort: Option<&JsAbort>,
     ) -> napi::Result<Started<'env>> {
         self.run(env, generic_call(env, method, action, options), abort, Driven::Generic)
-    }
-
-    /// The base URL calls go to.
-    #[napi(getter)]
-    pub fn base_url(&self) -> String {
-        self.base_url.clone()
-    }
-
-    /// The body format: `'json'` or `'xml'`.
-    #[napi(getter)]
-    pub fn format(&self) -> String {
-        self.format.to_owned()
     }
 }

@@ -1,15 +1,9 @@
-//! The one place where Rust errors become JavaScript `Error`s.
-//!
-//! Every error thrown or rejected by the addon is an `Error` named `ContactNowError` with a
-//! stable `code` (`contactnow::ErrorKind`: `'InvalidInput'`, `'Api'`, `'Decode'`,
-//! `'HttpStatus'`, `'Transport'`, `'Timeout'`, `'Cancelled'`), its message, and the fields of
-//! its kind (`field`, `status`, `total`, `bad`, `key`, `partial`, `tokenRejected`,
-//! `outcomeUnknown`, ...), field paths in camelCase. Until then an error is the client's own
-//! `contactnow::Error` (plain data, so it can cross threads).
-//!
-//! `index.js` (`fromNative`) turns each of them into the matching public class
-//! (`ApiError`, `InvalidInputError`, ..., all `ContactNowError`s) with the same `code`,
-//! message and fields: the `name` and `code` set here are what it recognises them by.
+//! The one place where Rust errors become JavaScript `Error`s: until then an error is the
+//! client's `contactnow::Error` (plain data, so it can cross threads); it is thrown or rejected
+//! as an `Error` named `ContactNowError` with the kind's stable `code` (`'InvalidInput'`,
+//! `'Api'`, `'Decode'`, ...), its message, and its fields (`field` in camelCase, `status`,
+//! `apiMessage`, `outcomeUnknown`, ...), which `index.js` (`fromNative`) turns into the
+//! public class of the code (`InvalidInputError`, `ApiError`, ...).
 
 use contactnow::{
     options::{in_casing, Casing},

@@ -9,15 +9,16 @@ use std::sync::{
     Arc,
 };
 
-use contactnow::{Event, Observer, Value};
+use contactnow::{
+    options::{option_name, Casing},
+    Event, Observer, Value,
+};
 use napi::{
     bindgen_prelude::Function,
     threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode},
     Status,
 };
-use serde_json::{json, Map};
-
-use contactnow::options::{option_name, Casing};
+use serde_json::json;
 
 /// The thread-safe function events go to.
 type Sink = ThreadsafeFunction<serde_json::Value, (), serde_json::Value, Status, false, true>;
@@ -48,20 +49,16 @@ impl Observer for JsEvents {
     }
 
     fn event(&self, event: &Event) {
-        let mut object = Map::new();
-        object.insert("name".into(), json!(event.name()));
-        object.insert("level".into(), json!(event.level().as_str()));
-        object.insert("message".into(), json!(event.message()));
+        let mut object = json!({ "name": event.name(), "level": event.level().as_str(), "message": event.message() });
         for (key, value) in event.fields() {
-            let value = match value {
+            object[option_name(key, Casing::Camel)] = match value {
                 Value::Str(s) => json!(s),
                 Value::Int(n) => json!(n),
                 Value::Millis(ms) => json!(ms),
                 Value::Bool(b) => json!(b),
             };
-            object.insert(option_name(key, Casing::Camel), value);
         }
         // A full queue or a closing environment drops the event: never block a call for it.
-        let _ = self.sink.call(serde_json::Value::Object(object), ThreadsafeFunctionCallMode::NonBlocking);
+        let _ = self.sink.call(object, ThreadsafeFunctionCallMode::NonBlocking);
     }
 }

@@ -4,10 +4,9 @@
 //! client) and `contactnow-core` (the sans-IO protocol). It exports:
 //! - `NativeClient` ([`client::JsClient`]): every call returns a Promise and runs as a
 //!   future on the addon's tokio runtime (`contactnow::AsyncClient`), holding no thread while
-//!   it waits, so any number can be in flight;
+//!   it waits, so any number can be in flight; or, for a client with a `sender` (bring your
+//!   own HTTP, e.g. `fetch`), is a `NativeCall` ([`call::JsCall`]) that JavaScript drives;
 //! - `NativeAbort` ([`abort::JsAbort`]): the native end of a call's `AbortSignal`;
-//! - `NativeCall` ([`call::JsCall`], from `NativeClient.start`): one engine call driven by
-//!   JavaScript, for clients with a `sender` (bring your own HTTP, e.g. `fetch`);
 //! - `buildRequest` / `parseResponse` ([`sansio`]): the sans-IO layer, for callers who send
 //!   requests with their own HTTP stack;
 //! - `NativeSandbox` ([`sandbox::JsSandbox`]): the in-process emulator, for users' tests;

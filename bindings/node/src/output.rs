@@ -7,7 +7,7 @@
 
 use contactnow::{
     options::{option_name, Casing},
-    ApiOutput, Error, Format, GenericResult,
+    ApiOutput, Assignment, Error, Format, GenericResult,
 };
 use napi::{bindgen_prelude::Float64Array, Either};
 use napi_derive::napi;
@@ -85,31 +85,25 @@ impl ToJs for ApiOutput {
             let value = serde_json::to_value(self).unwrap_or_default();
             return Ok(Either::B(camel(value, "", format)?));
         };
-        let n = listing.records.len();
-        let (mut agent_ids, mut queue_ids, mut levels) =
-            (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
-        for (i, a) in listing.records.into_iter().enumerate() {
-            agent_ids.push(exact(a.agent_id, format, || format!("list[{i}].agentid"))?);
-            queue_ids.push(exact(a.queue_id, format, || format!("list[{i}].qid"))?);
-            levels.push(f64::from(a.level));
-        }
+        let column = |field: &str, of: fn(&Assignment) -> u64| {
+            let values = listing.records.iter().enumerate();
+            let values = values.map(|(i, a)| exact(of(a), format, || format!("list[{i}].{field}")));
+            values.collect::<Result<Vec<f64>>>().map(Float64Array::new)
+        };
         Ok(Either::A(JsAssignmentColumns {
             account_id: camel(json!(listing.account_id), "account_id", format)?,
             total: exact(listing.total, format, || "total".into())?,
-            agent_ids: agent_ids.into(),
-            queue_ids: queue_ids.into(),
-            levels: levels.into(),
+            agent_ids: column("agentid", |a| a.agent_id)?,
+            queue_ids: column("qid", |a| a.queue_id)?,
+            levels: column("level", |a| a.level.into())?,
         }))
     }
 }
 
 impl ToJs for GenericResult {
     fn to_js(self, format: Format) -> Result<Output> {
-        let mut value = camel(
-            json!({"account_id": self.account_id, "total": self.total, "bad": self.bad, "key": self.key}),
-            "",
-            format,
-        )?;
+        let fields = json!({"account_id": self.account_id, "total": self.total, "bad": self.bad, "key": self.key});
+        let mut value = camel(fields, "", format)?;
         value["error"] = json!(self.error);
         // The records' fields as the server named them.
         let records = self.records.into_iter().map(|r| r.0.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
@@ -120,7 +114,7 @@ impl ToJs for GenericResult {
 
 #[cfg(test)]
 mod tests {
-    use contactnow::{Assignment, Listing, TodPolicy, WriteResult};
+    use contactnow::{DefaultAction, Listing, TodPolicy, WriteResult};
 
     use super::*;
 
@@ -134,11 +128,7 @@ mod tests {
         let err = error(ApiOutput::Assignments(listing(MAX_SAFE_INTEGER + 1)));
         assert!(err.contains("list[0].agentid") && err.starts_with("could not decode"), "{err}");
         assert!(ApiOutput::Assignments(listing(MAX_SAFE_INTEGER)).to_js(Format::Xml).is_ok());
-        let policy = TodPolicy {
-            uid: MAX_SAFE_INTEGER + 1,
-            description: "d".into(),
-            default: contactnow::DefaultAction::Hangup,
-        };
+        let policy = TodPolicy { uid: MAX_SAFE_INTEGER + 1, description: "d".into(), default: DefaultAction::Hangup };
         let err = error(ApiOutput::Policies(Listing { account_id: Some(1), total: 1, records: vec![policy] }));
         assert!(err.contains("records[0].uid"), "{err}");
         let write = ApiOutput::Write(WriteResult { account_id: Some(7), total: 1, bad: 0, key: None });

@@ -29,8 +29,12 @@ fn recorded(r: RecordedRequest) -> Value {
 #[napi(js_name = "NativeSandbox")]
 pub struct JsSandbox {
     inner: Mutex<Option<Sandbox>>,
-    base_url: String,
-    token: String,
+    /// The base URL, e.g. `http://127.0.0.1:43121`.
+    #[napi(readonly)]
+    pub url: String,
+    /// The first static token.
+    #[napi(readonly)]
+    pub token: String,
 }
 
 /// The sandbox's settings from `{ seed?, tokens?, users?, accountId? }`.
@@ -58,6 +62,7 @@ fn config(options: &Value) -> Result<Config> {
 }
 
 impl JsSandbox {
+    /// `f` of the sandbox, or an input error once it is stopped.
     fn with<T>(&self, f: impl FnOnce(&Sandbox) -> T) -> Result<T> {
         let guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         guard.as_ref().map(f).ok_or_else(|| Error::invalid("sandbox", "is stopped"))
@@ -66,38 +71,18 @@ impl JsSandbox {
 
 #[napi]
 impl JsSandbox {
-    /// Starts a sandbox on a free loopback port with `{ seed?: 'empty' | 'demo', tokens?,
-    /// users?: [username, password][], accountId? }`.
-    #[napi(
-        factory,
-        ts_args_type = "options?: { seed?: 'empty' | 'demo'; tokens?: string[]; users?: [string, string][]; accountId?: number }"
-    )]
+    /// Starts a sandbox on a free loopback port (`SandboxOptions` in `index.d.ts`).
+    #[napi(factory)]
     pub fn start(env: Env, options: Unknown) -> napi::Result<Self> {
         let started = json(&env, options, "options").and_then(|v| config(&v)).and_then(|config| {
             Sandbox::start(config).map_err(|e| Error::invalid("sandbox", format!("cannot start: {e}")))
         });
         let sandbox = started.or_throw(&env)?;
-        Ok(Self { base_url: sandbox.base_url(), token: sandbox.token(), inner: Mutex::new(Some(sandbox)) })
+        Ok(Self { url: sandbox.base_url(), token: sandbox.token(), inner: Mutex::new(Some(sandbox)) })
     }
 
-    /// The base URL, e.g. `http://127.0.0.1:43121`.
-    #[napi(getter)]
-    pub fn url(&self) -> String {
-        self.base_url.clone()
-    }
-
-    /// The first static token.
-    #[napi(getter)]
-    pub fn token(&self) -> String {
-        self.token.clone()
-    }
-
-    /// Queues a fault: `{ kind: 'status', status, retry_after? } | { kind: 'delay', ms } |
-    /// { kind: 'reset' } | { kind: 'truncate' } | { kind: 'api_error', error? }`, with
-    /// optional `times`, `method`, `action`.
-    #[napi(
-        ts_args_type = "fault: { kind: 'status' | 'delay' | 'reset' | 'truncate' | 'api_error'; status?: number; retry_after?: number; ms?: number; error?: string; times?: number; method?: string; action?: string }"
-    )]
+    /// Queues a fault (`SandboxFault` in `index.d.ts`), refused as `POST /_sandbox/faults` refuses it.
+    #[napi]
     pub fn push_fault(&self, env: Env, fault: Unknown) -> napi::Result<()> {
         let result = json(&env, fault, "fault").and_then(|v| {
             let spec: FaultSpec =
@@ -111,7 +96,7 @@ impl JsSandbox {
     }
 
     /// The API requests received so far, oldest first, secrets redacted.
-    #[napi(ts_return_type = "unknown[]")]
+    #[napi]
     pub fn requests(&self, env: Env) -> napi::Result<Vec<Value>> {
         self.with(|s| s.requests().into_iter().map(recorded).collect()).or_throw(&env)
     }
@@ -123,13 +108,13 @@ impl JsSandbox {
     }
 
     /// Makes `token` unknown: calls with it answer "Invalid token".
-    #[napi(ts_args_type = "token: string")]
+    #[napi]
     pub fn revoke_token(&self, env: Env, token: Unknown) -> napi::Result<()> {
         string(token, "token").and_then(|token| self.with(|s| s.revoke_token(&token))).or_throw(&env)
     }
 
     /// Makes `token` expired.
-    #[napi(ts_args_type = "token: string")]
+    #[napi]
     pub fn expire_token(&self, env: Env, token: Unknown) -> napi::Result<()> {
         string(token, "token").and_then(|token| self.with(|s| s.expire_token(&token))).or_throw(&env)
     }
@@ -141,7 +126,7 @@ impl JsSandbox {
     }
 
     /// Stops the server (off the JavaScript thread: it waits for the server to finish).
-    #[napi(ts_return_type = "Promise<void>")]
+    #[napi]
     pub fn stop<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, ()>> {
         let sandbox = self.inner.lock().unwrap_or_else(PoisonError::into_inner).take();
         env.spawn_future(async move {

@@ -53,16 +53,14 @@ pub(crate) fn response_of(value: Unknown) -> Result<HttpResponse> {
     })
 }
 
-/// The core's call `name` with no input; JavaScript's `todPolicies.*` is the core's
-/// `tod_policy.*` (which works too).
-pub(crate) fn named(name: &str) -> Result<ApiCall> {
-    ApiCall::empty(&name.replacen("todPolicies.", "tod_policy.", 1))
+/// The core's name of operation `name`: JavaScript's `todPolicies.*` is `tod_policy.*`.
+fn wire(name: &str) -> String {
+    name.replacen("todPolicies.", "tod_policy.", 1)
 }
 
-/// The core call of operation `name` (`todPolicies.read` or `tod_policy.read`) for `value`
-/// (`{ records }` for writes, the filter for reads).
+/// The core call of operation `name` for `value` (`{ records }` for writes, the filter for reads).
 pub(crate) fn api_call(name: &str, value: &Value) -> Result<ApiCall> {
-    Reader::JAVASCRIPT.call(named(name)?.name(), value)
+    Reader::JAVASCRIPT.call(&wire(name), value)
 }
 
 /// Reads the options of `buildRequest` and `parseResponse`, `allowed` of `token`, `baseUrl`
@@ -80,14 +78,14 @@ fn options(env: &Env, value: Option<Unknown>, allowed: &[&str]) -> Result<(Optio
 /// Builds the exact HTTP request of `operation` for `input` (`{ records }` for writes, the
 /// filter for reads), with `{ token, baseUrl?, format? }`. Throws an `InvalidInput` error
 /// for invalid input.
-#[napi(ts_args_type = "operation: string, input: unknown, options: unknown", ts_return_type = "unknown")]
+#[napi]
 pub fn build_request(env: Env, operation: Unknown, input: Unknown, options: Unknown) -> napi::Result<Value> {
     let request = (|| {
         let name = string(operation, "operation")?;
         let mut value = json(&env, input, "input")?;
         let (token, endpoint, format) = self::options(&env, Some(options), &["token", "baseUrl", "format"])?;
         // `token.validate` checks the options' token when its input names none.
-        if let (Some(token), "token.validate") = (&token, named(&name)?.name()) {
+        if let (Some(token), "token.validate") = (&token, wire(&name).as_str()) {
             if value.is_null() {
                 value = Value::Object(Default::default());
             }
@@ -106,7 +104,7 @@ pub fn build_request(env: Env, operation: Unknown, input: Unknown, options: Unkn
 /// `{ format }` (default `'json'`); a `priority.read` listing comes as columns (see
 /// `AssignmentColumns`), which `index.js` turns into records. Throws an `Api`, `Decode` or
 /// `HttpStatus` error when the call failed (and `InvalidInput` for invalid arguments).
-#[napi(ts_args_type = "operation: string, response: unknown, options?: unknown", ts_return_type = "unknown")]
+#[napi]
 pub fn parse_response(
     env: Env,
     operation: Unknown,
@@ -115,22 +113,10 @@ pub fn parse_response(
 ) -> napi::Result<Output> {
     let parsed = (|| {
         let name = string(operation, "operation")?;
-        let call = named(&name)?;
+        let call = ApiCall::empty(&wire(&name))?;
         let response = response_of(response)?;
         let (_, _, format) = self::options(&env, options, &["format"])?;
-        call.parse_response(format, &response).map_err(|e| e.scrubbed(&call.secrets()))?.to_js(format)
+        call.parse_response(format, &response)?.to_js(format)
     })();
     parsed.or_throw(&env)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn operation_names() {
-        assert_eq!(named("todPolicies.read").map(|c| c.name()), Ok("tod_policy.read"));
-        assert_eq!(named("tod_policy.update").map(|c| c.name()), Ok("tod_policy.update"));
-        assert!(named("priority.delete").is_err());
-    }
 }
