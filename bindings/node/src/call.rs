@@ -11,7 +11,7 @@ use napi::{bindgen_prelude::Unknown, Env};
 use napi_derive::napi;
 
 use crate::{
-    error::{OrThrow, Result},
+    error::{throw, to_js, Result},
     output::{Output, ToJs},
     sansio::{request, response_of},
 };
@@ -65,13 +65,6 @@ impl JsCall {
     pub(crate) fn new(client: &Client, call: Driven) -> Self {
         Self { call, client: client.clone(), origin: Instant::now() }
     }
-
-    fn report(&mut self, outcome: std::result::Result<contactnow::HttpResponse, SendFailure>) {
-        each!(&mut self.call, call => match outcome {
-            Ok(response) => call.received(response),
-            Err(failure) => call.failed(failure),
-        })
-    }
 }
 
 /// The step as JavaScript sees it, `None` for a token to provide.
@@ -97,7 +90,7 @@ impl JsCall {
         loop {
             let now = Now { monotonic: self.origin.elapsed(), wall: SystemTime::now() };
             if let Some(step) = each!(&mut self.call, call => next(call.step(now), format)) {
-                return step.or_throw(&env);
+                return step.map_err(throw(&env));
             }
             let token = self.client.provide_token();
             each!(&mut self.call, call => call.provide_token(token));
@@ -107,11 +100,15 @@ impl JsCall {
     /// Reports the answer to the last `'send'` step: `{ status, contentType?, body, retryAfter? }`.
     #[napi]
     pub fn received(&mut self, env: Env, response: Unknown) -> napi::Result<()> {
-        let response = response_of(response);
-        let error = response.as_ref().err().cloned();
-        // An answer the driver could not express is a failure after sending.
-        self.report(response.map_err(|_| SendFailure::new("the sender's response was unusable")));
-        error.map_or(Ok(()), Err).or_throw(&env)
+        match response_of(response) {
+            Ok(response) => each!(&mut self.call, call => call.received(response)),
+            // An answer the driver could not express is a failure after sending.
+            Err(error) => {
+                each!(&mut self.call, call => call.failed(SendFailure::new("the sender's response was unusable")));
+                return Err(to_js(&env, error));
+            }
+        }
+        Ok(())
     }
 
     /// Ends the call at the caller's request (its `AbortSignal`): throws the call's
@@ -119,7 +116,7 @@ impl JsCall {
     /// flight. The driver then stops.
     #[napi]
     pub fn cancel(&mut self, env: Env) -> napi::Result<()> {
-        Err(each!(&mut self.call, call => call.cancel())).or_throw(&env)
+        Err(to_js(&env, each!(&mut self.call, call => call.cancel())))
     }
 
     /// Reports that the last `'send'` step got no answer: `timeout` for a timeout, `notSent`
@@ -129,6 +126,6 @@ impl JsCall {
         let mut failure = SendFailure::new(message);
         failure.timeout = timeout;
         failure.not_sent = not_sent;
-        self.report(Err(failure));
+        each!(&mut self.call, call => call.failed(failure));
     }
 }

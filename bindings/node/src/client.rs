@@ -24,7 +24,7 @@ use serde_json::Value;
 use crate::{
     abort::{cancelled, JsAbort},
     call::{Driven, JsCall},
-    error::{to_js, OrThrow, Result},
+    error::{throw, to_js, Result},
     events::JsEvents,
     output::{Output, ToJs},
     sansio::api_call,
@@ -89,7 +89,7 @@ impl JsClient {
         O: Operation + Send + Sync + 'static,
         O::Output: ToJs + Send + 'static,
     {
-        let op = op.or_throw(env)?;
+        let op = op.map_err(throw(env))?;
         let client = match &self.driver {
             Driver::Tokio(client) => client.clone(),
             Driver::Js(client) => return Ok(Either::B(JsCall::new(client, driven(client.start(op))))),
@@ -118,14 +118,15 @@ impl JsClient {
         let events = JsEvents::new(&on_event)?;
         let listening = Arc::clone(&events.listening);
         let options = json(&env, options, "options");
-        let options =
-            options.and_then(|v| Options::from_json(&v, Casing::Camel, Reader::JAVASCRIPT, &[])).or_throw(&env)?;
+        let options = options
+            .and_then(|v| Options::from_json(&v, Casing::Camel, Reader::JAVASCRIPT, &[]))
+            .map_err(throw(&env))?;
         let builder = options.builder().map(|b| b.observer(Arc::new(events)));
         let driver = builder.and_then(|b| match driven {
             Some(true) => b.build().map(Driver::Js),
             _ => b.build_async().map(Driver::Tokio),
         });
-        let driver = driver.map_err(|e| e.scrubbed(&options.secrets())).or_throw(&env)?;
+        let driver = driver.map_err(|e| e.scrubbed(&options.secrets())).map_err(throw(&env))?;
         let (base_url, format) = match &driver {
             Driver::Tokio(client) => (client.endpoint().to_string(), client.format().to_string()),
             Driver::Js(client) => (client.endpoint().to_string(), client.format().to_string()),

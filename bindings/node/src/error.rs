@@ -12,19 +12,12 @@ use contactnow::{
 use napi::{bindgen_prelude::Object, Env, JsValue, Status};
 use serde_json::json;
 
-/// A result of the crate's own functions, thrown into JavaScript with [`OrThrow::or_throw`].
+/// A result of the crate's own functions; [`throw`] turns its error into JavaScript's.
 pub(crate) type Result<T> = std::result::Result<T, Error>;
 
-/// Turns the client's error into the JavaScript error napi throws or rejects with.
-pub(crate) trait OrThrow<T> {
-    /// The value, or the error as a `ContactNowError` object.
-    fn or_throw(self, env: &Env) -> napi::Result<T>;
-}
-
-impl<T> OrThrow<T> for Result<T> {
-    fn or_throw(self, env: &Env) -> napi::Result<T> {
-        self.map_err(|error| to_js(env, error))
-    }
+/// `map_err` to the JavaScript error napi throws or rejects with (see [`to_js`]).
+pub(crate) fn throw(env: &Env) -> impl Fn(Error) -> napi::Error + '_ {
+    move |error| to_js(env, error)
 }
 
 /// The error as a `ContactNowError` object (a plain error keeping the code if even that fails).

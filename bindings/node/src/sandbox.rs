@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 
 use crate::{
     client::{json, string},
-    error::{OrThrow, Result},
+    error::{throw, Result},
 };
 
 /// A request the sandbox received as JavaScript gets it (`SandboxRequest` in `index.d.ts`).
@@ -77,7 +77,7 @@ impl JsSandbox {
         let started = json(&env, options, "options").and_then(|v| config(&v)).and_then(|config| {
             Sandbox::start(config).map_err(|e| Error::invalid("sandbox", format!("cannot start: {e}")))
         });
-        let sandbox = started.or_throw(&env)?;
+        let sandbox = started.map_err(throw(&env))?;
         Ok(Self { url: sandbox.base_url(), token: sandbox.token(), inner: Mutex::new(Some(sandbox)) })
     }
 
@@ -92,37 +92,37 @@ impl JsSandbox {
             }
             self.with(|s| s.try_push_fault(spec))?.map_err(|e| Error::invalid("fault", e.to_string()))
         });
-        result.or_throw(&env)
+        result.map_err(throw(&env))
     }
 
     /// The API requests received so far, oldest first, secrets redacted.
     #[napi]
     pub fn requests(&self, env: Env) -> napi::Result<Vec<Value>> {
-        self.with(|s| s.requests().into_iter().map(recorded).collect()).or_throw(&env)
+        self.with(|s| s.requests().into_iter().map(recorded).collect()).map_err(throw(&env))
     }
 
     /// Forgets the recorded requests.
     #[napi]
     pub fn clear_requests(&self, env: Env) -> napi::Result<()> {
-        self.with(Sandbox::clear_requests).or_throw(&env)
+        self.with(Sandbox::clear_requests).map_err(throw(&env))
     }
 
     /// Makes `token` unknown: calls with it answer "Invalid token".
     #[napi]
     pub fn revoke_token(&self, env: Env, token: Unknown) -> napi::Result<()> {
-        string(token, "token").and_then(|token| self.with(|s| s.revoke_token(&token))).or_throw(&env)
+        string(token, "token").and_then(|token| self.with(|s| s.revoke_token(&token))).map_err(throw(&env))
     }
 
     /// Makes `token` expired.
     #[napi]
     pub fn expire_token(&self, env: Env, token: Unknown) -> napi::Result<()> {
-        string(token, "token").and_then(|token| self.with(|s| s.expire_token(&token))).or_throw(&env)
+        string(token, "token").and_then(|token| self.with(|s| s.expire_token(&token))).map_err(throw(&env))
     }
 
     /// Restores the seed data, clears faults and recorded requests, revalidates tokens.
     #[napi]
     pub fn reset(&self, env: Env) -> napi::Result<()> {
-        self.with(Sandbox::reset).or_throw(&env)
+        self.with(Sandbox::reset).map_err(throw(&env))
     }
 
     /// Stops the server (off the JavaScript thread: it waits for the server to finish).

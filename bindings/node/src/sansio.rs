@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value};
 
 use crate::{
     client::{json, string},
-    error::{OrThrow, Result},
+    error::{throw, Result},
     output::{Output, ToJs},
 };
 
@@ -97,7 +97,7 @@ pub fn build_request(env: Env, operation: Unknown, input: Unknown, options: Unkn
         let token = Token::new(token.unwrap_or_default());
         call.build_request(&endpoint, &token, format).map_err(|e| e.scrubbed(&call.secrets()))
     })();
-    request.map(|r| self::request(&r)).or_throw(&env)
+    request.map(|r| self::request(&r)).map_err(throw(&env))
 }
 
 /// Parses the response to a request built by `buildRequest` for `operation`, with
@@ -118,5 +118,5 @@ pub fn parse_response(
         let (_, _, format) = self::options(&env, options, &["format"])?;
         call.parse_response(format, &response)?.to_js(format)
     })();
-    parsed.or_throw(&env)
+    parsed.map_err(throw(&env))
 }
