@@ -11,18 +11,15 @@ sans-IO layer is :mod:`contactnow.core`; the in-process sandbox is :mod:`contact
 
 from __future__ import annotations
 
+from ._api import AsyncPriorityApi, AsyncTodPolicyApi, PriorityApi, TodPolicyApi
+from ._listing import Listing
 from ._contactnow import (
     Assignment,
     AsyncClient,
-    AsyncPriorityApi,
-    AsyncTodPolicyApi,
     Client,
     DefaultAction,
-    Listing,
     NewTodPolicy,
-    PriorityApi,
     TodPolicy,
-    TodPolicyApi,
     TodPolicyUpdate,
     WriteResult,
     __version__,

@@ -6,21 +6,19 @@ from typing import Any, ClassVar, Generic, Literal, Optional, TypeVar, Union, fi
 
 from typing_extensions import Self
 
+from ._api import AsyncPriorityApi, AsyncTodPolicyApi, PriorityApi, TodPolicyApi
+from ._listing import Listing
+
 __all__ = [
     "__version__",
     "Assignment",
     "AsyncClient",
-    "AsyncPriorityApi",
-    "AsyncTodPolicyApi",
     "Client",
     "DefaultAction",
-    "Listing",
     "NewTodPolicy",
-    "PriorityApi",
     "Request",
     "Sandbox",
     "TodPolicy",
-    "TodPolicyApi",
     "TodPolicyUpdate",
     "TokenGrant",
     "TokenStatus",
@@ -163,6 +161,8 @@ class TodPolicyUpdate:
     @property
     def default(self) -> Optional[DefaultAction]:
         """The new default action, or ``None`` to leave it."""
+    def to_dict(self) -> dict[str, Any]:
+        """``{"uid", "description", "default"}`` (``None`` for what is left), ``default`` as its wire text."""
     def __eq__(self, value: object, /) -> bool:
         """Equal when every field is equal."""
     def __hash__(self) -> int:
@@ -195,43 +195,6 @@ class WriteResult:
     def __hash__(self) -> int:
         """A hash consistent with ``==``."""
 
-@final
-class Listing(Generic[_R]):
-    """The records a read returned (``Assignment`` or ``TodPolicy``): a read-only sequence."""
-
-    def __new__(
-        cls, *, records: Iterable[_R], account_id: Optional[int] = None, total: Optional[int] = None
-    ) -> Listing[_R]:
-        """A listing of ``records`` (for tests and the sans-IO layer); ``total`` defaults to their count."""
-    @property
-    def account_id(self) -> Optional[int]:
-        """The authenticated account, if reported."""
-    @property
-    def total(self) -> int:
-        """The server's ``total`` (the number of records when it sent none)."""
-    @property
-    def records(self) -> tuple[_R, ...]:
-        """The records, in the server's order."""
-    @classmethod
-    def __class_getitem__(cls, key: Any) -> Any:
-        """``Listing[Assignment]`` for annotations."""
-    def to_dict(self) -> dict[str, Any]:
-        """``{"account_id", "total", "records": [dict, ...]}``."""
-    def __len__(self) -> int:
-        """The number of records."""
-    @overload
-    def __getitem__(self, index: int, /) -> _R:
-        """The record at ``index``."""
-    @overload
-    def __getitem__(self, index: slice, /) -> tuple[_R, ...]:
-        """The records in ``index``, as a tuple."""
-    def __iter__(self) -> Iterator[_R]:
-        """Iterates over the records."""
-    def __eq__(self, value: object, /) -> bool:
-        """Equal when every field is equal."""
-    def __hash__(self) -> int:
-        """A hash consistent with ``==``."""
-
 # What the calls of the two clients answer: the result itself (``Client``) or a coroutine of it
 # (``AsyncClient``). Their namespaces and clients share one declaration, a private generic base.
 _Write = TypeVar("_Write", covariant=True)
@@ -241,49 +204,6 @@ _Tod = TypeVar("_Tod", covariant=True)
 _Generic = TypeVar("_Generic", covariant=True)
 _Executed = TypeVar("_Executed", covariant=True)
 _Coroutine = Coroutine[Any, Any, _T]
-
-class _PriorityCalls(Generic[_Write, _Read]):
-    def create(self, records: Union[_AssignmentInput, Iterable[_AssignmentInput]]) -> _Write:
-        """Assigns agents to queues; an existing pair is not added again (``total`` 0)."""
-    def read(self, agent_id: Optional[int] = None, queue_id: Optional[int] = None) -> _Read:
-        """Lists assignments, optionally only those of one agent and/or one queue."""
-    def update(self, records: Union[_AssignmentInput, Iterable[_AssignmentInput]]) -> _Write:
-        """Changes the levels of existing assignments."""
-
-@final
-class PriorityApi(_PriorityCalls[WriteResult, Listing[Assignment]]):
-    """``client.priority``: create, read and update agent-to-queue assignments."""
-
-@final
-class AsyncPriorityApi(_PriorityCalls[_Coroutine[WriteResult], _Coroutine[Listing[Assignment]]]):
-    """``client.priority`` of an :class:`AsyncClient`: the calls of :class:`PriorityApi`, awaitable."""
-
-class _TodPolicyCalls(Generic[_Write, _Read]):
-    def create(
-        self,
-        records: Optional[Union[_NewTodPolicyInput, Iterable[_NewTodPolicyInput]]] = None,
-        *,
-        description: Optional[str] = None,
-        default: Optional[_ActionInput] = None,
-    ) -> _Write:
-        """Creates policies; never repeated automatically (a failure may say ``outcome_unknown``)."""
-    def read(self, policy_id: Optional[int] = None) -> _Read:
-        """Lists policies, all of them or only ``policy_id``."""
-    def update(
-        self,
-        uid: Union[int, _TodPolicyUpdateInput, Iterable[_TodPolicyUpdateInput]],
-        description: Optional[str] = None,
-        default: Optional[_ActionInput] = None,
-    ) -> _Write:
-        """Changes policies: ``update(uid, description=..., default=...)`` or ``update(records)``."""
-
-@final
-class TodPolicyApi(_TodPolicyCalls[WriteResult, Listing[TodPolicy]]):
-    """``client.tod_policies``: create, read and update time-of-day policies."""
-
-@final
-class AsyncTodPolicyApi(_TodPolicyCalls[_Coroutine[WriteResult], _Coroutine[Listing[TodPolicy]]]):
-    """``client.tod_policies`` of an :class:`AsyncClient`: the calls of :class:`TodPolicyApi`, awaitable."""
 
 class _ClientCalls(Generic[_Priority, _Tod, _Generic, _Executed]):
     def __new__(

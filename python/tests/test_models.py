@@ -84,7 +84,7 @@ def test_default_action() -> None:
         ({"agent_id": True, "queue_id": 2, "level": 3}, "records[0].agent_id"),
         ({"agent_id": 1, "level": 3}, "records[0].queue_id"),
         ({"agent_id": 1, "queue_id": 2, "level": 2**32}, "records[0].level"),
-        ({"agent_id": 1, "queue_id": 2, "levl": 3}, "records[0]"),
+        ({"agent_id": 1, "queue_id": 2, "levl": 3}, "records[0].levl"),
         ({"agent_id": 1, "agentid": 1, "queue_id": 2, "level": 3}, "records[0].agent_id"),
         ("agent", "records"),
         (42, "records"),
@@ -139,7 +139,7 @@ def test_sans_io_request_and_redaction() -> None:
     assert e.value.field == "operation"
     with pytest.raises(InvalidInputError) as e:
         core.build_request("priority.read", {"agent": 1}, token="T")
-    assert e.value.field == "input"
+    assert e.value.field == "agent"  # the unknown key itself, as in every language
     with pytest.raises(InvalidInputError):
         core.build_request("priority.read", {}, token="T", format="yaml")  # type: ignore[arg-type]
 

@@ -23,7 +23,7 @@ use contactnow::{ClientBuilder, Operation};
 use pyo3::{prelude::*, sync::PyOnceLock, types::PyType};
 
 use crate::{
-    client::{client_class, namespaces, run_blocking, IntoPython, Settings},
+    client::{client_class, run_blocking, IntoPython, Settings},
     error::{contactnow_error, to_py},
 };
 
@@ -64,7 +64,7 @@ client_class!(
     /// request runs on a Rust runtime (no thread per call). Cancelling the task awaiting a
     /// call cancels its request; the end of a cancelled call is logged (`call.end`, result
     /// `Cancelled`, `outcome_unknown` for a TOD policy create that was sent).
-    PyAsyncClient("AsyncClient", Engine), AsyncPriorityApi, AsyncTodPolicyApi, {
+    PyAsyncClient("AsyncClient", Engine), "AsyncPriorityApi", "AsyncTodPolicyApi", {
         /// Drops the connection pool (calls in flight finish); later calls raise
         /// `ContactNowError`. Awaitable.
         fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -94,7 +94,6 @@ client_class!(
         }
     }
 );
-namespaces!(PyAsyncClient, AsyncPriorityApi("AsyncPriorityApi"), AsyncTodPolicyApi("AsyncTodPolicyApi"));
 
 impl PyAsyncClient {
     /// The client of `builder`: the async engine, or the blocking one for `sender=`.

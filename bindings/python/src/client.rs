@@ -12,18 +12,18 @@ use std::{
     time::Duration,
 };
 
-use contactnow::{ClientBuilder, Endpoint, Format, Operation};
-use contactnow_core::{
-    Assignment, CreateAssignments, CreatePolicies, Listing, NewTodPolicy, ReadAssignments, ReadPolicies, TodPolicy,
-    TodPolicyUpdate, UpdateAssignments, UpdatePolicies, WriteResult,
+use contactnow::{
+    options::{Options, Retries},
+    ClientBuilder, Endpoint, Format, Operation, RetryPolicy,
 };
 use pyo3::{prelude::*, types::PyType};
 
 use crate::{
     convert,
-    error::{contactnow_error, invalid_input, to_py},
+    error::{contactnow_error, to_py},
     events::PyLogging,
     sansio,
+    value::{self, READER},
 };
 
 /// A Python-style single-quoted string literal.
@@ -54,6 +54,30 @@ pub(crate) struct Settings {
 }
 
 impl Settings {
+    /// What `repr` shows of `options` (the defaults of every binding when unset).
+    pub(crate) fn of(options: &Options, custom_sender: bool, logging: Arc<PyLogging>) -> Self {
+        let auth = match (&options.token, &options.username) {
+            (None, Some(user)) => format!("credentials(username={})", quote(user)),
+            _ => "token".to_owned(),
+        };
+        let defaults = RetryPolicy::default();
+        let retries = match &options.retries {
+            None => defaults.max_attempts - 1,
+            Some(Retries::Count(n)) => *n,
+            Some(Retries::Policy { max_attempts, .. }) => {
+                max_attempts.unwrap_or(defaults.max_attempts).saturating_sub(1)
+            }
+        };
+        Self {
+            custom_sender,
+            format: options.format.as_deref().and_then(|f| f.parse().ok()).unwrap_or_default(),
+            logging,
+            auth,
+            timeout: options.timeout.unwrap_or(contactnow::DEFAULT_TIMEOUT),
+            retries,
+        }
+    }
+
     /// `repr` of a client of class `class` built from these settings (never a secret).
     pub(crate) fn describe(&self, class: &str, endpoint: &Endpoint) -> String {
         format!(
@@ -101,24 +125,6 @@ pub(crate) trait IntoPython: Send + 'static {
     fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>>;
 }
 
-impl IntoPython for WriteResult {
-    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        sansio::output(py, contactnow::ApiOutput::Write(self))
-    }
-}
-
-impl IntoPython for Listing<Assignment> {
-    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        sansio::output(py, contactnow::ApiOutput::Assignments(self))
-    }
-}
-
-impl IntoPython for Listing<TodPolicy> {
-    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        sansio::output(py, contactnow::ApiOutput::Policies(self))
-    }
-}
-
 impl IntoPython for contactnow::ApiOutput {
     fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         sansio::output(py, self)
@@ -143,82 +149,30 @@ where
 // ---------------------------------------------------------------------------------------
 // Every call's arguments as an operation: the same for both clients.
 
-/// `priority.create` / `priority.update`: one record or an iterable of them.
-pub(crate) fn assignments(records: &Bound<'_, PyAny>) -> PyResult<Vec<Assignment>> {
-    convert::records(records, convert::assignment, convert::is_assignment)
-}
-
-/// `priority.read(agent_id=None, queue_id=None)`.
-pub(crate) fn read_assignments(
-    agent_id: Option<&Bound<'_, PyAny>>,
-    queue_id: Option<&Bound<'_, PyAny>>,
-) -> PyResult<ReadAssignments> {
-    Ok(ReadAssignments {
-        agent_id: convert::opt_uint(agent_id, "agent_id")?,
-        queue_id: convert::opt_uint(queue_id, "queue_id")?,
-    })
-}
-
-/// `tod_policies.create(records)` or `tod_policies.create(description=..., default=...)`.
-pub(crate) fn create_policies(
+/// `call(method, action, filters=, records=, repeatable=)` as a generic call.
+pub(crate) fn generic_call(
     py: Python<'_>,
+    method: &str,
+    action: &str,
+    filters: Option<&Bound<'_, PyAny>>,
     records: Option<&Bound<'_, PyAny>>,
-    description: Option<&Bound<'_, PyAny>>,
-    default: Option<&Bound<'_, PyAny>>,
-) -> PyResult<CreatePolicies> {
-    let records: Vec<NewTodPolicy> = match (records, description, default) {
-        (Some(records), None, None) => convert::records(records, convert::new_policy, convert::is_new_policy)?,
-        (None, Some(description), Some(default)) => vec![NewTodPolicy {
-            description: convert::text(description, "description")?,
-            default: convert::action(default, "default")?,
-        }],
-        (None, None, _) => {
-            return Err(invalid_input(py, "description", "missing: give description= and default=, or records"))
+    repeatable: bool,
+) -> PyResult<contactnow::GenericCall> {
+    let mut options = serde_json::Map::new();
+    for (name, obj) in [("filters", filters), ("records", records)] {
+        if let Some(obj) = obj {
+            options.insert(name.to_owned(), value::json(obj, name)?);
         }
-        (None, Some(_), None) => return Err(invalid_input(py, "default", "missing")),
-        (Some(_), _, _) => {
-            return Err(invalid_input(py, "records", "give either records or description= and default=, not both"))
-        }
-    };
-    Ok(CreatePolicies { records })
+    }
+    options.insert("repeatable".to_owned(), repeatable.into());
+    let options = serde_json::Value::Object(options);
+    READER.generic(method, action, &options).map_err(to_py(py))
 }
 
-/// `tod_policies.read(policy_id=None)`.
-pub(crate) fn read_policies(policy_id: Option<&Bound<'_, PyAny>>) -> PyResult<ReadPolicies> {
-    Ok(ReadPolicies { policy_id: convert::opt_uint(policy_id, "policy_id")? })
-}
-
-/// `tod_policies.update(uid, description=..., default=...)` or `tod_policies.update(records)`.
-pub(crate) fn update_policies(
-    py: Python<'_>,
-    uid: &Bound<'_, PyAny>,
-    description: Option<&Bound<'_, PyAny>>,
-    default: Option<&Bound<'_, PyAny>>,
-) -> PyResult<UpdatePolicies> {
-    let description = description.filter(|d| !d.is_none());
-    let default = default.filter(|d| !d.is_none());
-    let records: Vec<TodPolicyUpdate> = if uid.is_instance_of::<pyo3::types::PyInt>() {
-        vec![TodPolicyUpdate {
-            uid: convert::uint(uid, "uid")?,
-            description: description.map(|d| convert::text(d, "description")).transpose()?,
-            default: default.map(|d| convert::action(d, "default")).transpose()?,
-        }]
-    } else if description.is_some() || default.is_some() {
-        return Err(invalid_input(py, "uid", "description= and default= go with an integer uid, not with records"));
-    } else {
-        convert::records(uid, convert::policy_update, convert::is_policy_update)?
-    };
-    Ok(UpdatePolicies { records })
-}
-
-/// `priority.create(records)`.
-pub(crate) fn create_assignments(records: &Bound<'_, PyAny>) -> PyResult<CreateAssignments> {
-    Ok(CreateAssignments { records: assignments(records)? })
-}
-
-/// `priority.update(records)`.
-pub(crate) fn update_assignments(records: &Bound<'_, PyAny>) -> PyResult<UpdateAssignments> {
-    Ok(UpdateAssignments { records: assignments(records)? })
+/// `client.priority` or `client.tod_policies`: the class `name` of `contactnow._api`
+/// around the client.
+pub(crate) fn namespace<'py>(client: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    client.py().import("contactnow._api")?.getattr(name)?.call1((client,))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -233,7 +187,7 @@ pub(crate) fn update_assignments(records: &Bound<'_, PyAny>) -> PyResult<UpdateA
 macro_rules! client_class {
     (
         $(#[$meta:meta])*
-        $class:ident($name:literal, $engine:ty), $priority:ident, $tod:ident, { $($extra:tt)* }
+        $class:ident($name:literal, $engine:ty), $priority:literal, $tod:literal, { $($extra:tt)* }
     ) => {
         $(#[$meta])*
         #[pyclass(frozen, name = $name, module = "contactnow")]
@@ -248,73 +202,33 @@ macro_rules! client_class {
         #[pymethods]
         impl $class {
             #[new]
-            #[pyo3(signature = (
-                *, token = None, base_url = None, username = None, password = None, format = "json",
-                timeout = None, retries = None, allow_insecure_http = false, sender = None, sleep = None,
-                region = None, connect_timeout = None, total_timeout = None, max_response_bytes = None,
-                proxy = None, user_agent = None, batch_size = None
-            ))]
-            #[allow(clippy::too_many_arguments)]
+            #[pyo3(signature = (*, sender = None, sleep = None, **options))]
             fn new(
                 py: Python<'_>,
-                token: Option<String>,
-                base_url: Option<String>,
-                username: Option<String>,
-                password: Option<String>,
-                format: &str,
-                timeout: Option<&Bound<'_, PyAny>>,
-                retries: Option<&Bound<'_, PyAny>>,
-                allow_insecure_http: bool,
                 sender: Option<Py<PyAny>>,
                 sleep: Option<Py<PyAny>>,
-                region: Option<String>,
-                connect_timeout: Option<&Bound<'_, PyAny>>,
-                total_timeout: Option<&Bound<'_, PyAny>>,
-                max_response_bytes: Option<&Bound<'_, PyAny>>,
-                proxy: Option<String>,
-                user_agent: Option<String>,
-                batch_size: Option<&Bound<'_, PyAny>>,
+                options: Option<&Bound<'_, pyo3::types::PyDict>>,
             ) -> PyResult<Self> {
-                use $crate::{client::quote, convert, error::{invalid_input, to_py}, options as opt};
-                let format_ = $crate::client::format_arg(py, format)?;
-                let auth = match (&token, &username) {
-                    (None, Some(user)) => format!("credentials(username={})", quote(user)),
-                    _ => "token".to_owned(),
+                use $crate::error::{invalid_input, to_py};
+                let options = match options {
+                    Some(options) => $crate::value::json(options.as_any(), "")?,
+                    None => serde_json::Value::Null,
                 };
-                let options = contactnow::options::Options {
-                    token,
-                    username,
-                    password,
-                    base_url,
-                    region,
-                    format: Some(format.to_owned()),
-                    connect_timeout: opt::seconds(connect_timeout, "connect_timeout")?,
-                    timeout: opt::seconds(timeout, "timeout")?,
-                    total_timeout: opt::seconds(total_timeout, "total_timeout")?,
-                    retries: retries.map(opt::retries).transpose()?,
-                    max_response_bytes: max_response_bytes.map(|v| convert::uint(v, "max_response_bytes")).transpose()?,
-                    proxy,
-                    user_agent,
-                    batch_size: batch_size.map(|v| convert::uint(v, "batch_size")).transpose()?,
-                    allow_insecure_http: Some(allow_insecure_http),
-                };
-                // What `repr` shows: the defaults of every binding when unset.
-                let timeout = options.timeout.unwrap_or(std::time::Duration::from_secs(30));
-                let retries = match &options.retries {
-                    None => 2,
-                    Some(contactnow::options::Retries::Count(n)) => *n,
-                    Some(contactnow::options::Retries::Policy { max_attempts, .. }) => max_attempts.unwrap_or(3).saturating_sub(1),
-                };
+                let options = contactnow::options::Options::from_json(
+                    &options,
+                    contactnow::options::Casing::Snake,
+                    $crate::value::READER,
+                    &[],
+                )
+                .map_err(to_py(py))?;
                 let logging = std::sync::Arc::new($crate::events::PyLogging::new(py)?);
-                let mut builder = options.builder().map_err(to_py(py))?.observer(logging.clone());
-                let custom_sender = sender.is_some();
+                let settings = $crate::client::Settings::of(&options, sender.is_some(), logging.clone());
+                let mut builder = options.builder().map_err(to_py(py))?.observer(logging);
                 if let Some(send) = sender {
                     builder = builder.sender(std::sync::Arc::new($crate::sender::PySender { send, sleep }));
                 } else if sleep.is_some() {
                     return Err(invalid_input(py, "sleep", "goes with sender=: the built-in transport sleeps itself"));
                 }
-                let format = format_;
-                let settings = $crate::client::Settings { custom_sender, format, logging, auth, timeout, retries };
                 Self::build(py, builder, settings)
             }
 
@@ -339,19 +253,19 @@ macro_rules! client_class {
                 records: Option<&Bound<'_, PyAny>>,
                 repeatable: bool,
             ) -> PyResult<Py<PyAny>> {
-                self.run(py, $crate::convert::generic_call(py, method, action, filters, records, repeatable)?)
+                self.run(py, $crate::client::generic_call(py, method, action, filters, records, repeatable)?)
             }
 
             /// Agent-to-queue assignments (`method=priority`).
             #[getter]
-            fn priority(slf: &Bound<'_, Self>) -> $priority {
-                $priority { client: slf.clone().unbind() }
+            fn priority<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+                $crate::client::namespace(slf.as_any(), $priority)
             }
 
             /// Time-of-day policies (`method=tod_policy`).
             #[getter]
-            fn tod_policies(slf: &Bound<'_, Self>) -> $tod {
-                $tod { client: slf.clone().unbind() }
+            fn tod_policies<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+                $crate::client::namespace(slf.as_any(), $tod)
             }
 
             /// The base URL.
@@ -395,98 +309,10 @@ macro_rules! client_class {
 }
 pub(crate) use client_class;
 
-/// The namespaces `$priority` (`client.priority`) and `$tod` (`client.tod_policies`) of the
-/// client class `$client`, with Python names `$priority_name` and `$tod_name`: each method
-/// converts its arguments to an operation and hands it to the client's `run`.
-macro_rules! namespaces {
-    ($client:ident, $priority:ident($priority_name:literal), $tod:ident($tod_name:literal)) => {
-        /// `client.priority`: create, read and update assignments.
-        #[pyclass(frozen, name = $priority_name, module = "contactnow")]
-        pub(crate) struct $priority {
-            client: Py<$client>,
-        }
-
-        #[pymethods]
-        impl $priority {
-            /// Assigns agents to queues; an existing pair is not added again (`total` 0).
-            fn create(&self, py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-                self.client.get().run(py, $crate::client::create_assignments(records)?)
-            }
-
-            /// Lists assignments, optionally only those of one agent and/or one queue.
-            #[pyo3(signature = (agent_id = None, queue_id = None))]
-            fn read(
-                &self,
-                py: Python<'_>,
-                agent_id: Option<&Bound<'_, PyAny>>,
-                queue_id: Option<&Bound<'_, PyAny>>,
-            ) -> PyResult<Py<PyAny>> {
-                self.client.get().run(py, $crate::client::read_assignments(agent_id, queue_id)?)
-            }
-
-            /// Changes the levels of existing assignments.
-            fn update(&self, py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-                self.client.get().run(py, $crate::client::update_assignments(records)?)
-            }
-
-            fn __repr__(&self) -> String {
-                format!("<priority API of {}>", self.client.get().description)
-            }
-        }
-
-        /// `client.tod_policies`: create, read and update time-of-day policies.
-        #[pyclass(frozen, name = $tod_name, module = "contactnow")]
-        pub(crate) struct $tod {
-            client: Py<$client>,
-        }
-
-        #[pymethods]
-        impl $tod {
-            /// Creates policies: `create(description=..., default=...)` or `create([NewTodPolicy, ...])`.
-            /// Never repeated automatically: a create that may have reached the server raises with
-            /// `outcome_unknown` set.
-            #[pyo3(signature = (records = None, *, description = None, default = None))]
-            fn create(
-                &self,
-                py: Python<'_>,
-                records: Option<&Bound<'_, PyAny>>,
-                description: Option<&Bound<'_, PyAny>>,
-                default: Option<&Bound<'_, PyAny>>,
-            ) -> PyResult<Py<PyAny>> {
-                self.client.get().run(py, $crate::client::create_policies(py, records, description, default)?)
-            }
-
-            /// Lists policies, all of them or only `policy_id`.
-            #[pyo3(signature = (policy_id = None))]
-            fn read(&self, py: Python<'_>, policy_id: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
-                self.client.get().run(py, $crate::client::read_policies(policy_id)?)
-            }
-
-            /// Changes policies: `update(uid, description=..., default=...)`, or `update(records)`
-            /// with `TodPolicyUpdate`s, `TodPolicy`s or dicts.
-            #[pyo3(signature = (uid, description = None, default = None))]
-            fn update(
-                &self,
-                py: Python<'_>,
-                uid: &Bound<'_, PyAny>,
-                description: Option<&Bound<'_, PyAny>>,
-                default: Option<&Bound<'_, PyAny>>,
-            ) -> PyResult<Py<PyAny>> {
-                self.client.get().run(py, $crate::client::update_policies(py, uid, description, default)?)
-            }
-
-            fn __repr__(&self) -> String {
-                format!("<tod_policies API of {}>", self.client.get().description)
-            }
-        }
-    };
-}
-pub(crate) use namespaces;
-
 client_class!(
     /// A blocking client for the ContactNow `database.php` API; releases the GIL while a
     /// call is on the network.
-    PyClient("Client", contactnow::Client), PriorityApi, TodPolicyApi, {
+    PyClient("Client", contactnow::Client), "PriorityApi", "TodPolicyApi", {
         /// Drops the connection pool; later calls raise `ContactNowError`.
         fn close(&self) {
             self.state.close();
@@ -508,7 +334,6 @@ client_class!(
         }
     }
 );
-namespaces!(PyClient, PriorityApi("PriorityApi"), TodPolicyApi("TodPolicyApi"));
 
 impl PyClient {
     /// The client of `builder`.

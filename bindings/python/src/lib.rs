@@ -18,11 +18,11 @@ mod error;
 mod events;
 mod exit;
 mod models;
-mod options;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 mod sansio;
 mod sender;
+mod value;
 
 use pyo3::prelude::*;
 
@@ -33,18 +33,13 @@ fn _contactnow(m: &Bound<'_, PyModule>) -> PyResult<()> {
     async_client::init_runtime();
     exit::register(m)?;
     m.add_class::<client::PyClient>()?;
-    m.add_class::<client::PriorityApi>()?;
-    m.add_class::<client::TodPolicyApi>()?;
     m.add_class::<async_client::PyAsyncClient>()?;
-    m.add_class::<async_client::AsyncPriorityApi>()?;
-    m.add_class::<async_client::AsyncTodPolicyApi>()?;
     m.add_class::<models::PyDefaultAction>()?;
     m.add_class::<models::PyAssignment>()?;
     m.add_class::<models::PyTodPolicy>()?;
     m.add_class::<models::PyNewTodPolicy>()?;
     m.add_class::<models::PyTodPolicyUpdate>()?;
     m.add_class::<models::PyWriteResult>()?;
-    m.add_class::<models::PyListing>()?;
     m.add_class::<sansio::PyRequest>()?;
     m.add_class::<sansio::PyTokenGrant>()?;
     m.add_class::<sansio::PyTokenStatus>()?;

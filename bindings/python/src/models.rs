@@ -9,7 +9,6 @@ use pyo3::{
     prelude::*,
     sync::PyOnceLock,
     types::{PyDict, PyTuple, PyType},
-    BoundObject,
 };
 
 use crate::{convert, error::to_py};
@@ -17,11 +16,6 @@ use crate::{convert, error::to_py};
 /// Python's `repr` of a string.
 fn py_repr(py: Python<'_>, text: &str) -> String {
     pyo3::types::PyString::new(py, text).repr().map(|r| r.to_string()).unwrap_or_else(|_| format!("{text:?}"))
-}
-
-/// `None` or the number, as Python writes it.
-fn opt(value: Option<u64>) -> String {
-    value.map_or_else(|| "None".to_owned(), |v| v.to_string())
 }
 
 /// What `__reduce__` returns: a callable and its positional arguments.
@@ -166,6 +160,126 @@ impl PyDefaultAction {
     }
 }
 
+/// A field of a model as Python sees it: the getter's value, its entry in `to_dict` and
+/// its part of `repr`.
+trait Field {
+    /// What the getter answers.
+    fn get(&self, py: Python<'_>) -> PyResult<Py<PyAny>>;
+    /// What `to_dict` holds (plain data: an action as its wire text).
+    fn plain(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.get(py)
+    }
+    /// How `repr` writes it.
+    fn repr(&self, py: Python<'_>) -> String;
+}
+
+impl Field for u64 {
+    fn get(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(self.into_pyobject(py)?.into_any().unbind())
+    }
+    fn repr(&self, _: Python<'_>) -> String {
+        self.to_string()
+    }
+}
+
+impl Field for u32 {
+    fn get(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(self.into_pyobject(py)?.into_any().unbind())
+    }
+    fn repr(&self, _: Python<'_>) -> String {
+        self.to_string()
+    }
+}
+
+impl Field for String {
+    fn get(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(pyo3::types::PyString::new(py, self).into_any().unbind())
+    }
+    fn repr(&self, py: Python<'_>) -> String {
+        py_repr(py, self)
+    }
+}
+
+impl Field for DefaultAction {
+    fn get(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(Py::new(py, PyDefaultAction::from(self.clone()))?.into_any())
+    }
+    fn plain(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.to_string().get(py)
+    }
+    fn repr(&self, py: Python<'_>) -> String {
+        PyDefaultAction::from(self.clone()).__repr__(py)
+    }
+}
+
+impl<T: Field> Field for Option<T> {
+    fn get(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.as_ref().map_or_else(|| Ok(py.None()), |v| v.get(py))
+    }
+    fn plain(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.as_ref().map_or_else(|| Ok(py.None()), |v| v.plain(py))
+    }
+    fn repr(&self, py: Python<'_>) -> String {
+        self.as_ref().map_or_else(|| "None".to_owned(), |v| v.repr(py))
+    }
+}
+
+/// The methods of a model class `$class` (Python `$name`, a frozen `pyclass` holding the
+/// core's `$core` as `inner`): the constructor given, then a getter per field, `to_dict`,
+/// `repr`, and pickling as a call of the constructor (`positional`, or `keywords` for a
+/// keyword-only one).
+macro_rules! model {
+    (
+        $class:ident($name:literal, $core:ty) $reduce:ident,
+        { $($(#[$field_doc:meta])* $field:ident),* $(,)? }
+        $($new:tt)*
+    ) => {
+        impl From<$core> for $class {
+            fn from(inner: $core) -> Self {
+                Self { inner }
+            }
+        }
+
+        #[pymethods]
+        impl $class {
+            $($new)*
+
+            $(
+                $(#[$field_doc])*
+                #[getter]
+                fn $field(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                    Field::get(&self.inner.$field, py)
+                }
+            )*
+
+            /// The fields as a dict of plain values (an action as its wire text).
+            fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+                let d = PyDict::new(py);
+                $(d.set_item(stringify!($field), Field::plain(&self.inner.$field, py)?)?;)*
+                Ok(d)
+            }
+
+            fn __repr__(&self, py: Python<'_>) -> String {
+                let parts: Vec<String> =
+                    vec![$(format!("{}={}", stringify!($field), Field::repr(&self.inner.$field, py))),*];
+                format!("{}({})", $name, parts.join(", "))
+            }
+
+            /// Pickles as a call of the constructor.
+            fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
+                model!(@reduce $reduce, self, py, $($field),*)
+            }
+        }
+    };
+    (@reduce positional, $self:ident, $py:ident, $($field:ident),*) => {{
+        let args = ($(Field::get(&$self.inner.$field, $py)?,)*).into_pyobject($py)?;
+        Ok(reduce_new($py.get_type::<Self>(), args))
+    }};
+    (@reduce keywords, $self:ident, $py:ident, $($field:ident),*) => {
+        reduce_new_kw($py.get_type::<Self>(), $self.to_dict($py)?)
+    };
+}
+
 /// An agent assigned to a queue with a priority level.
 #[pyclass(frozen, eq, ord, hash, name = "Assignment", module = "contactnow")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -173,56 +287,25 @@ pub(crate) struct PyAssignment {
     pub(crate) inner: Assignment,
 }
 
-#[pymethods]
-impl PyAssignment {
+model! {
+    PyAssignment("Assignment", Assignment) positional,
+    {
+        /// The agent's id (`agentid` on the wire).
+        agent_id,
+        /// The queue's id (`qid` on the wire).
+        queue_id,
+        /// The agent's priority level in the queue.
+        level,
+    }
     #[new]
     #[pyo3(signature = (agent_id, queue_id, level))]
     fn new(agent_id: &Bound<'_, PyAny>, queue_id: &Bound<'_, PyAny>, level: &Bound<'_, PyAny>) -> PyResult<Self> {
-        Ok(Self {
-            inner: Assignment {
-                agent_id: convert::uint(agent_id, "agent_id")?,
-                queue_id: convert::uint(queue_id, "queue_id")?,
-                level: convert::level(level, "level")?,
-            },
-        })
-    }
-
-    /// The agent's id (`agentid` on the wire).
-    #[getter]
-    fn agent_id(&self) -> u64 {
-        self.inner.agent_id
-    }
-
-    /// The queue's id (`qid` on the wire).
-    #[getter]
-    fn queue_id(&self) -> u64 {
-        self.inner.queue_id
-    }
-
-    /// The agent's priority level in the queue.
-    #[getter]
-    fn level(&self) -> u32 {
-        self.inner.level
-    }
-
-    /// `{"agent_id", "queue_id", "level"}`.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("agent_id", self.inner.agent_id)?;
-        d.set_item("queue_id", self.inner.queue_id)?;
-        d.set_item("level", self.inner.level)?;
-        Ok(d)
-    }
-
-    fn __repr__(&self) -> String {
-        let a = &self.inner;
-        format!("Assignment(agent_id={}, queue_id={}, level={})", a.agent_id, a.queue_id, a.level)
-    }
-
-    /// Pickles as `Assignment(agent_id, queue_id, level)`.
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
-        let a = &self.inner;
-        Ok(reduce_new(py.get_type::<Self>(), (a.agent_id, a.queue_id, a.level).into_pyobject(py)?))
+        Ok(Assignment {
+            agent_id: convert::uint(agent_id, "agent_id")?,
+            queue_id: convert::uint(queue_id, "queue_id")?,
+            level: convert::level(level, "level")?,
+        }
+        .into())
     }
 }
 
@@ -233,62 +316,25 @@ pub(crate) struct PyTodPolicy {
     pub(crate) inner: TodPolicy,
 }
 
-#[pymethods]
-impl PyTodPolicy {
+model! {
+    PyTodPolicy("TodPolicy", TodPolicy) positional,
+    {
+        /// The policy's id, assigned by the server.
+        uid,
+        /// The policy's description.
+        description,
+        /// What the policy does with a call by default.
+        default,
+    }
     #[new]
     #[pyo3(signature = (uid, description, default))]
     fn new(uid: &Bound<'_, PyAny>, description: &Bound<'_, PyAny>, default: &Bound<'_, PyAny>) -> PyResult<Self> {
-        Ok(Self {
-            inner: TodPolicy {
-                uid: convert::uint(uid, "uid")?,
-                description: convert::text(description, "description")?,
-                default: convert::action(default, "default")?,
-            },
-        })
-    }
-
-    /// The policy's id, assigned by the server.
-    #[getter]
-    fn uid(&self) -> u64 {
-        self.inner.uid
-    }
-
-    /// The policy's description.
-    #[getter]
-    fn description(&self) -> &str {
-        &self.inner.description
-    }
-
-    /// What the policy does with a call by default.
-    #[getter]
-    fn default(&self) -> PyDefaultAction {
-        self.inner.default.clone().into()
-    }
-
-    /// `{"uid", "description", "default"}` with `default` as its wire text.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("uid", self.inner.uid)?;
-        d.set_item("description", &self.inner.description)?;
-        d.set_item("default", self.inner.default.to_string())?;
-        Ok(d)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> String {
-        let p = &self.inner;
-        format!(
-            "TodPolicy(uid={}, description={}, default={})",
-            p.uid,
-            py_repr(py, &p.description),
-            PyDefaultAction::from(p.default.clone()).__repr__(py)
-        )
-    }
-
-    /// Pickles as `TodPolicy(uid, description, default)`.
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
-        let p = &self.inner;
-        let args = (p.uid, &p.description, self.default()).into_pyobject(py)?;
-        Ok(reduce_new(py.get_type::<Self>(), args))
+        Ok(TodPolicy {
+            uid: convert::uint(uid, "uid")?,
+            description: convert::text(description, "description")?,
+            default: convert::action(default, "default")?,
+        }
+        .into())
     }
 }
 
@@ -299,52 +345,19 @@ pub(crate) struct PyNewTodPolicy {
     pub(crate) inner: NewTodPolicy,
 }
 
-#[pymethods]
-impl PyNewTodPolicy {
+model! {
+    PyNewTodPolicy("NewTodPolicy", NewTodPolicy) positional,
+    {
+        /// The policy's description.
+        description,
+        /// What the policy does with a call by default.
+        default,
+    }
     #[new]
     #[pyo3(signature = (description, default))]
     fn new(description: &Bound<'_, PyAny>, default: &Bound<'_, PyAny>) -> PyResult<Self> {
-        Ok(Self {
-            inner: NewTodPolicy {
-                description: convert::text(description, "description")?,
-                default: convert::action(default, "default")?,
-            },
-        })
-    }
-
-    /// The policy's description.
-    #[getter]
-    fn description(&self) -> &str {
-        &self.inner.description
-    }
-
-    /// What the policy does with a call by default.
-    #[getter]
-    fn default(&self) -> PyDefaultAction {
-        self.inner.default.clone().into()
-    }
-
-    /// `{"description", "default"}` with `default` as its wire text.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("description", &self.inner.description)?;
-        d.set_item("default", self.inner.default.to_string())?;
-        Ok(d)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> String {
-        let p = &self.inner;
-        format!(
-            "NewTodPolicy(description={}, default={})",
-            py_repr(py, &p.description),
-            PyDefaultAction::from(p.default.clone()).__repr__(py)
-        )
-    }
-
-    /// Pickles as `NewTodPolicy(description, default)`.
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
-        let args = (&self.inner.description, self.default()).into_pyobject(py)?;
-        Ok(reduce_new(py.get_type::<Self>(), args))
+        let description = convert::text(description, "description")?;
+        Ok(NewTodPolicy { description, default: convert::action(default, "default")? }.into())
     }
 }
 
@@ -355,8 +368,16 @@ pub(crate) struct PyTodPolicyUpdate {
     pub(crate) inner: TodPolicyUpdate,
 }
 
-#[pymethods]
-impl PyTodPolicyUpdate {
+model! {
+    PyTodPolicyUpdate("TodPolicyUpdate", TodPolicyUpdate) positional,
+    {
+        /// The id of the policy to change.
+        uid,
+        /// The new description, or `None` to leave it.
+        description,
+        /// The new default action, or `None` to leave it.
+        default,
+    }
     #[new]
     #[pyo3(signature = (uid, description = None, default = None))]
     fn new(
@@ -364,46 +385,12 @@ impl PyTodPolicyUpdate {
         description: Option<&Bound<'_, PyAny>>,
         default: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let description = description.filter(|d| !d.is_none());
-        let default = default.filter(|d| !d.is_none());
-        Ok(Self {
-            inner: TodPolicyUpdate {
-                uid: convert::uint(uid, "uid")?,
-                description: description.map(|d| convert::text(d, "description")).transpose()?,
-                default: default.map(|d| convert::action(d, "default")).transpose()?,
-            },
-        })
-    }
-
-    /// The id of the policy to change.
-    #[getter]
-    fn uid(&self) -> u64 {
-        self.inner.uid
-    }
-
-    /// The new description, or `None` to leave it.
-    #[getter]
-    fn description(&self) -> Option<&str> {
-        self.inner.description.as_deref()
-    }
-
-    /// The new default action, or `None` to leave it.
-    #[getter]
-    fn default(&self) -> Option<PyDefaultAction> {
-        self.inner.default.clone().map(Into::into)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> String {
-        let u = &self.inner;
-        let description = u.description.as_deref().map_or_else(|| "None".to_owned(), |d| py_repr(py, d));
-        let default = u.default.clone().map_or_else(|| "None".to_owned(), |d| PyDefaultAction::from(d).__repr__(py));
-        format!("TodPolicyUpdate(uid={}, description={description}, default={default})", u.uid)
-    }
-
-    /// Pickles as `TodPolicyUpdate(uid, description, default)` (`None` for a field left out).
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
-        let args = (self.inner.uid, self.description(), self.default()).into_pyobject(py)?;
-        Ok(reduce_new(py.get_type::<Self>(), args))
+        Ok(TodPolicyUpdate {
+            uid: convert::uint(uid, "uid")?,
+            description: description.filter(|d| !d.is_none()).map(|d| convert::text(d, "description")).transpose()?,
+            default: default.filter(|d| !d.is_none()).map(|d| convert::action(d, "default")).transpose()?,
+        }
+        .into())
     }
 }
 
@@ -414,190 +401,37 @@ pub(crate) struct PyWriteResult {
     pub(crate) inner: WriteResult,
 }
 
-impl From<WriteResult> for PyWriteResult {
-    fn from(inner: WriteResult) -> Self {
-        Self { inner }
+model! {
+    PyWriteResult("WriteResult", WriteResult) keywords,
+    {
+        /// The authenticated account that ran the call, if reported.
+        account_id,
+        /// Records affected (0 for a priority create of an existing pair).
+        total,
+        /// Records that failed: always 0 (a batch with failures raises `ApiError` instead).
+        bad,
+        /// The id of the created record, if reported (0 when nothing was created).
+        key,
     }
-}
-
-#[pymethods]
-impl PyWriteResult {
     #[new]
     #[pyo3(signature = (*, account_id = None, total = 0, bad = 0, key = None))]
     fn new(account_id: Option<u64>, total: u64, bad: u64, key: Option<u64>) -> Self {
         WriteResult { account_id, total, bad, key }.into()
     }
-
-    /// The authenticated account that ran the call, if reported.
-    #[getter]
-    fn account_id(&self) -> Option<u64> {
-        self.inner.account_id
-    }
-
-    /// Records affected (0 for a priority create of an existing pair).
-    #[getter]
-    fn total(&self) -> u64 {
-        self.inner.total
-    }
-
-    /// Records that failed: always 0 (a batch with failures raises `ApiError` instead).
-    #[getter]
-    fn bad(&self) -> u64 {
-        self.inner.bad
-    }
-
-    /// The id of the created record, if reported (0 when nothing was created).
-    #[getter]
-    fn key(&self) -> Option<u64> {
-        self.inner.key
-    }
-
-    /// `{"account_id", "total", "bad", "key"}`.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("account_id", self.inner.account_id)?;
-        d.set_item("total", self.inner.total)?;
-        d.set_item("bad", self.inner.bad)?;
-        d.set_item("key", self.inner.key)?;
-        Ok(d)
-    }
-
-    fn __repr__(&self) -> String {
-        let w = &self.inner;
-        format!("WriteResult(account_id={}, total={}, bad={}, key={})", opt(w.account_id), w.total, w.bad, opt(w.key))
-    }
-
-    /// Pickles as `WriteResult(account_id=..., total=..., bad=..., key=...)`.
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
-        reduce_new_kw(py.get_type::<Self>(), self.to_dict(py)?)
-    }
 }
 
-/// The records a read returned (a tuple of `Assignment` or `TodPolicy`).
-#[pyclass(frozen, generic, sequence, name = "Listing", module = "contactnow")]
-pub(crate) struct PyListing {
-    account_id: Option<u64>,
-    total: u64,
-    records: Py<PyTuple>,
-}
+/// `contactnow._listing.Listing`, looked up once per interpreter.
+static LISTING: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-impl PyListing {
-    /// Converts a listing of assignments.
-    pub(crate) fn assignments(py: Python<'_>, listing: Listing<Assignment>) -> PyResult<Self> {
-        let records = listing.records.into_iter().map(|inner| Py::new(py, PyAssignment { inner }));
-        Self::build(py, listing.account_id, listing.total, records)
-    }
-
-    /// Converts a listing of policies.
-    pub(crate) fn policies(py: Python<'_>, listing: Listing<TodPolicy>) -> PyResult<Self> {
-        let records = listing.records.into_iter().map(|inner| Py::new(py, PyTodPolicy { inner }));
-        Self::build(py, listing.account_id, listing.total, records)
-    }
-
-    fn build<T>(
-        py: Python<'_>,
-        account_id: Option<u64>,
-        total: u64,
-        records: impl Iterator<Item = PyResult<Py<T>>>,
-    ) -> PyResult<Self>
-    where
-        T: pyo3::PyClass,
-    {
-        let records = records.collect::<PyResult<Vec<_>>>()?;
-        Ok(Self { account_id, total, records: PyTuple::new(py, records)?.unbind() })
-    }
-}
-
-#[pymethods]
-impl PyListing {
-    #[new]
-    #[pyo3(signature = (*, records, account_id = None, total = None))]
-    fn new(py: Python<'_>, records: &Bound<'_, PyAny>, account_id: Option<u64>, total: Option<u64>) -> PyResult<Self> {
-        let records = PyTuple::new(py, records.try_iter()?.collect::<PyResult<Vec<_>>>()?)?;
-        let total = total.unwrap_or(records.len() as u64);
-        Ok(Self { account_id, total, records: records.unbind() })
-    }
-
-    /// The authenticated account, if reported.
-    #[getter]
-    fn account_id(&self) -> Option<u64> {
-        self.account_id
-    }
-
-    /// The server's `total` (the number of records when it sent none).
-    #[getter]
-    fn total(&self) -> u64 {
-        self.total
-    }
-
-    /// The records, in the server's order.
-    #[getter]
-    fn records<'py>(&self, py: Python<'py>) -> Bound<'py, PyTuple> {
-        self.records.bind(py).clone()
-    }
-
-    fn __len__(&self, py: Python<'_>) -> usize {
-        self.records.bind(py).len()
-    }
-
-    fn __getitem__<'py>(&self, py: Python<'py>, index: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        self.records.bind(py).as_any().get_item(index)
-    }
-
-    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyIterator>> {
-        self.records.bind(py).as_any().try_iter()
-    }
-
-    fn __eq__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        let Ok(other) = other.cast::<PyListing>() else {
-            return Ok(py.NotImplemented());
-        };
-        let other = other.get();
-        let same = self.account_id == other.account_id
-            && self.total == other.total
-            && self.records.bind(py).eq(other.records.bind(py))?;
-        Ok(pyo3::types::PyBool::new(py, same).into_bound().into_any().unbind())
-    }
-
-    fn __hash__(&self, py: Python<'_>) -> PyResult<isize> {
-        (self.account_id, self.total, self.records.bind(py)).into_pyobject(py)?.hash()
-    }
-
-    /// `{"account_id", "total", "records": [dict, ...]}`.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("account_id", self.account_id)?;
-        d.set_item("total", self.total)?;
-        let records = self.records.bind(py).iter().map(|r| r.call_method0("to_dict")).collect::<PyResult<Vec<_>>>()?;
-        d.set_item("records", records)?;
-        Ok(d)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let records = self.records.bind(py);
-        const SHOWN: usize = 5;
-        let mut parts = Vec::new();
-        for record in records.iter().take(SHOWN) {
-            parts.push(record.repr()?.to_string());
-        }
-        if records.len() > SHOWN {
-            parts.push(format!("... {} more", records.len() - SHOWN));
-        }
-        Ok(format!(
-            "Listing(account_id={}, total={}, records=[{}])",
-            opt(self.account_id),
-            self.total,
-            parts.join(", ")
-        ))
-    }
-
-    /// Pickles as `Listing(records=(...), account_id=..., total=...)`; the records pickle
-    /// on their own.
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("records", self.records.bind(py))?;
-        kwargs.set_item("account_id", self.account_id)?;
-        kwargs.set_item("total", self.total)?;
-        reduce_new_kw(py.get_type::<Self>(), kwargs)
-    }
+/// A `Listing` (a Python class: one object per read) of `listing`'s records as `T`s.
+pub(crate) fn listing<R, T>(py: Python<'_>, listing: Listing<R>) -> PyResult<Py<PyAny>>
+where
+    T: pyo3::PyClass + From<R> + Into<pyo3::PyClassInitializer<T>>,
+{
+    let records = listing.records.into_iter().map(|r| Py::new(py, T::from(r))).collect::<PyResult<Vec<_>>>()?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("records", PyTuple::new(py, records)?)?;
+    kwargs.set_item("account_id", listing.account_id)?;
+    kwargs.set_item("total", listing.total)?;
+    Ok(LISTING.import(py, "contactnow._listing", "Listing")?.call((), Some(&kwargs))?.unbind())
 }

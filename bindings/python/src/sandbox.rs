@@ -2,7 +2,7 @@
 
 use std::sync::Mutex;
 
-use contactnow_sandbox::{Config, Fault, FaultSpec, Sandbox, Seed};
+use contactnow_sandbox::{Config, FaultSpec, Sandbox, Seed};
 use pyo3::{prelude::*, types::PyDict};
 
 use crate::error::{contactnow_error, invalid_input};
@@ -83,38 +83,11 @@ impl PySandbox {
         ms: Option<u64>,
         error: Option<String>,
     ) -> PyResult<()> {
-        let given = [
-            ("status", status.is_some()),
-            ("retry_after", retry_after.is_some()),
-            ("ms", ms.is_some()),
-            ("error", error.is_some()),
-        ];
-        let allowed: &[&str] = match kind {
-            "status" => &["status", "retry_after"],
-            "delay" => &["ms"],
-            "api_error" => &["error"],
-            "reset" | "truncate" => &[],
-            other => {
-                let why = format!("unknown fault kind {other:?}: status, delay, reset, truncate or api_error");
-                return Err(invalid_input(py, "fault", why));
-            }
-        };
-        if let Some((name, _)) = given.iter().find(|(name, set)| *set && !allowed.contains(name)) {
-            return Err(invalid_input(py, "fault", format!("{name}= does not go with a {kind} fault")));
-        }
-        let needed = |value: Option<u64>, name: &str| {
-            value.ok_or_else(|| invalid_input(py, "fault", format!("a {kind} fault needs {name}=")))
-        };
-        let fault = match kind {
-            "status" => Fault::Status { status: needed(status.map(u64::from), "status")? as u16, retry_after },
-            "delay" => Fault::Delay { ms: needed(ms, "ms")? },
-            "api_error" => Fault::ApiError { error: error.unwrap_or_else(|| "Simulated failure".to_owned()) },
-            "reset" => Fault::Reset,
-            _ => Fault::Truncate,
-        };
-        let mut spec = FaultSpec::new(fault).times(times);
-        spec.method = method;
-        spec.action = action;
+        let fault = serde_json::json!({
+            "kind": kind, "times": times, "method": method, "action": action,
+            "status": status, "retry_after": retry_after, "ms": ms, "error": error,
+        });
+        let spec = FaultSpec::from_json(&fault).map_err(|(field, why)| invalid_input(py, field, why))?;
         self.with(py, |s| s.try_push_fault(spec))?.map_err(|e| invalid_input(py, "fault", e.to_string()))
     }
 

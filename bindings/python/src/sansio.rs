@@ -1,69 +1,15 @@
 //! The sans-IO layer: build a request, parse a response, with no I/O of our own.
 
-use contactnow_core::{
-    ApiCall, ApiOutput, CreateAssignments, CreatePolicies, Endpoint, GetToken, HttpRequest, HttpResponse, Operation,
-    ReadAssignments, ReadPolicies, Token, UpdateAssignments, UpdatePolicies, ValidateToken,
-};
-use pyo3::{
-    prelude::*,
-    types::{PyBytes, PyMapping},
-};
+use contactnow_core::{ApiCall, ApiOutput, Endpoint, HttpRequest, HttpResponse, Operation, Token};
+use pyo3::{prelude::*, types::PyBytes};
 
 use crate::{
     client::{format_arg, quote},
     convert,
     error::{invalid_input, not_picklable, to_py},
-    models::{PyListing, PyWriteResult},
+    models::{listing, PyAssignment, PyTodPolicy, PyWriteResult},
+    value::{self, READER},
 };
-
-/// The operations, by the names the test vectors use.
-#[derive(Clone, Copy)]
-enum Op {
-    PriorityCreate,
-    PriorityRead,
-    PriorityUpdate,
-    TodCreate,
-    TodRead,
-    TodUpdate,
-    TokenGet,
-    TokenValidate,
-}
-
-impl Op {
-    fn parse(py: Python<'_>, name: &str) -> PyResult<Self> {
-        Ok(match name {
-            "priority.create" => Op::PriorityCreate,
-            "priority.read" => Op::PriorityRead,
-            "priority.update" => Op::PriorityUpdate,
-            "tod_policy.create" => Op::TodCreate,
-            "tod_policy.read" => Op::TodRead,
-            "tod_policy.update" => Op::TodUpdate,
-            "token.get" => Op::TokenGet,
-            "token.validate" => Op::TokenValidate,
-            _ => {
-                return Err(invalid_input(
-                    py,
-                    "operation",
-                    format!(
-                        "unknown operation {name:?}; expected priority.create|read|update, \
-                         tod_policy.create|read|update, token.get or token.validate"
-                    ),
-                ))
-            }
-        })
-    }
-
-    /// The input keys the operation accepts.
-    fn keys(self) -> &'static [&'static str] {
-        match self {
-            Op::PriorityCreate | Op::PriorityUpdate | Op::TodCreate | Op::TodUpdate => &["records"],
-            Op::PriorityRead => &["agent_id", "queue_id"],
-            Op::TodRead => &["policy_id"],
-            Op::TokenGet => &["username", "password"],
-            Op::TokenValidate => &["token"],
-        }
-    }
-}
 
 /// An HTTP request to send: the URL carries the token, so `repr` hides it.
 #[pyclass(frozen, name = "Request", module = "contactnow.core")]
@@ -215,91 +161,20 @@ impl PyTokenStatus {
     }
 }
 
-/// Reads the `input` mapping: its entries, every key checked against the operation's.
-fn input_fields<'py>(
-    py: Python<'py>,
-    op: Op,
-    input: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
-    let Some(input) = input.filter(|i| !i.is_none()) else {
-        return Ok(Vec::new());
-    };
-    let Ok(mapping) = input.cast::<PyMapping>() else {
-        return Err(invalid_input(py, "input", "must be a dict"));
-    };
-    let mut out = Vec::new();
-    for item in mapping.items()?.iter() {
-        let (key, value): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item.extract()?;
-        let key = convert::text(&key, "input")?;
-        if !op.keys().contains(&key.as_str()) {
-            return Err(invalid_input(
-                py,
-                "input",
-                format!("unknown key {key:?}; this operation takes {}", op.keys().join(", ")),
-            ));
-        }
-        out.push((key, value));
-    }
-    Ok(out)
-}
-
-fn get<'a, 'py>(fields: &'a [(String, Bound<'py, PyAny>)], key: &str) -> Option<&'a Bound<'py, PyAny>> {
-    fields.iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| !v.is_none())
-}
-
-fn required_str(py: Python<'_>, fields: &[(String, Bound<'_, PyAny>)], key: &str) -> PyResult<String> {
-    let value = get(fields, key).ok_or_else(|| invalid_input(py, key, "missing"))?;
-    convert::text(value, key)
-}
-
-fn records_of<T>(
-    py: Python<'_>,
-    fields: &[(String, Bound<'_, PyAny>)],
-    single: fn(&Bound<'_, PyAny>, &str) -> PyResult<T>,
-    is_single: fn(&Bound<'_, PyAny>) -> bool,
-) -> PyResult<Vec<T>> {
-    let value = get(fields, "records").ok_or_else(|| invalid_input(py, "records", "missing"))?;
-    convert::records(value, single, is_single)
-}
-
 /// The core call for `operation` with `input` (the keys of the test vectors).
 pub(crate) fn api_call(py: Python<'_>, operation: &str, input: Option<&Bound<'_, PyAny>>) -> PyResult<ApiCall> {
-    let op = Op::parse(py, operation)?;
-    let fields = input_fields(py, op, input)?;
-    Ok(match op {
-        Op::PriorityCreate => ApiCall::CreateAssignments(CreateAssignments {
-            records: records_of(py, &fields, convert::assignment, convert::is_assignment)?,
-        }),
-        Op::PriorityUpdate => ApiCall::UpdateAssignments(UpdateAssignments {
-            records: records_of(py, &fields, convert::assignment, convert::is_assignment)?,
-        }),
-        Op::PriorityRead => ApiCall::ReadAssignments(ReadAssignments {
-            agent_id: convert::opt_uint(get(&fields, "agent_id"), "agent_id")?,
-            queue_id: convert::opt_uint(get(&fields, "queue_id"), "queue_id")?,
-        }),
-        Op::TodCreate => ApiCall::CreatePolicies(CreatePolicies {
-            records: records_of(py, &fields, convert::new_policy, convert::is_new_policy)?,
-        }),
-        Op::TodUpdate => ApiCall::UpdatePolicies(UpdatePolicies {
-            records: records_of(py, &fields, convert::policy_update, convert::is_policy_update)?,
-        }),
-        Op::TodRead => ApiCall::ReadPolicies(ReadPolicies {
-            policy_id: convert::opt_uint(get(&fields, "policy_id"), "policy_id")?,
-        }),
-        Op::TokenGet => ApiCall::GetToken(GetToken::new(
-            required_str(py, &fields, "username")?,
-            required_str(py, &fields, "password")?,
-        )),
-        Op::TokenValidate => ApiCall::ValidateToken(ValidateToken::new(required_str(py, &fields, "token")?)),
-    })
+    match input {
+        Some(input) => value::read(input, "", |v| READER.call(operation, v)),
+        None => READER.call(operation, &serde_json::Value::Null).map_err(to_py(py)),
+    }
 }
 
 /// Any operation's output as its Python class.
 pub(crate) fn output(py: Python<'_>, output: ApiOutput) -> PyResult<Py<PyAny>> {
     Ok(match output {
         ApiOutput::Write(result) => Py::new(py, PyWriteResult::from(result))?.into_any(),
-        ApiOutput::Assignments(listing) => Py::new(py, PyListing::assignments(py, listing)?)?.into_any(),
-        ApiOutput::Policies(listing) => Py::new(py, PyListing::policies(py, listing)?)?.into_any(),
+        ApiOutput::Assignments(records) => listing::<_, PyAssignment>(py, records)?,
+        ApiOutput::Policies(records) => listing::<_, PyTodPolicy>(py, records)?,
         ApiOutput::TokenGrant(grant) => {
             Py::new(py, PyTokenGrant { token: grant.token, expire: grant.expire })?.into_any()
         }
@@ -345,7 +220,6 @@ pub(crate) fn parse_response(
     body: &Bound<'_, PyAny>,
     format: &str,
 ) -> PyResult<Py<PyAny>> {
-    Op::parse(py, operation)?;
     let call = ApiCall::empty(operation).map_err(to_py(py))?;
     let format = format_arg(py, format)?;
     let body = convert::bytes(body, "body")?;

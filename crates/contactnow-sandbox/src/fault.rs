@@ -90,6 +90,42 @@ impl FaultSpec {
         self
     }
 
+    /// A fault spec from its JSON form, as every binding's test kit takes it: `kind`, the
+    /// fields of that kind (`status` and `retry_after`, `ms`, `error`), `times`, `method` and
+    /// `action`. An error gives the field at fault (`fault`, `fault.times`, `fault.ms`...) and why.
+    pub fn from_json(value: &serde_json::Value) -> Result<Self, (String, String)> {
+        let bad = |field: &str, why: String| (format!("fault{}{field}", if field.is_empty() { "" } else { "." }), why);
+        let kind = value.get("kind").and_then(|k| k.as_str()).unwrap_or_default();
+        let own: &[&str] = match kind {
+            "status" => &["status", "retry_after"],
+            "delay" => &["ms"],
+            "api_error" => &["error"],
+            "reset" | "truncate" => &[],
+            other => {
+                return Err(bad(
+                    "",
+                    format!("unknown fault kind {other:?}: status, delay, reset, truncate or api_error"),
+                ))
+            }
+        };
+        let keys = value.as_object().into_iter().flat_map(|m| m.iter()).filter(|(_, v)| !v.is_null());
+        for (key, _) in keys {
+            if !own.contains(&key.as_str()) && !["kind", "times", "method", "action"].contains(&key.as_str()) {
+                return Err(bad(key, format!("does not go with a {kind} fault")));
+            }
+        }
+        let mut value = value.clone();
+        if let Some(map) = value.as_object_mut() {
+            map.retain(|_, v| !v.is_null());
+        }
+        let spec: FaultSpec = serde_json::from_value(value).map_err(|e| bad("", format!("not a fault: {e}")))?;
+        if spec.times == 0 {
+            return Err(bad("times", "must be at least 1".into()));
+        }
+        spec.validate().map_err(|why| bad("", why))?;
+        Ok(spec)
+    }
+
     /// Checks the values an HTTP caller could get wrong.
     pub(crate) fn validate(&self) -> Result<(), String> {
         if self.times == 0 {

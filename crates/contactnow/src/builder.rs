@@ -20,6 +20,9 @@ use crate::{
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// The default number of records per request in the `*_batched` helpers.
 pub const DEFAULT_BATCH_SIZE: usize = 100;
+
+/// The limit of one attempt unless set (`ClientBuilder::timeout`).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default `User-Agent`: `contactnow-rust/<version>`.
 pub const USER_AGENT: &str = concat!("contactnow-rust/", env!("CARGO_PKG_VERSION"));
 
@@ -94,7 +97,7 @@ impl ClientBuilder {
             auth: None,
             format: Format::Json,
             connect_timeout: Duration::from_secs(10),
-            timeout: Duration::from_secs(30),
+            timeout: DEFAULT_TIMEOUT,
             total_timeout: None,
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,

@@ -89,7 +89,7 @@ mod transport;
 pub use async_client::AsyncClient;
 pub use auth::TokenProvider;
 pub use batch::{BatchOutcome, ChunkFailure};
-pub use builder::{ClientBuilder, DEFAULT_BATCH_SIZE, DEFAULT_MAX_RESPONSE_BYTES, USER_AGENT};
+pub use builder::{ClientBuilder, DEFAULT_BATCH_SIZE, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, USER_AGENT};
 pub use client::Client;
 pub use contactnow_core::engine::{Event, Failure, Level, Observer, Purpose, RetryPolicy, Value};
 pub use error::{Error, ErrorKind};

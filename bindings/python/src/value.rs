@@ -1,0 +1,136 @@
+//! Python values as JSON values, which `contactnow_core::input` reads (the one set of
+//! input rules for every language): mappings become objects, other iterables lists, and the
+//! model classes their fields.
+
+use contactnow_core::input::Reader;
+use pyo3::{
+    prelude::*,
+    types::{PyBool, PyBytes, PyFloat, PyInt, PyMapping, PyString},
+};
+use serde_json::{Map, Number, Value};
+
+use crate::{
+    error::{invalid_input, to_py},
+    models::{PyAssignment, PyDefaultAction, PyNewTodPolicy, PyTodPolicy, PyTodPolicyUpdate},
+};
+
+/// How Python reads inputs: any integer a `u64` holds.
+pub(crate) const READER: Reader = Reader::ANY;
+
+/// A failure at a path below the value: the path's parts, innermost first, and the reason.
+struct Bad(Vec<String>, String);
+
+/// The type's name, for error texts.
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".to_owned())
+}
+
+/// `obj` as a JSON value; `field` names it in errors (`records`, `input`).
+pub(crate) fn json(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Value> {
+    convert(obj).map_err(|Bad(mut path, reason)| {
+        path.push(field.to_owned());
+        let mut at = String::new();
+        for part in path.iter().rev() {
+            if !at.is_empty() && !part.starts_with('[') {
+                at.push('.');
+            }
+            at.push_str(part);
+        }
+        invalid_input(obj.py(), at, reason)
+    })
+}
+
+/// A model's fields as an object (the action as its wire text).
+fn model(obj: &Bound<'_, PyAny>) -> Option<Value> {
+    let to_value = |v: Result<Value, serde_json::Error>| v.ok();
+    if let Ok(a) = obj.cast::<PyAssignment>() {
+        return to_value(serde_json::to_value(a.get().inner));
+    }
+    if let Ok(p) = obj.cast::<PyNewTodPolicy>() {
+        return to_value(serde_json::to_value(&p.get().inner));
+    }
+    if let Ok(u) = obj.cast::<PyTodPolicyUpdate>() {
+        return to_value(serde_json::to_value(&u.get().inner));
+    }
+    if let Ok(p) = obj.cast::<PyTodPolicy>() {
+        return to_value(serde_json::to_value(&p.get().inner));
+    }
+    obj.cast::<PyDefaultAction>().ok().map(|a| Value::String(a.get().inner.to_string()))
+}
+
+fn convert(obj: &Bound<'_, PyAny>) -> Result<Value, Bad> {
+    let bad = |reason: String| Bad(Vec::new(), reason);
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        if let Ok(u) = obj.extract::<u64>() {
+            return Ok(Value::from(u));
+        }
+        if let Ok(i) = obj.extract::<i64>() {
+            return Ok(Value::from(i));
+        }
+        // Beyond 64 bits: a float, which the reader refuses as too large (or negative).
+        let f: f64 = obj.extract().map_err(|_| bad(format!("{obj} is out of range")))?;
+        return Number::from_f64(f).map(Value::Number).ok_or_else(|| bad(format!("{obj} is out of range")));
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        let value = f.value();
+        return Number::from_f64(value)
+            .map(Value::Number)
+            .ok_or_else(|| bad(format!("must be a finite number, got {value}")));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return s
+            .to_cow()
+            .map(|text| Value::String(text.into_owned()))
+            .map_err(|_| bad("contains a lone surrogate: not valid Unicode, so it cannot be sent".into()));
+    }
+    if let Some(value) = model(obj) {
+        return Ok(value);
+    }
+    if let Ok(mapping) = obj.cast::<PyMapping>() {
+        let mut map = Map::new();
+        let items = mapping.items().map_err(|e| bad(e.to_string()))?;
+        for item in items.iter() {
+            let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) =
+                item.extract().map_err(|e: PyErr| bad(e.to_string()))?;
+            let Ok(key) = key.cast::<PyString>().map(|k| k.to_string()) else {
+                return Err(bad(format!("keys must be str, got {}", type_name(&key))));
+            };
+            let value = convert(&value).map_err(|Bad(mut path, reason)| {
+                path.push(key.clone());
+                Bad(path, reason)
+            })?;
+            map.insert(key, value);
+        }
+        return Ok(Value::Object(map));
+    }
+    if obj.is_instance_of::<PyBytes>() {
+        return Err(bad("must not be bytes".into()));
+    }
+    let Ok(iter) = obj.try_iter() else {
+        return Err(bad(format!("unsupported type {}", type_name(obj))));
+    };
+    let mut list = Vec::new();
+    for (i, item) in iter.enumerate() {
+        let item = item.map_err(|e| bad(e.to_string()))?;
+        list.push(convert(&item).map_err(|Bad(mut path, reason)| {
+            path.push(format!("[{i}]"));
+            Bad(path, reason)
+        })?);
+    }
+    Ok(Value::Array(list))
+}
+
+/// Reads `obj` (named `field`) with `read`, e.g. `READER.assignments`.
+pub(crate) fn read<T>(
+    obj: &Bound<'_, PyAny>,
+    field: &str,
+    read: impl FnOnce(&Value) -> Result<T, contactnow_core::Error>,
+) -> PyResult<T> {
+    read(&json(obj, field)?).map_err(to_py(obj.py()))
+}
