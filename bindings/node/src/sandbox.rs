@@ -9,7 +9,7 @@ use napi::{
     Env,
 };
 use napi_derive::napi;
-use serde_json::{json, Map, Value};
+use serde_json::{from_value, json, Map, Value};
 
 use crate::{
     client::{json, string},
@@ -44,18 +44,14 @@ fn config(options: &Value) -> Result<Config> {
         return if options.is_null() { Ok(config) } else { Err(Error::invalid("options", "expected an object")) };
     };
     for (key, value) in map.iter().filter(|(_, v)| !v.is_null()) {
-        let list = |what: &str| Error::invalid(key.as_str(), format!("expected an array of {what}"));
+        let bad = |what: String| Error::invalid(key.as_str(), what);
+        let list = |what: &str| bad(format!("expected an array of {what}"));
         match key.as_str() {
-            "seed" => {
-                config.seed =
-                    Reader::JAVASCRIPT.text(value, key)?.parse::<Seed>().map_err(|e| Error::invalid(key.as_str(), e))?
-            }
-            "tokens" => config.tokens = serde_json::from_value(value.clone()).map_err(|_| list("strings"))?,
-            "users" => {
-                config.users = serde_json::from_value(value.clone()).map_err(|_| list("[username, password] pairs"))?
-            }
+            "seed" => config.seed = Reader::JAVASCRIPT.text(value, key)?.parse::<Seed>().map_err(bad)?,
+            "tokens" => config.tokens = from_value(value.clone()).map_err(|_| list("strings"))?,
+            "users" => config.users = from_value(value.clone()).map_err(|_| list("[username, password] pairs"))?,
             "accountId" | "account_id" => config.account_id = Reader::JAVASCRIPT.integer(value, "account_id")?,
-            _ => return Err(Error::invalid(key.as_str(), "unknown option; expected seed, tokens, users or accountId")),
+            _ => return Err(bad("unknown option; expected seed, tokens, users or accountId".into())),
         }
     }
     Ok(config)
@@ -85,11 +81,7 @@ impl JsSandbox {
     #[napi]
     pub fn push_fault(&self, env: Env, fault: Unknown) -> napi::Result<()> {
         let result = json(&env, fault, "fault").and_then(|v| {
-            let spec: FaultSpec =
-                serde_json::from_value(v).map_err(|e| Error::invalid("fault", format!("not a fault: {e}")))?;
-            if spec.times == 0 {
-                return Err(Error::invalid("fault.times", "must be at least 1"));
-            }
+            let spec = FaultSpec::from_json(&v).map_err(|(field, why)| Error::invalid(field, why))?;
             self.with(|s| s.try_push_fault(spec))?.map_err(|e| Error::invalid("fault", e.to_string()))
         });
         result.map_err(throw(&env))
