@@ -10,8 +10,9 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
- * Cancels the call it is given to: `abort()` ends that call where it is (the request in
- * flight is abandoned, a pause cut short) and rejects its promise with a `Cancelled` error.
+ * The native end of a call's `AbortSignal` (`index.js` calls `abort()` from the signal's
+ * listener): `abort()` ends the call where it is (the request in flight is abandoned, a pause
+ * cut short) and rejects its promise with the engine's `Cancelled` error.
  */
 export declare class NativeAbort {
   /** A switch not yet flipped. */
@@ -59,9 +60,9 @@ export declare class NativeClient {
   /** Whether anyone listens to call events (set by `index.js` before each call). */
   set listening(on: boolean)
   /** Runs `operation` (as for `buildRequest`) with `input`. */
-  execute(operation: unknown, input: unknown, abort?: NativeAbort | undefined | null): Started
+  execute(operation: unknown, input: unknown, abort?: JsAbort | undefined | null): Started
   /** Any `database.php` method and action, with `{ filters?, records?, repeatable? }`. */
-  call(method: unknown, action: unknown, options: unknown, abort?: NativeAbort | undefined | null): Started
+  call(method: unknown, action: unknown, options: unknown, abort?: JsAbort | undefined | null): Started
 }
 export type JsClient = NativeClient
 

@@ -1,17 +1,20 @@
 //! `NativeClient`: every call a future on the addon's tokio runtime driving
 //! `contactnow::AsyncClient`, so a call in flight holds no thread (neither the event loop nor
-//! one of libuv's pool) while it waits; or, for a client with a `sender`, engine calls
-//! (`NativeCall`) that JavaScript drives.
+//! one of libuv's pool) while it waits, ended early by its `NativeAbort`; or, for a client
+//! with a `sender`, engine calls (`NativeCall`) that JavaScript drives.
 
-use std::sync::{
-    atomic::{AtomicBool, Ordering},
-    Arc,
+use std::{
+    future::Future,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
 };
 
 use contactnow::{
     input::Reader,
     options::{Casing, Options},
-    AsyncClient, Client, Error, GenericCall, Operation,
+    AsyncClient, Client, Error, Operation,
 };
 use contactnow_core::engine::Call;
 use napi::{
@@ -20,9 +23,9 @@ use napi::{
 };
 use napi_derive::napi;
 use serde_json::Value;
+use tokio::sync::watch;
 
 use crate::{
-    abort::{cancelled, JsAbort},
     call::{Driven, JsCall},
     error::{throw, to_js, Result},
     events::JsEvents,
@@ -41,12 +44,6 @@ pub(crate) fn string(value: Unknown, field: &str) -> Result<String> {
     String::from_unknown(value).map_err(|_| Error::invalid(field, "expected a string"))
 }
 
-/// The generic call of `client.call(method, action, { filters, records, repeatable })`.
-fn generic_call(env: &Env, method: Unknown, action: Unknown, options: Unknown) -> Result<GenericCall> {
-    let (method, action) = (string(method, "method")?, string(action, "action")?);
-    Reader::JAVASCRIPT.generic(&method, &action, &json(env, options, "options")?)
-}
-
 /// A ContactNow API client. Wrapped by `Client` in `index.js`, which groups the calls
 /// under `client.priority` and `client.todPolicies`.
 #[napi(js_name = "NativeClient")]
@@ -61,11 +58,10 @@ pub struct JsClient {
     pub format: String,
 }
 
-/// Who does a client's I/O.
+/// Who does a client's I/O: the addon, every call a future on its tokio runtime; or
+/// JavaScript, through the client's `sender`, every call a `NativeCall` it drives.
 enum Driver {
-    /// The addon: every call a future on its tokio runtime.
     Tokio(AsyncClient),
-    /// JavaScript, through the client's `sender`: calls are `NativeCall`s it drives.
     Js(Client),
 }
 
@@ -73,10 +69,9 @@ enum Driver {
 pub type Started<'env> = Either<PromiseRaw<'env, Output>, JsCall>;
 
 impl JsClient {
-    /// Starts `op`: on the addon's tokio runtime, the promise settling on the JavaScript thread
-    /// with the output converted or rejecting with the call's error (which the engine cleaned
-    /// of the call's secrets), `abort` once flipped ending it with a `Cancelled` error; or as a
-    /// `NativeCall` (`driven` makes it one) that JavaScript drives. Input errors (`op` is
+    /// Starts `op`: on the tokio runtime, the promise settling on the JavaScript thread with the
+    /// output or the call's error (which the engine cleaned of secrets), `abort` ending it with
+    /// a `Cancelled` error; or as a `NativeCall` (made by `driven`). Input errors (`op` is
     /// `Err`) are thrown at once: `index.js` turns them into rejections.
     fn run<'env, O>(
         &self,
@@ -163,6 +158,44 @@ impl JsClient {
         options: Unknown,
         abort: Option<&JsAbort>,
     ) -> napi::Result<Started<'env>> {
-        self.run(env, generic_call(env, method, action, options), abort, Driven::Generic)
+        let names = string(method, "method").and_then(|method| Ok((method, string(action, "action")?)));
+        let call = names.and_then(|(m, a)| Reader::JAVASCRIPT.generic(&m, &a, &json(env, options, "options")?));
+        self.run(env, call, abort, Driven::Generic)
+    }
+}
+
+/// The native end of a call's `AbortSignal` (`index.js` calls `abort()` from the signal's
+/// listener): `abort()` ends the call where it is (the request in flight is abandoned, a pause
+/// cut short) and rejects its promise with the engine's `Cancelled` error.
+#[napi(js_name = "NativeAbort")]
+pub struct JsAbort {
+    switch: Arc<watch::Sender<bool>>,
+}
+
+/// Completes once `abort` (if any) is aborted, at once if it already is; never without one.
+pub(crate) fn cancelled(abort: Option<&JsAbort>) -> impl Future<Output = ()> + Send + 'static {
+    // The future holds the sender, so the wait ends only with an abort.
+    let switch = abort.map(|a| Arc::clone(&a.switch));
+    async move {
+        match switch {
+            Some(switch) => drop(switch.subscribe().wait_for(|&on| on).await),
+            None => std::future::pending().await,
+        }
+    }
+}
+
+#[napi]
+impl JsAbort {
+    /// A switch not yet flipped.
+    #[napi(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self { switch: Arc::new(watch::Sender::new(false)) }
+    }
+
+    /// Cancels the call (if it has not ended yet); calling it again does nothing.
+    #[napi]
+    pub fn abort(&self) {
+        self.switch.send_replace(true);
     }
 }

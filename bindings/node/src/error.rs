@@ -23,10 +23,8 @@ pub(crate) fn throw(env: &Env) -> impl Fn(Error) -> napi::Error + '_ {
 /// The error as a `ContactNowError` object (a plain error keeping the code if even that fails).
 pub(crate) fn to_js(env: &Env, error: Error) -> napi::Error {
     let error = in_casing(error, Casing::Camel);
-    match object(env, &error) {
-        Ok(object) => napi::Error::from(object.to_unknown()),
-        Err(_) => napi::Error::new(Status::GenericFailure, format!("[{}] {error}", error.kind().as_str())),
-    }
+    let fallback = || napi::Error::new(Status::GenericFailure, format!("[{}] {error}", error.kind().as_str()));
+    object(env, &error).map_or_else(|_| fallback(), |object| napi::Error::from(object.to_unknown()))
 }
 
 fn object<'env>(env: &'env Env, error: &Error) -> napi::Result<Object<'env>> {

@@ -20,12 +20,9 @@ use napi::{
 };
 use serde_json::json;
 
-/// The thread-safe function events go to.
-type Sink = ThreadsafeFunction<serde_json::Value, (), serde_json::Value, Status, false, true>;
-
 /// The client's observer: quiet until JavaScript says someone listens.
 pub struct JsEvents {
-    sink: Sink,
+    sink: ThreadsafeFunction<serde_json::Value, (), serde_json::Value, Status, false, true>,
     /// Set by `NativeClient.listening` before each call: a subscriber or `NODE_DEBUG`.
     pub listening: Arc<AtomicBool>,
 }

@@ -6,7 +6,7 @@
 //!   future on the addon's tokio runtime (`contactnow::AsyncClient`), holding no thread while
 //!   it waits, so any number can be in flight; or, for a client with a `sender` (bring your
 //!   own HTTP, e.g. `fetch`), is a `NativeCall` ([`call::JsCall`]) that JavaScript drives;
-//! - `NativeAbort` ([`abort::JsAbort`]): the native end of a call's `AbortSignal`;
+//! - `NativeAbort` ([`client::JsAbort`]): the native end of a call's `AbortSignal`;
 //! - `buildRequest` / `parseResponse` ([`sansio`]): the sans-IO layer, for callers who send
 //!   requests with their own HTTP stack;
 //! - `NativeSandbox` ([`sandbox::JsSandbox`]): the in-process emulator, for users' tests;
@@ -17,7 +17,6 @@
 //! nothing is ever rounded.
 #![deny(missing_docs)]
 
-pub mod abort;
 pub mod call;
 pub mod client;
 pub mod error;

@@ -31,25 +31,21 @@ pub(crate) fn request(request: &HttpRequest) -> Value {
 /// Reads a response `{ status, contentType?, body, retryAfter? }` (body a string, a `Buffer`
 /// or a `Uint8Array`), each wrong value an `InvalidInput` error naming its field.
 pub(crate) fn response_of(value: Unknown) -> Result<HttpResponse> {
-    let bad = |key: &str, expected: &str| {
-        let field = if key.is_empty() { "response".to_owned() } else { format!("response.{key}") };
-        Error::invalid(field, format!("expected {expected}"))
-    };
-    if value.get_type().ok() != Some(ValueType::Object) {
-        return Err(bad("", "an object { status, contentType?, body }"));
-    }
-    let object = Object::from_unknown(value).map_err(|_| bad("", "an object"))?;
-    let text = |key: &str| object.get::<Option<String>>(key).map_err(|_| bad(key, "a string")).map(Option::flatten);
+    let bad = |key: &str, expected: &str| Error::invalid(format!("response{key}"), format!("expected {expected}"));
+    let object = Some(value).filter(|v| v.get_type().ok() == Some(ValueType::Object));
+    let object = object.and_then(|v| Object::from_unknown(v).ok());
+    let object = object.ok_or_else(|| bad("", "an object { status, contentType?, body }"))?;
+    let text = |key: &str| object.get::<Option<String>>(key).map_err(|_| bad(&format!(".{key}"), "a string"));
     let status = object.get::<u32>("status").ok().flatten().and_then(|s| u16::try_from(s).ok());
     let body = object.get::<Either<String, Uint8Array>>("body").ok().flatten();
     Ok(HttpResponse {
-        status: status.ok_or_else(|| bad("status", "an HTTP status number"))?,
-        content_type: text("contentType")?,
-        body: match body.ok_or_else(|| bad("body", "a string, a Buffer or a Uint8Array"))? {
+        status: status.ok_or_else(|| bad(".status", "an HTTP status number"))?,
+        content_type: text("contentType")?.flatten(),
+        body: match body.ok_or_else(|| bad(".body", "a string, a Buffer or a Uint8Array"))? {
             Either::A(text) => text.into_bytes(),
             Either::B(bytes) => bytes.to_vec(),
         },
-        retry_after: text("retryAfter")?,
+        retry_after: text("retryAfter")?.flatten(),
     })
 }
 
