@@ -60,9 +60,9 @@ export declare class NativeClient {
   /** Whether anyone listens to call events (set by `index.js` before each call). */
   set listening(on: boolean)
   /** Runs `operation` (as for `buildRequest`) with `input`. */
-  execute(operation: unknown, input: unknown, abort?: JsAbort | undefined | null): Started
+  execute(operation: unknown, input: unknown, abort?: JsAbort | undefined | null): Promise<unknown> | NativeCall
   /** Any `database.php` method and action, with `{ filters?, records?, repeatable? }`. */
-  call(method: unknown, action: unknown, options: unknown, abort?: JsAbort | undefined | null): Started
+  call(method: unknown, action: unknown, options: unknown, abort?: JsAbort | undefined | null): Promise<unknown> | NativeCall
 }
 export type JsClient = NativeClient
 
@@ -141,7 +141,7 @@ export interface CallStep {
  * `AssignmentColumns`), which `index.js` turns into records. Throws an `Api`, `Decode` or
  * `HttpStatus` error when the call failed (and `InvalidInput` for invalid arguments).
  */
-export declare function parseResponse(operation: unknown, response: unknown, options?: unknown | undefined | null): Output
+export declare function parseResponse(operation: unknown, response: unknown, options?: unknown | undefined | null): unknown
 
 /** The package version, shared by every contactnow package. */
 export declare const VERSION: string

@@ -136,7 +136,7 @@ impl JsClient {
     }
 
     /// Runs `operation` (as for `buildRequest`) with `input`.
-    #[napi]
+    #[napi(ts_return_type = "Promise<unknown> | NativeCall")]
     pub fn execute<'env>(
         &self,
         env: &'env Env,
@@ -149,7 +149,7 @@ impl JsClient {
     }
 
     /// Any `database.php` method and action, with `{ filters?, records?, repeatable? }`.
-    #[napi]
+    #[napi(ts_return_type = "Promise<unknown> | NativeCall")]
     pub fn call<'env>(
         &self,
         env: &'env Env,

@@ -100,7 +100,7 @@ pub fn build_request(env: Env, operation: Unknown, input: Unknown, options: Unkn
 /// `{ format }` (default `'json'`); a `priority.read` listing comes as columns (see
 /// `AssignmentColumns`), which `index.js` turns into records. Throws an `Api`, `Decode` or
 /// `HttpStatus` error when the call failed (and `InvalidInput` for invalid arguments).
-#[napi]
+#[napi(ts_return_type = "unknown")]
 pub fn parse_response(
     env: Env,
     operation: Unknown,
