@@ -56,7 +56,7 @@ export declare class NativeClient {
    * call event while `listening` is true. `driven`: the calls are `NativeCall`s that
    * JavaScript drives through its `sender`, not promises of calls on the tokio runtime.
    */
-  constructor(options: unknown, onEvent: (arg: any) => void, driven?: boolean | undefined | null)
+  constructor(options: unknown, onEvent: (arg: any) => void, driven: boolean)
   /** Whether anyone listens to call events (set by `index.js` before each call). */
   set listening(on: boolean)
   /** Runs `operation` (as for `buildRequest`) with `input`. */
@@ -141,7 +141,7 @@ export interface CallStep {
  * `AssignmentColumns`), which `index.js` turns into records. Throws an `Api`, `Decode` or
  * `HttpStatus` error when the call failed (and `InvalidInput` for invalid arguments).
  */
-export declare function parseResponse(operation: unknown, response: unknown, options?: unknown | undefined | null): unknown
+export declare function parseResponse(operation: unknown, response: unknown, options: unknown): unknown
 
 /** The package version, shared by every contactnow package. */
 export declare const VERSION: string

@@ -104,23 +104,15 @@ impl JsClient {
     /// call event while `listening` is true. `driven`: the calls are `NativeCall`s that
     /// JavaScript drives through its `sender`, not promises of calls on the tokio runtime.
     #[napi(constructor)]
-    pub fn new(
-        env: Env,
-        options: Unknown,
-        on_event: Function<'_, Value, ()>,
-        driven: Option<bool>,
-    ) -> napi::Result<Self> {
+    pub fn new(env: Env, options: Unknown, on_event: Function<'_, Value, ()>, driven: bool) -> napi::Result<Self> {
         let events = JsEvents::new(&on_event)?;
         let listening = Arc::clone(&events.listening);
-        let options = json(&env, options, "options");
-        let options = options
-            .and_then(|v| Options::from_json(&v, Casing::Camel, Reader::JAVASCRIPT, &[]))
-            .map_err(throw(&env))?;
+        let options =
+            json(&env, options, "options").and_then(|v| Options::from_json(&v, Casing::Camel, Reader::JAVASCRIPT, &[]));
+        let options = options.map_err(throw(&env))?;
         let builder = options.builder().map(|b| b.observer(Arc::new(events)));
-        let driver = builder.and_then(|b| match driven {
-            Some(true) => b.build().map(Driver::Js),
-            _ => b.build_async().map(Driver::Tokio),
-        });
+        let driver =
+            builder.and_then(|b| if driven { b.build().map(Driver::Js) } else { b.build_async().map(Driver::Tokio) });
         let driver = driver.map_err(|e| e.scrubbed(&options.secrets())).map_err(throw(&env))?;
         let (base_url, format) = match &driver {
             Driver::Tokio(client) => (client.endpoint().to_string(), client.format().to_string()),

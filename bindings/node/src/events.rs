@@ -31,11 +31,7 @@ impl JsEvents {
     /// Events for `on_event`, a JavaScript function of one event object (held weakly: it
     /// never keeps the process alive).
     pub fn new(on_event: &Function<'_, serde_json::Value, ()>) -> napi::Result<Self> {
-        let sink = on_event
-            .build_threadsafe_function::<serde_json::Value>()
-            .weak::<true>()
-            .callee_handled::<false>()
-            .build()?;
+        let sink = on_event.build_threadsafe_function().weak::<true>().callee_handled::<false>().build()?;
         Ok(Self { sink, listening: Arc::new(AtomicBool::new(false)) })
     }
 }

@@ -22,8 +22,7 @@ use crate::{
 /// A request as JavaScript gets it: `{ method, url, headers, body }` (`HttpRequest` in
 /// `index.d.ts`; the URL carries the token or password: never log it).
 pub(crate) fn request(request: &HttpRequest) -> Value {
-    let headers: Map<String, Value> =
-        request.headers.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect();
+    let headers: Map<String, Value> = request.headers.iter().map(|(k, v)| (k.clone(), v.as_str().into())).collect();
     let body = String::from_utf8_lossy(&request.body);
     json!({ "method": request.method.as_str(), "url": request.url, "headers": headers, "body": body })
 }
@@ -61,8 +60,8 @@ pub(crate) fn api_call(name: &str, value: &Value) -> Result<ApiCall> {
 
 /// Reads the options of `buildRequest` and `parseResponse`, `allowed` of `token`, `baseUrl`
 /// and `format`.
-fn options(env: &Env, value: Option<Unknown>, allowed: &[&str]) -> Result<(Option<String>, Endpoint, Format)> {
-    let value = value.map(|v| json(env, v, "options")).transpose()?.unwrap_or(Value::Null);
+fn options(env: &Env, value: Unknown, allowed: &[&str]) -> Result<(Option<String>, Endpoint, Format)> {
+    let value = json(env, value, "options")?;
     if let Some(key) = value.as_object().and_then(|map| map.keys().find(|k| !allowed.contains(&k.as_str()))) {
         return Err(Error::invalid(key.as_str(), format!("unknown option; expected {}", allowed.join(", "))));
     }
@@ -79,7 +78,7 @@ pub fn build_request(env: Env, operation: Unknown, input: Unknown, options: Unkn
     let request = (|| {
         let name = string(operation, "operation")?;
         let mut value = json(&env, input, "input")?;
-        let (token, endpoint, format) = self::options(&env, Some(options), &["token", "baseUrl", "format"])?;
+        let (token, endpoint, format) = self::options(&env, options, &["token", "baseUrl", "format"])?;
         // `token.validate` checks the options' token when its input names none.
         if let (Some(token), "token.validate") = (&token, wire(&name).as_str()) {
             if value.is_null() {
@@ -101,12 +100,7 @@ pub fn build_request(env: Env, operation: Unknown, input: Unknown, options: Unkn
 /// `AssignmentColumns`), which `index.js` turns into records. Throws an `Api`, `Decode` or
 /// `HttpStatus` error when the call failed (and `InvalidInput` for invalid arguments).
 #[napi(ts_return_type = "unknown")]
-pub fn parse_response(
-    env: Env,
-    operation: Unknown,
-    response: Unknown,
-    options: Option<Unknown>,
-) -> napi::Result<Output> {
+pub fn parse_response(env: Env, operation: Unknown, response: Unknown, options: Unknown) -> napi::Result<Output> {
     let parsed = (|| {
         let name = string(operation, "operation")?;
         let call = ApiCall::empty(&wire(&name))?;
