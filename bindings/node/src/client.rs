@@ -107,9 +107,8 @@ impl JsClient {
     pub fn new(env: Env, options: Unknown, on_event: Function<'_, Value, ()>, driven: bool) -> napi::Result<Self> {
         let events = JsEvents::new(&on_event)?;
         let listening = Arc::clone(&events.listening);
-        let options =
-            json(&env, options, "options").and_then(|v| Options::from_json(&v, Casing::Camel, Reader::JAVASCRIPT, &[]));
-        let options = options.map_err(throw(&env))?;
+        let options = json(&env, options, "options").map_err(throw(&env))?;
+        let options = Options::from_json(&options, Casing::Camel, Reader::JAVASCRIPT, &[]).map_err(throw(&env))?;
         let builder = options.builder().map(|b| b.observer(Arc::new(events)));
         let driver =
             builder.and_then(|b| if driven { b.build().map(Driver::Js) } else { b.build_async().map(Driver::Tokio) });

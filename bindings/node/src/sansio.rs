@@ -62,7 +62,10 @@ pub(crate) fn api_call(name: &str, value: &Value) -> Result<ApiCall> {
 /// and `format`.
 fn options(env: &Env, value: Unknown, allowed: &[&str]) -> Result<(Option<String>, Endpoint, Format)> {
     let value = json(env, value, "options")?;
-    if let Some(key) = value.as_object().and_then(|map| map.keys().find(|k| !allowed.contains(&k.as_str()))) {
+    let keys = value.as_object().map(|map| map.keys().collect()).or_else(|| value.is_null().then(Vec::new));
+    // Refused without the value itself: a string here may be the token.
+    let keys: Vec<&String> = keys.ok_or_else(|| Error::invalid("options", "expected an object"))?;
+    if let Some(key) = keys.into_iter().find(|k| !allowed.contains(&k.as_str())) {
         return Err(Error::invalid(key.as_str(), format!("unknown option; expected {}", allowed.join(", "))));
     }
     let options = Options::from_json(&value, Casing::Camel, Reader::JAVASCRIPT, &[])?;
