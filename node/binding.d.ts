@@ -10,8 +10,9 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
- * Cancels the call it is given to: `abort()` ends that call where it is (the request in
- * flight is abandoned, a pause cut short) and rejects its promise with a `Cancelled` error.
+ * The native end of a call's `AbortSignal` (`index.js` calls `abort()` from the signal's
+ * listener): `abort()` ends the call where it is (the request in flight is abandoned, a pause
+ * cut short) and rejects its promise with the engine's `Cancelled` error.
  */
 export declare class NativeAbort {
   /** A switch not yet flipped. */
@@ -21,12 +22,12 @@ export declare class NativeAbort {
 }
 export type JsAbort = NativeAbort
 
-/** One call in flight (made by `NativeClient.start` or `startGeneric`). */
+/** One call in flight, of a client made with a `sender` (`NativeClient.execute` or `call`). */
 export declare class NativeCall {
   /** The next step; throws the call's error (a `ContactNowError`) when it failed. */
   step(): CallStep
   /** Reports the answer to the last `'send'` step: `{ status, contentType?, body, retryAfter? }`. */
-  received(response: HttpResponse): void
+  received(response: unknown): void
   /**
    * Ends the call at the caller's request (its `AbortSignal`): throws the call's
    * `Cancelled` error, with `outcomeUnknown` when a write that is not safe to repeat was in
@@ -46,91 +47,49 @@ export type JsCall = NativeCall
  * under `client.priority` and `client.todPolicies`.
  */
 export declare class NativeClient {
+  /** The base URL calls go to. */
+  readonly baseUrl: string
+  /** The body format: `'json'` or `'xml'`. */
+  readonly format: string
   /**
-   * Makes a client from `{ token | username + password, baseUrl?, format?, timeoutMs?,
-   * totalTimeoutMs?, retries?, allowInsecureHttp?, maxResponseBytes? }`.
-   * `onEvent` gets every call event (see `events.rs`) while `listening` is true.
-   * `driven`: JavaScript drives the calls (`start`, `startGeneric`) through its `sender`;
-   * otherwise the calls below run on the addon's tokio runtime.
+   * Makes a client from its options (`ClientOptions` in `index.d.ts`); `onEvent` gets every
+   * call event while `listening` is true. `driven`: the calls are `NativeCall`s that
+   * JavaScript drives through its `sender`, not promises of calls on the tokio runtime.
    */
-  constructor(options: ClientOptions, onEvent: (event: Record<string, unknown>) => void, driven?: boolean)
+  constructor(options: unknown, onEvent: (arg: any) => void, driven: boolean)
   /** Whether anyone listens to call events (set by `index.js` before each call). */
   set listening(on: boolean)
+  /** Runs `operation` (as for `buildRequest`) with `input`. */
+  execute(operation: unknown, input: unknown, abort?: JsAbort | undefined | null): Promise<unknown> | NativeCall
   /** Any `database.php` method and action, with `{ filters?, records?, repeatable? }`. */
-  call(method: string, action: string, options?: { filters?: Record<string, string | number>; records?: Array<Record<string, string | number>>; repeatable?: boolean }, abort?: NativeAbort): Promise<GenericResult>
-  /**
-   * Starts a generic call (see `call`), to be driven by JavaScript with the client's
-   * `sender` (see `NativeCall`).
-   */
-  startGeneric(method: string, action: string, options?: { filters?: Record<string, string | number>; records?: Array<Record<string, string | number>>; repeatable?: boolean }): NativeCall
-  /**
-   * Starts a call of `operation` with `input` (as for `buildRequest`), to be driven by
-   * JavaScript with the client's `sender` (see `NativeCall`).
-   */
-  start(operation: string, input: unknown): NativeCall
-  /** The base URL calls go to. */
-  get baseUrl(): string
-  /** The body format: `'json'` or `'xml'`. */
-  get format(): 'json' | 'xml'
-  /** Assigns agents to queues (one request; the records are one batch). */
-  createAssignments(records: AssignmentInput | AssignmentInput[], abort?: NativeAbort): Promise<WriteResult>
-  /**
-   * Lists assignments, optionally of one agent and/or one queue (as columns: see
-   * `AssignmentColumns`).
-   */
-  readAssignments(filter?: { agentId?: number; queueId?: number }, abort?: NativeAbort): Promise<AssignmentColumns>
-  /** Changes the level of existing assignments. */
-  updateAssignments(records: AssignmentInput | AssignmentInput[], abort?: NativeAbort): Promise<WriteResult>
-  /** Creates time-of-day policies (never repeated automatically: duplicates). */
-  createPolicies(records: NewTodPolicyInput | NewTodPolicyInput[], abort?: NativeAbort): Promise<WriteResult>
-  /** Lists time-of-day policies, all or one. */
-  readPolicies(filter?: { policyId?: number }, abort?: NativeAbort): Promise<TodPolicyListing>
-  /** Changes existing time-of-day policies. */
-  updatePolicies(records: TodPolicyUpdateInput | TodPolicyUpdateInput[], abort?: NativeAbort): Promise<WriteResult>
+  call(method: unknown, action: unknown, options: unknown, abort?: JsAbort | undefined | null): Promise<unknown> | NativeCall
 }
 export type JsClient = NativeClient
 
 /** The in-process sandbox. Wrapped by `Sandbox` in `index.js`. */
 export declare class NativeSandbox {
-  /**
-   * Starts a sandbox on a free loopback port with `{ seed?: 'empty' | 'demo', tokens?,
-   * users?: [username, password][], accountId? }`.
-   */
-  static start(options?: { seed?: 'empty' | 'demo'; tokens?: string[]; users?: [string, string][]; accountId?: number }): NativeSandbox
   /** The base URL, e.g. `http://127.0.0.1:43121`. */
-  get url(): string
+  readonly url: string
   /** The first static token. */
-  get token(): string
-  /**
-   * Queues a fault: `{ kind: 'status', status, retry_after? } | { kind: 'delay', ms } |
-   * { kind: 'reset' } | { kind: 'truncate' } | { kind: 'api_error', error? }`, with
-   * optional `times`, `method`, `action`.
-   */
-  pushFault(fault: { kind: 'status' | 'delay' | 'reset' | 'truncate' | 'api_error'; status?: number; retry_after?: number; ms?: number; error?: string; times?: number; method?: string; action?: string }): void
+  readonly token: string
+  /** Starts a sandbox on a free loopback port (`SandboxOptions` in `index.d.ts`). */
+  static start(options: unknown): NativeSandbox
+  /** Queues a fault (`SandboxFault` in `index.d.ts`), refused as `POST /_sandbox/faults` refuses it. */
+  pushFault(fault: unknown): void
   /** The API requests received so far, oldest first, secrets redacted. */
-  requests(): Array<SandboxRequest>
+  requests(): Array<any>
   /** Forgets the recorded requests. */
   clearRequests(): void
   /** Makes `token` unknown: calls with it answer "Invalid token". */
-  revokeToken(token: string): void
+  revokeToken(token: unknown): void
   /** Makes `token` expired. */
-  expireToken(token: string): void
+  expireToken(token: unknown): void
   /** Restores the seed data, clears faults and recorded requests, revalidates tokens. */
   reset(): void
-  /** Stops the server (off the main thread: it waits for the server to finish). */
-  stop(): Promise<void>
+  /** Stops the server (off the JavaScript thread: it waits for the server to finish). */
+  stop(): Promise<undefined>
 }
 export type JsSandbox = NativeSandbox
-
-/** An agent assigned to a queue with a priority level. */
-export interface Assignment {
-  /** The agent's id. */
-  agentId: number
-  /** The queue's id. */
-  queueId: number
-  /** The priority level. */
-  level: number
-}
 
 /**
  * The assignments a read returned, column by column: one typed array per field.
@@ -152,34 +111,12 @@ export interface AssignmentColumns {
   levels: Float64Array
 }
 
-/** An assignment to create or update. */
-export interface AssignmentInput {
-  /** The agent's id (a positive safe integer). */
-  agentId: number
-  /** The queue's id (a positive safe integer). */
-  queueId: number
-  /** The priority level (0 to 2^32 - 1). */
-  level: number
-}
-
-/** The assignments a read returned (built in `index.js` from [`JsAssignmentColumns`]). */
-export interface AssignmentListing {
-  /** The account, or `null` if not reported. */
-  accountId: number | null
-  /** The server's `total`. */
-  total: number
-  /** The records, in the server's order. */
-  records: Array<Assignment>
-}
-
 /**
- * Builds the exact HTTP request of `operation` (`'priority.create'`, `'priority.read'`,
- * `'priority.update'`, `'todPolicies.create'`, `'todPolicies.read'`,
- * `'todPolicies.update'`, `'token.get'`, `'token.validate'`) for `input` (`{ records }` for
- * writes, the filter for reads), with `{ token, baseUrl?, format? }`. Throws an
- * `InvalidInput` error for invalid input.
+ * Builds the exact HTTP request of `operation` for `input` (`{ records }` for writes, the
+ * filter for reads), with `{ token, baseUrl?, format? }`. Throws an `InvalidInput` error
+ * for invalid input.
  */
-export declare function buildRequest(operation: 'priority.create' | 'priority.read' | 'priority.update' | 'todPolicies.create' | 'todPolicies.read' | 'todPolicies.update' | 'token.get' | 'token.validate', input: unknown, options: { token?: string; baseUrl?: string; format?: 'json' | 'xml' }): HttpRequest
+export declare function buildRequest(operation: unknown, input: unknown, options: unknown): any
 
 /**
  * What the JavaScript driver must do next: `'send'` `request` within `timeoutMs`,
@@ -189,104 +126,13 @@ export interface CallStep {
   /** `'send'`, `'sleep'` or `'done'`. */
   kind: 'send' | 'sleep' | 'done'
   /** For `'send'`: the request (its URL carries the token: never log it). */
-  request?: HttpRequest
+  request?: unknown
   /** For `'send'`: the longest the attempt may take. */
   timeoutMs?: number
   /** For `'sleep'`: the pause before the next attempt. */
   ms?: number
   /** For `'done'`: the call's value. */
-  value?: WriteResult | AssignmentColumns | TodPolicyListing | TokenGrant | TokenStatus | GenericResult
-}
-
-/** Settings of a client. Give `token`, or `username` and `password`. */
-export interface ClientOptions {
-  /** A token from `token.php`. */
-  token?: string
-  /** An API user's name: the client gets, caches and renews tokens itself. */
-  username?: string
-  /** The API user's password. */
-  password?: string
-  /** The base URL (default `https://api-106.dxi.eu`; US: `https://api.contactnow.8x8.com/api`). */
-  baseUrl?: string
-  /** A documented region instead of `baseUrl`: `'eu'` or `'us'`. */
-  region?: 'eu' | 'us'
-  /** `'json'` (default) or `'xml'`. */
-  format?: 'json' | 'xml'
-  /** Timeout of opening a connection, in ms (default 10000). */
-  connectTimeoutMs?: number
-  /** Timeout of one attempt, in ms (default 30000). */
-  timeoutMs?: number
-  /**
-   * Timeout of a whole call with its retries, in ms (default 120000, or more when the
-   * attempts and pauses need it).
-   */
-  totalTimeoutMs?: number
-  /**
-   * Retries after the first attempt (default 2), or the policy in full. Only calls that
-   * are safe to repeat are repeated (never a TOD policy create that may have arrived).
-   */
-  retries?: number | RetryOptions
-  /** Allows `http://` to hosts other than loopback ones (default false). */
-  allowInsecureHttp?: boolean
-  /** Responses larger than this are refused (default 64 MiB). */
-  maxResponseBytes?: number
-  /** An HTTP proxy, `http://host:port` (CONNECT for HTTPS). */
-  proxy?: string
-  /** The `User-Agent` header (default `contactnow-rust/<version>`). */
-  userAgent?: string
-  /** Records per request of batched writes (default 100). */
-  batchSize?: number
-}
-
-/** What a generic call answered. */
-export interface GenericResult {
-  /** `account_id`, or `null`. */
-  accountId: number | null
-  /** `total`, or `null`. */
-  total: number | null
-  /** `bad`, or `null`. */
-  bad: number | null
-  /** `key`, or `null`. */
-  key: number | null
-  /** The server's `error` text with its success, or `null`. */
-  error: string | null
-  /** The records of a read: every field as the text the server sent. */
-  records: Array<Record<string, string>>
-}
-
-/** A request to send. */
-export interface HttpRequest {
-  /** `'GET'` or `'POST'`. */
-  method: 'GET' | 'POST'
-  /** The full URL. It carries the token (or password): do not log it. */
-  url: string
-  /** Header names and values (`Accept`, and `Content-Type` for writes). */
-  headers: Record<string, string>
-  /** The body text; `''` for GET. */
-  body: string
-}
-
-/** A response as received. */
-export interface HttpResponse {
-  /** The HTTP status code. */
-  status: number
-  /** The `Content-Type` header, if any. */
-  contentType?: string
-  /**
-   * The body: text, or the raw bytes (`Buffer` / `Uint8Array`), which keeps
-   * ISO-8859-1 XML exact.
-   */
-  body: string | Uint8Array
-  /** The `Retry-After` header, if any (read on a 429 or 503). */
-  retryAfter?: string
-}
-
-/** A time-of-day policy to create. */
-export interface NewTodPolicyInput {
-  /** The policy's name; must not be empty. */
-  description: string
-  /** `'queue'`, `'voicemail'`, `'hangup'` or `'jump:<queue id>'`. */
-  default: string
+  value?: unknown
 }
 
 /**
@@ -295,101 +141,7 @@ export interface NewTodPolicyInput {
  * `AssignmentColumns`), which `index.js` turns into records. Throws an `Api`, `Decode` or
  * `HttpStatus` error when the call failed (and `InvalidInput` for invalid arguments).
  */
-export declare function parseResponse(operation: 'priority.create' | 'priority.read' | 'priority.update' | 'todPolicies.create' | 'todPolicies.read' | 'todPolicies.update' | 'token.get' | 'token.validate', response: HttpResponse, options?: { format?: 'json' | 'xml' }): WriteResult | AssignmentColumns | TodPolicyListing | TokenGrant | TokenStatus
-
-/** The retry policy in full. */
-export interface RetryOptions {
-  /** Attempts in all, including the first (default 3). */
-  maxAttempts?: number
-  /** The cap of the first pause, in ms (default 200); each later cap doubles. */
-  initialBackoffMs?: number
-  /** The largest pause, in ms (default 5000). */
-  maxBackoffMs?: number
-}
-
-/** A request the sandbox received; secrets are redacted. */
-export interface SandboxRequest {
-  /** Order of arrival, from 1. */
-  seq: number
-  /** `'GET'` or `'POST'`. */
-  method: string
-  /** The path, e.g. `/database.php`. */
-  path: string
-  /** The query string as sent, with `token` and `password` values replaced by `***`. */
-  query: string
-  /** The body text. */
-  body: string
-  /** The fault applied to this request (`'status 503'`, `'delay 200 ms'`, ...), or `null`. */
-  fault: string | null
-  /** The `method` argument (`'priority'`, `'tod_policy'`), or `null` (`token.php`). */
-  apiMethod: string | null
-  /** The `action` argument (`'create'`, `'read'`, `'get'`, ...), or `null`. */
-  action: string | null
-  /**
-   * Every argument as the server read it (query string and POST variables, POST
-   * winning), `token` and `password` as `'***'`.
-   */
-  params: Record<string, string>
-}
-
-/** A stored time-of-day policy. */
-export interface TodPolicy {
-  /** The policy's id. */
-  uid: number
-  /** The policy's name. */
-  description: string
-  /**
-   * `'queue'`, `'voicemail'`, `'hangup'`, `'jump:<queue id>'`, or a value this version
-   * does not know, as sent.
-   */
-  default: string
-}
-
-/** The policies a read returned. */
-export interface TodPolicyListing {
-  /** The account, or `null` if not reported. */
-  accountId: number | null
-  /** The server's `total`. */
-  total: number
-  /** The records, in the server's order. */
-  records: Array<TodPolicy>
-}
-
-/** Changes to a time-of-day policy: fields left out are not sent. */
-export interface TodPolicyUpdateInput {
-  /** The id of the policy to change. */
-  uid: number
-  /** A new name. */
-  description?: string
-  /** A new default action. */
-  default?: string
-}
-
-/** A token granted by `token.php?action=get`. */
-export interface TokenGrant {
-  /** The token. */
-  token: string
-  /** When it expires, in Unix seconds. */
-  expire: number
-}
-
-/** The answer of `token.php?action=validate` for a valid token. */
-export interface TokenStatus {
-  /** When the token expires, in Unix seconds. */
-  expire: number
-}
+export declare function parseResponse(operation: unknown, response: unknown, options: unknown): unknown
 
 /** The package version, shared by every contactnow package. */
 export declare const VERSION: string
-
-/** The outcome of a create or update in which every record was accepted. */
-export interface WriteResult {
-  /** The account that ran the call, or `null` if not reported. */
-  accountId: number | null
-  /** Records affected (`0` when a priority create found the pair already there). */
-  total: number
-  /** Records that failed: always `0` here (a batch with failures is an `Api` error). */
-  bad: number
-  /** The id of the created record, or `null` if not reported. */
-  key: number | null
-}

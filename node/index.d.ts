@@ -1,39 +1,193 @@
-// Public typings of the `contactnow` package. The shapes of records and results are
-// generated from the Rust sources into binding.d.ts (checked for drift by scripts/test-node).
-import type {
-  Assignment,
-  AssignmentInput,
-  AssignmentListing,
-  ClientOptions,
-  GenericResult,
-  HttpRequest,
-  HttpResponse,
-  NewTodPolicyInput,
-  RetryOptions,
-  TodPolicy,
-  TodPolicyListing,
-  TodPolicyUpdateInput,
-  TokenGrant,
-  TokenStatus,
-  WriteResult,
-} from './binding'
+// Public typings of the `contactnow` package. The addon (binding.js, its generated typings in
+// binding.d.ts) reads inputs and returns results as plain data; their shapes are declared here.
+/** The outcome of a create or update in which every record was accepted. */
+export interface WriteResult {
+  /** The account that ran the call, or `null` if not reported. */
+  accountId: number | null
+  /** Records affected (`0` when a priority create found the pair already there). */
+  total: number
+  /** Records that failed: always `0` here (a batch with failures is an `Api` error). */
+  bad: number
+  /** The id of the created record, or `null` if not reported. */
+  key: number | null
+}
 
-export type {
-  Assignment,
-  AssignmentInput,
-  AssignmentListing,
-  ClientOptions,
-  GenericResult,
-  HttpRequest,
-  HttpResponse,
-  NewTodPolicyInput,
-  RetryOptions,
-  TodPolicy,
-  TodPolicyListing,
-  TodPolicyUpdateInput,
-  TokenGrant,
-  TokenStatus,
-  WriteResult,
+/** A stored time-of-day policy. */
+export interface TodPolicy {
+  /** The policy's id. */
+  uid: number
+  /** The policy's name. */
+  description: string
+  /**
+   * `'queue'`, `'voicemail'`, `'hangup'`, `'jump:<queue id>'`, or a value this version
+   * does not know, as sent.
+   */
+  default: string
+}
+
+/** The policies a read returned. */
+export interface TodPolicyListing {
+  /** The account, or `null` if not reported. */
+  accountId: number | null
+  /** The server's `total`. */
+  total: number
+  /** The records, in the server's order. */
+  records: Array<TodPolicy>
+}
+
+/** A token granted by `token.php?action=get`. */
+export interface TokenGrant {
+  /** The token. */
+  token: string
+  /** When it expires, in Unix seconds. */
+  expire: number
+}
+
+/** The answer of `token.php?action=validate` for a valid token. */
+export interface TokenStatus {
+  /** When the token expires, in Unix seconds. */
+  expire: number
+}
+
+/** What a generic call answered. */
+export interface GenericResult {
+  /** `account_id`, or `null`. */
+  accountId: number | null
+  /** `total`, or `null`. */
+  total: number | null
+  /** `bad`, or `null`. */
+  bad: number | null
+  /** `key`, or `null`. */
+  key: number | null
+  /** The server's `error` text with its success, or `null`. */
+  error: string | null
+  /** The records of a read: every field as the text the server sent. */
+  records: Array<Record<string, string>>
+}
+
+/** A request to send. */
+export interface HttpRequest {
+  /** `'GET'` or `'POST'`. */
+  method: 'GET' | 'POST'
+  /** The full URL. It carries the token (or password): do not log it. */
+  url: string
+  /** Header names and values (`Accept`, and `Content-Type` for writes). */
+  headers: Record<string, string>
+  /** The body text; `''` for GET. */
+  body: string
+}
+
+/** An agent assigned to a queue with a priority level. */
+export interface Assignment {
+  /** The agent's id. */
+  agentId: number
+  /** The queue's id. */
+  queueId: number
+  /** The priority level. */
+  level: number
+}
+
+/** The assignments a read returned (`index.js` builds them from the addon's columns). */
+export interface AssignmentListing {
+  /** The account, or `null` if not reported. */
+  accountId: number | null
+  /** The server's `total`. */
+  total: number
+  /** The records, in the server's order. */
+  records: Array<Assignment>
+}
+
+/** An assignment to create or update. */
+export interface AssignmentInput {
+  /** The agent's id (a positive safe integer). */
+  agentId: number
+  /** The queue's id (a positive safe integer). */
+  queueId: number
+  /** The priority level (0 to 2^32 - 1). */
+  level: number
+}
+
+/** A time-of-day policy to create. */
+export interface NewTodPolicyInput {
+  /** The policy's name; must not be empty. */
+  description: string
+  /** `'queue'`, `'voicemail'`, `'hangup'` or `'jump:<queue id>'`. */
+  default: string
+}
+
+/** Changes to a time-of-day policy: fields left out are not sent. */
+export interface TodPolicyUpdateInput {
+  /** The id of the policy to change. */
+  uid: number
+  /** A new name. */
+  description?: string
+  /** A new default action. */
+  default?: string
+}
+
+/** A response as received. */
+export interface HttpResponse {
+  /** The HTTP status code. */
+  status: number
+  /** The `Content-Type` header, if any. */
+  contentType?: string
+  /**
+   * The body: text, or the raw bytes (`Buffer` / `Uint8Array`), which keeps
+   * ISO-8859-1 XML exact.
+   */
+  body: string | Uint8Array
+  /** The `Retry-After` header, if any (read on a 429 or 503). */
+  retryAfter?: string
+}
+
+/** The retry policy in full. */
+export interface RetryOptions {
+  /** Attempts in all, including the first (default 3). */
+  maxAttempts?: number
+  /** The cap of the first pause, in ms (default 200); each later cap doubles. */
+  initialBackoffMs?: number
+  /** The largest pause, in ms (default 5000). */
+  maxBackoffMs?: number
+}
+
+/** Settings of a client. Give `token`, or `username` and `password`. */
+export interface ClientOptions {
+  /** A token from `token.php`. */
+  token?: string
+  /** An API user's name: the client gets, caches and renews tokens itself. */
+  username?: string
+  /** The API user's password. */
+  password?: string
+  /** The base URL (default `https://api-106.dxi.eu`; US: `https://api.contactnow.8x8.com/api`). */
+  baseUrl?: string
+  /** A documented region instead of `baseUrl`: `'eu'` or `'us'`. */
+  region?: 'eu' | 'us'
+  /** `'json'` (default) or `'xml'`. */
+  format?: 'json' | 'xml'
+  /** Timeout of opening a connection, in ms (default 10000). */
+  connectTimeoutMs?: number
+  /** Timeout of one attempt, in ms (default 30000). */
+  timeoutMs?: number
+  /**
+   * Timeout of a whole call with its retries, in ms (default 120000, or more when the
+   * attempts and pauses need it).
+   */
+  totalTimeoutMs?: number
+  /**
+   * Retries after the first attempt (default 2), or the policy in full. Only calls that
+   * are safe to repeat are repeated (never a TOD policy create that may have arrived).
+   */
+  retries?: number | RetryOptions
+  /** Allows `http://` to hosts other than loopback ones (default false). */
+  allowInsecureHttp?: boolean
+  /** Responses larger than this are refused (default 64 MiB). */
+  maxResponseBytes?: number
+  /** An HTTP proxy, `http://host:port` (CONNECT for HTTPS). */
+  proxy?: string
+  /** The `User-Agent` header (default `contactnow-rust/<version>`). */
+  userAgent?: string
+  /** Records per request of batched writes (default 100). */
+  batchSize?: number
 }
 
 /**
@@ -185,7 +339,7 @@ export declare class DecodeError extends ContactNowError {
   /** The expected format. */
   format: Format
   reason: string
-  /** The start of the body (absent for an id beyond `Number.MAX_SAFE_INTEGER`). */
+  /** The start of the body (empty for an id beyond `Number.MAX_SAFE_INTEGER`). */
   excerpt?: string
   /** True when a TOD policy create got a 2xx answer that could not be read: probably applied. */
   outcomeUnknown: boolean

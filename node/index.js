@@ -425,7 +425,7 @@ class Client {
       } catch (error) {
         return Promise.reject(error)
       }
-      const value = driven(() => client.start(operation, input ?? {}), signal)
+      const value = driven(() => client.execute(operation, input ?? {}), signal)
       return operation === 'priority.read' ? value.then(assignmentListing) : value
     }
     this.execute = execute
@@ -446,14 +446,14 @@ class Client {
       } catch (error) {
         return Promise.reject(error)
       }
-      if (via) return driven(() => client.startGeneric(method, action, rest), signal)
+      if (via) return driven(() => client.call(method, action, rest), signal)
       return withSignal(signal, (abort) => client.call(method, action, rest, abort))
     }
     /**
-     * A call taking `arg` (records or a filter, checked as `root`) and `{ signal }` last: the
-     * sender's `operation`, or the addon's `method` on the tokio runtime.
+     * A call of `operation` taking `arg` (records or a filter, checked as `root`) and
+     * `{ signal }` last: through the sender, or on the addon's tokio runtime.
      */
-    const checked = (root, operation, method, wrap) => (arg, options) => {
+    const checked = (root, operation, wrap) => (arg, options) => {
       let signal
       try {
         checkPlain(arg, root)
@@ -462,25 +462,25 @@ class Client {
         return Promise.reject(error)
       }
       if (via) return execute(operation, wrap(arg), options)
-      return withSignal(signal, (abort) => client[method](arg, abort))
+      return withSignal(signal, (abort) => client.execute(operation, wrap(arg), abort))
     }
     const records = (value) => ({ records: value })
     const filter = (value) => value
     /** Agent-to-queue assignments (`method=priority`). */
-    const read = checked('', 'priority.read', 'readAssignments', filter)
+    const read = checked('', 'priority.read', filter)
     this.priority = Object.freeze({
-      create: checked('records', 'priority.create', 'createAssignments', records),
+      create: checked('records', 'priority.create', records),
       read: async (arg, options) => {
         const value = await read(arg, options)
         return via ? value : assignmentListing(value)
       },
-      update: checked('records', 'priority.update', 'updateAssignments', records),
+      update: checked('records', 'priority.update', records),
     })
     /** Time-of-day policies (`method=tod_policy`). */
     this.todPolicies = Object.freeze({
-      create: checked('records', 'todPolicies.create', 'createPolicies', records),
-      read: checked('', 'todPolicies.read', 'readPolicies', filter),
-      update: checked('records', 'todPolicies.update', 'updatePolicies', records),
+      create: checked('records', 'todPolicies.create', records),
+      read: checked('', 'todPolicies.read', filter),
+      update: checked('records', 'todPolicies.update', records),
     })
     Object.freeze(this)
   }

@@ -9,22 +9,20 @@ use std::sync::{
     Arc,
 };
 
-use contactnow::{Event, Observer, Value};
+use contactnow::{
+    options::{option_name, Casing},
+    Event, Observer, Value,
+};
 use napi::{
     bindgen_prelude::Function,
     threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode},
     Status,
 };
-use serde_json::{json, Map};
-
-use crate::error::camel_path;
-
-/// The thread-safe function events go to.
-type Sink = ThreadsafeFunction<serde_json::Value, (), serde_json::Value, Status, false, true>;
+use serde_json::json;
 
 /// The client's observer: quiet until JavaScript says someone listens.
 pub struct JsEvents {
-    sink: Sink,
+    sink: ThreadsafeFunction<serde_json::Value, (), serde_json::Value, Status, false, true>,
     /// Set by `NativeClient.listening` before each call: a subscriber or `NODE_DEBUG`.
     pub listening: Arc<AtomicBool>,
 }
@@ -33,11 +31,7 @@ impl JsEvents {
     /// Events for `on_event`, a JavaScript function of one event object (held weakly: it
     /// never keeps the process alive).
     pub fn new(on_event: &Function<'_, serde_json::Value, ()>) -> napi::Result<Self> {
-        let sink = on_event
-            .build_threadsafe_function::<serde_json::Value>()
-            .weak::<true>()
-            .callee_handled::<false>()
-            .build()?;
+        let sink = on_event.build_threadsafe_function().weak::<true>().callee_handled::<false>().build()?;
         Ok(Self { sink, listening: Arc::new(AtomicBool::new(false)) })
     }
 }
@@ -48,20 +42,16 @@ impl Observer for JsEvents {
     }
 
     fn event(&self, event: &Event) {
-        let mut object = Map::new();
-        object.insert("name".into(), json!(event.name()));
-        object.insert("level".into(), json!(event.level().as_str()));
-        object.insert("message".into(), json!(event.message()));
+        let mut object = json!({ "name": event.name(), "level": event.level().as_str(), "message": event.message() });
         for (key, value) in event.fields() {
-            let value = match value {
+            object[option_name(key, Casing::Camel)] = match value {
                 Value::Str(s) => json!(s),
                 Value::Int(n) => json!(n),
                 Value::Millis(ms) => json!(ms),
                 Value::Bool(b) => json!(b),
             };
-            object.insert(camel_path(key), value);
         }
         // A full queue or a closing environment drops the event: never block a call for it.
-        let _ = self.sink.call(serde_json::Value::Object(object), ThreadsafeFunctionCallMode::NonBlocking);
+        let _ = self.sink.call(object, ThreadsafeFunctionCallMode::NonBlocking);
     }
 }

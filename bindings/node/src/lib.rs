@@ -4,10 +4,9 @@
 //! client) and `contactnow-core` (the sans-IO protocol). It exports:
 //! - `NativeClient` ([`client::JsClient`]): every call returns a Promise and runs as a
 //!   future on the addon's tokio runtime (`contactnow::AsyncClient`), holding no thread while
-//!   it waits, so any number can be in flight;
-//! - `NativeAbort` ([`abort::JsAbort`]): the native end of a call's `AbortSignal`;
-//! - `NativeCall` ([`call::JsCall`], from `NativeClient.start`): one engine call driven by
-//!   JavaScript, for clients with a `sender` (bring your own HTTP, e.g. `fetch`);
+//!   it waits, so any number can be in flight; or, for a client with a `sender` (bring your
+//!   own HTTP, e.g. `fetch`), is a `NativeCall` ([`call::JsCall`]) that JavaScript drives;
+//! - `NativeAbort` ([`client::JsAbort`]): the native end of a call's `AbortSignal`;
 //! - `buildRequest` / `parseResponse` ([`sansio`]): the sans-IO layer, for callers who send
 //!   requests with their own HTTP stack;
 //! - `NativeSandbox` ([`sandbox::JsSandbox`]): the in-process emulator, for users' tests;
@@ -18,18 +17,13 @@
 //! nothing is ever rounded.
 #![deny(missing_docs)]
 
-pub mod abort;
 pub mod call;
 pub mod client;
 pub mod error;
 pub mod events;
-pub mod generic;
-mod input;
-mod options;
 pub mod output;
 pub mod sandbox;
 pub mod sansio;
-pub mod types;
 
 use napi_derive::napi;
 

@@ -1,79 +1,36 @@
-//! What calls resolve to in JavaScript: plain objects in camelCase.
+//! What calls resolve to in JavaScript: the core's outputs as plain objects in camelCase (their
+//! shapes declared in `index.d.ts`), and a `priority.read` listing as typed columns.
 //!
 //! Ids and counts are JavaScript numbers. A value beyond `Number.MAX_SAFE_INTEGER` cannot
 //! be represented exactly, so it is a `Decode` error naming the field rather than a
 //! silently rounded number.
 
-use contactnow_core::{Assignment, Format, Listing, TodPolicy, WriteResult};
-use napi::bindgen_prelude::{Float64Array, Null};
-use napi::Either;
+use contactnow::{
+    options::{option_name, Casing},
+    ApiOutput, Assignment, Error, Format, GenericResult,
+};
+use napi::{bindgen_prelude::Float64Array, Either};
 use napi_derive::napi;
+use serde_json::{json, Value};
 
-use crate::{error::Failure, input::MAX_SAFE_INTEGER};
+use crate::error::Result;
 
-/// A number that may be `null` (the server did not send it).
-pub type Nullable = Either<f64, Null>;
+/// `Number.MAX_SAFE_INTEGER`.
+pub(crate) const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
-/// The outcome of a create or update in which every record was accepted.
-#[napi(object, js_name = "WriteResult")]
-pub struct JsWriteResult {
-    /// The account that ran the call, or `null` if not reported.
-    #[napi(ts_type = "number | null")]
-    pub account_id: Nullable,
-    /// Records affected (`0` when a priority create found the pair already there).
-    pub total: f64,
-    /// Records that failed: always `0` here (a batch with failures is an `Api` error).
-    pub bad: f64,
-    /// The id of the created record, or `null` if not reported.
-    #[napi(ts_type = "number | null")]
-    pub key: Nullable,
-}
-
-/// An agent assigned to a queue with a priority level.
-#[napi(object, js_name = "Assignment")]
-pub struct JsAssignment {
-    /// The agent's id.
-    pub agent_id: f64,
-    /// The queue's id.
-    pub queue_id: f64,
-    /// The priority level.
-    pub level: f64,
-}
-
-/// A stored time-of-day policy.
-#[napi(object, js_name = "TodPolicy")]
-pub struct JsTodPolicy {
-    /// The policy's id.
-    pub uid: f64,
-    /// The policy's name.
-    pub description: String,
-    /// `'queue'`, `'voicemail'`, `'hangup'`, `'jump:<queue id>'`, or a value this version
-    /// does not know, as sent.
-    pub default: String,
-}
-
-/// The assignments a read returned (built in `index.js` from [`JsAssignmentColumns`]).
-#[napi(object, js_name = "AssignmentListing")]
-pub struct JsAssignmentListing {
-    /// The account, or `null` if not reported.
-    #[napi(ts_type = "number | null")]
-    pub account_id: Nullable,
-    /// The server's `total`.
-    pub total: f64,
-    /// The records, in the server's order.
-    pub records: Vec<JsAssignment>,
-}
+/// Any call's value: a `priority.read` listing as columns, or any other output.
+pub type Output = Either<JsAssignmentColumns, Value>;
 
 /// The assignments a read returned, column by column: one typed array per field.
 ///
 /// Crossing into JavaScript as three typed arrays costs three copies instead of one
 /// object and three properties per record; `index.js` turns the columns into
 /// `AssignmentListing` records, which V8 builds far faster than Node-API can.
-#[napi(object, js_name = "AssignmentColumns")]
+#[napi(object, js_name = "AssignmentColumns", object_from_js = false)]
 pub struct JsAssignmentColumns {
     /// The account, or `null` if not reported.
     #[napi(ts_type = "number | null")]
-    pub account_id: Nullable,
+    pub account_id: Value,
     /// The server's `total`.
     pub total: f64,
     /// `agentId` of each record.
@@ -84,113 +41,93 @@ pub struct JsAssignmentColumns {
     pub levels: Float64Array,
 }
 
-/// The policies a read returned.
-#[napi(object, js_name = "TodPolicyListing")]
-pub struct JsTodPolicyListing {
-    /// The account, or `null` if not reported.
-    #[napi(ts_type = "number | null")]
-    pub account_id: Nullable,
-    /// The server's `total`.
-    pub total: f64,
-    /// The records, in the server's order.
-    pub records: Vec<JsTodPolicy>,
-}
-
-/// A token granted by `token.php?action=get`.
-#[napi(object, js_name = "TokenGrant")]
-pub struct JsTokenGrant {
-    /// The token.
-    pub token: String,
-    /// When it expires, in Unix seconds.
-    pub expire: f64,
-}
-
-/// The answer of `token.php?action=validate` for a valid token.
-#[napi(object, js_name = "TokenStatus")]
-pub struct JsTokenStatus {
-    /// When the token expires, in Unix seconds.
-    pub expire: f64,
-}
-
-/// Converts a value to an exact JavaScript number, or fails naming `field`.
-pub(crate) fn exact(value: u64, format: Format, field: impl FnOnce() -> String) -> Result<f64, Failure> {
+/// `value` as an exact JavaScript number, or a `Decode` error naming `field`.
+fn exact(value: u64, format: Format, field: impl FnOnce() -> String) -> Result<f64> {
     if value > MAX_SAFE_INTEGER {
-        return Err(Failure::decode(
-            format,
-            format!("{} = {value} is beyond Number.MAX_SAFE_INTEGER and cannot be represented exactly", field()),
-        ));
+        let reason =
+            format!("{} = {value} is beyond Number.MAX_SAFE_INTEGER and cannot be represented exactly", field());
+        return Err(Error::Decode { format, reason, excerpt: String::new(), outcome_unknown: false });
     }
     Ok(value as f64)
 }
 
-pub(crate) fn nullable(value: Option<u64>, format: Format, field: &str) -> Result<Nullable, Failure> {
+/// `value` (the output's field `path`) with camelCase keys, every integer checked by [`exact`].
+fn camel(value: Value, path: &str, format: Format) -> Result<Value> {
     Ok(match value {
-        Some(v) => Either::A(exact(v, format, || field.to_owned())?),
-        None => Either::B(Null),
+        Value::Number(n) => {
+            exact(n.as_u64().unwrap_or_default(), format, || path.to_owned()).map(|_| Value::Number(n))?
+        }
+        Value::Array(items) => {
+            let items = items.into_iter().enumerate().map(|(i, v)| camel(v, &format!("{path}[{i}]"), format));
+            Value::Array(items.collect::<Result<_>>()?)
+        }
+        Value::Object(map) => {
+            let field = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+            let fields =
+                map.into_iter().map(|(k, v)| Ok((option_name(&k, Casing::Camel), camel(v, &field(&k), format)?)));
+            Value::Object(fields.collect::<Result<_>>()?)
+        }
+        other => other,
     })
 }
 
-impl JsWriteResult {
-    pub(crate) fn convert(result: WriteResult, format: Format) -> Result<Self, Failure> {
-        Ok(Self {
-            account_id: nullable(result.account_id, format, "account_id")?,
-            total: exact(result.total, format, || "total".into())?,
-            bad: exact(result.bad, format, || "bad".into())?,
-            key: nullable(result.key, format, "key")?,
-        })
+/// An operation's output as the JavaScript value its call resolves to.
+pub(crate) trait ToJs {
+    /// Converts, refusing numbers JavaScript cannot hold exactly (the response was in `format`).
+    fn to_js(self, format: Format) -> Result<Output>;
+}
+
+impl ToJs for ApiOutput {
+    fn to_js(self, format: Format) -> Result<Output> {
+        let ApiOutput::Assignments(listing) = self else {
+            // Plain structs with text keys: serialising them cannot fail.
+            let value = serde_json::to_value(self).unwrap_or_default();
+            return Ok(Either::B(camel(value, "", format)?));
+        };
+        let column = |field: &str, of: fn(&Assignment) -> u64| {
+            let values = listing.records.iter().enumerate();
+            let values = values.map(|(i, a)| exact(of(a), format, || format!("list[{i}].{field}")));
+            values.collect::<Result<Vec<f64>>>().map(Float64Array::new)
+        };
+        Ok(Either::A(JsAssignmentColumns {
+            account_id: camel(json!(listing.account_id), "account_id", format)?,
+            total: exact(listing.total, format, || "total".into())?,
+            agent_ids: column("agentid", |a| a.agent_id)?,
+            queue_ids: column("qid", |a| a.queue_id)?,
+            levels: column("level", |a| a.level.into())?,
+        }))
     }
 }
 
-impl JsAssignmentColumns {
-    pub(crate) fn convert(listing: Listing<Assignment>, format: Format) -> Result<Self, Failure> {
-        let n = listing.records.len();
-        let (mut agent_ids, mut queue_ids, mut levels) =
-            (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
-        for (i, a) in listing.records.into_iter().enumerate() {
-            agent_ids.push(exact(a.agent_id, format, || format!("list[{i}].agentid"))?);
-            queue_ids.push(exact(a.queue_id, format, || format!("list[{i}].qid"))?);
-            levels.push(f64::from(a.level));
-        }
-        Ok(Self {
-            account_id: nullable(listing.account_id, format, "account_id")?,
-            total: exact(listing.total, format, || "total".into())?,
-            agent_ids: Float64Array::new(agent_ids),
-            queue_ids: Float64Array::new(queue_ids),
-            levels: Float64Array::new(levels),
-        })
-    }
-}
-
-impl JsTodPolicyListing {
-    pub(crate) fn convert(listing: Listing<TodPolicy>, format: Format) -> Result<Self, Failure> {
-        let mut records = Vec::with_capacity(listing.records.len());
-        for (i, p) in listing.records.into_iter().enumerate() {
-            records.push(JsTodPolicy {
-                uid: exact(p.uid, format, || format!("list[{i}].uid"))?,
-                description: p.description,
-                default: p.default.to_string(),
-            });
-        }
-        Ok(Self {
-            account_id: nullable(listing.account_id, format, "account_id")?,
-            total: exact(listing.total, format, || "total".into())?,
-            records,
-        })
+impl ToJs for GenericResult {
+    fn to_js(self, format: Format) -> Result<Output> {
+        let fields = json!({"account_id": self.account_id, "total": self.total, "bad": self.bad, "key": self.key});
+        let mut value = camel(fields, "", format)?;
+        value["error"] = json!(self.error);
+        // The records' fields as the server named them.
+        let records = self.records.into_iter().map(|r| r.0.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
+        value["records"] = Value::Array(records.map(Value::Object).collect());
+        Ok(Either::B(value))
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use contactnow::{DefaultAction, Listing, TodPolicy, WriteResult};
+
     use super::*;
 
     #[test]
     fn ids_beyond_safe_integers_are_decode_errors() {
-        let listing =
-            Listing { account_id: None, total: 1, records: vec![Assignment::new(MAX_SAFE_INTEGER + 1, 1, 0)] };
-        let err =
-            JsAssignmentColumns::convert(listing, Format::Json).err().map(|f| format!("{f:?}")).unwrap_or_default();
-        assert!(err.contains("list[0].agentid") && err.contains("Decode"), "{err}");
-        let listing = Listing { account_id: Some(3), total: 1, records: vec![Assignment::new(MAX_SAFE_INTEGER, 1, 0)] };
-        assert!(JsAssignmentColumns::convert(listing, Format::Xml).is_ok());
+        let error = |output: ApiOutput| output.to_js(Format::Json).err().map(|e| e.to_string()).unwrap_or_default();
+        let listing = |id| Listing { account_id: None, total: 1, records: vec![Assignment::new(id, 1, 0)] };
+        assert!(error(ApiOutput::Assignments(listing(MAX_SAFE_INTEGER + 1))).contains("list[0].agentid"));
+        assert!(ApiOutput::Assignments(listing(MAX_SAFE_INTEGER)).to_js(Format::Xml).is_ok());
+        let policy = TodPolicy { uid: MAX_SAFE_INTEGER + 1, description: "d".into(), default: DefaultAction::Hangup };
+        let policies = ApiOutput::Policies(Listing { account_id: None, total: 1, records: vec![policy] });
+        assert!(error(policies).contains("records[0].uid"));
+        let write = ApiOutput::Write(WriteResult { account_id: Some(7), total: 1, bad: 0, key: None });
+        let Ok(Either::B(value)) = write.to_js(Format::Json) else { panic!("not an object") };
+        assert_eq!(value, json!({"accountId": 7, "total": 1, "bad": 0, "key": null}));
     }
 }
