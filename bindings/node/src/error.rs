@@ -5,12 +5,12 @@
 //! `apiMessage`, `outcomeUnknown`, ...), which `index.js` (`fromNative`) turns into the
 //! public class of the code (`InvalidInputError`, `ApiError`, ...).
 
+use contactnow::input::camel_case;
 use contactnow::{
     options::{in_casing, Casing},
     Error,
 };
 use napi::{bindgen_prelude::Object, Env, JsValue, Status};
-use serde_json::json;
 
 /// A result of the crate's own functions; [`throw`] turns its error into JavaScript's.
 pub(crate) type Result<T> = std::result::Result<T, Error>;
@@ -29,28 +29,16 @@ pub(crate) fn to_js(env: &Env, error: Error) -> napi::Error {
 
 fn object<'env>(env: &'env Env, error: &Error) -> napi::Result<Object<'env>> {
     let mut object = env.create_error(napi::Error::new(Status::GenericFailure, error.to_string()))?;
-    // Numbers beyond `Number.MAX_SAFE_INTEGER` become `bigint`s (napi's conversion): never rounded.
-    let fields = match error {
-        Error::InvalidInput { field, reason } => json!({ "field": field, "reason": reason }),
-        Error::Api(api) => json!({
-            "apiMessage": api.message, "accountId": api.account_id, "total": api.total, "bad": api.bad,
-            "key": api.key, "partial": api.partial, "tokenRejected": api.is_token_rejected(),
-        }),
-        Error::Decode { format, reason, excerpt, outcome_unknown } => {
-            json!({ "format": format.as_str(), "reason": reason, "excerpt": excerpt, "outcomeUnknown": outcome_unknown })
-        }
-        Error::HttpStatus { status, excerpt, outcome_unknown } => {
-            json!({ "status": status, "excerpt": excerpt, "outcomeUnknown": outcome_unknown })
-        }
-        other => json!({ "outcomeUnknown": other.outcome_unknown() }),
-    };
     object.set("name", "ContactNowError")?;
     object.set("code", error.kind().as_str())?;
-    for (key, value) in fields.as_object().into_iter().flatten() {
-        object.set(key, value)?;
-    }
-    if let Some(expire) = error.api().and_then(|api| api.expire) {
-        object.set("expire", expire)?;
+    // Numbers beyond `Number.MAX_SAFE_INTEGER` become `bigint`s (napi's conversion): never rounded.
+    for (key, value) in error.fields().as_object().into_iter().flatten() {
+        match key.as_str() {
+            "expire" if value.is_null() => {}
+            // `message` is the JavaScript error's own text.
+            "message" => object.set("apiMessage", value)?,
+            key => object.set(camel_case(key), value)?,
+        }
     }
     Ok(object)
 }

@@ -138,7 +138,8 @@ impl Options {
         let map = match value {
             Value::Object(map) => map,
             Value::Null => &empty,
-            other => return Err(Error::invalid("options", format!("expected an object, got {other}"))),
+            // The value is not quoted: a token passed where the options go stays out of the text.
+            _ => return Err(Error::invalid("options", "expected an object")),
         };
         // Each option under its spellings: the casing's name, and in camelCase the snake one.
         let spellings = |name: &str| {
