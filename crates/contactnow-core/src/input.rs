@@ -30,7 +30,8 @@ pub struct Reader {
     pub max_integer: u64,
 }
 
-/// A field: its snake_case name and the other spellings accepted for it.
+/// A field: its snake_case name and the other spellings accepted for it (its camelCase and,
+/// for record fields, its wire name), listed so that reading a key compares text only.
 type Field = (&'static str, &'static [&'static str]);
 
 const AGENT_ID: Field = ("agent_id", &["agentId", "agentid"]);
@@ -39,13 +40,43 @@ const LEVEL: Field = ("level", &[]);
 const UID: Field = ("uid", &[]);
 const DESCRIPTION: Field = ("description", &[]);
 const DEFAULT: Field = ("default", &[]);
+const FILTER_AGENT_ID: Field = ("agent_id", &["agentId"]);
+const FILTER_QUEUE_ID: Field = ("queue_id", &["queueId"]);
+const POLICY_ID: Field = ("policy_id", &["policyId"]);
 
-/// `at.name`, or `name` alone at the top.
-fn join(at: &str, name: &str) -> String {
-    if at.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{at}.{name}")
+/// Where an object is: the top of the input, or record `i` of a batch. Paths are written
+/// only for errors.
+#[derive(Debug, Clone, Copy)]
+enum At {
+    Top,
+    Record(usize),
+}
+
+impl At {
+    /// The path of field `name` here: `name`, or `records[i].name`.
+    fn join(self, name: &str) -> String {
+        match self {
+            At::Top => name.to_owned(),
+            At::Record(i) => format!("records[{i}].{name}"),
+        }
+    }
+
+    /// The path of the object itself.
+    fn path(self) -> String {
+        match self {
+            At::Top => "input".to_owned(),
+            At::Record(i) => format!("records[{i}]"),
+        }
+    }
+}
+
+/// `error` (about a value read as `name`) moved to the path of `name` at `at`.
+fn located(error: Error, at: At) -> Error {
+    match (error, at) {
+        (Error::InvalidInput { field, reason }, At::Record(_)) => {
+            Error::InvalidInput { field: at.join(&field), reason }
+        }
+        (error, _) => error,
     }
 }
 
@@ -81,42 +112,33 @@ pub fn camel_case(snake: &str) -> String {
 
 /// An object's fields by their snake_case names, every key known and given once.
 struct Fields<'a> {
-    at: String,
+    at: At,
     found: Vec<(&'static str, &'a Value)>,
 }
 
 impl<'a> Fields<'a> {
-    /// Reads `value` (an object; `null` is an empty one when `at` is the top) against `known`.
-    fn of(value: &'a Value, at: &str, known: &[Field]) -> Result<Self, Error> {
+    /// Reads `value` (an object; `null` is an empty one at the top) against `known`.
+    fn of(value: &'a Value, at: At, known: &[Field]) -> Result<Self, Error> {
         let map = match value {
             Value::Object(map) => map,
-            Value::Null if at.is_empty() => return Ok(Self { at: String::new(), found: Vec::new() }),
-            other => {
-                let field = if at.is_empty() { "input" } else { at };
-                return Err(Error::invalid(field, format!("expected an object, got {}", kind(other))));
-            }
+            Value::Null if matches!(at, At::Top) => return Ok(Self { at, found: Vec::new() }),
+            other => return Err(Error::invalid(at.path(), format!("expected an object, got {}", kind(other)))),
         };
         let mut found: Vec<(&'static str, &Value)> = Vec::with_capacity(map.len());
         for (key, item) in map {
-            let name = known.iter().find(|(snake, others)| {
-                key == snake || others.contains(&key.as_str()) || (snake.contains('_') && *key == camel_case(snake))
-            });
-            let Some((name, _)) = name else {
+            let key = key.as_str();
+            let Some((name, _)) = known.iter().find(|(snake, others)| key == *snake || others.contains(&key)) else {
                 let names: Vec<&str> = known.iter().map(|(snake, _)| *snake).collect();
-                return Err(Error::invalid(join(at, key), format!("unknown key; expected {}", names.join(", "))));
+                return Err(Error::invalid(at.join(key), format!("unknown key; expected {}", names.join(", "))));
             };
             if found.iter().any(|(n, _)| n == name) {
-                return Err(Error::invalid(join(at, name), "given twice (under two spellings)"));
+                return Err(Error::invalid(at.join(name), "given twice (under two spellings)"));
             }
             if !item.is_null() {
                 found.push((name, item));
             }
         }
-        Ok(Self { at: at.to_owned(), found })
-    }
-
-    fn path(&self, name: &str) -> String {
-        join(&self.at, name)
+        Ok(Self { at, found })
     }
 
     fn get(&self, name: &str) -> Option<&'a Value> {
@@ -124,7 +146,17 @@ impl<'a> Fields<'a> {
     }
 
     fn required(&self, name: &str) -> Result<&'a Value, Error> {
-        self.get(name).ok_or_else(|| Error::invalid(self.path(name), "is required"))
+        self.get(name).ok_or_else(|| Error::invalid(self.at.join(name), "is required"))
+    }
+
+    /// Field `name` read by `read` (a [`Reader`] method), if given.
+    fn optional<T>(&self, name: &str, read: impl Fn(&Value, &str) -> Result<T, Error>) -> Result<Option<T>, Error> {
+        self.get(name).map(|v| read(v, name).map_err(|e| located(e, self.at))).transpose()
+    }
+
+    /// Field `name` read by `read`, which must be given.
+    fn read<T>(&self, name: &str, read: impl Fn(&Value, &str) -> Result<T, Error>) -> Result<T, Error> {
+        read(self.required(name)?, name).map_err(|e| located(e, self.at))
     }
 }
 
@@ -190,13 +222,11 @@ impl Reader {
         Ok(DefaultAction::from_wire(&self.text(value, field)?))
     }
 
-    /// A batch: a list of records, or one record; `read` gets each with its path.
-    fn batch<T>(&self, value: &Value, read: impl Fn(&Value, &str) -> Result<T, Error>) -> Result<Vec<T>, Error> {
+    /// A batch: a list of records, or one record; `read` gets each with where it is.
+    fn batch<T>(&self, value: &Value, read: impl Fn(&Value, At) -> Result<T, Error>) -> Result<Vec<T>, Error> {
         match value {
-            Value::Array(items) => {
-                items.iter().enumerate().map(|(i, item)| read(item, &format!("records[{i}]"))).collect()
-            }
-            Value::Object(_) => Ok(vec![read(value, "records[0]")?]),
+            Value::Array(items) => items.iter().enumerate().map(|(i, item)| read(item, At::Record(i))).collect(),
+            Value::Object(_) => Ok(vec![read(value, At::Record(0))?]),
             other => Err(Error::invalid("records", format!("expected a list of records, got {}", kind(other)))),
         }
     }
@@ -206,9 +236,9 @@ impl Reader {
         self.batch(value, |item, at| {
             let f = Fields::of(item, at, &[AGENT_ID, QUEUE_ID, LEVEL])?;
             Ok(Assignment {
-                agent_id: self.integer(f.required("agent_id")?, &f.path("agent_id"))?,
-                queue_id: self.integer(f.required("queue_id")?, &f.path("queue_id"))?,
-                level: self.small(f.required("level")?, &f.path("level"))?,
+                agent_id: f.read("agent_id", |v, n| self.integer(v, n))?,
+                queue_id: f.read("queue_id", |v, n| self.integer(v, n))?,
+                level: f.read("level", |v, n| self.small(v, n))?,
             })
         })
     }
@@ -218,8 +248,8 @@ impl Reader {
         self.batch(value, |item, at| {
             let f = Fields::of(item, at, &[DESCRIPTION, DEFAULT])?;
             Ok(NewTodPolicy {
-                description: self.text(f.required("description")?, &f.path("description"))?,
-                default: self.action(f.required("default")?, &f.path("default"))?,
+                description: f.read("description", |v, n| self.text(v, n))?,
+                default: f.read("default", |v, n| self.action(v, n))?,
             })
         })
     }
@@ -229,28 +259,24 @@ impl Reader {
         self.batch(value, |item, at| {
             let f = Fields::of(item, at, &[UID, DESCRIPTION, DEFAULT])?;
             Ok(TodPolicyUpdate {
-                uid: self.integer(f.required("uid")?, &f.path("uid"))?,
-                description: f.get("description").map(|v| self.text(v, &f.path("description"))).transpose()?,
-                default: f.get("default").map(|v| self.action(v, &f.path("default"))).transpose()?,
+                uid: f.read("uid", |v, n| self.integer(v, n))?,
+                description: f.optional("description", |v, n| self.text(v, n))?,
+                default: f.optional("default", |v, n| self.action(v, n))?,
             })
         })
     }
 
-    /// An optional id of a read filter.
-    fn filter(&self, f: &Fields<'_>, name: &str) -> Result<Option<u64>, Error> {
-        f.get(name).map(|v| self.integer(v, &f.path(name))).transpose()
-    }
-
     /// The filters of a `priority` read: `{agent_id?, queue_id?}`.
     pub fn read_assignments(&self, value: &Value) -> Result<ReadAssignments, Error> {
-        let f = Fields::of(value, "", &[("agent_id", &[]), ("queue_id", &[])])?;
-        Ok(ReadAssignments { agent_id: self.filter(&f, "agent_id")?, queue_id: self.filter(&f, "queue_id")? })
+        let f = Fields::of(value, At::Top, &[FILTER_AGENT_ID, FILTER_QUEUE_ID])?;
+        let id = |name| f.optional(name, |v, n| self.integer(v, n));
+        Ok(ReadAssignments { agent_id: id("agent_id")?, queue_id: id("queue_id")? })
     }
 
     /// The filter of a `tod_policy` read: `{policy_id?}`.
     pub fn read_policies(&self, value: &Value) -> Result<ReadPolicies, Error> {
-        let f = Fields::of(value, "", &[("policy_id", &[])])?;
-        Ok(ReadPolicies { policy_id: self.filter(&f, "policy_id")? })
+        let f = Fields::of(value, At::Top, &[POLICY_ID])?;
+        Ok(ReadPolicies { policy_id: f.optional("policy_id", |v, n| self.integer(v, n))? })
     }
 
     /// Field/value pairs of an object whose values are strings or integers.
@@ -261,10 +287,11 @@ impl Reader {
         map.iter()
             .map(|(key, item)| match item {
                 Value::String(s) => Ok((key.clone(), s.clone())),
-                Value::Number(_) => Ok((key.clone(), self.integer(item, &join(at, key))?.to_string())),
-                other => {
-                    Err(Error::invalid(join(at, key), format!("expected a string or an integer, got {}", kind(other))))
-                }
+                Value::Number(_) => Ok((key.clone(), self.integer(item, &format!("{at}.{key}"))?.to_string())),
+                other => Err(Error::invalid(
+                    format!("{at}.{key}"),
+                    format!("expected a string or an integer, got {}", kind(other)),
+                )),
             })
             .collect()
     }
@@ -272,7 +299,7 @@ impl Reader {
     /// A generic call of `method` and `action`, from `{filters?, records?, repeatable?}`:
     /// filters an object of strings or integers, records a list of such objects.
     pub fn generic(&self, method: &str, action: &str, options: &Value) -> Result<GenericCall, Error> {
-        let f = Fields::of(options, "", &[("filters", &[]), ("records", &[]), ("repeatable", &[])])?;
+        let f = Fields::of(options, At::Top, &[("filters", &[]), ("records", &[]), ("repeatable", &[])])?;
         let mut call = GenericCall::read(method, action);
         if let Some(filters) = f.get("filters") {
             call.filters = self.pairs(filters, "filters")?;
@@ -299,9 +326,10 @@ impl Reader {
     /// filters for reads, `username` and `password` for `token.get`, `token` for
     /// `token.validate`.
     pub fn call(&self, name: &str, input: &Value) -> Result<ApiCall, Error> {
-        let records = || -> Result<&Value, Error> { Fields::of(input, "", &[("records", &[])])?.required("records") };
+        let records =
+            || -> Result<&Value, Error> { Fields::of(input, At::Top, &[("records", &[])])?.required("records") };
         let texts = |keys: &[Field]| -> Result<Vec<String>, Error> {
-            let f = Fields::of(input, "", keys)?;
+            let f = Fields::of(input, At::Top, keys)?;
             keys.iter().map(|(key, _)| self.text(f.required(key)?, key)).collect()
         };
         Ok(match name {

@@ -141,27 +141,27 @@ impl Options {
             // The value is not quoted: a token passed where the options go stays out of the text.
             _ => return Err(Error::invalid("options", "expected an object")),
         };
-        // Each option under its spellings: the casing's name, and in camelCase the snake one.
-        let spellings = |name: &str| {
-            let last = |n: String| n.rsplit('.').next().unwrap_or_default().to_owned();
-            let own = last(option_name(name, casing));
-            let snake = last(name.to_owned());
-            let snake = if own.ends_with("Ms") { format!("{snake}_ms") } else { snake };
-            [own, snake]
-        };
+        // Each option under its spellings (the casing's name, and in camelCase the snake one),
+        // worked out once.
+        let spellings: Vec<(&'static str, [String; 2])> = Options::NAMES
+            .iter()
+            .map(|name| {
+                let last = |n: String| n.rsplit('.').next().unwrap_or_default().to_owned();
+                let own = last(option_name(name, casing));
+                let snake = last((*name).to_owned());
+                let snake = if own.ends_with("Ms") { format!("{snake}_ms") } else { snake };
+                (*name, [own, snake])
+            })
+            .collect();
         let find = |map: &Map<String, Value>, prefix: &str| -> Result<Vec<(&'static str, Value)>, Error> {
             let mut found = Vec::new();
-            'keys: for (key, item) in map {
-                for name in Options::NAMES.iter().filter(|n| n.strip_prefix(prefix).is_some_and(|n| !n.contains('.'))) {
-                    if spellings(name).contains(key) {
-                        if !item.is_null() {
-                            found.push((*name, item.clone()));
-                        }
-                        continue 'keys;
-                    }
-                }
-                if !(prefix.is_empty() && extra.contains(&key.as_str())) {
-                    return Err(Error::invalid(format!("{prefix}{key}"), "unknown option"));
+            for (key, item) in map {
+                let level = |name: &str| name.strip_prefix(prefix).is_some_and(|n| !n.contains('.'));
+                match spellings.iter().find(|(name, names)| level(name) && names.contains(key)) {
+                    Some((name, _)) if !item.is_null() => found.push((*name, item.clone())),
+                    Some(_) => {}
+                    None if prefix.is_empty() && extra.contains(&key.as_str()) => {}
+                    None => return Err(Error::invalid(format!("{prefix}{key}"), "unknown option")),
                 }
             }
             Ok(found)
