@@ -12,11 +12,10 @@ sans-IO layer is :mod:`contactnow.core`; the in-process sandbox is :mod:`contact
 from __future__ import annotations
 
 from ._api import AsyncPriorityApi, AsyncTodPolicyApi, PriorityApi, TodPolicyApi
+from ._client import AsyncClient, Client
 from ._listing import Listing
 from ._contactnow import (
     Assignment,
-    AsyncClient,
-    Client,
     DefaultAction,
     NewTodPolicy,
     TodPolicy,

@@ -32,8 +32,3 @@ async def _in_thread(job: Callable[[], _T]) -> _T:
     a copy of the current context; cancelling stops the waiting, not the thread."""
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(None, contextvars.copy_context().run, job)
-
-
-async def _ready(value: _T) -> _T:
-    """Answers ``value`` (``close()``, ``__aenter__``, ``__aexit__``: nothing to wait for)."""
-    return value

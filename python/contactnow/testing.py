@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Literal, Optional
 
 from . import _contactnow
-from ._contactnow import AsyncClient, Client
+from ._client import AsyncClient, Client
 from ._errors import ContactNowError
 
 __all__ = ["Sandbox", "RecordedRequest", "FaultKind", "DEFAULT_USERS"]

@@ -11,7 +11,7 @@ import pytest
 import contactnow
 
 PACKAGE = Path(contactnow.__file__).resolve().parent
-FILES = ["_contactnow.pyi", "__init__.py", "_async.py", "_errors.py", "core.py", "testing.py"]
+FILES = ["_contactnow.pyi", "_client.pyi", "_client.py", "__init__.py", "_async.py", "_errors.py", "core.py", "testing.py"]
 
 
 def undocumented(tree: ast.Module) -> list[str]:

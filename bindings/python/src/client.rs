@@ -1,373 +1,286 @@
-//! `Client`, and what `AsyncClient` (`async_client.rs`) shares with it: the constructor
-//! (options read by `contactnow::options::Options::from_json`), `execute` and `call`, and the
-//! conversion of results back to Python. The namespaces `client.priority` and
-//! `client.tod_policies` are Python classes (`contactnow/_api.py`) over `execute`.
+//! `NativeClient`: the engine under both Python clients (`contactnow/_client.py`), which add
+//! the namespaces, the context managers and `close()`'s awaitable. Options are read by
+//! `contactnow::options::Options::from_json`; a call's input by `contactnow::input`.
 //!
-//! Both clients' classes come out of one macro, [`client_class!`], so that a signature, a
-//! default or a conversion is written once. What differs is each client's `run`: the
-//! blocking client runs the operation with the GIL released and answers the result; the
-//! async client answers a coroutine.
+//! A blocking client runs each call with the GIL released and answers its result. An async
+//! client answers a coroutine of `contactnow._async` that starts the call when awaited: its
+//! Rust future on the runtime of pyo3-async-runtimes, whose result `bridge.rs` hands to the
+//! event loop (no thread waits for a call in flight). Cancelling the awaiting task aborts
+//! that future: the request in flight is abandoned, no pause or retry follows, and the
+//! engine's `Call`, dropped unfinished, logs `call.end` (result `Cancelled`). With
+//! `sender=` (a blocking callable) an async client's calls run on the blocking engine in
+//! the event loop's default executor; cancelling one stops awaiting it, not the thread.
 
-use std::{
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::sync::{Arc, Mutex};
 
 use contactnow::{
-    options::{Options, Retries},
-    ClientBuilder, Endpoint, Format, Operation, RetryPolicy,
+    options::{Casing, Options, Retries},
+    ApiOutput, GenericResult, Operation, RetryPolicy,
 };
-use pyo3::{prelude::*, types::PyType};
+use pyo3::{
+    prelude::*,
+    sync::PyOnceLock,
+    types::{IntoPyDict, PyDict},
+};
 
 use crate::{
-    error::{contactnow_error, to_py},
+    error::{contactnow_error, invalid_input, to_py},
     events::PyLogging,
     sansio,
     value::{self, READER},
 };
+
+/// The threads of tokio's blocking pool at most: hyper-util looks host names up there;
+/// without a cap a burst of lookups would start a thread for each.
+const MAX_BLOCKING_THREADS: usize = 4;
+
+/// Sets up the runtime pyo3-async-runtimes starts on first use (a process that never awaits
+/// a call starts no thread): threads named `contactnow`, a small blocking pool, and one
+/// worker unless `TOKIO_WORKER_THREADS` (tokio's own setting) asks for more.
+///
+/// One worker is enough: what a call does in Rust is small next to what its result costs
+/// in Python, under the GIL, so one event loop cannot keep even one worker busy; and every
+/// hand-off between the loop and a worker is a thread wake-up, which a second worker only
+/// makes slower, most of all on a machine with few cores.
+pub(crate) fn init_runtime() {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    builder.enable_all().thread_name("contactnow").max_blocking_threads(MAX_BLOCKING_THREADS);
+    if std::env::var_os("TOKIO_WORKER_THREADS").is_none() {
+        builder.worker_threads(1);
+    }
+    pyo3_async_runtimes::tokio::init(builder);
+}
+
+/// What runs a client's calls.
+#[derive(Clone)]
+enum Engine {
+    /// `Client`: the blocking engine.
+    Blocking(contactnow::Client),
+    /// `AsyncClient`: each call a Rust future on the runtime.
+    Async(contactnow::AsyncClient),
+    /// `AsyncClient(sender=...)`: the blocking engine, in the event loop's executor.
+    Threaded(contactnow::Client),
+}
+
+/// A client's engine, until `close()` drops it (calls in flight keep their own handle).
+#[pyclass(frozen, name = "NativeClient", module = "contactnow._contactnow")]
+pub(crate) struct NativeClient {
+    engine: Mutex<Option<Engine>>,
+    logging: Arc<PyLogging>,
+    description: String,
+    base_url: String,
+    format: &'static str,
+}
+
+/// A call's result as its Python object.
+trait IntoPython: Send + 'static {
+    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>>;
+}
+
+impl IntoPython for ApiOutput {
+    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        sansio::output(py, self)
+    }
+}
+
+impl IntoPython for GenericResult {
+    /// A dict; each record a dict of its fields as text, in the server's order.
+    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let dict = PyDict::new(py);
+        dict.set_item("account_id", self.account_id)?;
+        dict.set_item("total", self.total)?;
+        dict.set_item("bad", self.bad)?;
+        dict.set_item("key", self.key)?;
+        dict.set_item("error", self.error)?;
+        let records = self.records.into_iter().map(|r| r.0.into_py_dict(py)).collect::<PyResult<Vec<_>>>()?;
+        dict.set_item("records", records)?;
+        Ok(dict.into_any().unbind())
+    }
+}
 
 /// A Python-style single-quoted string literal.
 pub(crate) fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
-/// Parses `json` / `xml`.
-pub(crate) fn format_arg(py: Python<'_>, format: &str) -> PyResult<Format> {
-    format.parse::<Format>().map_err(crate::error::to_py(py))
+/// What `repr` shows of a client of class `class` (never a secret).
+fn describe(class: &str, options: &Options, base_url: &str, format: &str) -> String {
+    let auth = match (&options.token, &options.username) {
+        (None, Some(user)) => format!("credentials(username={})", quote(user)),
+        _ => "token".to_owned(),
+    };
+    let attempts = match &options.retries {
+        Some(Retries::Count(n)) => n.saturating_add(1),
+        Some(Retries::Policy { max_attempts: Some(n), .. }) => *n,
+        _ => RetryPolicy::default().max_attempts,
+    };
+    let timeout = options.timeout.unwrap_or(contactnow::DEFAULT_TIMEOUT).as_secs_f64();
+    let retries = attempts.saturating_sub(1);
+    format!(
+        "{class}(base_url={}, format={}, auth={auth}, timeout={timeout}, retries={retries})",
+        quote(base_url),
+        quote(format)
+    )
 }
 
-/// What the constructor of either client (in [`client_class!`]) was given, checked, besides
-/// the builder it made.
-pub(crate) struct Settings {
-    /// Whether `sender=` was given (the async client then runs calls in threads).
-    pub custom_sender: bool,
-    /// The wire format.
-    pub format: Format,
-    /// The client's observer: its levels are read again as each call starts.
-    pub logging: Arc<PyLogging>,
-    /// `token` or `credentials(username=...)`.
-    pub auth: String,
-    /// The limit of one attempt.
-    pub timeout: Duration,
-    /// Repeats of a call that is safe to repeat.
-    pub retries: u32,
-}
-
-impl Settings {
-    /// What `repr` shows of `options` (the defaults of every binding when unset).
-    pub(crate) fn of(options: &Options, custom_sender: bool, logging: Arc<PyLogging>) -> Self {
-        let auth = match (&options.token, &options.username) {
-            (None, Some(user)) => format!("credentials(username={})", quote(user)),
-            _ => "token".to_owned(),
-        };
-        let defaults = RetryPolicy::default();
-        let retries = match &options.retries {
-            None => defaults.max_attempts - 1,
-            Some(Retries::Count(n)) => *n,
-            Some(Retries::Policy { max_attempts, .. }) => {
-                max_attempts.unwrap_or(defaults.max_attempts).saturating_sub(1)
+#[pymethods]
+impl NativeClient {
+    /// The engine of a `Client` (or, `asynchronous`, an `AsyncClient`) from its options.
+    #[new]
+    #[pyo3(signature = (asynchronous, sender, sleep, options))]
+    fn new(
+        py: Python<'_>,
+        asynchronous: bool,
+        sender: Option<Py<PyAny>>,
+        sleep: Option<Py<PyAny>>,
+        options: &Bound<'_, PyDict>,
+    ) -> PyResult<Self> {
+        let options = Options::from_json(&value::json(options.as_any(), "")?, Casing::Snake, READER, &[]);
+        let options = options.map_err(to_py(py))?;
+        let logging = Arc::new(PyLogging::new(py)?);
+        let mut builder = options.builder().map_err(to_py(py))?.observer(logging.clone());
+        let threaded = sender.is_some();
+        match (sender, sleep) {
+            (Some(send), sleep) => builder = builder.sender(Arc::new(crate::sender::PySender { send, sleep })),
+            (None, Some(_)) => {
+                return Err(invalid_input(py, "sleep", "goes with sender=: the built-in transport sleeps itself"))
             }
-        };
-        Self {
-            custom_sender,
-            format: options.format.as_deref().and_then(|f| f.parse().ok()).unwrap_or_default(),
-            logging,
-            auth,
-            timeout: options.timeout.unwrap_or(contactnow::DEFAULT_TIMEOUT),
-            retries,
+            (None, None) => {}
         }
+        let engine = match (asynchronous, threaded) {
+            (false, _) => Engine::Blocking(builder.build().map_err(to_py(py))?),
+            (true, false) => Engine::Async(builder.build_async().map_err(to_py(py))?),
+            (true, true) => Engine::Threaded(builder.build().map_err(to_py(py))?),
+        };
+        let (endpoint, format) = match &engine {
+            Engine::Blocking(c) | Engine::Threaded(c) => (c.endpoint().to_string(), c.format().as_str()),
+            Engine::Async(c) => (c.endpoint().to_string(), c.format().as_str()),
+        };
+        let class = if asynchronous { "AsyncClient" } else { "Client" };
+        let description = describe(class, &options, &endpoint, format);
+        Ok(Self { engine: Mutex::new(Some(engine)), logging, description, base_url: endpoint, format })
     }
 
-    /// `repr` of a client of class `class` built from these settings (never a secret).
-    pub(crate) fn describe(&self, class: &str, endpoint: &Endpoint) -> String {
-        format!(
-            "{class}(base_url={}, format={}, auth={}, timeout={}, retries={})",
-            quote(endpoint.as_str()),
-            quote(self.format.as_str()),
-            self.auth,
-            self.timeout.as_secs_f64(),
-            self.retries,
-        )
-    }
-}
-
-/// A client's Rust client, until `close()` takes it.
-pub(crate) struct Slot<T>(Mutex<Option<T>>);
-
-impl<T: Clone> Slot<T> {
-    /// A slot holding `client`.
-    pub(crate) fn new(client: T) -> Self {
-        Self(Mutex::new(Some(client)))
+    /// Runs operation `operation` (`priority.read`, ..., `token.validate`) with `input`.
+    #[pyo3(signature = (operation, input = None))]
+    fn execute(&self, py: Python<'_>, operation: &str, input: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        self.run(py, sansio::api_call(py, operation, input)?)
     }
 
-    /// The client, or an error once it has been closed.
-    pub(crate) fn get(&self, py: Python<'_>) -> PyResult<T> {
-        let guard = self.0.lock().map_err(|_| contactnow_error(py, "client state is poisoned"))?;
-        guard.clone().ok_or_else(|| contactnow_error(py, "the client is closed"))
+    /// Any `database.php` method and action, with `filters`, `records` and `repeatable`.
+    #[pyo3(signature = (method, action, filters, records, repeatable))]
+    fn call(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        action: &str,
+        filters: Option<&Bound<'_, PyAny>>,
+        records: Option<&Bound<'_, PyAny>>,
+        repeatable: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let options = PyDict::new(py);
+        options.set_item("filters", filters)?;
+        options.set_item("records", records)?;
+        options.set_item("repeatable", repeatable)?;
+        let call = value::read(options.as_any(), "", |v| READER.generic(method, action, v))?;
+        self.run(py, call)
+    }
+
+    /// Drops the engine; later calls raise `ContactNowError`.
+    fn close(&self) {
+        if let Ok(mut engine) = self.engine.lock() {
+            engine.take();
+        }
     }
 
     /// Whether `close()` was called.
-    pub(crate) fn closed(&self) -> bool {
-        self.0.lock().map(|g| g.is_none()).unwrap_or(true)
+    #[getter]
+    fn closed(&self) -> bool {
+        self.engine.lock().map(|e| e.is_none()).unwrap_or(true)
     }
 
-    /// Drops the client (calls in flight keep their own handle on it).
-    pub(crate) fn close(&self) {
-        if let Ok(mut guard) = self.0.lock() {
-            guard.take();
-        }
+    /// The base URL (raises once closed).
+    #[getter]
+    fn base_url(&self, py: Python<'_>) -> PyResult<String> {
+        self.engine(py).map(|_| self.base_url.clone())
     }
-}
 
-/// A call's result as its Python object.
-pub(crate) trait IntoPython: Send + 'static {
-    /// Converts the result (holding the GIL).
-    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>>;
-}
+    /// `json` or `xml` (raises once closed).
+    #[getter]
+    fn format(&self, py: Python<'_>) -> PyResult<&'static str> {
+        self.engine(py).map(|_| self.format)
+    }
 
-impl IntoPython for contactnow::ApiOutput {
-    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        sansio::output(py, self)
+    fn __repr__(&self) -> String {
+        self.description.clone()
     }
 }
 
-impl IntoPython for contactnow::GenericResult {
-    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        generic_result(py, self)
-    }
-}
-
-/// A generic result as a dict.
-pub(crate) fn generic_result(py: Python<'_>, result: contactnow::GenericResult) -> PyResult<Py<PyAny>> {
-    let dict = pyo3::types::PyDict::new(py);
-    dict.set_item("account_id", result.account_id)?;
-    dict.set_item("total", result.total)?;
-    dict.set_item("bad", result.bad)?;
-    dict.set_item("key", result.key)?;
-    dict.set_item("error", result.error)?;
-    let records = pyo3::types::PyList::empty(py);
-    for record in result.records {
-        let fields = pyo3::types::PyDict::new(py);
-        for (name, value) in record.0 {
-            fields.set_item(name, value)?;
-        }
-        records.append(fields)?;
-    }
-    dict.set_item("records", records)?;
-    Ok(dict.into_any().unbind())
-}
-
-/// Runs `op` on the blocking `client` with the GIL released, and converts its result.
-pub(crate) fn run_blocking<O>(py: Python<'_>, client: &contactnow::Client, op: &O) -> PyResult<Py<PyAny>>
-where
-    O: Operation + Sync,
-    O::Output: IntoPython,
-{
-    py.detach(|| client.execute(op)).map_err(to_py(py))?.into_python(py)
-}
-
-/// `call(method, action, filters=, records=, repeatable=)` as a generic call.
-pub(crate) fn generic_call(
-    py: Python<'_>,
-    method: &str,
-    action: &str,
-    filters: Option<&Bound<'_, PyAny>>,
-    records: Option<&Bound<'_, PyAny>>,
-    repeatable: bool,
-) -> PyResult<contactnow::GenericCall> {
-    let mut options = serde_json::Map::new();
-    for (name, obj) in [("filters", filters), ("records", records)] {
-        if let Some(obj) = obj {
-            options.insert(name.to_owned(), value::json(obj, name)?);
-        }
-    }
-    options.insert("repeatable".to_owned(), repeatable.into());
-    let options = serde_json::Value::Object(options);
-    READER.generic(method, action, &options).map_err(to_py(py))
-}
-
-/// `client.priority` or `client.tod_policies`: the class `name` of `contactnow._api`
-/// around the client.
-pub(crate) fn namespace<'py>(client: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-    client.py().import("contactnow._api")?.getattr(name)?.call1((client,))
-}
-
-// ---------------------------------------------------------------------------------------
-// The classes of both clients, from one text.
-
-/// A client class `$class` (Python name `$name`) holding a `Slot<$engine>` and a
-/// `description`: the constructor, `execute`, `call`, the namespaces, the settings'
-/// getters and `repr`, plus the methods in `{ ... }`. The class implements
-/// `fn build(py, ClientBuilder, Settings) -> PyResult<Self>` (making its engine) and
-/// `fn run<O>(&self, py, op: O) -> PyResult<Py<PyAny>>` (what a call answers; it first
-/// calls `self.logging.refresh(py)`).
-macro_rules! client_class {
-    (
-        $(#[$meta:meta])*
-        $class:ident($name:literal, $engine:ty), $priority:literal, $tod:literal, { $($extra:tt)* }
-    ) => {
-        $(#[$meta])*
-        #[pyclass(frozen, name = $name, module = "contactnow")]
-        pub(crate) struct $class {
-            state: $crate::client::Slot<$engine>,
-            logging: std::sync::Arc<$crate::events::PyLogging>,
-            description: String,
-            base_url: String,
-            format: &'static str,
-        }
-
-        #[pymethods]
-        impl $class {
-            #[new]
-            #[pyo3(signature = (*, sender = None, sleep = None, **options))]
-            fn new(
-                py: Python<'_>,
-                sender: Option<Py<PyAny>>,
-                sleep: Option<Py<PyAny>>,
-                options: Option<&Bound<'_, pyo3::types::PyDict>>,
-            ) -> PyResult<Self> {
-                use $crate::error::{invalid_input, to_py};
-                let options = match options {
-                    Some(options) => $crate::value::json(options.as_any(), "")?,
-                    None => serde_json::Value::Null,
-                };
-                let options = contactnow::options::Options::from_json(
-                    &options,
-                    contactnow::options::Casing::Snake,
-                    $crate::value::READER,
-                    &[],
-                )
-                .map_err(to_py(py))?;
-                let logging = std::sync::Arc::new($crate::events::PyLogging::new(py)?);
-                let settings = $crate::client::Settings::of(&options, sender.is_some(), logging.clone());
-                let mut builder = options.builder().map_err(to_py(py))?.observer(logging);
-                if let Some(send) = sender {
-                    builder = builder.sender(std::sync::Arc::new($crate::sender::PySender { send, sleep }));
-                } else if sleep.is_some() {
-                    return Err(invalid_input(py, "sleep", "goes with sender=: the built-in transport sleeps itself"));
-                }
-                Self::build(py, builder, settings)
-            }
-
-            /// Runs any operation by name (`priority.read`, ..., `token.validate`) with `input` in
-            /// the keys of the test vectors: the client's retries, token handling and errors apply.
-            #[pyo3(signature = (operation, input = None))]
-            fn execute(&self, py: Python<'_>, operation: &str, input: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
-                self.run(py, $crate::sansio::api_call(py, operation, input)?)
-            }
-
-            /// Any `database.php` method and action (`queues`, `agents`, ...): `filters` as a mapping
-            /// of query arguments, `records` (a write) as mappings of field to text. Answers a dict:
-            /// `account_id`, `total`, `bad`, `key`, `error` and `records` (each a dict of the fields as
-            /// the server sent them, as text). Writes are repeated only with `repeatable=True`.
-            #[pyo3(signature = (method, action, *, filters = None, records = None, repeatable = false))]
-            fn call(
-                &self,
-                py: Python<'_>,
-                method: &str,
-                action: &str,
-                filters: Option<&Bound<'_, PyAny>>,
-                records: Option<&Bound<'_, PyAny>>,
-                repeatable: bool,
-            ) -> PyResult<Py<PyAny>> {
-                self.run(py, $crate::client::generic_call(py, method, action, filters, records, repeatable)?)
-            }
-
-            /// Agent-to-queue assignments (`method=priority`).
-            #[getter]
-            fn priority<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-                $crate::client::namespace(slf.as_any(), $priority)
-            }
-
-            /// Time-of-day policies (`method=tod_policy`).
-            #[getter]
-            fn tod_policies<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-                $crate::client::namespace(slf.as_any(), $tod)
-            }
-
-            /// The base URL.
-            #[getter]
-            fn base_url(&self, py: Python<'_>) -> PyResult<String> {
-                self.state.get(py).map(|_| self.base_url.clone())
-            }
-
-            /// `json` or `xml`.
-            #[getter]
-            fn format(&self, py: Python<'_>) -> PyResult<&'static str> {
-                self.state.get(py).map(|_| self.format)
-            }
-
-            /// Whether `close()` was called.
-            #[getter]
-            fn closed(&self) -> bool {
-                self.state.closed()
-            }
-
-            fn __repr__(&self) -> String {
-                self.description.clone()
-            }
-
-            $($extra)*
-        }
-
-        impl $class {
-            /// The client with its engine, described as `repr` shows it.
-            fn with_engine(settings: &$crate::client::Settings, engine: $engine, endpoint: &contactnow::Endpoint) -> Self {
-                Self {
-                    state: $crate::client::Slot::new(engine),
-                    logging: settings.logging.clone(),
-                    description: settings.describe($name, endpoint),
-                    base_url: endpoint.as_str().to_owned(),
-                    format: settings.format.as_str(),
-                }
-            }
-        }
-    };
-}
-pub(crate) use client_class;
-
-client_class!(
-    /// A blocking client for the ContactNow `database.php` API; releases the GIL while a
-    /// call is on the network.
-    PyClient("Client", contactnow::Client), "PriorityApi", "TodPolicyApi", {
-        /// Drops the connection pool; later calls raise `ContactNowError`.
-        fn close(&self) {
-            self.state.close();
-        }
-
-        fn __enter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
-            slf
-        }
-
-        #[pyo3(signature = (_exc_type = None, _exc = None, _tb = None))]
-        fn __exit__(
-            &self,
-            _exc_type: Option<&Bound<'_, PyType>>,
-            _exc: Option<&Bound<'_, PyAny>>,
-            _tb: Option<&Bound<'_, PyAny>>,
-        ) -> bool {
-            self.close();
-            false
-        }
-    }
-);
-
-impl PyClient {
-    /// The client of `builder`.
-    fn build(py: Python<'_>, builder: ClientBuilder, settings: Settings) -> PyResult<Self> {
-        let client = builder.build().map_err(to_py(py))?;
-        let endpoint = client.endpoint().clone();
-        Ok(Self::with_engine(&settings, client, &endpoint))
+impl NativeClient {
+    /// The engine, or an error once closed.
+    fn engine(&self, py: Python<'_>) -> PyResult<Engine> {
+        let guard = self.engine.lock().map_err(|_| contactnow_error(py, "client state is poisoned"))?;
+        guard.clone().ok_or_else(|| contactnow_error(py, "the client is closed"))
     }
 
-    /// Runs `op` with the GIL released and answers its result.
+    /// What a call of `op` answers: its result, or the coroutine that runs it.
     fn run<O>(&self, py: Python<'_>, op: O) -> PyResult<Py<PyAny>>
     where
-        O: Operation + Sync,
+        O: Operation + Send + Sync + 'static,
         O::Output: IntoPython,
     {
-        let client = self.state.get(py)?;
+        let engine = self.engine(py)?;
         self.logging.refresh(py);
-        run_blocking(py, &client, &op)
+        let blocking = |py: Python<'_>, client: &contactnow::Client, op: &O| {
+            py.detach(|| client.execute(op)).map_err(to_py(py))?.into_python(py)
+        };
+        let (helper, start): (&Helper, Start) = match engine {
+            Engine::Blocking(client) => return blocking(py, &client, &op),
+            Engine::Async(client) => (
+                &WAIT,
+                Box::new(move |py| {
+                    crate::exit::use_runtime(py)?;
+                    crate::bridge::spawn(py, async move { client.execute(&op).await }, |py, result| {
+                        result.map_err(to_py(py))?.into_python(py)
+                    })
+                }),
+            ),
+            Engine::Threaded(client) => {
+                (&IN_THREAD, Box::new(move |py| Ok(blocking(py, &client, &op)?.into_bound(py))))
+            }
+        };
+        Ok(helper.call(py, Deferred(Mutex::new(Some(start))))?.unbind())
     }
 }
+
+/// What starts an async call: the asyncio future of its Rust future, or (for `sender=`) its
+/// result, run in the executor thread.
+type Start = Box<dyn for<'py> FnOnce(Python<'py>) -> PyResult<Bound<'py, PyAny>> + Send>;
+
+/// An async call not started yet, called (once) by the coroutine that awaits it.
+#[pyclass(frozen, name = "_Deferred", module = "contactnow._contactnow")]
+struct Deferred(Mutex<Option<Start>>);
+
+#[pymethods]
+impl Deferred {
+    /// Starts the call.
+    fn __call__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let start = self.0.lock().ok().and_then(|mut start| start.take());
+        start.ok_or_else(|| contactnow_error(py, "this call was started already"))?(py)
+    }
+}
+
+/// A coroutine function of `contactnow._async`, looked up once per interpreter.
+struct Helper(&'static str, PyOnceLock<Py<PyAny>>);
+
+impl Helper {
+    /// `helper(argument)`: a coroutine.
+    fn call<'py>(&self, py: Python<'py>, argument: impl IntoPyObject<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.1.import(py, "contactnow._async", self.0)?.call1((argument,))
+    }
+}
+
+/// `_wait(start)`: awaits the asyncio future `start()` answers.
+static WAIT: Helper = Helper("_wait", PyOnceLock::new());
+/// `_in_thread(job)`: answers `job()`, run in the loop's default executor.
+static IN_THREAD: Helper = Helper("_in_thread", PyOnceLock::new());

@@ -12,7 +12,6 @@
 //! exception classes, the namespaces (`_api.py`), `Listing`, the sans-IO values
 //! (`_sansio.py`), the coroutines that await the async client's calls, and re-exports.
 
-mod async_client;
 mod bridge;
 mod client;
 mod error;
@@ -31,10 +30,9 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _contactnow(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", contactnow_core::VERSION)?;
-    async_client::init_runtime();
+    client::init_runtime();
     exit::register(m)?;
-    m.add_class::<client::PyClient>()?;
-    m.add_class::<async_client::PyAsyncClient>()?;
+    m.add_class::<client::NativeClient>()?;
     m.add_class::<models::PyDefaultAction>()?;
     m.add_class::<models::PyAssignment>()?;
     m.add_class::<models::PyTodPolicy>()?;

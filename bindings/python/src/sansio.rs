@@ -4,7 +4,6 @@ use contactnow_core::{ApiCall, ApiOutput, Endpoint, HttpRequest, HttpResponse, O
 use pyo3::{prelude::*, sync::PyOnceLock, types::PyBytes};
 
 use crate::{
-    client::format_arg,
     error::{invalid_input, to_py},
     models::{listing, PyAssignment, PyTodPolicy, PyWriteResult},
     value::{self, READER},
@@ -64,7 +63,7 @@ pub(crate) fn build_request<'py>(
     format: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let call = api_call(py, operation, input)?;
-    let format = format_arg(py, format)?;
+    let format = format.parse::<contactnow_core::Format>().map_err(to_py(py))?;
     let endpoint = match base_url {
         Some(url) => Endpoint::new(url).map_err(to_py(py))?,
         None => Endpoint::default(),
@@ -90,7 +89,7 @@ pub(crate) fn parse_response(
     format: &str,
 ) -> PyResult<Py<PyAny>> {
     let call = ApiCall::empty(operation).map_err(to_py(py))?;
-    let format = format_arg(py, format)?;
+    let format = format.parse::<contactnow_core::Format>().map_err(to_py(py))?;
     let body = value::bytes(body, "body")?;
     let response = HttpResponse { status, content_type: content_type.map(str::to_owned), body, retry_after: None };
     let parsed = py.detach(|| call.parse_response(format, &response));
