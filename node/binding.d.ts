@@ -76,7 +76,7 @@ export declare class NativeSandbox {
   static start(options: unknown): NativeSandbox
   /** Queues a fault (`SandboxFault` in `index.d.ts`), refused as `POST /_sandbox/faults` refuses it. */
   pushFault(fault: unknown): void
-  /** The API requests received so far, oldest first, secrets redacted. */
+  /** The API requests received so far, oldest first, secrets redacted (keys in camelCase). */
   requests(): Array<any>
   /** Forgets the recorded requests. */
   clearRequests(): void

@@ -530,6 +530,8 @@ export interface SandboxRequest {
   /** The query string, `token` and `password` values replaced by `***`. */
   query: string
   body: string
+  /** The client's IP address. */
+  remoteIp: string
   /** The fault applied to this request, if any (`'status 503'`, `'delay 200 ms'`, ...). */
   fault: string | null
   /** The `method` argument (`'priority'`, `'tod_policy'`), or `null` for `token.php`. */

@@ -130,7 +130,7 @@ class Sandbox:
 
     def requests(self) -> list[RecordedRequest]:
         """The API requests received so far, oldest first."""
-        return [RecordedRequest(**{**r, "params": dict(r["params"])}) for r in self._native.requests()]
+        return [RecordedRequest(**r) for r in self._native.requests()]
 
     def clear_requests(self) -> None:
         """Forgets the recorded requests."""

@@ -92,9 +92,12 @@ impl FaultSpec {
 
     /// A fault spec from its JSON form, as every binding's test kit takes it: `kind`, the
     /// fields of that kind (`status` and `retry_after`, `ms`, `error`), `times`, `method` and
-    /// `action`. An error gives the field at fault (`fault`, `fault.times`, `fault.ms`...) and why.
-    pub fn from_json(value: &serde_json::Value) -> Result<Self, (String, String)> {
-        let bad = |field: &str, why: String| (format!("fault{}{field}", if field.is_empty() { "" } else { "." }), why);
+    /// `action`. An error is an `InvalidInput` naming the field at fault (`fault`,
+    /// `fault.times`, `fault.ms`...).
+    pub fn from_json(value: &serde_json::Value) -> Result<Self, contactnow_core::Error> {
+        let bad = |field: &str, why: String| {
+            contactnow_core::Error::invalid(format!("fault{}{field}", if field.is_empty() { "" } else { "." }), why)
+        };
         let kind = value.get("kind").and_then(|k| k.as_str()).unwrap_or_default();
         let own: &[&str] = match kind {
             "status" => &["status", "retry_after"],

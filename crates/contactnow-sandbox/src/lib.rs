@@ -26,6 +26,7 @@
 
 mod auth;
 mod fault;
+mod kit;
 mod params;
 mod payload;
 mod reply;
@@ -41,6 +42,7 @@ use std::{
 };
 
 pub use fault::{Fault, FaultSpec};
+pub use kit::Kit;
 pub use server::RecordedRequest;
 
 /// The data set the sandbox starts from (and returns to on reset).

@@ -60,8 +60,25 @@ pub struct RecordedRequest {
     /// The `action` argument (`create`, `read`, `update`, `get`, `validate`...).
     pub action: Option<String>,
     /// Every argument as the server read it (query string and POST variables, POST winning,
-    /// the payload field included), `token` and `password` as `***`.
+    /// the payload field included), `token` and `password` as `***`. In JSON, an object.
+    #[serde(with = "as_object")]
     pub params: Vec<(String, String)>,
+}
+
+/// Name/value pairs (each name once) as a JSON object, in their order.
+mod as_object {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(pairs: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(pairs.iter().map(|(k, v)| (k, v)))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, String)>, D::Error> {
+        Ok(serde_json::Map::deserialize(d)?
+            .into_iter()
+            .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+            .collect())
+    }
 }
 
 /// State shared by every connection.

@@ -1,0 +1,154 @@
+//! The sandbox as every binding's test kit offers it: started from the options a language
+//! passes as plain data, held by a foreign object that may be stopped while other calls hold
+//! it, each mistake an [`Error::InvalidInput`](CoreError::InvalidInput) naming its field
+//! (`seed`, `account_id`, `fault.times`, `sandbox`), the same in every language.
+
+use std::sync::{Mutex, PoisonError};
+
+use contactnow_core::{
+    input::{camel_case, Reader},
+    Error as CoreError,
+};
+use serde_json::Value;
+
+use crate::{Config, FaultSpec, RecordedRequest, Sandbox, Seed};
+
+impl Config {
+    /// The settings of `{seed?, tokens?, users?, account_id?}` (keys in snake_case or
+    /// camelCase; `null` is absent): `seed` `empty` or `demo`, `tokens` a list of strings,
+    /// `users` a list of `[username, password]` pairs.
+    pub fn from_json(options: &Value, reader: Reader) -> Result<Config, CoreError> {
+        let mut config = Config::default();
+        let Some(map) = options.as_object() else {
+            return if options.is_null() {
+                Ok(config)
+            } else {
+                Err(CoreError::invalid("options", "expected an object"))
+            };
+        };
+        for (key, value) in map.iter().filter(|(_, v)| !v.is_null()) {
+            let name =
+                ["seed", "tokens", "users", "account_id"].into_iter().find(|n| *n == key || camel_case(n) == *key);
+            let list = |what: &str| CoreError::invalid(key.as_str(), format!("expected a list of {what}"));
+            match name {
+                Some("seed") => {
+                    config.seed =
+                        reader.text(value, "seed")?.parse::<Seed>().map_err(|e| CoreError::invalid("seed", e))?
+                }
+                Some("tokens") => config.tokens = serde_json::from_value(value.clone()).map_err(|_| list("strings"))?,
+                Some("users") => {
+                    config.users =
+                        serde_json::from_value(value.clone()).map_err(|_| list("[username, password] pairs"))?
+                }
+                Some(_) => config.account_id = reader.integer(value, "account_id")?,
+                None => {
+                    let reason = "unknown option; expected seed, tokens, users or account_id";
+                    return Err(CoreError::invalid(key.as_str(), reason));
+                }
+            }
+        }
+        Ok(config)
+    }
+}
+
+/// A running sandbox held by a foreign object: [`Kit::stop`] may come while other calls
+/// hold it; every use after that is an error naming `sandbox`.
+pub struct Kit {
+    sandbox: Mutex<Option<Sandbox>>,
+    url: String,
+    token: String,
+}
+
+impl std::fmt::Debug for Kit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Kit").field("url", &self.url).finish_non_exhaustive()
+    }
+}
+
+impl Kit {
+    /// Starts a sandbox on a free loopback port with `config`.
+    pub fn start(config: Config) -> Result<Kit, CoreError> {
+        let sandbox =
+            Sandbox::start(config).map_err(|e| CoreError::invalid("sandbox", format!("cannot start: {e}")))?;
+        Ok(Kit { url: sandbox.base_url(), token: sandbox.token(), sandbox: Mutex::new(Some(sandbox)) })
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The first static token.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// `f` of the sandbox, or an error once it is stopped.
+    pub fn with<T>(&self, f: impl FnOnce(&Sandbox) -> T) -> Result<T, CoreError> {
+        let guard = self.sandbox.lock().unwrap_or_else(PoisonError::into_inner);
+        guard.as_ref().map(f).ok_or_else(|| CoreError::invalid("sandbox", "is stopped"))
+    }
+
+    /// Queues the fault `fault` (see [`FaultSpec::from_json`]).
+    pub fn push_fault(&self, fault: &Value) -> Result<(), CoreError> {
+        let spec = FaultSpec::from_json(fault)?;
+        self.with(|s| s.try_push_fault(spec))?.map_err(|e| CoreError::invalid("fault", e.to_string()))
+    }
+
+    /// The API requests received so far, oldest first, secrets redacted.
+    pub fn requests(&self) -> Result<Vec<RecordedRequest>, CoreError> {
+        self.with(Sandbox::requests)
+    }
+
+    /// Stops the server and waits for it to finish (again: nothing).
+    pub fn stop(&self) {
+        let sandbox = self.sandbox.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(sandbox) = sandbox {
+            sandbox.stop();
+        }
+    }
+
+    /// Whether [`Kit::stop`] was called.
+    pub fn stopped(&self) -> bool {
+        self.sandbox.lock().unwrap_or_else(PoisonError::into_inner).is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn field(error: CoreError) -> String {
+        match error {
+            CoreError::InvalidInput { field, .. } => field,
+            other => format!("not an input error: {other}"),
+        }
+    }
+
+    #[test]
+    fn options_read_in_either_casing_and_name_their_field() {
+        let config = Config::from_json(&json!({"seed": "demo", "accountId": 7, "users": [["u", "p"]]}), Reader::ANY);
+        let config = config.unwrap_or_default();
+        assert_eq!((config.seed, config.account_id), (Seed::Demo, 7));
+        assert_eq!(config.users, vec![("u".to_owned(), "p".to_owned())]);
+        let bad = |options| Config::from_json(&options, Reader::ANY).map(drop).map_err(field);
+        assert_eq!(bad(json!({"seed": "full"})), Err("seed".into()));
+        assert_eq!(bad(json!({"account_id": -1})), Err("account_id".into()));
+        assert_eq!(bad(json!({"tokens": "t"})), Err("tokens".into()));
+        assert_eq!(bad(json!({"seeds": "demo"})), Err("seeds".into()));
+        assert_eq!(bad(json!("a-token")), Err("options".into()));
+    }
+
+    #[test]
+    fn a_stopped_kit_refuses_every_use() {
+        let Ok(kit) = Kit::start(Config::default()) else { panic!("the sandbox did not start") };
+        assert_eq!(kit.push_fault(&json!({"kind": "reset", "times": 0})).map_err(field), Err("fault.times".into()));
+        assert!(kit.push_fault(&json!({"kind": "reset"})).is_ok());
+        kit.stop();
+        kit.stop();
+        assert!(kit.stopped());
+        assert_eq!(kit.requests().map_err(field), Err("sandbox".into()));
+    }
+}
