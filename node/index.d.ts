@@ -596,7 +596,7 @@ export declare function buildRequest(
   input: { username: string; password: string },
   options: RequestOptions,
 ): HttpRequest
-export declare function buildRequest(operation: 'token.validate', input: { token?: string }, options: RequestOptions): HttpRequest
+export declare function buildRequest(operation: 'token.validate', input: { token: string }, options: RequestOptions): HttpRequest
 
 /**
  * Parses a response to a request built by `buildRequest` (sans-IO). Throws an `ApiError`,

@@ -4,7 +4,7 @@
 use contactnow::{
     input::Reader,
     options::{Casing, Options},
-    ApiCall, Endpoint, Error, Format, HttpRequest, HttpResponse, Operation, Token,
+    ApiCall, Error, Format, HttpRequest, HttpResponse, Operation,
 };
 use napi::{
     bindgen_prelude::{FromNapiValue, Object, Uint8Array, Unknown},
@@ -60,7 +60,7 @@ pub(crate) fn api_call(name: &str, value: &Value) -> Result<ApiCall> {
 
 /// Reads the options of `buildRequest` and `parseResponse`, `allowed` of `token`, `baseUrl`
 /// and `format`.
-fn options(env: &Env, value: Unknown, allowed: &[&str]) -> Result<(Option<String>, Endpoint, Format)> {
+fn options(env: &Env, value: Unknown, allowed: &[&str]) -> Result<(Option<String>, Option<String>, Format)> {
     let value = json(env, value, "options")?;
     let keys = value.as_object().map(|map| map.keys().collect()).or_else(|| value.is_null().then(Vec::new));
     // Refused without the value itself: a string here may be the token.
@@ -69,8 +69,7 @@ fn options(env: &Env, value: Unknown, allowed: &[&str]) -> Result<(Option<String
         return Err(Error::invalid(key.as_str(), format!("unknown option; expected {}", allowed.join(", "))));
     }
     let options = Options::from_json(&value, Casing::Camel, Reader::JAVASCRIPT, &[])?;
-    let endpoint = Endpoint::new(options.base_url.as_deref().unwrap_or(Endpoint::EU))?;
-    Ok((options.token, endpoint, options.format.as_deref().unwrap_or("json").parse()?))
+    Ok((options.token, options.base_url, options.format.as_deref().unwrap_or("json").parse()?))
 }
 
 /// Builds the exact HTTP request of `operation` for `input` (`{ records }` for writes, the
@@ -79,21 +78,9 @@ fn options(env: &Env, value: Unknown, allowed: &[&str]) -> Result<(Option<String
 #[napi]
 pub fn build_request(env: Env, operation: Unknown, input: Unknown, options: Unknown) -> napi::Result<Value> {
     let request = (|| {
-        let name = string(operation, "operation")?;
-        let mut value = json(&env, input, "input")?;
-        let (token, endpoint, format) = self::options(&env, options, &["token", "baseUrl", "format"])?;
-        // `token.validate` checks the options' token when its input names none.
-        if let (Some(token), "token.validate") = (&token, wire(&name).as_str()) {
-            if value.is_null() {
-                value = Value::Object(Default::default());
-            }
-            if let Some(map) = value.as_object_mut().filter(|m| m.get("token").is_none_or(Value::is_null)) {
-                map.insert("token".into(), token.as_str().into());
-            }
-        }
-        let call = api_call(&name, &value)?;
-        let token = Token::new(token.unwrap_or_default());
-        call.build_request(&endpoint, &token, format).map_err(|e| e.scrubbed(&call.secrets()))
+        let call = api_call(&string(operation, "operation")?, &json(&env, input, "input")?)?;
+        let (token, base_url, format) = self::options(&env, options, &["token", "baseUrl", "format"])?;
+        call.request(token.as_deref(), base_url.as_deref(), format)
     })();
     request.map(|r| self::request(&r)).map_err(throw(&env))
 }

@@ -1,10 +1,10 @@
 //! The sans-IO layer: build a request, parse a response, with no I/O of our own.
 
-use contactnow_core::{ApiCall, ApiOutput, Endpoint, HttpRequest, HttpResponse, Operation, Token};
+use contactnow_core::{ApiCall, ApiOutput, HttpRequest, HttpResponse, Operation};
 use pyo3::{prelude::*, sync::PyOnceLock, types::PyBytes};
 
 use crate::{
-    error::{invalid_input, to_py},
+    error::to_py,
     models::{listing, PyAssignment, PyTodPolicy, PyWriteResult},
     value::{self, READER},
 };
@@ -64,17 +64,7 @@ pub(crate) fn build_request<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let call = api_call(py, operation, input)?;
     let format = format.parse::<contactnow_core::Format>().map_err(to_py(py))?;
-    let endpoint = match base_url {
-        Some(url) => Endpoint::new(url).map_err(to_py(py))?,
-        None => Endpoint::default(),
-    };
-    let token = match token {
-        Some(token) => Token::new(token),
-        None if call.needs_token() => return Err(invalid_input(py, "token", "required: pass token=")),
-        None => Token::new(""),
-    };
-    let built = call.build_request(&endpoint, &token, format).map_err(|e| e.scrubbed(&call.secrets()));
-    request(py, &built.map_err(to_py(py))?)
+    request(py, &call.request(token, base_url, format).map_err(to_py(py))?)
 }
 
 /// Parses the response to a request for `operation`, built in `format`.

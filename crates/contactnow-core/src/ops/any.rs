@@ -109,6 +109,21 @@ impl ApiCall {
         })
     }
 
+    /// The request of this call as every binding's sans-IO `build_request` builds it: to
+    /// `base_url` (default: the EU host), with `token` (required, except by the token calls),
+    /// every error cleaned of the call's secrets and of the token.
+    pub fn request(&self, token: Option<&str>, base_url: Option<&str>, format: Format) -> Result<HttpRequest, Error> {
+        let built = (|| {
+            let endpoint = base_url.map_or_else(|| Ok(Endpoint::default()), Endpoint::new)?;
+            let token = match token {
+                None if self.needs_token() => return Err(Error::invalid("token", "required to build this request")),
+                token => Token::new(token.unwrap_or_default()),
+            };
+            self.build_request(&endpoint, &token, format)
+        })();
+        built.map_err(|e| e.scrubbed(&[self.secrets(), token.into_iter().collect()].concat()))
+    }
+
     /// The operation `name` with `input` in the vectors' keys, read by
     /// [`Reader::ANY`](crate::input::Reader) (see [`crate::input`] for the rules).
     pub fn from_json(name: &str, input: &Value) -> Result<Self, Error> {
