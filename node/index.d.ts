@@ -459,7 +459,7 @@ export declare class Client {
    * Runs any operation through the `sender` (retries, token handling and errors as for the
    * other calls); rejects with `InvalidInputError` on a client without a sender.
    */
-  execute(operation: Operation, input?: unknown, options?: CallOptions): Promise<WriteResult | AssignmentListing | TodPolicyListing | TokenGrant | TokenStatus>
+  execute(operation: Operation, input?: unknown, options?: CallOptions): Promise<WriteResult | AssignmentListing | TodPolicyListing | TokenGrant | TokenStatus | GenericResult>
   /**
    * Any `database.php` method and action (`queues`, `agents`, ...): the envelope, with each
    * record's fields as the text the server sent. Writes (`records`) are repeated only with
@@ -468,12 +468,7 @@ export declare class Client {
   call(
     method: string,
     action: string,
-    options?: {
-      filters?: Record<string, string | number>
-      records?: Array<Record<string, string | number>>
-      repeatable?: boolean
-      signal?: AbortSignal
-    },
+    options?: GenericCallOptions & { signal?: AbortSignal },
   ): Promise<GenericResult>
   readonly baseUrl: string
   readonly format: Format
@@ -566,6 +561,14 @@ export type Operation =
   | 'todPolicies.update'
   | 'token.get'
   | 'token.validate'
+  | 'call'
+
+/** The options of a generic call (`client.call`, or `execute('call', ...)`). */
+export interface GenericCallOptions {
+  filters?: Record<string, string | number>
+  records?: Array<Record<string, string | number>>
+  repeatable?: boolean
+}
 
 export interface RequestOptions {
   token?: string
@@ -597,6 +600,11 @@ export declare function buildRequest(
   options: RequestOptions,
 ): HttpRequest
 export declare function buildRequest(operation: 'token.validate', input: { token: string }, options: RequestOptions): HttpRequest
+export declare function buildRequest(
+  operation: 'call',
+  input: { method: string; action: string } & GenericCallOptions,
+  options: RequestOptions,
+): HttpRequest
 
 /**
  * Parses a response to a request built by `buildRequest` (sans-IO). Throws an `ApiError`,
@@ -611,5 +619,6 @@ export declare function parseResponse(operation: 'priority.read', response: Http
 export declare function parseResponse(operation: 'todPolicies.read', response: HttpResponse, options?: { format?: Format }): TodPolicyListing
 export declare function parseResponse(operation: 'token.get', response: HttpResponse, options?: { format?: Format }): TokenGrant
 export declare function parseResponse(operation: 'token.validate', response: HttpResponse, options?: { format?: Format }): TokenStatus
+export declare function parseResponse(operation: 'call', response: HttpResponse, options?: { format?: Format }): GenericResult
 
 export declare const VERSION: string

@@ -15,8 +15,8 @@ const NAMES = { message: 'apiMessage', token_rejected: 'tokenRejected', outcome_
 
 test('the generic vector folder has cases', () => assert.ok(files.length >= 5))
 
-for (const file of files) {
-  test(`generic ${file}`, async () => {
+for (const [file, via] of files.flatMap((f) => [[f, 'call'], [f, 'execute']])) {
+  test(`generic ${file} through ${via}`, async () => {
     const c = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))
     const sent = []
     const client = new Client({
@@ -36,7 +36,8 @@ for (const file of files) {
     let value
     let error
     try {
-      value = await client.call(c.call.method, c.call.action, options)
+      const { method, action } = c.call
+      value = await (via === 'call' ? client.call(method, action, options) : client.execute('call', { method, action, ...options }))
     } catch (e) {
       error = e
     }

@@ -231,6 +231,7 @@ _Operation = Literal[
     "tod_policy.update",
     "token.get",
     "token.validate",
+    "call",
 ]
 
 def build_request(
@@ -295,13 +296,23 @@ def parse_response(
     """Parses the answer to a request for ``operation`` built in ``format``; raises as the clients do."""
 @overload
 def parse_response(
+    operation: Literal["call"],
+    status: int,
+    content_type: Optional[str],
+    body: Union[bytes, str],
+    *,
+    format: Literal["json", "xml"] = "json",
+) -> dict[str, Any]:
+    """Parses the answer to a generic call (``{"method": ..., "action": ...}``), as ``Client.call`` answers."""
+@overload
+def parse_response(
     operation: str,
     status: int,
     content_type: Optional[str],
     body: Union[bytes, str],
     *,
     format: Literal["json", "xml"] = "json",
-) -> Union[WriteResult, Listing[Any], TokenGrant, TokenStatus]:
+) -> Union[WriteResult, Listing[Any], TokenGrant, TokenStatus, dict[str, Any]]:
     """Parses the answer to a request for ``operation`` built in ``format``; raises as the clients do."""
 
 @final

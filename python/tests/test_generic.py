@@ -23,8 +23,10 @@ def test_generic_cases_exist() -> None:
     assert len(CASES) >= 5
 
 
+@pytest.mark.parametrize("via", ["call", "execute"])
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
-def test_generic_vector(path: Path) -> None:
+def test_generic_vector(path: Path, via: str) -> None:
+    """Each case through ``client.call(...)`` and through ``client.execute("call", ...)``."""
     case = json.loads(path.read_text(encoding="utf-8"))
     response = case.get("response")
     exchanges = [] if response is None else [{"answer": response}]
@@ -33,13 +35,15 @@ def test_generic_vector(path: Path) -> None:
     spec = case["call"]
     outcome: Any
     try:
-        outcome = client.call(
-            spec["method"],
-            spec["action"],
-            filters=dict(spec.get("filters", [])),
-            records=[dict(r) for r in spec.get("records", [])] or None,
-            repeatable=spec.get("repeatable", False),
-        )
+        options: dict[str, Any] = {
+            "filters": dict(spec.get("filters", [])),
+            "records": [dict(r) for r in spec.get("records", [])] or None,
+            "repeatable": spec.get("repeatable", False),
+        }
+        if via == "call":
+            outcome = client.call(spec["method"], spec["action"], **options)
+        else:
+            outcome = client.execute("call", {"method": spec["method"], "action": spec["action"], **options})
     except contactnow.ContactNowError as e:
         outcome = e
     if "request" in case:

@@ -5,14 +5,14 @@
 
 use std::time::{Instant, SystemTime};
 
-use contactnow::{ApiCall, Client, Failure as SendFailure, GenericCall};
+use contactnow::{ApiCall, Client, Failure as SendFailure};
 use contactnow_core::engine::{Call, Now, Step};
 use napi::{bindgen_prelude::Unknown, Env};
 use napi_derive::napi;
 
 use crate::{
     error::{throw, to_js, Result},
-    output::{Output, ToJs},
+    output::{self, Output},
     sansio::{request, response_of},
 };
 
@@ -39,36 +39,20 @@ pub struct JsStep {
 /// One call in flight, of a client made with a `sender` (`NativeClient.execute` or `call`).
 #[napi(js_name = "NativeCall")]
 pub struct JsCall {
-    call: Driven,
+    call: Call<ApiCall>,
     client: Client,
     origin: Instant,
 }
 
-/// The two kinds of engine call JavaScript drives: an operation of the API, or a generic call.
-pub(crate) enum Driven {
-    Api(Call<ApiCall>),
-    Generic(Call<GenericCall>),
-}
-
-/// Runs `$body` with `$call` bound to the engine call of either kind.
-macro_rules! each {
-    ($driven:expr, $call:ident => $body:expr) => {
-        match $driven {
-            Driven::Api($call) => $body,
-            Driven::Generic($call) => $body,
-        }
-    };
-}
-
 impl JsCall {
-    /// A call in `client`'s session.
-    pub(crate) fn new(client: &Client, call: Driven) -> Self {
-        Self { call, client: client.clone(), origin: Instant::now() }
+    /// A call of `op` in `client`'s session.
+    pub(crate) fn new(client: &Client, op: ApiCall) -> Self {
+        Self { call: client.start(op), client: client.clone(), origin: Instant::now() }
     }
 }
 
 /// The step as JavaScript sees it, `None` for a token to provide.
-fn next<T: ToJs>(step: Step<'_, T>, format: contactnow::Format) -> Option<Result<JsStep>> {
+fn next(step: Step<'_, contactnow::ApiOutput>, format: contactnow::Format) -> Option<Result<JsStep>> {
     let ms = |d: std::time::Duration| Some(d.as_secs_f64() * 1000.0);
     let kind = |kind: &str| JsStep { kind: kind.into(), ..JsStep::default() };
     Some(match step {
@@ -77,7 +61,9 @@ fn next<T: ToJs>(step: Step<'_, T>, format: contactnow::Format) -> Option<Result
             Ok(JsStep { request: Some(request(send.request)), timeout_ms: ms(send.timeout), ..kind("send") })
         }
         Step::Sleep(pause) => Ok(JsStep { ms: ms(pause), ..kind("sleep") }),
-        Step::Done(result) => result.and_then(|v| v.to_js(format)).map(|v| JsStep { value: Some(v), ..kind("done") }),
+        Step::Done(result) => {
+            result.and_then(|v| output::js(v, format)).map(|v| JsStep { value: Some(v), ..kind("done") })
+        }
     })
 }
 
@@ -89,11 +75,10 @@ impl JsCall {
         let format = self.client.format();
         loop {
             let now = Now { monotonic: self.origin.elapsed(), wall: SystemTime::now() };
-            if let Some(step) = each!(&mut self.call, call => next(call.step(now), format)) {
+            if let Some(step) = next(self.call.step(now), format) {
                 return step.map_err(throw(&env));
             }
-            let token = self.client.provide_token();
-            each!(&mut self.call, call => call.provide_token(token));
+            self.call.provide_token(self.client.provide_token());
         }
     }
 
@@ -101,10 +86,10 @@ impl JsCall {
     #[napi]
     pub fn received(&mut self, env: Env, response: Unknown) -> napi::Result<()> {
         match response_of(response) {
-            Ok(response) => each!(&mut self.call, call => call.received(response)),
+            Ok(response) => self.call.received(response),
             // An answer the driver could not express is a failure after sending.
             Err(error) => {
-                each!(&mut self.call, call => call.failed(SendFailure::new("the sender's response was unusable")));
+                self.call.failed(SendFailure::new("the sender's response was unusable"));
                 return Err(to_js(&env, error));
             }
         }
@@ -116,7 +101,7 @@ impl JsCall {
     /// flight. The driver then stops.
     #[napi]
     pub fn cancel(&mut self, env: Env) -> napi::Result<()> {
-        Err(to_js(&env, each!(&mut self.call, call => call.cancel())))
+        Err(to_js(&env, self.call.cancel()))
     }
 
     /// Reports that the last `'send'` step got no answer: `timeout` for a timeout, `notSent`
@@ -126,6 +111,6 @@ impl JsCall {
         let mut failure = SendFailure::new(message);
         failure.timeout = timeout;
         failure.not_sent = not_sent;
-        each!(&mut self.call, call => call.failed(failure));
+        self.call.failed(failure);
     }
 }

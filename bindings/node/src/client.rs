@@ -14,9 +14,8 @@ use std::{
 use contactnow::{
     input::Reader,
     options::{Casing, Options},
-    AsyncClient, Client, Error, Operation,
+    ApiCall, AsyncClient, Client, Error,
 };
-use contactnow_core::engine::Call;
 use napi::{
     bindgen_prelude::{Either, FromNapiValue, Function, PromiseRaw, Unknown},
     Env,
@@ -26,10 +25,10 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 use crate::{
-    call::{Driven, JsCall},
+    call::JsCall,
     error::{throw, to_js, Result},
     events::JsEvents,
-    output::{Output, ToJs},
+    output::{self, Output},
     sansio::api_call,
 };
 
@@ -71,28 +70,18 @@ pub type Started<'env> = Either<PromiseRaw<'env, Output>, JsCall>;
 impl JsClient {
     /// Starts `op`: on the tokio runtime, the promise settling on the JavaScript thread with the
     /// output or the call's error (which the engine cleaned of secrets), `abort` ending it with
-    /// a `Cancelled` error; or as a `NativeCall` (made by `driven`). Input errors (`op` is
-    /// `Err`) are thrown at once: `index.js` turns them into rejections.
-    fn run<'env, O>(
-        &self,
-        env: &'env Env,
-        op: Result<O>,
-        abort: Option<&JsAbort>,
-        driven: fn(Call<O>) -> Driven,
-    ) -> napi::Result<Started<'env>>
-    where
-        O: Operation + Send + Sync + 'static,
-        O::Output: ToJs + Send + 'static,
-    {
+    /// a `Cancelled` error; or as a `NativeCall`. Input errors (`op` is `Err`) are thrown at
+    /// once: `index.js` turns them into rejections.
+    fn run<'env>(&self, env: &'env Env, op: Result<ApiCall>, abort: Option<&JsAbort>) -> napi::Result<Started<'env>> {
         let op = op.map_err(throw(env))?;
         let client = match &self.driver {
             Driver::Tokio(client) => client.clone(),
-            Driver::Js(client) => return Ok(Either::B(JsCall::new(client, driven(client.start(op))))),
+            Driver::Js(client) => return Ok(Either::B(JsCall::new(client, op))),
         };
         let (format, cancel) = (client.format(), cancelled(abort));
         let call = async move { Ok(client.execute_until(&op, cancel).await) };
         let promise = env.spawn_future_with_callback(call, move |env, result| {
-            result.and_then(|output| output.to_js(format)).map_err(|e| to_js(env, e))
+            result.and_then(|output| output::js(output, format)).map_err(|e| to_js(env, e))
         });
         promise.map(Either::A)
     }
@@ -136,7 +125,7 @@ impl JsClient {
         abort: Option<&JsAbort>,
     ) -> napi::Result<Started<'env>> {
         let call = string(operation, "operation").and_then(|name| api_call(&name, &json(env, input, "input")?));
-        self.run(env, call, abort, Driven::Api)
+        self.run(env, call, abort)
     }
 
     /// Any `database.php` method and action, with `{ filters?, records?, repeatable? }`.
@@ -151,7 +140,7 @@ impl JsClient {
     ) -> napi::Result<Started<'env>> {
         let names = string(method, "method").and_then(|method| Ok((method, string(action, "action")?)));
         let call = names.and_then(|(m, a)| Reader::JAVASCRIPT.generic(&m, &a, &json(env, options, "options")?));
-        self.run(env, call, abort, Driven::Generic)
+        self.run(env, call.map(ApiCall::Generic), abort)
     }
 }
 

@@ -7,7 +7,7 @@
 
 use contactnow::{
     options::{option_name, Casing},
-    ApiOutput, Assignment, Error, Format, GenericResult,
+    ApiOutput, Assignment, Error, Format,
 };
 use napi::{bindgen_prelude::Float64Array, Either};
 use napi_derive::napi;
@@ -71,44 +71,35 @@ fn camel(value: Value, path: &str, format: Format) -> Result<Value> {
     })
 }
 
-/// An operation's output as the JavaScript value its call resolves to.
-pub(crate) trait ToJs {
-    /// Converts, refusing numbers JavaScript cannot hold exactly (the response was in `format`).
-    fn to_js(self, format: Format) -> Result<Output>;
-}
-
-impl ToJs for ApiOutput {
-    fn to_js(self, format: Format) -> Result<Output> {
-        let ApiOutput::Assignments(listing) = self else {
-            // Plain structs with text keys: serialising them cannot fail.
-            let value = serde_json::to_value(self).unwrap_or_default();
-            return Ok(Either::B(camel(value, "", format)?));
-        };
-        let column = |field: &str, of: fn(&Assignment) -> u64| {
-            let values = listing.records.iter().enumerate();
-            let values = values.map(|(i, a)| exact(of(a), format, || format!("list[{i}].{field}")));
-            values.collect::<Result<Vec<f64>>>().map(Float64Array::new)
-        };
-        Ok(Either::A(JsAssignmentColumns {
-            account_id: camel(json!(listing.account_id), "account_id", format)?,
-            total: exact(listing.total, format, || "total".into())?,
-            agent_ids: column("agentid", |a| a.agent_id)?,
-            queue_ids: column("qid", |a| a.queue_id)?,
-            levels: column("level", |a| a.level.into())?,
-        }))
-    }
-}
-
-impl ToJs for GenericResult {
-    fn to_js(self, format: Format) -> Result<Output> {
-        let fields = json!({"account_id": self.account_id, "total": self.total, "bad": self.bad, "key": self.key});
-        let mut value = camel(fields, "", format)?;
-        value["error"] = json!(self.error);
-        // The records' fields as the server named them.
-        let records = self.records.into_iter().map(|r| r.0.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
-        value["records"] = Value::Array(records.map(Value::Object).collect());
-        Ok(Either::B(value))
-    }
+/// An operation's output as the JavaScript value its call resolves to, refusing numbers
+/// JavaScript cannot hold exactly (the response was in `format`).
+pub(crate) fn js(output: ApiOutput, format: Format) -> Result<Output> {
+    let listing = match output {
+        ApiOutput::Assignments(listing) => listing,
+        ApiOutput::Generic(result) => {
+            let fields =
+                json!({"account_id": result.account_id, "total": result.total, "bad": result.bad, "key": result.key});
+            let mut value = camel(fields, "", format)?;
+            value["error"] = json!(result.error);
+            // The records' fields as the server named them.
+            value["records"] = json!(result.records);
+            return Ok(Either::B(value));
+        }
+        // Plain structs with text keys: serialising them cannot fail.
+        other => return Ok(Either::B(camel(serde_json::to_value(other).unwrap_or_default(), "", format)?)),
+    };
+    let column = |field: &str, of: fn(&Assignment) -> u64| {
+        let values = listing.records.iter().enumerate();
+        let values = values.map(|(i, a)| exact(of(a), format, || format!("list[{i}].{field}")));
+        values.collect::<Result<Vec<f64>>>().map(Float64Array::new)
+    };
+    Ok(Either::A(JsAssignmentColumns {
+        account_id: camel(json!(listing.account_id), "account_id", format)?,
+        total: exact(listing.total, format, || "total".into())?,
+        agent_ids: column("agentid", |a| a.agent_id)?,
+        queue_ids: column("qid", |a| a.queue_id)?,
+        levels: column("level", |a| a.level.into())?,
+    }))
 }
 
 #[cfg(test)]
@@ -119,15 +110,15 @@ mod tests {
 
     #[test]
     fn ids_beyond_safe_integers_are_decode_errors() {
-        let error = |output: ApiOutput| output.to_js(Format::Json).err().map(|e| e.to_string()).unwrap_or_default();
+        let error = |output: ApiOutput| js(output, Format::Json).err().map(|e| e.to_string()).unwrap_or_default();
         let listing = |id| Listing { account_id: None, total: 1, records: vec![Assignment::new(id, 1, 0)] };
         assert!(error(ApiOutput::Assignments(listing(MAX_SAFE_INTEGER + 1))).contains("list[0].agentid"));
-        assert!(ApiOutput::Assignments(listing(MAX_SAFE_INTEGER)).to_js(Format::Xml).is_ok());
+        assert!(js(ApiOutput::Assignments(listing(MAX_SAFE_INTEGER)), Format::Xml).is_ok());
         let policy = TodPolicy { uid: MAX_SAFE_INTEGER + 1, description: "d".into(), default: DefaultAction::Hangup };
         let policies = ApiOutput::Policies(Listing { account_id: None, total: 1, records: vec![policy] });
         assert!(error(policies).contains("records[0].uid"));
         let write = ApiOutput::Write(WriteResult { account_id: Some(7), total: 1, bad: 0, key: None });
-        let Ok(Either::B(value)) = write.to_js(Format::Json) else { panic!("not an object") };
+        let Ok(Either::B(value)) = js(write, Format::Json) else { panic!("not an object") };
         assert_eq!(value, json!({"accountId": 7, "total": 1, "bad": 0, "key": null}));
     }
 }

@@ -16,7 +16,7 @@ use serde_json::{json, Map, Value};
 use crate::{
     client::{json, string},
     error::{throw, Result},
-    output::{Output, ToJs},
+    output::{self, Output},
 };
 
 /// A request as JavaScript gets it: `{ method, url, headers, body }` (`HttpRequest` in
@@ -96,7 +96,7 @@ pub fn parse_response(env: Env, operation: Unknown, response: Unknown, options: 
         let call = ApiCall::empty(&wire(&name))?;
         let response = response_of(response)?;
         let (_, _, format) = self::options(&env, options, &["format"])?;
-        call.parse_response(format, &response)?.to_js(format)
+        output::js(call.parse_response(format, &response)?, format)
     })();
     parsed.map_err(throw(&env))
 }

@@ -15,13 +15,9 @@ use std::sync::{Arc, Mutex};
 
 use contactnow::{
     options::{Casing, Options, Retries},
-    ApiOutput, GenericResult, Operation, RetryPolicy,
+    ApiCall, RetryPolicy,
 };
-use pyo3::{
-    prelude::*,
-    sync::PyOnceLock,
-    types::{IntoPyDict, PyDict},
-};
+use pyo3::{prelude::*, sync::PyOnceLock, types::PyDict};
 
 use crate::{
     error::{contactnow_error, invalid_input, to_py},
@@ -70,32 +66,6 @@ pub(crate) struct NativeClient {
     description: String,
     base_url: String,
     format: &'static str,
-}
-
-/// A call's result as its Python object.
-trait IntoPython: Send + 'static {
-    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>>;
-}
-
-impl IntoPython for ApiOutput {
-    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        sansio::output(py, self)
-    }
-}
-
-impl IntoPython for GenericResult {
-    /// A dict; each record a dict of its fields as text, in the server's order.
-    fn into_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let dict = PyDict::new(py);
-        dict.set_item("account_id", self.account_id)?;
-        dict.set_item("total", self.total)?;
-        dict.set_item("bad", self.bad)?;
-        dict.set_item("key", self.key)?;
-        dict.set_item("error", self.error)?;
-        let records = self.records.into_iter().map(|r| r.0.into_py_dict(py)).collect::<PyResult<Vec<_>>>()?;
-        dict.set_item("records", records)?;
-        Ok(dict.into_any().unbind())
-    }
 }
 
 /// A Python-style single-quoted string literal.
@@ -183,7 +153,7 @@ impl NativeClient {
         options.set_item("records", records)?;
         options.set_item("repeatable", repeatable)?;
         let call = value::read(options.as_any(), "", |v| READER.generic(method, action, v))?;
-        self.run(py, call)
+        self.run(py, ApiCall::Generic(call))
     }
 
     /// Drops the engine; later calls raise `ContactNowError`.
@@ -224,15 +194,11 @@ impl NativeClient {
     }
 
     /// What a call of `op` answers: its result, or the coroutine that runs it.
-    fn run<O>(&self, py: Python<'_>, op: O) -> PyResult<Py<PyAny>>
-    where
-        O: Operation + Send + Sync + 'static,
-        O::Output: IntoPython,
-    {
+    fn run(&self, py: Python<'_>, op: ApiCall) -> PyResult<Py<PyAny>> {
         let engine = self.engine(py)?;
         self.logging.refresh(py);
-        let blocking = |py: Python<'_>, client: &contactnow::Client, op: &O| {
-            py.detach(|| client.execute(op)).map_err(to_py(py))?.into_python(py)
+        let blocking = |py: Python<'_>, client: &contactnow::Client, op: &ApiCall| {
+            sansio::output(py, py.detach(|| client.execute(op)).map_err(to_py(py))?)
         };
         let (helper, start): (&Helper, Start) = match engine {
             Engine::Blocking(client) => return blocking(py, &client, &op),
@@ -241,7 +207,7 @@ impl NativeClient {
                 Box::new(move |py| {
                     crate::exit::use_runtime(py)?;
                     crate::bridge::spawn(py, async move { client.execute(&op).await }, |py, result| {
-                        result.map_err(to_py(py))?.into_python(py)
+                        sansio::output(py, result.map_err(to_py(py))?)
                     })
                 }),
             ),

@@ -1,7 +1,11 @@
 //! The sans-IO layer: build a request, parse a response, with no I/O of our own.
 
 use contactnow_core::{ApiCall, ApiOutput, HttpRequest, HttpResponse, Operation};
-use pyo3::{prelude::*, sync::PyOnceLock, types::PyBytes};
+use pyo3::{
+    prelude::*,
+    sync::PyOnceLock,
+    types::{IntoPyDict, PyBytes, PyDict},
+};
 
 use crate::{
     error::to_py,
@@ -46,6 +50,18 @@ pub(crate) fn output(py: Python<'_>, output: ApiOutput) -> PyResult<Py<PyAny>> {
         }
         ApiOutput::TokenStatus(status) => {
             TOKEN_STATUS.import(py, "contactnow._sansio", "TokenStatus")?.call1((status.expire,))?.unbind()
+        }
+        // A dict; each record a dict of its fields as text, in the server's order.
+        ApiOutput::Generic(result) => {
+            let dict = PyDict::new(py);
+            dict.set_item("account_id", result.account_id)?;
+            dict.set_item("total", result.total)?;
+            dict.set_item("bad", result.bad)?;
+            dict.set_item("key", result.key)?;
+            dict.set_item("error", result.error)?;
+            let records = result.records.into_iter().map(|r| r.0.into_py_dict(py));
+            dict.set_item("records", records.collect::<PyResult<Vec<_>>>()?)?;
+            dict.into_any().unbind()
         }
     })
 }

@@ -66,6 +66,8 @@ pub enum ApiOutput {
     TokenGrant(#[uniffi(name = "token")] String, #[uniffi(name = "expire")] i64),
     /// `token.php?action=validate`: the token's expiry (Unix time).
     TokenStatus(#[uniffi(name = "expire")] i64),
+    /// A generic call (`Client.call`).
+    Generic(#[uniffi(name = "result")] contactnow::GenericResult),
 }
 
 impl From<core::ApiOutput> for ApiOutput {
@@ -76,6 +78,7 @@ impl From<core::ApiOutput> for ApiOutput {
             core::ApiOutput::Policies(listing) => Self::Policies(listing),
             core::ApiOutput::TokenGrant(grant) => Self::TokenGrant(grant.token.expose().to_owned(), grant.expire),
             core::ApiOutput::TokenStatus(status) => Self::TokenStatus(status.expire),
+            core::ApiOutput::Generic(result) => Self::Generic(result),
         }
     }
 }

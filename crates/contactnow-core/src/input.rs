@@ -324,7 +324,8 @@ impl Reader {
 
     /// The operation `name` ([`ApiCall::NAMES`]) with `input`: `records` for writes, the
     /// filters for reads, `username` and `password` for `token.get`, `token` for
-    /// `token.validate`.
+    /// `token.validate`, and for `call` the `method` and `action` with the options of
+    /// [`Reader::generic`].
     pub fn call(&self, name: &str, input: &Value) -> Result<ApiCall, Error> {
         let records =
             || -> Result<&Value, Error> { Fields::of(input, At::Top, &[("records", &[])])?.required("records") };
@@ -353,6 +354,17 @@ impl Reader {
             "token.validate" => {
                 let token = texts(&[("token", &[])])?.pop().unwrap_or_default();
                 ApiCall::ValidateToken(ValidateToken::new(token))
+            }
+            "call" => {
+                let keys = ["method", "action", "filters", "records", "repeatable"].map(|key| (key, &[][..]));
+                let f = Fields::of(input, At::Top, &keys)?;
+                let (method, action) =
+                    (f.read("method", |v, n| self.text(v, n))?, f.read("action", |v, n| self.text(v, n))?);
+                let mut options = input.clone();
+                if let Some(map) = options.as_object_mut() {
+                    map.retain(|key, _| key != "method" && key != "action");
+                }
+                ApiCall::Generic(self.generic(&method, &action, &options)?)
             }
             _ => {
                 let known = ApiCall::NAMES.join(", ");

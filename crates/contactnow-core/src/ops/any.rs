@@ -1,6 +1,7 @@
 //! The operation registry: every operation as one value, with its wire name
 //! (`priority.create` ...), so that drivers, bindings and vector runners name and run any of
-//! them the same way. Adding an operation means a variant here (and its module).
+//! them the same way; the generic call of any method and action is one of them (`call`).
+//! Adding an operation means a variant here (and its module).
 
 use std::borrow::Cow;
 
@@ -9,9 +10,9 @@ use serde_json::Value;
 
 use super::Operation;
 use crate::{
-    Assignment, CreateAssignments, CreatePolicies, Endpoint, Error, Format, GetToken, HttpRequest, HttpResponse,
-    Listing, ReadAssignments, ReadPolicies, TodPolicy, Token, TokenGrant, TokenStatus, UpdateAssignments,
-    UpdatePolicies, ValidateToken, WriteResult,
+    Assignment, CreateAssignments, CreatePolicies, Endpoint, Error, Format, GenericCall, GenericResult, GetToken,
+    HttpRequest, HttpResponse, Listing, ReadAssignments, ReadPolicies, TodPolicy, Token, TokenGrant, TokenStatus,
+    UpdateAssignments, UpdatePolicies, ValidateToken, WriteResult,
 };
 
 /// Any operation of the API.
@@ -33,6 +34,8 @@ pub enum ApiCall {
     GetToken(GetToken),
     /// `token.validate`.
     ValidateToken(ValidateToken),
+    /// `call`: any method and action.
+    Generic(GenericCall),
 }
 
 /// What any operation returns.
@@ -48,6 +51,8 @@ pub enum ApiOutput {
     TokenGrant(TokenGrant),
     /// `token.validate`.
     TokenStatus(TokenStatus),
+    /// `call`.
+    Generic(GenericResult),
 }
 
 /// Runs `$body` with `$op` bound to the operation inside any variant.
@@ -62,13 +67,14 @@ macro_rules! each {
             ApiCall::UpdatePolicies($op) => $body,
             ApiCall::GetToken($op) => $body,
             ApiCall::ValidateToken($op) => $body,
+            ApiCall::Generic($op) => $body,
         }
     };
 }
 
 impl ApiCall {
     /// Every wire name, in the order of the variants.
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 9] = [
         "priority.create",
         "priority.read",
         "priority.update",
@@ -77,6 +83,7 @@ impl ApiCall {
         "tod_policy.update",
         "token.get",
         "token.validate",
+        "call",
     ];
 
     /// The wire name, e.g. `priority.create`.
@@ -90,6 +97,7 @@ impl ApiCall {
             ApiCall::UpdatePolicies(_) => 5,
             ApiCall::GetToken(_) => 6,
             ApiCall::ValidateToken(_) => 7,
+            ApiCall::Generic(_) => 8,
         };
         Self::NAMES[index]
     }
@@ -105,6 +113,7 @@ impl ApiCall {
             "tod_policy.update" => ApiCall::UpdatePolicies(UpdatePolicies { records: vec![] }),
             "token.get" => ApiCall::GetToken(GetToken::new("", "")),
             "token.validate" => ApiCall::ValidateToken(ValidateToken::new("")),
+            "call" => ApiCall::Generic(GenericCall::default()),
             _ => return Self::from_json(name, &Value::Null),
         })
     }
@@ -148,11 +157,12 @@ impl Operation for ApiCall {
             ApiCall::ReadPolicies(op) => ApiOutput::Policies(op.parse_response(format, response)?),
             ApiCall::GetToken(op) => ApiOutput::TokenGrant(GetToken::parse_response(op, response)?),
             ApiCall::ValidateToken(op) => ApiOutput::TokenStatus(ValidateToken::parse_response(op, response)?),
+            ApiCall::Generic(op) => ApiOutput::Generic(op.parse_response(format, response)?),
         })
     }
 
     fn name(&self) -> Cow<'static, str> {
-        Cow::Borrowed(ApiCall::name(self))
+        each!(self, op => Operation::name(op))
     }
 
     fn records(&self) -> usize {
@@ -191,6 +201,7 @@ impl Serialize for ApiOutput {
                 map.serialize_entry("expire", &status.expire)?;
                 map.end()
             }
+            ApiOutput::Generic(result) => result.serialize(serializer),
         }
     }
 }
@@ -212,6 +223,7 @@ mod tests {
             json!({"records": [{"uid": 5, "default": "hangup"}]}),
             json!({"username": "u", "password": "p"}),
             json!({"token": "t"}),
+            json!({"method": "queues", "action": "read", "filters": {"qid": 1007}}),
         ];
         for (name, input) in ApiCall::NAMES.iter().zip(inputs) {
             assert_eq!(ApiCall::from_json(name, &input).map(|c| c.name()), Ok(*name));

@@ -43,6 +43,12 @@ pub struct GenericCall {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GenericRecord(pub Vec<(String, String)>);
 
+impl serde::Serialize for GenericRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
+    }
+}
+
 impl GenericRecord {
     /// The value of `field`, if the record has it.
     pub fn get(&self, field: &str) -> Option<&str> {
@@ -50,8 +56,9 @@ impl GenericRecord {
     }
 }
 
-/// What a generic call answered (`success` was true).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// What a generic call answered (`success` was true). In JSON, each record is an object of
+/// its fields in the server's order.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct GenericResult {
     /// `account_id`, if present.
     pub account_id: Option<u64>,
