@@ -110,39 +110,46 @@ pub fn camel_case(snake: &str) -> String {
     out
 }
 
-/// An object's fields by their snake_case names, every key known and given once.
+/// The most fields an object of the input has.
+const MOST_FIELDS: usize = 5;
+
+/// An object's fields by their snake_case names, every key known and given once (no
+/// allocation: this runs for every record of a batch).
 struct Fields<'a> {
     at: At,
-    found: Vec<(&'static str, &'a Value)>,
+    known: &'a [Field],
+    /// The value of `known[i]`, if given and not `null`.
+    found: [Option<&'a Value>; MOST_FIELDS],
 }
 
 impl<'a> Fields<'a> {
-    /// Reads `value` (an object; `null` is an empty one at the top) against `known`.
-    fn of(value: &'a Value, at: At, known: &[Field]) -> Result<Self, Error> {
+    /// Reads `value` (an object; `null` is an empty one at the top) against `known` (at most
+    /// [`MOST_FIELDS`]).
+    fn of(value: &'a Value, at: At, known: &'a [Field]) -> Result<Self, Error> {
+        let mut fields = Self { at, known, found: [None; MOST_FIELDS] };
         let map = match value {
             Value::Object(map) => map,
-            Value::Null if matches!(at, At::Top) => return Ok(Self { at, found: Vec::new() }),
+            Value::Null if matches!(at, At::Top) => return Ok(fields),
             other => return Err(Error::invalid(at.path(), format!("expected an object, got {}", kind(other)))),
         };
-        let mut found: Vec<(&'static str, &Value)> = Vec::with_capacity(map.len());
+        let mut seen = [false; MOST_FIELDS];
         for (key, item) in map {
             let key = key.as_str();
-            let Some((name, _)) = known.iter().find(|(snake, others)| key == *snake || others.contains(&key)) else {
+            let index = known.iter().position(|(snake, others)| key == *snake || others.contains(&key));
+            let Some(index) = index.filter(|&i| i < MOST_FIELDS) else {
                 let names: Vec<&str> = known.iter().map(|(snake, _)| *snake).collect();
                 return Err(Error::invalid(at.join(key), format!("unknown key; expected {}", names.join(", "))));
             };
-            if found.iter().any(|(n, _)| n == name) {
-                return Err(Error::invalid(at.join(name), "given twice (under two spellings)"));
+            if std::mem::replace(&mut seen[index], true) {
+                return Err(Error::invalid(at.join(known[index].0), "given twice (under two spellings)"));
             }
-            if !item.is_null() {
-                found.push((name, item));
-            }
+            fields.found[index] = Some(item).filter(|v| !v.is_null());
         }
-        Ok(Self { at, found })
+        Ok(fields)
     }
 
     fn get(&self, name: &str) -> Option<&'a Value> {
-        self.found.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+        self.known.iter().position(|(snake, _)| *snake == name).and_then(|i| *self.found.get(i)?)
     }
 
     fn required(&self, name: &str) -> Result<&'a Value, Error> {
