@@ -9,8 +9,9 @@
 //!
 //! **Out of scope:** behaviour. Validation, encoding, parsing, retries, timeouts and
 //! redaction all live in the Rust crates; the Python package (`python/contactnow`) adds the
-//! exception classes, the namespaces (`_api.py`), `Listing`, the sans-IO values
-//! (`_sansio.py`), the coroutines that await the async client's calls, and re-exports.
+//! client classes over `NativeClient` (`_client.py`), the exception classes, the namespaces
+//! (`_api.py`), `Listing`, the sans-IO values (`_sansio.py`), the coroutines that await the
+//! async client's calls, and re-exports.
 
 mod bridge;
 mod client;
