@@ -456,8 +456,9 @@ export declare class Client {
   /** Throws an `InvalidInputError` for invalid options; calls reject with a `ContactNowError`. */
   constructor(options: ClientSettings)
   /**
-   * Runs any operation through the `sender` (retries, token handling and errors as for the
-   * other calls); rejects with `InvalidInputError` on a client without a sender.
+   * Runs any operation by name (`'priority.read'`, ..., `'token.validate'`, `'call'`) with
+   * `input` in the keys of the test vectors: retries, token handling and errors as for the
+   * other calls.
    */
   execute(operation: Operation, input?: unknown, options?: CallOptions): Promise<WriteResult | AssignmentListing | TodPolicyListing | TokenGrant | TokenStatus | GenericResult>
   /**

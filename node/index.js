@@ -409,23 +409,20 @@ class Client {
       if (signal?.aborted) return Promise.reject(abortedBefore(signal))
       return settled(() => drive(guarded(start), sender, sleep ?? pause, signal), signal)
     }
-    /** Runs any operation (`'priority.read'`, ..., `'token.validate'`) through the sender. */
+    /**
+     * Runs any operation (`'priority.read'`, ..., `'token.validate'`, `'call'`) with `input`,
+     * through the sender or on the addon's tokio runtime, `{ signal }` as for every call.
+     */
     const execute = (operation, input, options) => {
-      if (sender === undefined) {
-        return Promise.reject(
-          new InvalidInputError('invalid input: sender: execute() needs a client made with a sender', {
-            field: 'sender',
-            reason: 'execute() needs a client made with a sender',
-          }),
-        )
-      }
       let signal
       try {
         signal = signalOf(options, 'options')
       } catch (error) {
         return Promise.reject(error)
       }
-      const value = driven(() => client.execute(operation, input ?? {}), signal)
+      const value = via
+        ? driven(() => client.execute(operation, input ?? {}), signal)
+        : withSignal(signal, (abort) => client.execute(operation, input ?? {}, abort))
       return operation === 'priority.read' ? value.then(assignmentListing) : value
     }
     this.execute = execute
@@ -449,31 +446,21 @@ class Client {
       if (via) return driven(() => client.call(method, action, rest), signal)
       return withSignal(signal, (abort) => client.call(method, action, rest, abort))
     }
-    /**
-     * A call of `operation` taking `arg` (records or a filter, checked as `root`) and
-     * `{ signal }` last: through the sender, or on the addon's tokio runtime.
-     */
+    /** A call of `operation` taking `arg` (records or a filter, checked as `root`) and `{ signal }` last. */
     const checked = (root, operation, wrap) => (arg, options) => {
-      let signal
       try {
         checkPlain(arg, root)
-        signal = signalOf(options, 'options')
       } catch (error) {
         return Promise.reject(error)
       }
-      if (via) return execute(operation, wrap(arg), options)
-      return withSignal(signal, (abort) => client.execute(operation, wrap(arg), abort))
+      return execute(operation, wrap(arg), options)
     }
     const records = (value) => ({ records: value })
     const filter = (value) => value
     /** Agent-to-queue assignments (`method=priority`). */
-    const read = checked('', 'priority.read', filter)
     this.priority = Object.freeze({
       create: checked('records', 'priority.create', records),
-      read: async (arg, options) => {
-        const value = await read(arg, options)
-        return via ? value : assignmentListing(value)
-      },
+      read: checked('', 'priority.read', filter),
       update: checked('records', 'priority.update', records),
     })
     /** Time-of-day policies (`method=tod_policy`). */

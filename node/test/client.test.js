@@ -174,6 +174,16 @@ test('concurrent calls run in parallel', async () => {
   assert.ok(elapsed < 850, `three 300 ms calls took ${elapsed.toFixed(0)} ms`)
 })
 
+test('execute runs any operation by name on a client without a sender', async () => {
+  const c = client()
+  await c.priority.create([{ agentId: 4321, queueId: 1007, level: 5 }])
+  const listing = await c.execute('priority.read', { agentId: 4321 })
+  assert.deepEqual(listing.records, [{ agentId: 4321, queueId: 1007, level: 5 }])
+  const generic = await c.execute('call', { method: 'priority', action: 'read', filters: { agent: 4321 } })
+  assert.deepEqual(generic.records, [{ agentid: '4321', qid: '1007', level: '5' }])
+  await assert.rejects(c.execute('priority.read', { agentId: -1 }), { code: 'InvalidInput', field: 'agentId' })
+})
+
 test('the sandbox records each request with its method, action and arguments', async () => {
   const c = client()
   sandbox.pushFault({ kind: 'status', status: 503, method: 'priority', action: 'read' })
