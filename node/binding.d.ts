@@ -61,8 +61,6 @@ export declare class NativeClient {
   set listening(on: boolean)
   /** Runs `operation` (as for `buildRequest`) with `input`. */
   execute(operation: unknown, input: unknown, abort?: JsAbort | undefined | null): Promise<unknown> | NativeCall
-  /** Any `database.php` method and action, with `{ filters?, records?, repeatable? }`. */
-  call(method: unknown, action: unknown, options: unknown, abort?: JsAbort | undefined | null): Promise<unknown> | NativeCall
 }
 export type JsClient = NativeClient
 

@@ -443,8 +443,7 @@ class Client {
       } catch (error) {
         return Promise.reject(error)
       }
-      if (via) return driven(() => client.call(method, action, rest), signal)
-      return withSignal(signal, (abort) => client.call(method, action, rest, abort))
+      return execute('call', { method, action, ...rest }, { signal })
     }
     /** A call of `operation` taking `arg` (records or a filter, checked as `root`) and `{ signal }` last. */
     const checked = (root, operation, wrap) => (arg, options) => {

@@ -36,7 +36,8 @@ class _Client:
         repeatable: bool = False,
     ) -> Any:
         """Any ``database.php`` method and action (``queues``, ``agents``, ...)."""
-        return self._native.call(method, action, filters, records, repeatable)
+        call = {"method": method, "action": action, "filters": filters, "records": records, "repeatable": repeatable}
+        return self._native.execute("call", call)
 
     @property
     def base_url(self) -> str:

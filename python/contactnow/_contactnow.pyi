@@ -200,16 +200,7 @@ class NativeClient:
     ) -> NativeClient:
         """The engine of a client from its options (see ``Client``)."""
     def execute(self, operation: str, input: Optional[Mapping[str, Any]] = None) -> Any:
-        """Runs operation ``operation`` with ``input``."""
-    def call(
-        self,
-        method: str,
-        action: str,
-        filters: Optional[Mapping[str, Union[str, int]]],
-        records: Optional[list[Mapping[str, Union[str, int]]]],
-        repeatable: bool,
-    ) -> Any:
-        """Any ``database.php`` method and action."""
+        """Runs operation ``operation`` (``priority.read`` ... ``call``) with ``input``."""
     def close(self) -> None:
         """Drops the engine; later calls raise ``ContactNowError``."""
     @property

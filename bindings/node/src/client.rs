@@ -127,21 +127,6 @@ impl JsClient {
         let call = string(operation, "operation").and_then(|name| api_call(&name, &json(env, input, "input")?));
         self.run(env, call, abort)
     }
-
-    /// Any `database.php` method and action, with `{ filters?, records?, repeatable? }`.
-    #[napi(ts_return_type = "Promise<unknown> | NativeCall")]
-    pub fn call<'env>(
-        &self,
-        env: &'env Env,
-        method: Unknown,
-        action: Unknown,
-        options: Unknown,
-        abort: Option<&JsAbort>,
-    ) -> napi::Result<Started<'env>> {
-        let names = string(method, "method").and_then(|method| Ok((method, string(action, "action")?)));
-        let call = names.and_then(|(m, a)| Reader::JAVASCRIPT.generic(&m, &a, &json(env, options, "options")?));
-        self.run(env, call.map(ApiCall::Generic), abort)
-    }
 }
 
 /// The native end of a call's `AbortSignal` (`index.js` calls `abort()` from the signal's

@@ -131,29 +131,10 @@ impl NativeClient {
         Ok(Self { engine: Mutex::new(Some(engine)), logging, description, base_url: endpoint, format })
     }
 
-    /// Runs operation `operation` (`priority.read`, ..., `token.validate`) with `input`.
+    /// Runs operation `operation` (`priority.read`, ..., `token.validate`, `call`) with `input`.
     #[pyo3(signature = (operation, input = None))]
     fn execute(&self, py: Python<'_>, operation: &str, input: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         self.run(py, sansio::api_call(py, operation, input)?)
-    }
-
-    /// Any `database.php` method and action, with `filters`, `records` and `repeatable`.
-    #[pyo3(signature = (method, action, filters, records, repeatable))]
-    fn call(
-        &self,
-        py: Python<'_>,
-        method: &str,
-        action: &str,
-        filters: Option<&Bound<'_, PyAny>>,
-        records: Option<&Bound<'_, PyAny>>,
-        repeatable: bool,
-    ) -> PyResult<Py<PyAny>> {
-        let options = PyDict::new(py);
-        options.set_item("filters", filters)?;
-        options.set_item("records", records)?;
-        options.set_item("repeatable", repeatable)?;
-        let call = value::read(options.as_any(), "", |v| READER.generic(method, action, v))?;
-        self.run(py, ApiCall::Generic(call))
     }
 
     /// Drops the engine; later calls raise `ContactNowError`.
