@@ -11,15 +11,25 @@ from ._contactnow import NativeClient
 
 
 class _Client:
-    __slots__ = ("_native", "priority", "tod_policies")
+    __slots__ = ("_native", "_priority", "_tod_policies")
     _asynchronous = False
     _namespaces: tuple[type[PriorityApi], type[TodPolicyApi]] = (PriorityApi, TodPolicyApi)
 
     def __init__(self, *, sender: Any = None, sleep: Any = None, **options: Any) -> None:
         self._native = NativeClient(self._asynchronous, sender, sleep, options)
         priority, tod_policies = self._namespaces
-        self.priority = priority(self._native)
-        self.tod_policies = tod_policies(self._native)
+        self._priority = priority(self._native)
+        self._tod_policies = tod_policies(self._native)
+
+    @property
+    def priority(self) -> PriorityApi:
+        """Agent-to-queue assignments (``method=priority``)."""
+        return self._priority
+
+    @property
+    def tod_policies(self) -> TodPolicyApi:
+        """Time-of-day policies (``method=tod_policy``)."""
+        return self._tod_policies
 
     def execute(self, operation: str, input: Optional[Any] = None) -> Any:
         """Runs any operation by name (``priority.read`` ... ``token.validate``) with ``input``

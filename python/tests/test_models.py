@@ -171,6 +171,10 @@ def test_client_settings_are_checked() -> None:
         contactnow.Client(token="t", format="csv")  # type: ignore[arg-type]
     with contactnow.Client(token="t") as client:
         assert client.base_url == "https://api-106.dxi.eu" and client.format == "json" and not client.closed
+        # One namespace per client, read-only.
+        assert client.priority is client.priority and client.tod_policies is client.tod_policies
+        with pytest.raises(AttributeError):
+            client.priority = client.tod_policies  # type: ignore[misc, assignment]
     assert client.closed
     with pytest.raises(contactnow.ContactNowError, match="closed"):
         client.priority.read()
