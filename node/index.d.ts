@@ -620,6 +620,7 @@ export declare function parseResponse(operation: 'priority.read', response: Http
 export declare function parseResponse(operation: 'todPolicies.read', response: HttpResponse, options?: { format?: Format }): TodPolicyListing
 export declare function parseResponse(operation: 'token.get', response: HttpResponse, options?: { format?: Format }): TokenGrant
 export declare function parseResponse(operation: 'token.validate', response: HttpResponse, options?: { format?: Format }): TokenStatus
+/** A generic call's answer, parsed as a read's: a write's `bad` count is in the result, not thrown as `client.call` throws it. */
 export declare function parseResponse(operation: 'call', response: HttpResponse, options?: { format?: Format }): GenericResult
 
 export declare const VERSION: string

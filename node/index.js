@@ -440,6 +440,9 @@ class Client {
         ;({ signal, ...rest } = options ?? {})
         signal = checkSignal(signal, 'options.signal')
         checkPlain(rest, '')
+        for (const key of ['method', 'action']) {
+          if (Object.hasOwn(rest, key)) throw invalid(key, 'unknown option: the method and action are the first two arguments')
+        }
       } catch (error) {
         return Promise.reject(error)
       }

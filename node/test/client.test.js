@@ -182,6 +182,10 @@ test('execute runs any operation by name on a client without a sender', async ()
   const generic = await c.execute('call', { method: 'priority', action: 'read', filters: { agent: 4321 } })
   assert.deepEqual(generic.records, [{ agentid: '4321', qid: '1007', level: '5' }])
   await assert.rejects(c.execute('priority.read', { agentId: -1 }), { code: 'InvalidInput', field: 'agentId' })
+  // The options of call() cannot replace its method or action.
+  await assert.rejects(c.call('priority', 'read', { action: 'delete' }), { code: 'InvalidInput', field: 'action' })
+  // token.validate checks the token its input names, never the options' one.
+  assert.throws(() => buildRequest('token.validate', {}, { token: 'T0KEN' }), { code: 'InvalidInput', field: 'token' })
 })
 
 test('the sandbox records each request with its method, action and arguments', async () => {

@@ -4,7 +4,8 @@ only how a call is answered (its result, or a coroutine of it) and how the clien
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from collections.abc import Coroutine
+from typing import Any, NoReturn, Optional
 
 from ._api import AsyncPriorityApi, AsyncTodPolicyApi, PriorityApi, TodPolicyApi
 from ._contactnow import NativeClient
@@ -32,8 +33,9 @@ class _Client:
         return self._tod_policies
 
     def execute(self, operation: str, input: Optional[Any] = None) -> Any:
-        """Runs any operation by name (``priority.read`` ... ``token.validate``) with ``input``
-        in the keys of the test vectors, with the client's retries, token handling and errors."""
+        """Runs any operation by name (``priority.read`` ... ``token.validate``, ``call``) with
+        ``input`` in the keys of the test vectors, with the client's retries, token handling
+        and errors."""
         return self._native.execute(operation, input)
 
     def call(
@@ -68,6 +70,14 @@ class _Client:
         """The settings, never a secret."""
         return repr(self._native)
 
+    def __reduce__(self) -> NoReturn:
+        """Refused: a copy would share the connection pool (and ``close()``); make another client."""
+        raise TypeError(f"a {type(self).__name__} cannot be copied or pickled: make another one")
+
+
+async def _closed() -> None:
+    """What ``AsyncClient.close()`` answers: the client is closed already."""
+
 
 class Client(_Client):
     """A blocking client for the ContactNow ``database.php`` API; releases the GIL while waiting."""
@@ -96,13 +106,15 @@ class AsyncClient(_Client):
     _asynchronous = True
     _namespaces = (AsyncPriorityApi, AsyncTodPolicyApi)
 
-    async def close(self) -> None:
-        """Drops the connection pool (calls in flight finish); later calls raise ``ContactNowError``."""
+    def close(self) -> Coroutine[Any, Any, None]:
+        """Drops the connection pool at once (calls in flight finish); later calls raise
+        ``ContactNowError``. Awaitable."""
         self._native.close()
+        return _closed()
 
-    async def aclose(self) -> None:
+    def aclose(self) -> Coroutine[Any, Any, None]:
         """The same as ``close()``."""
-        self._native.close()
+        return self.close()
 
     async def __aenter__(self) -> AsyncClient:
         """Returns the client itself."""

@@ -66,7 +66,7 @@ class _ClientCalls(Generic[_Priority, _Tod, _Generic, _Executed]):
         ``account_id``, ``total``, ``bad``, ``key``, ``error`` and ``records`` (each a dict of the
         fields as the server sent them, as text). Writes are repeated only with ``repeatable=True``."""
     def execute(self, operation: str, input: Optional[Mapping[str, Any]] = None) -> _Executed:
-        """Runs any operation by name (``priority.read`` ... ``token.validate``) with ``input`` in
+        """Runs any operation by name (``priority.read`` ... ``token.validate``, ``call``) with ``input`` in
         the keys of the test vectors, with the client's retries, token handling and errors."""
     @property
     def priority(self) -> _Priority:
@@ -108,9 +108,10 @@ class AsyncClient(_ClientCalls[AsyncPriorityApi, AsyncTodPolicyApi, _Coroutine[d
     with ``outcome_unknown=True``). Arguments are checked when a call is made, before it is
     awaited. Use ``async with AsyncClient(...) as client:``."""
 
-    async def close(self) -> None:
-        """Drops the connection pool (calls in flight finish); later calls raise ``ContactNowError``."""
-    async def aclose(self) -> None:
+    def close(self) -> _Coroutine[None]:
+        """Drops the connection pool at once (calls in flight finish); later calls raise
+        ``ContactNowError``. Awaitable."""
+    def aclose(self) -> _Coroutine[None]:
         """The same as ``close()``."""
     async def __aenter__(self) -> AsyncClient:
         """Returns the client itself."""

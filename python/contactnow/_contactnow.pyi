@@ -294,7 +294,9 @@ def parse_response(
     *,
     format: Literal["json", "xml"] = "json",
 ) -> dict[str, Any]:
-    """Parses the answer to a generic call (``{"method": ..., "action": ...}``), as ``Client.call`` answers."""
+    """Parses the answer to a generic call as a read would be parsed: a write's ``bad`` count
+    is in the dict, not raised as ``Client.call`` raises it (this function does not see the
+    records that were sent)."""
 @overload
 def parse_response(
     operation: str,

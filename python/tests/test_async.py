@@ -253,8 +253,23 @@ def test_close_aclose_and_async_with(sandbox: Sandbox) -> None:
         await other.aclose()
         assert other.closed
         await other.close()
+        # close() closes at once; awaiting it is for symmetry (e.g. in a sync `finally`).
+        third = sandbox.async_client()
+        pending = third.close()
+        assert third.closed
+        await pending
 
     run(main)
+
+
+def test_clients_cannot_be_copied_or_pickled(sandbox: Sandbox) -> None:
+    import copy
+    import pickle
+
+    for client in (sandbox.client(), sandbox.async_client()):
+        for attempt in (copy.copy, copy.deepcopy, pickle.dumps):
+            with pytest.raises(TypeError, match="cannot be copied"):
+                attempt(client)
 
 
 def test_a_sender_client_runs_its_calls_in_the_executor(sandbox: Sandbox) -> None:

@@ -43,6 +43,8 @@ const DEFAULT: Field = ("default", &[]);
 const FILTER_AGENT_ID: Field = ("agent_id", &["agentId"]);
 const FILTER_QUEUE_ID: Field = ("queue_id", &["queueId"]);
 const POLICY_ID: Field = ("policy_id", &["policyId"]);
+/// The input of `call`: the method and action, then the options of [`Reader::generic`].
+const GENERIC: [Field; 5] = [("method", &[]), ("action", &[]), ("filters", &[]), ("records", &[]), ("repeatable", &[])];
 
 /// Where an object is: the top of the input, or record `i` of a batch. Paths are written
 /// only for errors.
@@ -132,7 +134,7 @@ impl<'a> Fields<'a> {
             Value::Null if matches!(at, At::Top) => return Ok(fields),
             other => return Err(Error::invalid(at.path(), format!("expected an object, got {}", kind(other)))),
         };
-        let mut seen = [false; MOST_FIELDS];
+        debug_assert!(known.len() <= MOST_FIELDS, "an object of at most {MOST_FIELDS} fields");
         for (key, item) in map {
             let key = key.as_str();
             let index = known.iter().position(|(snake, others)| key == *snake || others.contains(&key));
@@ -140,10 +142,13 @@ impl<'a> Fields<'a> {
                 let names: Vec<&str> = known.iter().map(|(snake, _)| *snake).collect();
                 return Err(Error::invalid(at.join(key), format!("unknown key; expected {}", names.join(", "))));
             };
-            if std::mem::replace(&mut seen[index], true) {
+            // `null` is absent: it neither counts as given nor hides another spelling.
+            if item.is_null() {
+                continue;
+            }
+            if fields.found[index].replace(item).is_some() {
                 return Err(Error::invalid(at.join(known[index].0), "given twice (under two spellings)"));
             }
-            fields.found[index] = Some(item).filter(|v| !v.is_null());
         }
         Ok(fields)
     }
@@ -306,7 +311,11 @@ impl Reader {
     /// A generic call of `method` and `action`, from `{filters?, records?, repeatable?}`:
     /// filters an object of strings or integers, records a list of such objects.
     pub fn generic(&self, method: &str, action: &str, options: &Value) -> Result<GenericCall, Error> {
-        let f = Fields::of(options, At::Top, &[("filters", &[]), ("records", &[]), ("repeatable", &[])])?;
+        self.generic_of(method, action, &Fields::of(options, At::Top, &GENERIC[2..])?)
+    }
+
+    /// The generic call of `method` and `action` with the options in `f`.
+    fn generic_of(&self, method: &str, action: &str, f: &Fields<'_>) -> Result<GenericCall, Error> {
         let mut call = GenericCall::read(method, action);
         if let Some(filters) = f.get("filters") {
             call.filters = self.pairs(filters, "filters")?;
@@ -321,7 +330,7 @@ impl Reader {
                 .map(|(i, r)| self.pairs(r, &format!("records[{i}]")))
                 .collect::<Result<_, _>>()?;
         }
-        let repeatable = f.get("repeatable").map(|v| self.boolean(v, "repeatable")).transpose()?;
+        let repeatable = f.optional("repeatable", |v, n| self.boolean(v, n))?;
         if !call.records.is_empty() {
             // Reads are always repeatable; a write only when the caller says so.
             call.repeatable = repeatable.unwrap_or(false);
@@ -363,15 +372,9 @@ impl Reader {
                 ApiCall::ValidateToken(ValidateToken::new(token))
             }
             "call" => {
-                let keys = ["method", "action", "filters", "records", "repeatable"].map(|key| (key, &[][..]));
-                let f = Fields::of(input, At::Top, &keys)?;
-                let (method, action) =
-                    (f.read("method", |v, n| self.text(v, n))?, f.read("action", |v, n| self.text(v, n))?);
-                let mut options = input.clone();
-                if let Some(map) = options.as_object_mut() {
-                    map.retain(|key, _| key != "method" && key != "action");
-                }
-                ApiCall::Generic(self.generic(&method, &action, &options)?)
+                let f = Fields::of(input, At::Top, &GENERIC)?;
+                let text = |name| f.read(name, |v, n| self.text(v, n));
+                ApiCall::Generic(self.generic_of(&text("method")?, &text("action")?, &f)?)
             }
             _ => {
                 let known = ApiCall::NAMES.join(", ");
@@ -436,6 +439,21 @@ mod tests {
         assert_eq!(field(any.call("token.get", &json!({"username": "u"}))), "password");
         assert_eq!(field(any.generic("queues", "read", &json!({"filters": {"qid": [1]}}))), "filters.qid");
         assert_eq!(field(any.generic("queues", "create", &json!({"records": [{"a": "1"}, 2]}))), "records[1]");
+        assert_eq!(field(any.call("call", &json!({"method": "queues"}))), "action");
+        assert_eq!(field(any.call("call", &json!({"method": 5, "action": "read"}))), "method");
+        assert_eq!(field(any.call("call", &json!({"method": "queues", "action": "read", "filter": {}}))), "filter");
+        assert_eq!(field(any.call("call", &json!({"method": "q", "action": "r", "repeatable": 1}))), "repeatable");
+    }
+
+    #[test]
+    fn null_is_absent_under_any_spelling() {
+        let read = Reader::ANY.assignments(&json!({"agent_id": null, "agentId": 5, "queueId": 2, "level": 3}));
+        assert_eq!(read.map(|r| r[0].agent_id), Ok(5));
+        let read = Reader::ANY.assignments(&json!({"agentId": 5, "agentid": null, "queueId": 2, "level": 3}));
+        assert_eq!(read.map(|r| r[0].agent_id), Ok(5));
+        let call = Reader::ANY.call("call", &json!({"method": "queues", "action": "read", "filters": {"qid": 7}}));
+        let Ok(ApiCall::Generic(call)) = call else { panic!("not a generic call: {call:?}") };
+        assert_eq!((call.method.as_str(), call.filters), ("queues", vec![("qid".to_owned(), "7".to_owned())]));
     }
 
     #[test]

@@ -15,8 +15,9 @@ use crate::{Config, FaultSpec, RecordedRequest, Sandbox, Seed};
 
 impl Config {
     /// The settings of `{seed?, tokens?, users?, account_id?}` (keys in snake_case or
-    /// camelCase; `null` is absent): `seed` `empty` or `demo`, `tokens` a list of strings,
-    /// `users` a list of `[username, password]` pairs.
+    /// camelCase, each once; `null` is absent): `seed` `empty` or `demo`, `tokens` a list
+    /// of non-empty strings, `users` a list of `[username, password]` pairs, `account_id` a
+    /// positive integer. Errors name the field in snake_case.
     pub fn from_json(options: &Value, reader: Reader) -> Result<Config, CoreError> {
         let mut config = Config::default();
         let Some(map) = options.as_object() else {
@@ -26,24 +27,38 @@ impl Config {
                 Err(CoreError::invalid("options", "expected an object"))
             };
         };
+        let mut seen = Vec::new();
         for (key, value) in map.iter().filter(|(_, v)| !v.is_null()) {
             let name =
                 ["seed", "tokens", "users", "account_id"].into_iter().find(|n| *n == key || camel_case(n) == *key);
-            let list = |what: &str| CoreError::invalid(key.as_str(), format!("expected a list of {what}"));
+            let Some(name) = name else {
+                let reason = "unknown option; expected seed, tokens, users or account_id";
+                return Err(CoreError::invalid(key.as_str(), reason));
+            };
+            if seen.contains(&name) {
+                return Err(CoreError::invalid(name, "given twice (under two spellings)"));
+            }
+            seen.push(name);
+            let bad = |reason: &str| CoreError::invalid(name, reason);
             match name {
-                Some("seed") => {
-                    config.seed =
-                        reader.text(value, "seed")?.parse::<Seed>().map_err(|e| CoreError::invalid("seed", e))?
+                "seed" => config.seed = reader.text(value, name)?.parse::<Seed>().map_err(|e| bad(&e))?,
+                "tokens" => {
+                    let tokens: Vec<String> =
+                        serde_json::from_value(value.clone()).map_err(|_| bad("expected a list of strings"))?;
+                    if tokens.iter().any(String::is_empty) {
+                        return Err(bad("must not hold an empty token"));
+                    }
+                    config.tokens = tokens;
                 }
-                Some("tokens") => config.tokens = serde_json::from_value(value.clone()).map_err(|_| list("strings"))?,
-                Some("users") => {
-                    config.users =
-                        serde_json::from_value(value.clone()).map_err(|_| list("[username, password] pairs"))?
+                "users" => {
+                    config.users = serde_json::from_value(value.clone())
+                        .map_err(|_| bad("expected a list of [username, password] pairs"))?
                 }
-                Some(_) => config.account_id = reader.integer(value, "account_id")?,
-                None => {
-                    let reason = "unknown option; expected seed, tokens, users or account_id";
-                    return Err(CoreError::invalid(key.as_str(), reason));
+                _ => {
+                    config.account_id = reader.integer(value, name)?;
+                    if config.account_id == 0 {
+                        return Err(bad("must be a positive account id"));
+                    }
                 }
             }
         }
@@ -139,6 +154,10 @@ mod tests {
         assert_eq!(bad(json!({"tokens": "t"})), Err("tokens".into()));
         assert_eq!(bad(json!({"seeds": "demo"})), Err("seeds".into()));
         assert_eq!(bad(json!("a-token")), Err("options".into()));
+        assert_eq!(bad(json!({"accountId": 0})), Err("account_id".into()));
+        assert_eq!(bad(json!({"tokens": [""]})), Err("tokens".into()));
+        assert_eq!(bad(json!({"account_id": 1, "accountId": 2})), Err("account_id".into()));
+        assert_eq!(bad(json!({"account_id": null, "accountId": 2})), Ok(()));
     }
 
     #[test]

@@ -228,6 +228,17 @@ fn requests_log_and_reset_control() {
     assert_eq!(log[0]["path"], "/database.php");
     assert_eq!(log[0]["query"], "token=***&method=priority&action=create&format=json&raw=1");
     assert_eq!(log[0]["body"], r#"[{"agentid":"9","qid":"9","level":"9"}]"#);
+    // Every argument as an object, in the order the server read them, secrets redacted.
+    let params: Vec<(&str, &str)> = log[0]["params"]
+        .as_object()
+        .map(|p| p.iter().map(|(k, v)| (k.as_str(), v.as_str().unwrap_or_default())).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        params[..5],
+        [("token", "***"), ("method", "priority"), ("action", "create"), ("format", "json"), ("raw", "1")]
+    );
+    let back: Vec<contactnow_sandbox::RecordedRequest> = serde_json::from_value(log.clone()).unwrap();
+    assert_eq!(back, sb.requests(), "the JSON reads back as the recorded requests");
     assert_eq!(log.as_array().unwrap().len(), 1, "controls are not recorded");
     a.delete(&format!("{}/_sandbox/requests", sb.base_url())).call().unwrap();
     assert!(sb.requests().is_empty());

@@ -239,6 +239,26 @@ mod tests {
         assert_eq!(field("priority.create", json!({})), "records");
         assert_eq!(field("nope.read", json!({})), "operation");
         let grant = ApiOutput::TokenGrant(TokenGrant { token: Token::new("t"), expire: 9 });
-        assert_eq!(serde_json::to_value(grant).ok(), Some(json!({"token": "t", "expire": 9})));
+        assert_eq!(serde_json::to_value(&grant).ok(), Some(json!({"token": "t", "expire": 9})));
+    }
+
+    #[test]
+    fn the_sans_io_request_needs_a_token_but_for_token_calls_and_hides_it() {
+        let read = ApiCall::ReadPolicies(ReadPolicies::default());
+        let field = |result: Result<HttpRequest, Error>| match result {
+            Err(Error::InvalidInput { field, .. }) => field,
+            other => format!("{other:?}"),
+        };
+        assert_eq!(field(read.request(None, None, Format::Json)), "token");
+        let built = read.request(Some("T0KEN"), None, Format::Xml).map(|r| r.url);
+        assert_eq!(
+            built,
+            Ok(format!("{}/database.php?token=T0KEN&method=tod_policy&action=read&format=xml&raw=1", Endpoint::EU))
+        );
+        let validate = ApiCall::ValidateToken(ValidateToken::new("abc"));
+        assert!(validate.request(None, None, Format::Json).is_ok());
+        let error = read.request(Some("T0KEN"), Some("ftp://T0KEN@example.com"), Format::Json);
+        let text = error.map(|r| r.url).unwrap_or_else(|e| e.to_string());
+        assert!(!text.contains("T0KEN"), "{text}");
     }
 }
