@@ -7,6 +7,8 @@ import asyncio
 import threading
 import time
 
+from typing import Any
+
 import pytest
 
 import contactnow
@@ -263,3 +265,24 @@ def test_the_kit_takes_tokens_and_an_account_id() -> None:
         assert sandbox.token == "tok-KIT-1"
         with sandbox.client() as client:
             assert client.priority.create(Assignment(1, 2, 3)).account_id == 4242
+
+
+def test_the_kit_names_each_bad_option_and_refuses_use_once_stopped() -> None:
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"seed": "full"}, "seed"),
+        ({"account_id": 0}, "account_id"),
+        ({"tokens": [""]}, "tokens"),
+        ({"tokens": "tok"}, "tokens"),
+    ]
+    for options, field in cases:
+        with pytest.raises(contactnow.InvalidInputError) as e:
+            Sandbox(**options)
+        assert e.value.field == field, options
+    sandbox = Sandbox()
+    sandbox.stop()
+    sandbox.stop()
+    assert sandbox.stopped
+    for use in (sandbox.requests, sandbox.reset, lambda: sandbox.push_fault("reset")):
+        with pytest.raises(contactnow.InvalidInputError) as e:
+            use()
+        assert e.value.field == "sandbox"
