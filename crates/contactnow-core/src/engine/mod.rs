@@ -176,6 +176,20 @@ impl Failure {
     }
 }
 
+/// What an error a sender reports means to the engine: `Timeout` is a timeout, `Transport`
+/// without `outcome_unknown` happened before sending, and anything else may have followed
+/// sending (its wording is the message).
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::Timeout { message, .. } => Self::timeout(message),
+            Error::Transport { message, outcome_unknown: false } => Self::new(message).before_sending(),
+            Error::Transport { message, .. } => Self::new(message),
+            other => Self::new(other.to_string()),
+        }
+    }
+}
+
 /// What came back from one attempt.
 #[derive(Debug)]
 enum Outcome {

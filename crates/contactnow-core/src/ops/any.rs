@@ -114,6 +114,24 @@ impl ApiCall {
     pub fn from_json(name: &str, input: &Value) -> Result<Self, Error> {
         crate::input::Reader::ANY.call(name, input)
     }
+
+    /// The request for a caller who sends it: at `base_url` (the EU host when `None`), its
+    /// error free of the call's secrets and of `token`.
+    pub fn build_request_at(
+        &self,
+        base_url: Option<&str>,
+        token: &Token,
+        format: Format,
+    ) -> Result<HttpRequest, Error> {
+        let endpoint = base_url.map_or_else(|| Ok(Endpoint::default()), Endpoint::new);
+        let built = endpoint.and_then(|endpoint| self.build_request(&endpoint, token, format));
+        built.map_err(|e| e.scrubbed(&[self.secrets(), vec![token.expose()]].concat()))
+    }
+
+    /// [`Operation::parse_response`], its error free of the call's secrets.
+    pub fn parse_response_scrubbed(&self, format: Format, response: &HttpResponse) -> Result<ApiOutput, Error> {
+        self.parse_response(format, response).map_err(|e| e.scrubbed(&self.secrets()))
+    }
 }
 
 impl Operation for ApiCall {
@@ -213,5 +231,19 @@ mod tests {
         assert_eq!(field("nope.read", json!({})), "operation");
         let grant = ApiOutput::TokenGrant(TokenGrant { token: Token::new("t"), expire: 9 });
         assert_eq!(serde_json::to_value(grant).ok(), Some(json!({"token": "t", "expire": 9})));
+    }
+
+    #[test]
+    fn sans_io_helpers_keep_secrets_out_of_errors() {
+        let read = ApiCall::ReadPolicies(ReadPolicies::default());
+        let url = read.build_request_at(None, &Token::new("T0K"), Format::Json).map(|r| r.url);
+        assert!(url.is_ok_and(|u| u.starts_with("https://api-106.dxi.eu/database.php?token=T0K&")));
+        let at = |base| read.build_request_at(Some(base), &Token::new("T0K"), Format::Json).map(|r| r.url);
+        let err = at("ftp://T0K.example").map(drop).unwrap_err().to_string();
+        assert!(!err.contains("T0K"), "{err}");
+        let get = ApiCall::GetToken(GetToken::new("u", "pw-SECRET"));
+        let answer = HttpResponse::new(500, None, "denied for pw-SECRET");
+        let err = get.parse_response_scrubbed(Format::Json, &answer).map(drop).unwrap_err().to_string();
+        assert!(!err.contains("pw-SECRET") && err.contains("***"), "{err}");
     }
 }
