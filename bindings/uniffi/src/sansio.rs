@@ -4,8 +4,8 @@
 use std::{fmt, sync::Arc, time::Duration};
 
 use contactnow_core::{
-    self as core, engine::Failure, Assignment, Endpoint, Format, HttpResponse, Method, NewTodPolicy, Operation,
-    TodPolicyUpdate, Token, WriteResult,
+    self as core, engine::Failure, Assignment, Format, HttpResponse, Method, NewTodPolicy, TodPolicyUpdate, Token,
+    WriteResult,
 };
 
 use crate::{
@@ -167,23 +167,15 @@ pub fn build_request(
     format: Format,
     base_url: Option<String>,
 ) -> Result<Arc<HttpRequest>, ContactNowError> {
-    guard(|| {
-        let call = core::ApiCall::from(call);
-        let endpoint = base_url.map_or_else(|| Ok(Endpoint::default()), |url| Endpoint::new(&url));
-        let built = endpoint.and_then(|endpoint| call.build_request(&endpoint, &Token::new(token.as_str()), format));
-        let secrets = [call.secrets(), vec![token.as_str()]].concat();
-        Ok(Arc::new(HttpRequest(built.map_err(|e| e.scrubbed(&secrets))?)))
-    })
+    let call = core::ApiCall::from(call);
+    guard(|| Ok(Arc::new(HttpRequest(call.build_request_at(base_url.as_deref(), &Token::new(token), format)?))))
 }
 
 /// Parses the response to the request built for `call` in `format` (token calls are always
 /// JSON): the value, or the typed error (`Api`, `Decode`, `HttpStatus`).
 #[uniffi::export]
 pub fn parse_response(call: ApiCall, format: Format, response: HttpResponse) -> Result<ApiOutput, ContactNowError> {
-    guard(|| {
-        let call = core::ApiCall::from(call);
-        Ok(call.parse_response(format, &response).map_err(|e| e.scrubbed(&call.secrets()))?.into())
-    })
+    guard(|| Ok(core::ApiCall::from(call).parse_response_scrubbed(format, &response)?.into()))
 }
 
 /// An HTTP stack implemented by the app: send the request as given, within `timeout_ms`, and
@@ -203,11 +195,6 @@ impl contactnow::Sender for Foreign {
     fn send(&self, request: &core::HttpRequest, timeout: Duration) -> Result<HttpResponse, Failure> {
         let timeout_ms = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
         let request = Arc::new(HttpRequest(request.clone()));
-        guard(|| self.0.send(request, timeout_ms)).map_err(|e| match e {
-            ContactNowError::Timeout { detail, .. } => Failure::timeout(detail),
-            ContactNowError::Transport { detail, outcome_unknown: false } => Failure::new(detail).before_sending(),
-            ContactNowError::Transport { detail, .. } => Failure::new(detail),
-            other => Failure::new(other.to_string()),
-        })
+        guard(|| self.0.send(request, timeout_ms)).map_err(|e| e.rust().map_or_else(Failure::new, Failure::from))
     }
 }
