@@ -2,6 +2,7 @@
 package contactnow.tests
 
 import contactnow.*
+import contactnow.core.*
 import kotlinx.coroutines.async
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch

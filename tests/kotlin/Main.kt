@@ -8,6 +8,7 @@
 package contactnow.tests
 
 import contactnow.*
+import contactnow.core.*
 import java.io.File
 import java.math.BigInteger
 import kotlin.system.exitProcess

@@ -80,14 +80,6 @@ impl From<core::ApiOutput> for ApiOutput {
     }
 }
 
-/// GET (reads and token calls) or POST (writes).
-#[uniffi::remote(Enum)]
-#[uniffi(name = "HttpMethod")]
-pub enum Method {
-    Get,
-    Post,
-}
-
 /// One header.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
 pub struct HttpHeader {
@@ -139,17 +131,6 @@ impl HttpRequest {
     pub fn body(&self) -> Vec<u8> {
         self.0.body.clone()
     }
-}
-
-/// A response as received: status, `Content-Type`, body and `Retry-After` (read on a 429 or 503).
-#[uniffi::remote(Record)]
-pub struct HttpResponse {
-    pub status: u16,
-    #[uniffi(default)]
-    pub content_type: Option<String>,
-    pub body: Vec<u8>,
-    #[uniffi(default)]
-    pub retry_after: Option<String>,
 }
 
 /// The URL with `token` and `password` values shown as `***`.

@@ -43,6 +43,13 @@ pub struct GenericCall {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GenericRecord(pub Vec<(String, String)>);
 
+// Kotlin and Swift see a record as a map of field name to text.
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(GenericRecord, std::collections::HashMap<String, String>, {
+    lower: |record| record.0.into_iter().collect(),
+    try_lift: |fields| Ok(GenericRecord(fields.into_iter().collect())),
+});
+
 impl GenericRecord {
     /// The value of `field`, if the record has it.
     pub fn get(&self, field: &str) -> Option<&str> {
@@ -52,6 +59,7 @@ impl GenericRecord {
 
 /// What a generic call answered (`success` was true).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GenericResult {
     /// `account_id`, if present.
     pub account_id: Option<u64>,
