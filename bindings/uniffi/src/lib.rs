@@ -21,7 +21,7 @@ mod types;
 pub use client::Client;
 pub use config::{ClientConfig, RetryPolicy};
 pub use error::ContactNowError;
-pub use events::{CallEvent, EventListener};
+pub use events::EventListener;
 pub use generic::GenericField;
 pub use run::Cancellation;
 #[cfg(feature = "sandbox")]

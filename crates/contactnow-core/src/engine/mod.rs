@@ -53,7 +53,7 @@ use std::{
 
 pub use auth::{Auth, EXPIRY_MARGIN_SECS};
 pub use config::{Config, NO_LIMIT};
-pub use event::{Event, Level, Observer, Purpose, Value};
+pub use event::{CallEvent, Event, Level, Observer, Purpose, Value};
 pub use retry::{parse_retry_after, retryable_status, RetryPolicy};
 
 use self::{
