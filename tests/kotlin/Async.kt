@@ -6,6 +6,7 @@
 package contactnow.tests
 
 import contactnow.*
+import contactnow.core.*
 import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll

@@ -8,6 +8,7 @@
 package contactnow.tests
 
 import contactnow.*
+import contactnow.core.*
 import java.io.File
 
 /** Answers each send with the next scripted exchange, recording every request it is given. */

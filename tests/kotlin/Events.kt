@@ -4,6 +4,7 @@
 package contactnow.tests
 
 import contactnow.*
+import contactnow.core.*
 import java.net.URLEncoder
 
 /** Keeps every event it is given. */

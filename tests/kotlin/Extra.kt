@@ -2,6 +2,7 @@
 package contactnow.tests
 
 import contactnow.*
+import contactnow.core.*
 import kotlinx.coroutines.async
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
@@ -338,6 +339,15 @@ fun redactionTests() {
         } catch (e: ContactNowException.InvalidInput) {
             assertNoSecret("InvalidInput", e.reason, e.message, e.toString())
         }
+    }
+    check("sans-IO: the generic call builds and parses as Client.call") {
+        val call = ApiCall.Generic("queues", "read", listOf(GenericField("qid", "1007")), emptyList(), false)
+        buildRequest(call, "T0KEN", Format.JSON).use { r ->
+            expect(r.url().endsWith("method=queues&action=read&format=json&raw=1&qid=1007")) { r.redactedUrl() }
+        }
+        val body = """{"success":true,"total":1,"list":[{"qid":"1007","name":"Sales"}]}""".toByteArray()
+        val out = parseResponse(call, Format.JSON, HttpResponse(200u, "application/json", body, null))
+        expect(out is ApiOutput.Generic && out.result.records == listOf(mapOf("qid" to "1007", "name" to "Sales"))) { "$out" }
     }
     check("errors: plain http to a remote host is refused") {
         try {

@@ -4,6 +4,7 @@
 package contactnow.tests
 
 import contactnow.*
+import contactnow.core.*
 import java.io.File
 
 fun fields(pairs: Any?): List<GenericField> =

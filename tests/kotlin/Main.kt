@@ -8,6 +8,7 @@
 package contactnow.tests
 
 import contactnow.*
+import contactnow.core.*
 import java.io.File
 import java.math.BigInteger
 import kotlin.system.exitProcess
@@ -78,6 +79,11 @@ fun outputJson(out: ApiOutput): Any? = when (out) {
     )
     is ApiOutput.TokenGrant -> mapOf("token" to out.token, "expire" to big(out.expire))
     is ApiOutput.TokenStatus -> mapOf("expire" to big(out.expire))
+    is ApiOutput.Generic -> mapOf(
+        "account_id" to big(out.result.accountId), "total" to big(out.result.total),
+        "bad" to big(out.result.bad), "key" to big(out.result.key), "error" to out.result.error,
+        "records" to out.result.records,
+    )
 }
 
 fun kindOf(e: ContactNowException): String = when (e) {

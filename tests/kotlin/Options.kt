@@ -3,6 +3,7 @@
 package contactnow.tests
 
 import contactnow.*
+import contactnow.core.*
 
 fun optionTests() {
     val cases = listOf(

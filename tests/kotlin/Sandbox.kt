@@ -4,6 +4,7 @@
 package contactnow.tests
 
 import contactnow.*
+import contactnow.core.*
 import kotlinx.coroutines.runBlocking
 
 fun <T> expectError(what: String, body: () -> Any?): T {

@@ -426,6 +426,15 @@ func redactionTests() {
             try assertNoSecret("InvalidInput", "\(e)", e.localizedDescription)
         }
     }
+    check("sans-IO: the generic call builds and parses as Client.call") {
+        let call = ApiCall.generic(method: "queues", action: "read", filters: [GenericField(name: "qid", value: "1007")], records: [], repeatable: false)
+        let r = try buildRequest(call: call, token: "T0KEN", format: .json)
+        try expect(r.url().hasSuffix("method=queues&action=read&format=json&raw=1&qid=1007"), r.redactedUrl())
+        let body = Data(#"{"success":true,"total":1,"list":[{"qid":"1007","name":"Sales"}]}"#.utf8)
+        let out = try parseResponse(call: call, format: .json, response: HttpResponse(status: 200, contentType: "application/json", body: body, retryAfter: nil))
+        guard case let .generic(result) = out else { throw Failure(description: "not generic: \(out)") }
+        try expect(result.records == [["qid": "1007", "name": "Sales"]], "\(result.records)")
+    }
     check("errors: plain http to a remote host is refused") {
         do {
             _ = try Client(config: ClientConfig(token: "T0KEN", baseUrl: "http://example.com"))

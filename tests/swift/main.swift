@@ -83,6 +83,10 @@ func outputJSON(_ out: ApiOutput) -> JSON {
         }))])
     case let .tokenGrant(token, expire): return .object([("token", .string(token)), ("expire", num(expire))])
     case let .tokenStatus(expire): return .object([("expire", num(expire))])
+    case let .generic(r):
+        let records = r.records.map { record in JSON.object(record.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }) }
+        return .object([("account_id", num(r.accountId)), ("total", num(r.total)), ("bad", num(r.bad)), ("key", num(r.key)),
+                        ("error", r.error.map { .string($0) } ?? .null), ("records", .array(records))])
     }
 }
 

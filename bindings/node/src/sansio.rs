@@ -4,7 +4,7 @@
 use contactnow::{
     input::Reader,
     options::{Casing, Options},
-    ApiCall, Error, Format, HttpRequest, HttpResponse, Operation,
+    ApiCall, Error, Format, HttpRequest, HttpResponse,
 };
 use napi::{
     bindgen_prelude::{FromNapiValue, Object, Uint8Array, Unknown},
@@ -96,7 +96,7 @@ pub fn parse_response(env: Env, operation: Unknown, response: Unknown, options: 
         let call = ApiCall::empty(&wire(&name))?;
         let response = response_of(response)?;
         let (_, _, format) = self::options(&env, options, &["format"])?;
-        output::js(call.parse_response(format, &response)?, format)
+        output::js(call.parse_response_scrubbed(format, &response)?, format)
     })();
     parsed.map_err(throw(&env))
 }

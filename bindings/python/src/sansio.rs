@@ -1,6 +1,6 @@
 //! The sans-IO layer: build a request, parse a response, with no I/O of our own.
 
-use contactnow_core::{ApiCall, ApiOutput, HttpRequest, HttpResponse, Operation};
+use contactnow_core::{ApiCall, ApiOutput, HttpRequest, HttpResponse};
 use pyo3::{
     prelude::*,
     sync::PyOnceLock,
@@ -98,6 +98,6 @@ pub(crate) fn parse_response(
     let format = format.parse::<contactnow_core::Format>().map_err(to_py(py))?;
     let body = value::bytes(body, "body")?;
     let response = HttpResponse { status, content_type: content_type.map(str::to_owned), body, retry_after: None };
-    let parsed = py.detach(|| call.parse_response(format, &response));
+    let parsed = py.detach(|| call.parse_response_scrubbed(format, &response));
     output(py, parsed.map_err(to_py(py))?)
 }

@@ -5,14 +5,14 @@ use std::{future::Future, sync::Arc};
 
 use contactnow::{
     options::{in_casing, Casing},
-    Assignment, CreateAssignments, CreatePolicies, GenericCall, GenericResult, NewTodPolicy, Operation,
+    Assignment, ClientBuilder, CreateAssignments, CreatePolicies, GenericResult, NewTodPolicy, Operation,
     ReadAssignments, ReadPolicies, TodPolicyUpdate, UpdateAssignments, UpdatePolicies, WriteResult,
 };
 
 use crate::{
     config::ClientConfig,
     events::{EventListener, Listeners},
-    generic::{pairs, GenericField},
+    generic::{self, GenericField},
     guard,
     run::{self, Cancellation},
     sansio::{Foreign, HttpSender},
@@ -137,11 +137,7 @@ calls! {
         filters: Vec<GenericField>,
         records: Vec<Vec<GenericField>>,
         repeatable: bool
-    ) -> GenericResult = GenericCall {
-        filters: pairs(filters),
-        repeatable,
-        ..GenericCall::write(method, action, records.into_iter().map(pairs).collect())
-    };
+    ) -> GenericResult = generic::call(method, action, filters, records, repeatable);
 
     /// Assigns agents to queues in one request. Existing pairs are not added again.
     fn create_assignments / create_assignments_async(records: Vec<Assignment>) -> WriteResult =
@@ -172,18 +168,16 @@ calls! {
 fn build(config: ClientConfig, sender: Option<Arc<dyn HttpSender>>) -> Result<Client, ContactNowError> {
     guard(|| {
         let (listeners, foreign_sender) = (Arc::new(Listeners::default()), sender.is_some());
-        let options = config.options();
-        let built = config.check().and_then(|()| {
-            let builder = options.builder()?.observer(listeners.clone());
-            match sender {
-                Some(sender) => builder.sender(Arc::new(Foreign(sender))),
-                None => builder,
-            }
-            .build_async()
+        let built = config.options().and_then(|options| {
+            let builder = options.builder().map(|b| b.observer(listeners.clone()));
+            let builder = builder.map(|b| match sender {
+                Some(sender) => b.sender(Arc::new(Foreign(sender))),
+                None => b,
+            });
+            builder.and_then(ClientBuilder::build_async).map_err(|e| e.scrubbed(&options.secrets()))
         });
         // Option errors name the option as Kotlin and Swift write it (`timeoutMs`).
-        built
-            .map(|inner| Client { inner, listeners, foreign_sender })
-            .map_err(|e| in_casing(e, Casing::Camel).scrubbed(&options.secrets()).into())
+        let inner = built.map_err(|e| in_casing(e, Casing::Camel))?;
+        Ok(Client { inner, listeners, foreign_sender })
     })
 }

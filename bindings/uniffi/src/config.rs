@@ -78,18 +78,15 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// The options, for `Options::builder` to check (a retry policy wins over a count here).
-    pub(crate) fn options(&self) -> Options {
+    /// The options, for `Options::builder` to check (`retries` and `retryPolicy` are one option).
+    pub(crate) fn options(&self) -> Result<Options, Error> {
         let ms = |v: Option<u64>| v.map(Duration::from_millis);
-        let retries = match self.retry_policy {
-            Some(p) => Some(Retries::Policy {
-                max_attempts: p.max_attempts,
-                initial_backoff: ms(p.initial_backoff_ms),
-                max_backoff: ms(p.max_backoff_ms),
-            }),
-            None => self.retries.map(Retries::Count),
-        };
-        Options {
+        let policy = self.retry_policy.map(|p| Retries::Policy {
+            max_attempts: p.max_attempts,
+            initial_backoff: ms(p.initial_backoff_ms),
+            max_backoff: ms(p.max_backoff_ms),
+        });
+        Ok(Options {
             token: self.token.clone(),
             username: self.username.clone(),
             password: self.password.clone(),
@@ -99,27 +96,22 @@ impl ClientConfig {
             connect_timeout: ms(self.connect_timeout_ms),
             timeout: ms(self.timeout_ms),
             total_timeout: ms(self.total_timeout_ms),
-            retries,
+            retries: Retries::either(self.retries, policy)?,
             max_response_bytes: self.max_response_bytes,
             proxy: self.proxy.clone(),
             user_agent: self.user_agent.clone(),
             batch_size: self.batch_size,
             allow_insecure_http: Some(self.allow_insecure_http),
-        }
-    }
-
-    /// Refuses a retry count and a retry policy given together.
-    pub(crate) fn check(&self) -> Result<(), Error> {
-        match (self.retries, self.retry_policy) {
-            (Some(_), Some(_)) => Err(Error::invalid("retries", "give retries or retryPolicy, not both")),
-            _ => Ok(()),
-        }
+        })
     }
 }
 
 /// The options as `Options` shows them: the token, the password and the proxy as `***`.
 impl fmt::Display for ClientConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ClientConfig({:?})", self.options())
+        match self.options() {
+            Ok(options) => write!(f, "ClientConfig({options:?})"),
+            Err(e) => write!(f, "ClientConfig({e})"),
+        }
     }
 }

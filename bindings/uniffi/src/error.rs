@@ -105,10 +105,10 @@ impl From<Error> for ContactNowError {
     }
 }
 
-/// The shared wording of the Rust error (Kotlin `toString()`, Swift `description`).
-impl fmt::Display for ContactNowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let err = match self.clone() {
+impl ContactNowError {
+    /// The Rust error this is (as a foreign `HttpSender` may throw it), or an `Internal` one's text.
+    pub(crate) fn rust(self) -> Result<Error, String> {
+        Ok(match self {
             Self::InvalidInput { field, reason } => Error::InvalidInput { field, reason },
             Self::Api { detail: message, account_id, total, bad, key, expire, partial, .. } => {
                 Error::Api(ApiError { message, account_id, total, bad, key, expire, partial })
@@ -122,9 +122,18 @@ impl fmt::Display for ContactNowError {
             Self::Transport { detail, outcome_unknown } => Error::Transport { message: detail, outcome_unknown },
             Self::Timeout { detail, outcome_unknown } => Error::Timeout { message: detail, outcome_unknown },
             Self::Cancelled { outcome_unknown } => Error::Cancelled { outcome_unknown },
-            Self::Internal { detail } => return write!(f, "internal error: {detail}"),
-        };
-        err.fmt(f)
+            Self::Internal { detail } => return Err(format!("internal error: {detail}")),
+        })
+    }
+}
+
+/// The shared wording of the Rust error (Kotlin `toString()`, Swift `description`).
+impl fmt::Display for ContactNowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.clone().rust() {
+            Ok(err) => err.fmt(f),
+            Err(text) => f.write_str(&text),
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! Kotlin and Swift bindings for contactnow ([uniffi](https://mozilla.github.io/uniffi-rs/)): type and
-//! error conversion only, the core's records crossing as they are; protocol logic is in
+//! error conversion only, the core's records crossing as they are (they derive uniffi's traits
+//! with the core's feature `uniffi`: Kotlin package `contactnow.core`); protocol logic is in
 //! `contactnow-core`, HTTP in `contactnow`. Generate the foreign sources from the built library
 //! with the bundled binary: `cargo run -p contactnow-uniffi --bin uniffi-bindgen -- generate
 //! --library target/debug/libcontactnow_uniffi.so --language kotlin --out-dir out/kotlin`.
@@ -20,7 +21,7 @@ mod types;
 pub use client::Client;
 pub use config::{ClientConfig, RetryPolicy};
 pub use error::ContactNowError;
-pub use events::{CallEvent, EventListener};
+pub use events::EventListener;
 pub use generic::GenericField;
 pub use run::Cancellation;
 #[cfg(feature = "sandbox")]

@@ -4,11 +4,11 @@
 use std::{fmt, sync::Arc, time::Duration};
 
 use contactnow_core::{
-    self as core, engine::Failure, Assignment, Endpoint, Format, HttpResponse, Method, NewTodPolicy, Operation,
-    TodPolicyUpdate, Token, WriteResult,
+    self as core, engine::Failure, Assignment, Format, HttpResponse, Method, NewTodPolicy, TodPolicyUpdate, WriteResult,
 };
 
 use crate::{
+    generic::{self, GenericField},
     guard,
     types::{AssignmentListing, PolicyListing},
     ContactNowError,
@@ -34,6 +34,15 @@ pub enum ApiCall {
     GetToken(#[uniffi(name = "username")] String, #[uniffi(name = "password")] String),
     /// `token.php?action=validate`: whether `token` is still valid.
     ValidateToken(#[uniffi(name = "token")] String),
+    /// Any method and action (`Client.call`): a write when `records` are given, repeated
+    /// after a failure only when `repeatable`.
+    Generic(
+        #[uniffi(name = "method")] String,
+        #[uniffi(name = "action")] String,
+        #[uniffi(name = "filters")] Vec<GenericField>,
+        #[uniffi(name = "records")] Vec<Vec<GenericField>>,
+        #[uniffi(name = "repeatable")] bool,
+    ),
 }
 
 impl From<ApiCall> for core::ApiCall {
@@ -49,6 +58,9 @@ impl From<ApiCall> for core::ApiCall {
             ApiCall::UpdatePolicies(records) => Self::UpdatePolicies(core::UpdatePolicies { records }),
             ApiCall::GetToken(username, password) => Self::GetToken(core::GetToken::new(username, password)),
             ApiCall::ValidateToken(token) => Self::ValidateToken(core::ValidateToken::new(token)),
+            ApiCall::Generic(method, action, filters, records, repeatable) => {
+                Self::Generic(generic::call(method, action, filters, records, repeatable))
+            }
         }
     }
 }
@@ -81,14 +93,6 @@ impl From<core::ApiOutput> for ApiOutput {
             core::ApiOutput::Generic(result) => Self::Generic(result),
         }
     }
-}
-
-/// GET (reads and token calls) or POST (writes).
-#[uniffi::remote(Enum)]
-#[uniffi(name = "HttpMethod")]
-pub enum Method {
-    Get,
-    Post,
 }
 
 /// One header.
@@ -144,17 +148,6 @@ impl HttpRequest {
     }
 }
 
-/// A response as received: status, `Content-Type`, body and `Retry-After` (read on a 429 or 503).
-#[uniffi::remote(Record)]
-pub struct HttpResponse {
-    pub status: u16,
-    #[uniffi(default)]
-    pub content_type: Option<String>,
-    pub body: Vec<u8>,
-    #[uniffi(default)]
-    pub retry_after: Option<String>,
-}
-
 /// The URL with `token` and `password` values shown as `***`.
 #[uniffi::export]
 pub fn redact_url(url: String) -> String {
@@ -170,23 +163,15 @@ pub fn build_request(
     format: Format,
     base_url: Option<String>,
 ) -> Result<Arc<HttpRequest>, ContactNowError> {
-    guard(|| {
-        let call = core::ApiCall::from(call);
-        let endpoint = base_url.map_or_else(|| Ok(Endpoint::default()), |url| Endpoint::new(&url));
-        let built = endpoint.and_then(|endpoint| call.build_request(&endpoint, &Token::new(token.as_str()), format));
-        let secrets = [call.secrets(), vec![token.as_str()]].concat();
-        Ok(Arc::new(HttpRequest(built.map_err(|e| e.scrubbed(&secrets))?)))
-    })
+    let call = core::ApiCall::from(call);
+    guard(|| Ok(Arc::new(HttpRequest(call.request(Some(&token), base_url.as_deref(), format)?))))
 }
 
 /// Parses the response to the request built for `call` in `format` (token calls are always
 /// JSON): the value, or the typed error (`Api`, `Decode`, `HttpStatus`).
 #[uniffi::export]
 pub fn parse_response(call: ApiCall, format: Format, response: HttpResponse) -> Result<ApiOutput, ContactNowError> {
-    guard(|| {
-        let call = core::ApiCall::from(call);
-        Ok(call.parse_response(format, &response).map_err(|e| e.scrubbed(&call.secrets()))?.into())
-    })
+    guard(|| Ok(core::ApiCall::from(call).parse_response_scrubbed(format, &response)?.into()))
 }
 
 /// An HTTP stack implemented by the app: send the request as given, within `timeout_ms`, and
@@ -206,11 +191,6 @@ impl contactnow::Sender for Foreign {
     fn send(&self, request: &core::HttpRequest, timeout: Duration) -> Result<HttpResponse, Failure> {
         let timeout_ms = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
         let request = Arc::new(HttpRequest(request.clone()));
-        guard(|| self.0.send(request, timeout_ms)).map_err(|e| match e {
-            ContactNowError::Timeout { detail, .. } => Failure::timeout(detail),
-            ContactNowError::Transport { detail, outcome_unknown: false } => Failure::new(detail).before_sending(),
-            ContactNowError::Transport { detail, .. } => Failure::new(detail),
-            other => Failure::new(other.to_string()),
-        })
+        guard(|| self.0.send(request, timeout_ms)).map_err(|e| e.rust().map_or_else(Failure::new, Failure::from))
     }
 }

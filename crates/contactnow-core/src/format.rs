@@ -6,6 +6,7 @@ use crate::Error;
 
 /// The `format` query argument: how request and response bodies are encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Format {
     /// `format=json`, the API's default.
     #[default]

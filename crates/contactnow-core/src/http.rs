@@ -6,6 +6,7 @@ use crate::query::redact_url;
 
 /// The HTTP method of a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi(name = "HttpMethod"))]
 pub enum Method {
     /// Reads and token calls.
     Get,
@@ -69,14 +70,17 @@ impl fmt::Debug for HttpRequest {
 
 /// A response as received: status, `Content-Type` (if any) and body bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct HttpResponse {
     /// The HTTP status code.
     pub status: u16,
     /// The `Content-Type` header, if the server sent one.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub content_type: Option<String>,
     /// The body bytes.
     pub body: Vec<u8>,
     /// The `Retry-After` header as sent, if any (read by the engine on a 429 or 503).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub retry_after: Option<String>,
 }
 

@@ -75,3 +75,6 @@ pub use secret::{scrub, Password, Token, REDACTED};
 
 /// The crate version, shared by every contactnow package.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();

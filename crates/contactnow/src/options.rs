@@ -39,6 +39,17 @@ pub enum Retries {
     },
 }
 
+impl Retries {
+    /// The setting of a binding that takes a count and a policy apart (Kotlin, Swift): the
+    /// one given, if any; both at once is an error of `retries`.
+    pub fn either(count: Option<u32>, policy: Option<Retries>) -> Result<Option<Retries>, Error> {
+        match (count, policy) {
+            (Some(_), Some(_)) => Err(Error::invalid("retries", "give a retry count or a retry policy, not both")),
+            (count, policy) => Ok(policy.or(count.map(Retries::Count))),
+        }
+    }
+}
+
 /// Every setting of a client, as a binding read it: `None` keeps the default.
 ///
 /// `Debug` never shows the token or the password.
@@ -428,5 +439,16 @@ mod tests {
         assert_eq!((client.format().as_str(), client.batch_size()), ("xml", 5));
         assert!(client.endpoint().as_str().contains("8x8.com"));
         assert_eq!(options.secrets(), ["tok-SECRET"]);
+    }
+
+    #[test]
+    fn a_count_or_a_policy_not_both() {
+        let policy = || Some(Retries::Policy { max_attempts: Some(2), initial_backoff: None, max_backoff: None });
+        assert_eq!(Retries::either(Some(1), None), Ok(Some(Retries::Count(1))));
+        assert_eq!(Retries::either(None, policy()), Ok(policy()));
+        assert_eq!(Retries::either(None, None), Ok(None));
+        assert!(
+            matches!(Retries::either(Some(1), policy()), Err(Error::InvalidInput { field, .. }) if field == "retries")
+        );
     }
 }

@@ -7,6 +7,7 @@
 package contactnow.bench
 
 import contactnow.*
+import contactnow.core.*
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.runBlocking

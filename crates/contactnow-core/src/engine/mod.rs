@@ -53,7 +53,7 @@ use std::{
 
 pub use auth::{Auth, EXPIRY_MARGIN_SECS};
 pub use config::{Config, NO_LIMIT};
-pub use event::{Event, Level, Observer, Purpose, Value};
+pub use event::{CallEvent, Event, Level, Observer, Purpose, Value};
 pub use retry::{parse_retry_after, retryable_status, RetryPolicy};
 
 use self::{
@@ -173,6 +173,20 @@ impl Failure {
     pub fn before_sending(mut self) -> Self {
         self.not_sent = true;
         self
+    }
+}
+
+/// What an error a sender reports means to the engine: `Timeout` is a timeout, `Transport`
+/// without `outcome_unknown` happened before sending, and anything else may have followed
+/// sending (its wording is the message).
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::Timeout { message, .. } => Self::timeout(message),
+            Error::Transport { message, outcome_unknown: false } => Self::new(message).before_sending(),
+            Error::Transport { message, .. } => Self::new(message),
+            other => Self::new(other.to_string()),
+        }
     }
 }
 

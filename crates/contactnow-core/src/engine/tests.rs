@@ -299,3 +299,15 @@ fn a_cancelled_create_in_flight_is_outcome_unknown() {
         .collect();
     assert_eq!(ends, [("Cancelled", true), ("Cancelled", false), ("Cancelled", true)]);
 }
+
+#[test]
+fn a_senders_error_reads_as_a_failure() {
+    let timeout = Failure::from(Error::Timeout { message: "slow".into(), outcome_unknown: true });
+    assert_eq!((timeout.timeout, timeout.not_sent, timeout.message.as_str()), (true, false, "slow"));
+    let refused = Failure::from(Error::Transport { message: "refused".into(), outcome_unknown: false });
+    assert_eq!((refused.timeout, refused.not_sent), (false, true));
+    let reset = Failure::from(Error::Transport { message: "reset".into(), outcome_unknown: true });
+    assert_eq!((reset.timeout, reset.not_sent), (false, false));
+    let other = Failure::from(Error::invalid("body", "bad"));
+    assert_eq!((other.not_sent, other.message.as_str()), (false, "invalid input: body: bad"));
+}

@@ -11,6 +11,7 @@ use crate::Error;
 /// Values this version does not know are kept as [`DefaultAction::Other`] when read, so a
 /// newer server never makes a read fail.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum DefaultAction {
     /// Place the call into the queuing system.
     Queue,
@@ -19,9 +20,9 @@ pub enum DefaultAction {
     /// Hang up the call.
     Hangup,
     /// Send the call to the queue with this id.
-    Jump(u64),
+    Jump(#[cfg_attr(feature = "uniffi", uniffi(name = "queue_id"))] u64),
     /// A value this version does not know, kept as sent.
-    Other(String),
+    Other(#[cfg_attr(feature = "uniffi", uniffi(name = "value"))] String),
 }
 
 impl DefaultAction {

@@ -7,6 +7,7 @@ use crate::Error;
 
 /// An agent assigned to a queue with a priority level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Assignment {
     /// The agent's id (`agentid`).
     pub agent_id: u64,

@@ -7,6 +7,7 @@ use crate::Error;
 
 /// A stored time-of-day policy.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TodPolicy {
     /// The policy id (`uid`).
     pub uid: u64,
@@ -18,6 +19,7 @@ pub struct TodPolicy {
 
 /// A policy to create; the server assigns the uid (returned as the write's `key`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct NewTodPolicy {
     /// The policy's name; must not be empty.
     pub description: String,
@@ -39,14 +41,17 @@ impl NewTodPolicy {
 
 /// Changes to an existing policy: fields left `None` are not sent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TodPolicyUpdate {
     /// The id of the policy to change (required).
     pub uid: u64,
     /// A new name, if it changes.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub description: Option<String>,
     /// A new default action, if it changes.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub default: Option<DefaultAction>,
 }
 

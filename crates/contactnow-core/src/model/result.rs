@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// A batch with failed records (`bad > 0`) is never returned as a `WriteResult`: it is an
 /// [`Error::Api`](crate::Error::Api) with `partial: true`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct WriteResult {
     /// The authenticated account that ran the call, if reported.
     pub account_id: Option<u64>,

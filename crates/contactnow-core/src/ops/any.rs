@@ -138,6 +138,11 @@ impl ApiCall {
     pub fn from_json(name: &str, input: &Value) -> Result<Self, Error> {
         crate::input::Reader::ANY.call(name, input)
     }
+
+    /// [`Operation::parse_response`], its error free of the call's secrets.
+    pub fn parse_response_scrubbed(&self, format: Format, response: &HttpResponse) -> Result<ApiOutput, Error> {
+        self.parse_response(format, response).map_err(|e| e.scrubbed(&self.secrets()))
+    }
 }
 
 impl Operation for ApiCall {
@@ -260,5 +265,13 @@ mod tests {
         let error = read.request(Some("T0KEN"), Some("ftp://T0KEN@example.com"), Format::Json);
         let text = error.map(|r| r.url).unwrap_or_else(|e| e.to_string());
         assert!(!text.contains("T0KEN"), "{text}");
+    }
+
+    #[test]
+    fn a_parse_error_keeps_the_calls_secrets_out() {
+        let get = ApiCall::GetToken(GetToken::new("u", "pw-SECRET"));
+        let answer = HttpResponse::new(500, None, "denied for pw-SECRET");
+        let err = get.parse_response_scrubbed(Format::Json, &answer).map(drop).unwrap_err().to_string();
+        assert!(!err.contains("pw-SECRET") && err.contains("***"), "{err}");
     }
 }

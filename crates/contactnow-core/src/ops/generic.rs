@@ -49,6 +49,13 @@ impl serde::Serialize for GenericRecord {
     }
 }
 
+// Kotlin and Swift see a record as a map of field name to text.
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(GenericRecord, std::collections::HashMap<String, String>, {
+    lower: |record| record.0.into_iter().collect(),
+    try_lift: |fields| Ok(GenericRecord(fields.into_iter().collect())),
+});
+
 impl GenericRecord {
     /// The value of `field`, if the record has it.
     pub fn get(&self, field: &str) -> Option<&str> {
@@ -59,6 +66,7 @@ impl GenericRecord {
 /// What a generic call answered (`success` was true). In JSON, each record is an object of
 /// its fields in the server's order.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GenericResult {
     /// `account_id`, if present.
     pub account_id: Option<u64>,
