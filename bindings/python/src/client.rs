@@ -11,10 +11,13 @@
 //! `sender=` (a blocking callable) an async client's calls run on the blocking engine in
 //! the event loop's default executor; cancelling one stops awaiting it, not the thread.
 
-use std::sync::{Arc, Mutex};
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use contactnow::{
-    options::{Casing, Options, Retries},
+    options::{Casing, Options},
     ApiCall, RetryPolicy,
 };
 use pyo3::{prelude::*, sync::PyOnceLock, types::PyDict};
@@ -73,19 +76,21 @@ pub(crate) fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
-/// What `repr` shows of a client of class `class` (never a secret).
-fn describe(class: &str, options: &Options, base_url: &str, format: &str) -> String {
+/// What `repr` shows of a client of class `class` (never a secret): `options` for the
+/// authentication, the built client's settings for the rest.
+fn describe(
+    class: &str,
+    options: &Options,
+    base_url: &str,
+    format: &str,
+    timeout: Duration,
+    retry: RetryPolicy,
+) -> String {
     let auth = match (&options.token, &options.username) {
         (None, Some(user)) => format!("credentials(username={})", quote(user)),
         _ => "token".to_owned(),
     };
-    let attempts = match &options.retries {
-        Some(Retries::Count(n)) => n.saturating_add(1),
-        Some(Retries::Policy { max_attempts: Some(n), .. }) => *n,
-        _ => RetryPolicy::default().max_attempts,
-    };
-    let timeout = options.timeout.unwrap_or(contactnow::DEFAULT_TIMEOUT).as_secs_f64();
-    let retries = attempts.saturating_sub(1);
+    let (timeout, retries) = (timeout.as_secs_f64(), retry.max_attempts.saturating_sub(1));
     format!(
         "{class}(base_url={}, format={}, auth={auth}, timeout={timeout}, retries={retries})",
         quote(base_url),
@@ -122,12 +127,14 @@ impl NativeClient {
             (true, false) => Engine::Async(builder.build_async().map_err(to_py(py))?),
             (true, true) => Engine::Threaded(builder.build().map_err(to_py(py))?),
         };
-        let (endpoint, format) = match &engine {
-            Engine::Blocking(c) | Engine::Threaded(c) => (c.endpoint().to_string(), c.format().as_str()),
-            Engine::Async(c) => (c.endpoint().to_string(), c.format().as_str()),
+        let (endpoint, format, timeout, retry) = match &engine {
+            Engine::Blocking(c) | Engine::Threaded(c) => {
+                (c.endpoint().to_string(), c.format().as_str(), c.timeout(), c.retry())
+            }
+            Engine::Async(c) => (c.endpoint().to_string(), c.format().as_str(), c.timeout(), c.retry()),
         };
         let class = if asynchronous { "AsyncClient" } else { "Client" };
-        let description = describe(class, &options, &endpoint, format);
+        let description = describe(class, &options, &endpoint, format, timeout, retry);
         Ok(Self { engine: Mutex::new(Some(engine)), logging, description, base_url: endpoint, format })
     }
 

@@ -74,7 +74,8 @@ impl Common {
     }
 }
 
-/// The settings' accessors of both clients (`format`, `endpoint`, `batch_size`), read from
+/// The settings' accessors of both clients (`format`, `endpoint`, `batch_size`, `timeout`,
+/// `retry`), read from
 /// their `inner.common`.
 macro_rules! settings_accessors {
     () => {
@@ -91,6 +92,16 @@ macro_rules! settings_accessors {
         /// The number of records per request used by the `*_batched` helpers.
         pub fn batch_size(&self) -> usize {
             self.inner.common.batch_size
+        }
+
+        /// The longest one attempt may take.
+        pub fn timeout(&self) -> std::time::Duration {
+            self.inner.common.session.config.attempt_timeout
+        }
+
+        /// The retry policy of calls that are safe to repeat.
+        pub fn retry(&self) -> contactnow_core::engine::RetryPolicy {
+            self.inner.common.session.config.retry
         }
     };
 }

@@ -214,6 +214,7 @@ fn batches_are_split_and_aggregated() {
     let sb = start(Seed::Empty);
     let client = quick(&sb.base_url()).token(SECRET_TOKEN).batch_size(4).build().unwrap();
     assert_eq!(client.batch_size(), 4);
+    assert_eq!((client.timeout(), client.retry()), (Duration::from_secs(2), fast_retry(3)));
 
     let records: Vec<_> = (0..10).map(|i| Assignment::new(500 + i, 1300, 10)).collect();
     let outcome = client.create_assignments_batched(&records);
