@@ -44,7 +44,7 @@ fun eventTests(sandbox: Sandbox) {
     }
     check("events: credentials and a refresh never show the password; requests are data") {
         val password = "pw-KT-SECRET &9/+"
-        val sb = Sandbox.start(demo = true, users = listOf(SandboxUser("ops", password)))
+        val sb = Sandbox.start(seed = SandboxSeed.DEMO, users = listOf(SandboxUser("ops", password)))
         try {
             val config = ClientConfig(username = "ops", password = password, baseUrl = sb.url(), allowInsecureHttp = true)
             Client(config).use { c ->

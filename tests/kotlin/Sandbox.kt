@@ -91,12 +91,64 @@ fun sandboxTests() {
             check("sandbox $format sender was used") { expect(sender.calls >= 10) { "${sender.calls} calls" } }
         }
         faultTests(sandbox)
+        kitTests()
         eventTests(sandbox)
         optionTests()
         asyncSandboxTests(sandbox)
     } finally {
         sandbox.stop()
         sandbox.close()
+    }
+}
+
+/// The test kit as every language has it: its options, their errors, and a stopped sandbox.
+fun kitTests() {
+    check("kit: tokens, users and accountId replace the defaults") {
+        val sb = Sandbox.start(seed = SandboxSeed.DEMO, users = listOf(), tokens = listOf("t-1", "t-2"), accountId = 7uL)
+        try {
+            expect(sb.token() == "t-1") { sb.token() }
+            Client(ClientConfig(token = "t-2", baseUrl = sb.url())).use { c ->
+                expect(c.readAssignments().records.size == 12) { "the demo seed" }
+                expect(c.createAssignments(listOf(Assignment(1uL, 2uL, 3u))).accountId == 7uL) { "accountId" }
+            }
+            val e = expectError<ContactNowException.Api>("no users") {
+                Client(ClientConfig(username = "demo", password = "demo-password", baseUrl = sb.url())).use { it.readPolicies() }
+            }
+            expect(e.tokenRejected || e.detail.isNotEmpty()) { "$e" }
+            sb.expireToken()
+            expectError<ContactNowException.Api>("expired") {
+                Client(ClientConfig(token = "t-1", baseUrl = sb.url(), retries = 0u)).use { it.readPolicies() }
+            }
+            sb.pushFault(SandboxFault.ApiError())
+            val f = expectError<ContactNowException.Api>("the default error") {
+                Client(ClientConfig(token = "t-2", baseUrl = sb.url())).use { it.readPolicies() }
+            }
+            expect(f.detail == "Simulated failure") { "$f" }
+            expect(sb.requests().last().remoteIp == "127.0.0.1") { "${sb.requests().last()}" }
+        } finally {
+            sb.stop()
+        }
+    }
+    check("kit: bad options name their field as Kotlin writes it") {
+        val a = expectError<ContactNowException.InvalidInput>("account 0") { Sandbox.start(accountId = 0uL) }
+        expect(a.field == "accountId") { "$a" }
+        val t = expectError<ContactNowException.InvalidInput>("empty token") { Sandbox.start(tokens = listOf("")) }
+        expect(t.field == "tokens") { "$t" }
+    }
+    check("kit: a stopped sandbox refuses every use, naming sandbox") {
+        val sb = Sandbox.start()
+        expect(!sb.stopped()) { "stopped at start" }
+        sb.stop()
+        sb.stop()
+        expect(sb.stopped()) { "not stopped" }
+        val uses = listOf<() -> Unit>(
+            { sb.reset() }, { sb.requests() }, { sb.requestCount() }, { sb.clearRequests() },
+            { sb.expireToken() }, { sb.revokeToken("x") }, { sb.pushFault(SandboxFault.Reset) },
+        )
+        for (use in uses) {
+            val e = expectError<ContactNowException.InvalidInput>("a stopped sandbox") { use() }
+            expect(e.field == "sandbox") { "$e" }
+        }
     }
 }
 
@@ -114,7 +166,8 @@ fun faultTests(sandbox: Sandbox) {
                 sandbox.pushFault(SandboxFault.Status(42u.toUShort(), null))
             }
             expect(e.field == "fault") { "$e" }
-            expectError<ContactNowException.InvalidInput>("times 0") { sandbox.pushFault(SandboxFault.Reset, times = 0u) }
+            val z = expectError<ContactNowException.InvalidInput>("times 0") { sandbox.pushFault(SandboxFault.Reset, times = 0u) }
+            expect(z.field == "fault.times") { "$z" }
             val before = sandbox.requestCount()
             c.readPolicies(null)
             expect(sandbox.requestCount() == before + 1uL) { "a fault was queued" }

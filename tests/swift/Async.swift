@@ -46,7 +46,7 @@ func cancelledOutcome<T>(_ result: Result<T, Error>) -> Bool? {
 /// and no request follows the one sent, even once a pause before a repeat would have ended.
 func cancelledCall(_ sandbox: Sandbox, _ config: ClientConfig, fault: () throws -> Void, outcomeUnknown: Bool,
                    _ body: (Client, Recorder) async throws -> Void) async throws {
-    sandbox.reset()
+    fresh(sandbox)
     let c = try Client(config: config)
     let recorder = Recorder()
     c.setEventListener(listener: recorder)
@@ -56,7 +56,7 @@ func cancelledCall(_ sandbox: Sandbox, _ config: ClientConfig, fault: () throws 
     let end = ends(recorder)
     try expect(end.count == 1 && end[0].result == "Cancelled" && end[0].outcomeUnknown == outcomeUnknown, "\(end)")
     try await Task.sleep(nanoseconds: 3_000_000_000)
-    try expect(sandbox.requestCount() == 1, "\(sandbox.requestCount()) requests, expected 1")
+    try expect(seen(sandbox) == 1, "\(seen(sandbox)) requests, expected 1")
 }
 
 func asyncSandboxTests(_ sandbox: Sandbox) async {
@@ -65,7 +65,7 @@ func asyncSandboxTests(_ sandbox: Sandbox) async {
     let retryPause = { try sandbox.pushFault(fault: .status(status: 503, retryAfter: 2), method: "tod_policy", action: "read") }
     let slowCreate = { try sandbox.pushFault(fault: .delay(ms: 1500), method: "tod_policy", action: "create") }
     await checkAsync("async: 64 calls in flight at once, each with its own answer") {
-        sandbox.reset()
+        fresh(sandbox)
         let c = try Client(config: config)
         let ids = Array(UInt64(1)...64)
         _ = try c.createAssignments(records: ids.map { Assignment(agentId: $0, queueId: 1007, level: UInt32($0)) })
@@ -84,7 +84,7 @@ func asyncSandboxTests(_ sandbox: Sandbox) async {
             try expect(listing.records == [Assignment(agentId: id, queueId: 1007, level: UInt32(id))], "agent \(id): \(listing)")
         }
         try expect(inFlight.most == 64, "at most \(inFlight.most) calls in flight at once")
-        try expect(sandbox.requestCount() == 65, "\(sandbox.requestCount()) requests")
+        try expect(seen(sandbox) == 65, "\(seen(sandbox)) requests")
     }
     await checkAsync("async: Task.cancel() in a retry pause ends the call; nothing more is sent") {
         try await cancelledCall(sandbox, config, fault: retryPause, outcomeUnknown: false) { c, recorder in
@@ -114,7 +114,7 @@ func asyncSandboxTests(_ sandbox: Sandbox) async {
                     try await c.createPoliciesAsync(records: [NewTodPolicy(description: "Cancelled", default: .hangup)], cancellation: $0)
                 }
             }
-            try await awaitUntil("the create at the sandbox") { sandbox.requestCount() == 1 }
+            try await awaitUntil("the create at the sandbox") { seen(sandbox) == 1 }
             task.cancel()
             let result = await task.result
             try expect(cancelledOutcome(result) == true, "\(result)")
@@ -122,21 +122,21 @@ func asyncSandboxTests(_ sandbox: Sandbox) async {
         }
     }
     await checkAsync("async: a Cancellation already set off sends nothing") {
-        sandbox.reset()
+        fresh(sandbox)
         let c = try Client(config: config)
         let cancellation = Cancellation()
         cancellation.cancel()
         let result = await resultOf { try await c.readPoliciesAsync(policyId: nil, cancellation: cancellation) }
         try expect(cancelledOutcome(result) == false && cancellation.isCancelled(), "\(result)")
-        try expect(sandbox.requestCount() == 0, "\(sandbox.requestCount()) requests")
+        try expect(seen(sandbox) == 0, "\(seen(sandbox)) requests")
     }
     await checkAsync("async: blocking and async calls share one session (one token fetch)") {
-        sandbox.reset()
+        fresh(sandbox)
         let c = try Client(config: ClientConfig(baseUrl: sandbox.url(), username: "demo", password: "demo-password", allowInsecureHttp: true))
         _ = try c.readPolicies(policyId: nil)
         _ = try await c.readPoliciesAsync(policyId: nil)
         _ = try c.readAssignments(agentId: nil, queueId: nil)
-        try expect(sandbox.requestCount() == 4, "\(sandbox.requestCount()) requests: a token fetched twice?")
+        try expect(seen(sandbox) == 4, "\(seen(sandbox)) requests: a token fetched twice?")
     }
 }
 

@@ -16,7 +16,7 @@ final class Recorder: EventListener, @unchecked Sendable {
 }
 
 func eventTests(_ sandbox: Sandbox) {
-    sandbox.reset()
+    fresh(sandbox)
     let config = ClientConfig(token: sandbox.token(), baseUrl: sandbox.url(), allowInsecureHttp: true)
     check("events: a 503 then success, in order, without the token") {
         let c = try Client(config: config)
@@ -44,7 +44,7 @@ func eventTests(_ sandbox: Sandbox) {
     }
     check("events: credentials and a refresh never show the password; requests are data") {
         let password = "pw-SW-SECRET &9/+"
-        let sb = try Sandbox.start(demo: true, users: [SandboxUser(username: "ops", password: password)])
+        let sb = try Sandbox.start(seed: .demo, users: [SandboxUser(username: "ops", password: password)])
         defer { sb.stop() }
         let config = ClientConfig(baseUrl: sb.url(), username: "ops", password: password, allowInsecureHttp: true)
         let c = try Client(config: config)
@@ -61,7 +61,7 @@ func eventTests(_ sandbox: Sandbox) {
         for form in [password, encoded, password.replacingOccurrences(of: " ", with: "%20")] {
             try expect(!text.contains(form), "the password in \(text)")
         }
-        let reads = sb.requests().filter { $0.apiMethod == "priority" }
+        let reads = try sb.requests().filter { $0.apiMethod == "priority" }
         try expect(reads.count == 2 && reads[0].action == "read" && reads[0].fault == "api_error", "\(reads)")
         try expect(reads[0].params["agent"] == "1234" && reads[0].params["token"] == "***", "\(reads[0].params)")
     }

@@ -57,7 +57,7 @@ func genericTests(_ dir: String) {
         check("generic \(f)") { try runGenericVector(try JSON.parse(try String(contentsOfFile: dir + "/" + f, encoding: .utf8))) }
     }
     check("generic call on priority gives the typed fields (sandbox, both formats)") {
-        let sandbox = try Sandbox.start(demo: false)
+        let sandbox = try Sandbox.start()
         defer { sandbox.stop() }
         for format in [Format.json, Format.xml] {
             let c = try Client(config: ClientConfig(token: sandbox.token(), baseUrl: sandbox.url(), format: format, allowInsecureHttp: true))

@@ -2,6 +2,17 @@
 // async, through a Swift sender too, and the sandbox's faults.
 import Foundation
 
+/// The API requests `sandbox` has seen (`UInt64.max` once it is stopped, so that a count fails).
+func seen(_ sandbox: Sandbox) -> UInt64 { (try? sandbox.requestCount()) ?? UInt64.max }
+
+/// Resets `sandbox`; a failure counts as a failed check.
+func fresh(_ sandbox: Sandbox) {
+    do { try sandbox.reset() } catch {
+        failed += 1
+        print("FAIL the sandbox resets: \(error)")
+    }
+}
+
 func expectError<T>(_ what: String, _ body: () throws -> T) throws -> ContactNowError {
     do {
         let value = try body()
@@ -71,14 +82,14 @@ func wait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws 
 func sandboxTests() async {
     let sandbox: Sandbox
     do {
-        sandbox = try Sandbox.start(demo: false)
+        sandbox = try Sandbox.start()
     } catch {
         check("sandbox starts") { throw error }
         return
     }
     defer { sandbox.stop() }
     for format in [Format.json, Format.xml] {
-        sandbox.reset()
+        fresh(sandbox)
         do {
             let c = try Client(config: ClientConfig(token: sandbox.token(), baseUrl: sandbox.url(), format: format, allowInsecureHttp: true))
             sixOperations("sandbox \(format) blocking", Ops(
@@ -87,7 +98,7 @@ func sandboxTests() async {
                 readP: { try c.readPolicies(policyId: $0) }, updateP: { try c.updatePolicies(records: $0) }))
         } catch { check("client \(format)") { throw error } }
     }
-    sandbox.reset()
+    fresh(sandbox)
     do {
         let c = try Client(config: ClientConfig(token: sandbox.token(), baseUrl: sandbox.url(), allowInsecureHttp: true))
         sixOperations("sandbox async", Ops(
@@ -99,7 +110,7 @@ func sandboxTests() async {
             updateP: { r in try wait { try await c.updatePoliciesAsync(records: r) } }))
     } catch { check("async client") { throw error } }
     for format in [Format.json, Format.xml] {
-        sandbox.reset()
+        fresh(sandbox)
         let sender = SocketSender()
         do {
             let c = try Client.withSender(config: ClientConfig(token: sandbox.token(), baseUrl: sandbox.url(), format: format), sender: sender)
@@ -111,28 +122,74 @@ func sandboxTests() async {
         check("sandbox \(format) sender was used") { try expect(sender.calls.value >= 10, "\(sender.calls.value) calls") }
     }
     faultTests(sandbox)
+    kitTests()
     eventTests(sandbox)
     optionTests()
     await asyncSandboxTests(sandbox)
 }
 
+/// The field of an `InvalidInput`, else a failure.
+func invalidField(_ e: ContactNowError) throws -> String {
+    guard case let .InvalidInput(field, _) = e else { throw Failure(description: "not InvalidInput: \(e)") }
+    return field
+}
+
+/// The test kit as every language has it: its options, their errors, and a stopped sandbox.
+func kitTests() {
+    check("kit: tokens, users and accountId replace the defaults") {
+        let sb = try Sandbox.start(seed: .demo, users: [], tokens: ["t-1", "t-2"], accountId: 7)
+        defer { sb.stop() }
+        try expect(sb.token() == "t-1", sb.token())
+        let c = try Client(config: ClientConfig(token: "t-2", baseUrl: sb.url()))
+        try expect(try c.readAssignments().records.count == 12, "the demo seed")
+        try expect(try c.createAssignments(records: [Assignment(agentId: 1, queueId: 2, level: 3)]).accountId == 7, "accountId")
+        let creds = ClientConfig(baseUrl: sb.url(), username: "demo", password: "demo-password")
+        let e = try expectError("no users") { try Client(config: creds).readPolicies() }
+        guard case .Api = e else { throw Failure(description: "\(e)") }
+        try sb.expireToken()
+        _ = try expectError("expired") { try Client(config: ClientConfig(token: "t-1", baseUrl: sb.url(), retries: 0)).readPolicies() }
+        try sb.pushFault(fault: .apiError())
+        let f = try expectError("the default error") { try c.readPolicies() }
+        guard case let .Api(detail, _, _, _, _, _, _, _) = f, detail == "Simulated failure" else { throw Failure(description: "\(f)") }
+        try expect(try sb.requests().last?.remoteIp == "127.0.0.1", "remoteIp")
+    }
+    check("kit: bad options name their field as Swift writes it") {
+        try expect(try invalidField(try expectError("account 0") { try Sandbox.start(accountId: 0) }) == "accountId", "accountId")
+        try expect(try invalidField(try expectError("empty token") { try Sandbox.start(tokens: [""]) }) == "tokens", "tokens")
+    }
+    check("kit: a stopped sandbox refuses every use, naming sandbox") {
+        let sb = try Sandbox.start()
+        try expect(!sb.stopped(), "stopped at start")
+        sb.stop()
+        sb.stop()
+        try expect(sb.stopped(), "not stopped")
+        let uses: [() throws -> Void] = [
+            { try sb.reset() }, { _ = try sb.requests() }, { _ = try sb.requestCount() }, { try sb.clearRequests() },
+            { try sb.expireToken() }, { try sb.revokeToken(token: "x") }, { try sb.pushFault(fault: .reset) },
+        ]
+        for use in uses {
+            try expect(try invalidField(try expectError("a stopped sandbox") { try use() }) == "sandbox", "sandbox")
+        }
+    }
+}
+
 func faultTests(_ sandbox: Sandbox) {
-    sandbox.reset()
+    fresh(sandbox)
     let config = ClientConfig(token: sandbox.token(), baseUrl: sandbox.url(), allowInsecureHttp: true)
     check("fault: a 503 on a read is retried") {
         let c = try Client(config: config)
         try sandbox.pushFault(fault: .status(status: 503, retryAfter: nil))
         _ = try c.readPolicies(policyId: nil)
-        try expect(sandbox.requestCount() == 2, "\(sandbox.requestCount()) requests")
+        try expect(seen(sandbox) == 2, "\(seen(sandbox)) requests")
     }
     check("fault: an invalid fault spec is an InvalidInput error, nothing queued") {
         let e = try expectError("status 42") { try sandbox.pushFault(fault: .status(status: 42, retryAfter: nil)) }
         guard case let .InvalidInput(field, _) = e, field == "fault" else { throw Failure(description: "\(e)") }
         let z = try expectError("times 0") { try sandbox.pushFault(fault: .reset, times: 0) }
-        guard case .InvalidInput = z else { throw Failure(description: "\(z)") }
-        let before = sandbox.requestCount()
+        guard case let .InvalidInput(zfield, _) = z, zfield == "fault.times" else { throw Failure(description: "\(z)") }
+        let before = seen(sandbox)
         _ = try Client(config: config).readPolicies(policyId: nil)
-        try expect(sandbox.requestCount() == before + 1, "a fault was queued")
+        try expect(seen(sandbox) == before + 1, "a fault was queued")
     }
     check("fault: an API error keeps its text") {
         let c = try Client(config: config)
@@ -143,21 +200,21 @@ func faultTests(_ sandbox: Sandbox) {
         }
     }
     check("fault: a reset on a TOD create is not repeated, outcome unknown") {
-        sandbox.reset()
+        fresh(sandbox)
         let c = try Client(config: config)
         try sandbox.pushFault(fault: .reset, method: "tod_policy", action: "create")
         let e = try expectError("reset") { try c.createPolicies(records: [NewTodPolicy(description: "X", default: .hangup)]) }
-        guard case let .Transport(_, outcomeUnknown) = e, outcomeUnknown, sandbox.requestCount() == 1 else {
-            throw Failure(description: "\(e) after \(sandbox.requestCount()) requests")
+        guard case let .Transport(_, outcomeUnknown) = e, outcomeUnknown, seen(sandbox) == 1 else {
+            throw Failure(description: "\(e) after \(seen(sandbox)) requests")
         }
     }
     check("fault: a 502 on a TOD create is not repeated, outcome unknown") {
-        sandbox.reset()
+        fresh(sandbox)
         let c = try Client(config: config)
         try sandbox.pushFault(fault: .status(status: 502, retryAfter: nil), method: "tod_policy", action: "create")
         let e = try expectError("502") { try c.createPolicies(records: [NewTodPolicy(description: "X", default: .hangup)]) }
-        guard case let .HttpStatus(status, _, outcomeUnknown) = e, status == 502, outcomeUnknown, sandbox.requestCount() == 1 else {
-            throw Failure(description: "\(e) after \(sandbox.requestCount()) requests")
+        guard case let .HttpStatus(status, _, outcomeUnknown) = e, status == 502, outcomeUnknown, seen(sandbox) == 1 else {
+            throw Failure(description: "\(e) after \(seen(sandbox)) requests")
         }
     }
     check("fault: a slow answer is a timeout") {
@@ -170,11 +227,11 @@ func faultTests(_ sandbox: Sandbox) {
         guard case .Timeout = e else { throw Failure(description: "\(e)") }
     }
     check("fault: a revoked token is an Api error with tokenRejected") {
-        sandbox.reset()
+        fresh(sandbox)
         let c = try Client(config: config)
-        sandbox.revokeToken(token: sandbox.token())
+        try sandbox.revokeToken(token: sandbox.token())
         let e = try expectError("revoked") { try c.readPolicies(policyId: nil) }
         guard case let .Api(_, _, _, _, _, _, _, tokenRejected) = e, tokenRejected else { throw Failure(description: "\(e)") }
-        sandbox.reset()
+        fresh(sandbox)
     }
 }

@@ -1,9 +1,10 @@
-//! The in-process sandbox (feature `sandbox`): start it, point a `Client` at it, stop it.
+//! The in-process sandbox (feature `sandbox`): `contactnow_sandbox::Kit`, the test kit every
+//! language has, with the same options, calls and errors.
 
-use std::{collections::HashMap, sync::Mutex};
+use std::collections::HashMap;
 
-use contactnow::Error;
-use contactnow_sandbox::{Config, Fault, FaultSpec, Seed};
+use contactnow::options::{in_casing, Casing};
+use contactnow_sandbox::{Config, Fault, FaultSpec, Kit, RecordedRequest, Sandbox as Server, Seed};
 
 use crate::ContactNowError;
 
@@ -12,11 +13,28 @@ use crate::ContactNowError;
 #[uniffi::remote(Enum)]
 #[uniffi(name = "SandboxFault")]
 pub enum Fault {
-    Status { status: u16, retry_after: Option<u64> },
-    Delay { ms: u64 },
+    Status {
+        status: u16,
+        retry_after: Option<u64>,
+    },
+    Delay {
+        ms: u64,
+    },
     Reset,
     Truncate,
-    ApiError { error: String },
+    ApiError {
+        #[uniffi(default = "Simulated failure")]
+        error: String,
+    },
+}
+
+/// The data a sandbox starts from and returns to on `reset()`: none, or the demo set (6
+/// agents, 4 queues, 12 assignments, 4 policies).
+#[uniffi::remote(Enum)]
+#[uniffi(name = "SandboxSeed")]
+pub enum Seed {
+    Empty,
+    Demo,
 }
 
 /// A `token.php` user the sandbox accepts (no `Debug`: it holds a password).
@@ -41,6 +59,8 @@ pub struct SandboxRequest {
     pub query: String,
     /// The body as text (long ones cut), secrets of form bodies as `***`.
     pub body: String,
+    /// The client's IP address.
+    pub remote_ip: String,
     /// The fault that answered it (`status 503`, `delay 200 ms`, ...), if any.
     pub fault: Option<String>,
     /// The `method` argument (`priority`, `tod_policy`); none for `token.php`.
@@ -51,50 +71,58 @@ pub struct SandboxRequest {
     pub params: HashMap<String, String>,
 }
 
-/// The ContactNow emulator, in this process on a loopback port: point a `Client` at `url()`
-/// with `token()` and `allowInsecureHttp`.
-#[derive(uniffi::Object)]
-pub struct Sandbox {
-    inner: Mutex<Option<contactnow_sandbox::Sandbox>>,
-    url: String,
-    token: String,
+impl From<RecordedRequest> for SandboxRequest {
+    fn from(r: RecordedRequest) -> Self {
+        let RecordedRequest { seq, method, path, query, body, remote_ip, fault, api_method, action, params } = r;
+        let params = params.into_iter().collect();
+        Self { seq, method, path, query, body, remote_ip, fault, api_method, action, params }
+    }
 }
 
-impl Sandbox {
-    /// Runs `f` on the sandbox unless it was stopped.
-    fn with<T>(&self, f: impl FnOnce(&contactnow_sandbox::Sandbox) -> T) -> Option<T> {
-        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref().map(f)
-    }
+/// The ContactNow emulator, in this process on a loopback port: point a `Client` at `url()`
+/// with `token()`. Once stopped, every call but `stop()` and
+/// `stopped()` throws `InvalidInput` on `sandbox`.
+#[derive(uniffi::Object)]
+pub struct Sandbox(Kit);
+
+/// A kit error as Kotlin and Swift name fields (`accountId`).
+fn error(e: contactnow::Error) -> ContactNowError {
+    in_casing(e, Casing::Camel).into()
 }
 
 #[uniffi::export]
 impl Sandbox {
-    /// Starts a sandbox on a free loopback port, empty or with the demo data set (6 agents, 4 queues,
-    /// 12 assignments, 4 policies), accepting `users` (default `demo` / `demo-password`).
-    #[uniffi::constructor(default(demo = false, users = []))]
-    pub fn start(demo: bool, users: Vec<SandboxUser>) -> Result<Self, ContactNowError> {
-        let mut config = Config { seed: if demo { Seed::Demo } else { Seed::Empty }, ..Config::default() };
-        if !users.is_empty() {
+    /// Starts a sandbox on a free loopback port from `seed` (default empty), accepting
+    /// `users` (default `demo` / `demo-password`) and the static `tokens` (valid from any
+    /// address; `token()` is the first), its writes reporting `accountId` (default 10278).
+    #[uniffi::constructor(default(seed = None, users = None, tokens = None, account_id = None))]
+    pub fn start(
+        seed: Option<Seed>,
+        users: Option<Vec<SandboxUser>>,
+        tokens: Option<Vec<String>>,
+        account_id: Option<u64>,
+    ) -> Result<Self, ContactNowError> {
+        let mut config = Config { seed: seed.unwrap_or_default(), ..Config::default() };
+        if let Some(users) = users {
             config.users = users.into_iter().map(|u| (u.username, u.password)).collect();
         }
-        let sandbox = contactnow_sandbox::Sandbox::start(config)
-            .map_err(|e| ContactNowError::Transport { detail: format!("sandbox: {e}"), outcome_unknown: false })?;
-        let (url, token) = (sandbox.base_url(), sandbox.token());
-        Ok(Self { inner: Mutex::new(Some(sandbox)), url, token })
+        config.tokens = tokens.unwrap_or(config.tokens);
+        config.account_id = account_id.unwrap_or(config.account_id);
+        Kit::start(config).map(Self).map_err(error)
     }
 
     /// The base URL to give a `Client` (`http://127.0.0.1:<port>`).
     pub fn url(&self) -> String {
-        self.url.clone()
+        self.0.url().to_owned()
     }
 
     /// A token the sandbox accepts.
     pub fn token(&self) -> String {
-        self.token.clone()
+        self.0.token().to_owned()
     }
 
     /// Queues `fault` for the next `times` API requests matching `method` and `action` when
-    /// given; `InvalidInput` for a spec the sandbox refuses or a stopped sandbox.
+    /// given; `InvalidInput` for a spec the sandbox refuses.
     #[uniffi::method(default(times = 1, method = None, action = None))]
     pub fn push_fault(
         &self,
@@ -103,60 +131,48 @@ impl Sandbox {
         method: Option<String>,
         action: Option<String>,
     ) -> Result<(), ContactNowError> {
-        let spec = FaultSpec { method, action, ..FaultSpec::new(fault).times(times) };
-        match self.with(|s| s.try_push_fault(spec)) {
-            Some(result) => result.map_err(|e| Error::invalid("fault", e.to_string()).into()),
-            None => Err(Error::invalid("sandbox", "is stopped").into()),
-        }
-    }
-
-    /// The number of API requests received since the start or the last reset.
-    pub fn request_count(&self) -> u64 {
-        self.with(|s| s.requests().len() as u64).unwrap_or(0)
+        self.0.push(FaultSpec { method, action, ..FaultSpec::new(fault).times(times) }).map_err(error)
     }
 
     /// The API requests received since the start or the last reset, oldest first.
-    pub fn requests(&self) -> Vec<SandboxRequest> {
-        let requests = self.with(contactnow_sandbox::Sandbox::requests).unwrap_or_default();
-        let request = |r: contactnow_sandbox::RecordedRequest| SandboxRequest {
-            seq: r.seq,
-            method: r.method,
-            path: r.path,
-            query: r.query,
-            body: r.body,
-            fault: r.fault,
-            api_method: r.api_method,
-            action: r.action,
-            params: r.params.into_iter().collect(),
-        };
-        requests.into_iter().map(request).collect()
+    pub fn requests(&self) -> Result<Vec<SandboxRequest>, ContactNowError> {
+        Ok(self.0.requests().map_err(error)?.into_iter().map(SandboxRequest::from).collect())
+    }
+
+    /// The number of API requests received since the start or the last reset.
+    pub fn request_count(&self) -> Result<u64, ContactNowError> {
+        self.0.with(|s| s.requests().len() as u64).map_err(error)
     }
 
     /// Forgets the recorded requests.
-    pub fn clear_requests(&self) {
-        self.with(contactnow_sandbox::Sandbox::clear_requests);
+    pub fn clear_requests(&self) -> Result<(), ContactNowError> {
+        self.0.with(Server::clear_requests).map_err(error)
     }
 
-    /// Makes a token expired: calls with it answer "Expired token".
-    pub fn expire_token(&self, token: String) {
-        self.with(|s| s.expire_token(&token));
+    /// Makes `token` (default: `token()`) expired: calls with it answer "Expired token".
+    #[uniffi::method(default(token = None))]
+    pub fn expire_token(&self, token: Option<String>) -> Result<(), ContactNowError> {
+        self.0.with(|s| s.expire_token(token.as_deref().unwrap_or(self.0.token()))).map_err(error)
     }
 
-    /// Makes a token unknown: calls with it answer "Invalid token".
-    pub fn revoke_token(&self, token: String) {
-        self.with(|s| s.revoke_token(&token));
+    /// Makes `token` (default: `token()`) unknown: calls with it answer "Invalid token".
+    #[uniffi::method(default(token = None))]
+    pub fn revoke_token(&self, token: Option<String>) -> Result<(), ContactNowError> {
+        self.0.with(|s| s.revoke_token(token.as_deref().unwrap_or(self.0.token()))).map_err(error)
     }
 
-    /// Returns the data to the seed and clears faults and recorded requests.
-    pub fn reset(&self) {
-        self.with(contactnow_sandbox::Sandbox::reset);
+    /// Returns the data to the seed, clears faults and recorded requests, revalidates tokens.
+    pub fn reset(&self) -> Result<(), ContactNowError> {
+        self.0.with(Server::reset).map_err(error)
     }
 
-    /// Stops the server; later calls to it fail with a transport error. Idempotent.
+    /// Stops the server and waits for it; later calls to it fail with a transport error. Idempotent.
     pub fn stop(&self) {
-        let taken = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
-        if let Some(sandbox) = taken {
-            sandbox.stop();
-        }
+        self.0.stop();
+    }
+
+    /// Whether `stop()` was called.
+    pub fn stopped(&self) -> bool {
+        self.0.stopped()
     }
 }

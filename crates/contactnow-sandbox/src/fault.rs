@@ -1,6 +1,12 @@
 //! Faults queued for the next API requests.
 
+use contactnow_core::input::camel_case;
 use serde::{Deserialize, Serialize};
+
+/// An input error on `fault` or on its field `field` (`fault.times`).
+fn invalid(field: &str, reason: String) -> contactnow_core::Error {
+    contactnow_core::Error::invalid(format!("fault{}{field}", if field.is_empty() { "" } else { "." }), reason)
+}
 
 /// What goes wrong with a request.
 ///
@@ -92,12 +98,9 @@ impl FaultSpec {
 
     /// A fault spec from its JSON form, as every binding's test kit takes it: `kind`, the
     /// fields of that kind (`status` and `retry_after`, `ms`, `error`), `times`, `method` and
-    /// `action`. An error is an `InvalidInput` naming the field at fault (`fault`,
-    /// `fault.times`, `fault.ms`...).
+    /// `action`, keys in snake_case or camelCase (`retryAfter`). An error is an
+    /// `InvalidInput` naming the field at fault (`fault`, `fault.times`, `fault.ms`...).
     pub fn from_json(value: &serde_json::Value) -> Result<Self, contactnow_core::Error> {
-        let bad = |field: &str, why: String| {
-            contactnow_core::Error::invalid(format!("fault{}{field}", if field.is_empty() { "" } else { "." }), why)
-        };
         let kind = value.get("kind").and_then(|k| k.as_str()).unwrap_or_default();
         let own: &[&str] = match kind {
             "status" => &["status", "retry_after"],
@@ -105,28 +108,34 @@ impl FaultSpec {
             "api_error" => &["error"],
             "reset" | "truncate" => &[],
             other => {
-                return Err(bad(
-                    "",
-                    format!("unknown fault kind {other:?}: status, delay, reset, truncate or api_error"),
-                ))
+                let reason = format!("unknown fault kind {other:?}: status, delay, reset, truncate or api_error");
+                return Err(invalid("", reason));
             }
         };
+        let mut map = serde_json::Map::new();
         let keys = value.as_object().into_iter().flat_map(|m| m.iter()).filter(|(_, v)| !v.is_null());
-        for (key, _) in keys {
-            if !own.contains(&key.as_str()) && !["kind", "times", "method", "action"].contains(&key.as_str()) {
-                return Err(bad(key, format!("does not go with a {kind} fault")));
+        for (key, field) in keys {
+            let known = own.iter().chain(&["kind", "times", "method", "action"]);
+            let Some(name) = known.copied().find(|n| *n == key || camel_case(n) == *key) else {
+                return Err(invalid(key, format!("does not go with a {kind} fault")));
+            };
+            if map.insert(name.to_owned(), field.clone()).is_some() {
+                return Err(invalid(name, "given twice (under two spellings)".into()));
             }
         }
-        let mut value = value.clone();
-        if let Some(map) = value.as_object_mut() {
-            map.retain(|_, v| !v.is_null());
-        }
-        let spec: FaultSpec = serde_json::from_value(value).map_err(|e| bad("", format!("not a fault: {e}")))?;
-        if spec.times == 0 {
-            return Err(bad("times", "must be at least 1".into()));
-        }
-        spec.validate().map_err(|why| bad("", why))?;
+        let spec: FaultSpec =
+            serde_json::from_value(map.into()).map_err(|e| invalid("", format!("not a fault: {e}")))?;
+        spec.check()?;
         Ok(spec)
+    }
+
+    /// Whether the sandbox can apply this fault: an `InvalidInput` naming the field at fault
+    /// (`fault.times`, else `fault`) if not.
+    pub fn check(&self) -> Result<(), contactnow_core::Error> {
+        if self.times == 0 {
+            return Err(invalid("times", "must be at least 1".into()));
+        }
+        self.validate().map_err(|why| invalid("", why))
     }
 
     /// Checks the values an HTTP caller could get wrong.

@@ -43,26 +43,30 @@ impl Config {
             match name {
                 "seed" => config.seed = reader.text(value, name)?.parse::<Seed>().map_err(|e| bad(&e))?,
                 "tokens" => {
-                    let tokens: Vec<String> =
-                        serde_json::from_value(value.clone()).map_err(|_| bad("expected a list of strings"))?;
-                    if tokens.iter().any(String::is_empty) {
-                        return Err(bad("must not hold an empty token"));
-                    }
-                    config.tokens = tokens;
+                    config.tokens =
+                        serde_json::from_value(value.clone()).map_err(|_| bad("expected a list of strings"))?
                 }
                 "users" => {
                     config.users = serde_json::from_value(value.clone())
                         .map_err(|_| bad("expected a list of [username, password] pairs"))?
                 }
-                _ => {
-                    config.account_id = reader.integer(value, name)?;
-                    if config.account_id == 0 {
-                        return Err(bad("must be a positive account id"));
-                    }
-                }
+                _ => config.account_id = reader.integer(value, name)?,
             }
         }
+        config.check()?;
         Ok(config)
+    }
+
+    /// Whether a test kit can start with these settings: an `InvalidInput` on `tokens` for
+    /// an empty token, on `account_id` for account 0.
+    pub fn check(&self) -> Result<(), CoreError> {
+        if self.tokens.iter().any(String::is_empty) {
+            return Err(CoreError::invalid("tokens", "must not hold an empty token"));
+        }
+        if self.account_id == 0 {
+            return Err(CoreError::invalid("account_id", "must be a positive account id"));
+        }
+        Ok(())
     }
 }
 
@@ -81,8 +85,9 @@ impl std::fmt::Debug for Kit {
 }
 
 impl Kit {
-    /// Starts a sandbox on a free loopback port with `config`.
+    /// Starts a sandbox on a free loopback port with `config` (see [`Config::check`]).
     pub fn start(config: Config) -> Result<Kit, CoreError> {
+        config.check()?;
         let sandbox =
             Sandbox::start(config).map_err(|e| CoreError::invalid("sandbox", format!("cannot start: {e}")))?;
         Ok(Kit { url: sandbox.base_url(), token: sandbox.token(), sandbox: Mutex::new(Some(sandbox)) })
@@ -106,7 +111,12 @@ impl Kit {
 
     /// Queues the fault `fault` (see [`FaultSpec::from_json`]).
     pub fn push_fault(&self, fault: &Value) -> Result<(), CoreError> {
-        let spec = FaultSpec::from_json(fault)?;
+        self.push(FaultSpec::from_json(fault)?)
+    }
+
+    /// Queues `spec` (see [`FaultSpec::check`]).
+    pub fn push(&self, spec: FaultSpec) -> Result<(), CoreError> {
+        spec.check()?;
         self.with(|s| s.try_push_fault(spec))?.map_err(|e| CoreError::invalid("fault", e.to_string()))
     }
 
@@ -158,6 +168,8 @@ mod tests {
         assert_eq!(bad(json!({"tokens": [""]})), Err("tokens".into()));
         assert_eq!(bad(json!({"account_id": 1, "accountId": 2})), Err("account_id".into()));
         assert_eq!(bad(json!({"account_id": null, "accountId": 2})), Ok(()));
+        let config = Config { account_id: 0, ..Config::default() };
+        assert_eq!(Kit::start(config).map(drop).map_err(field), Err("account_id".into()));
     }
 
     #[test]
@@ -165,6 +177,12 @@ mod tests {
         let Ok(kit) = Kit::start(Config::default()) else { panic!("the sandbox did not start") };
         assert_eq!(kit.push_fault(&json!({"kind": "reset", "times": 0})).map_err(field), Err("fault.times".into()));
         assert!(kit.push_fault(&json!({"kind": "reset"})).is_ok());
+        let status = json!({"kind": "status", "status": 429, "retryAfter": 1});
+        assert!(kit.push_fault(&status).is_ok());
+        let twice = json!({"kind": "status", "status": 429, "retryAfter": 1, "retry_after": 1});
+        assert_eq!(kit.push_fault(&twice).map_err(field), Err("fault.retry_after".into()));
+        let spec = FaultSpec::new(crate::Fault::Reset).times(0);
+        assert_eq!(kit.push(spec).map_err(field), Err("fault.times".into()));
         kit.stop();
         kit.stop();
         assert!(kit.stopped());

@@ -20,7 +20,7 @@ fun main(args: Array<String>) {
     val calls = args.getOrNull(0)?.toInt() ?: 64
     val delayMs = args.getOrNull(1)?.toULong() ?: 100uL
     val rounds = args.getOrNull(2)?.toInt() ?: 9
-    val sandbox = Sandbox.start(demo = true)
+    val sandbox = Sandbox.start(seed = SandboxSeed.DEMO)
     val config = ClientConfig(token = sandbox.token(), baseUrl = sandbox.url(), allowInsecureHttp = true)
     val start = threads()
     Client(config).use { client ->
