@@ -10,7 +10,7 @@ fun optionTests() {
         ClientConfig(token = "t", timeoutMs = 0uL) to "timeoutMs",
         ClientConfig(token = "t", connectTimeoutMs = 0uL) to "connectTimeoutMs",
         ClientConfig(token = "t", totalTimeoutMs = 0uL) to "totalTimeoutMs",
-        ClientConfig(token = "t", retryPolicy = RetryPolicy(maxAttempts = 0u)) to "retries.maxAttempts",
+        ClientConfig(token = "t", retryPolicy = RetryPolicy(maxAttempts = 0u)) to "retryPolicy.maxAttempts",
         ClientConfig(token = "t", retries = 1u, retryPolicy = RetryPolicy()) to "retries",
         ClientConfig(token = "t", region = "mars") to "region",
         ClientConfig(token = "t", region = "us", baseUrl = "https://example.test") to "region",

@@ -7,7 +7,7 @@ func optionTests() {
         (ClientConfig(token: "t", timeoutMs: 0), "timeoutMs"),
         (ClientConfig(token: "t", connectTimeoutMs: 0), "connectTimeoutMs"),
         (ClientConfig(token: "t", totalTimeoutMs: 0), "totalTimeoutMs"),
-        (ClientConfig(token: "t", retryPolicy: RetryPolicy(maxAttempts: 0)), "retries.maxAttempts"),
+        (ClientConfig(token: "t", retryPolicy: RetryPolicy(maxAttempts: 0)), "retryPolicy.maxAttempts"),
         (ClientConfig(token: "t", region: "mars"), "region"),
         (ClientConfig(token: "t", maxResponseBytes: 0), "maxResponseBytes"),
         (ClientConfig(token: "t", batchSize: 0), "batchSize"),

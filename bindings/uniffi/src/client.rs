@@ -4,7 +4,6 @@
 use std::{future::Future, sync::Arc};
 
 use contactnow::{
-    options::{in_casing, Casing},
     Assignment, ClientBuilder, CreateAssignments, CreatePolicies, GenericResult, NewTodPolicy, Operation,
     ReadAssignments, ReadPolicies, TodPolicyUpdate, UpdateAssignments, UpdatePolicies, WriteResult,
 };
@@ -68,7 +67,7 @@ impl Client {
 #[uniffi::export]
 impl Client {
     /// A client for `config`; `InvalidInput` for a bad base URL, a missing or ambiguous token
-    /// source, or `http://` without `allowInsecureHttp` on a loopback host.
+    /// source, or `http://` to a host that is not loopback without `allowInsecureHttp`.
     #[uniffi::constructor]
     pub fn new(config: ClientConfig) -> Result<Self, ContactNowError> {
         build(config, None)
@@ -93,13 +92,18 @@ impl Client {
 }
 
 /// The calls, each as a blocking method and an async one (`*_async`, plus an optional
-/// `cancellation`), both running the operation built by the expression after `=`.
+/// `cancellation`), both running the operation built by the expression after `=`; an
+/// argument with `= default` may be left out.
 macro_rules! calls {
-    ($($(#[doc = $doc:literal])* fn $name:ident / $async_name:ident($($arg:ident: $ty:ty),*) -> $out:ty = $op:expr;)*) => {
+    ($(
+        $(#[doc = $doc:literal])*
+        fn $name:ident / $async_name:ident($($arg:ident: $ty:ty $(= $default:tt)?),*) -> $out:ty = $op:expr;
+    )*) => {
         #[uniffi::export]
         impl Client {
             $(
                 $(#[doc = $doc])*
+                #[uniffi::method(default($($($arg = $default,)?)*))]
                 pub fn $name(&self, $($arg: $ty),*) -> Result<$out, ContactNowError> {
                     guard(|| run::wait(self.start($op, None)))
                 }
@@ -112,7 +116,7 @@ macro_rules! calls {
                 $(#[doc = $doc])*
                 ///
                 /// Async: stops at once when its coroutine is cancelled or `cancellation` is set off.
-                #[uniffi::method(default(cancellation = None))]
+                #[uniffi::method(default($($($arg = $default,)?)* cancellation = None))]
                 pub async fn $async_name(
                     &self,
                     $($arg: $ty,)*
@@ -134,9 +138,9 @@ calls! {
     fn call / call_async(
         method: String,
         action: String,
-        filters: Vec<GenericField>,
-        records: Vec<Vec<GenericField>>,
-        repeatable: bool
+        filters: Vec<GenericField> = [],
+        records: Vec<Vec<GenericField>> = [],
+        repeatable: bool = false
     ) -> GenericResult = generic::call(method, action, filters, records, repeatable);
 
     /// Assigns agents to queues in one request. Existing pairs are not added again.
@@ -144,7 +148,7 @@ calls! {
         CreateAssignments { records };
 
     /// Lists assignments, optionally of one agent and/or one queue.
-    fn read_assignments / read_assignments_async(agent_id: Option<u64>, queue_id: Option<u64>) -> AssignmentListing =
+    fn read_assignments / read_assignments_async(agent_id: Option<u64> = None, queue_id: Option<u64> = None) -> AssignmentListing =
         ReadAssignments { agent_id, queue_id };
 
     /// Changes the level of existing assignments in one request.
@@ -156,7 +160,7 @@ calls! {
         CreatePolicies { records };
 
     /// Lists TOD policies, all or the one with `policy_id`.
-    fn read_policies / read_policies_async(policy_id: Option<u64>) -> PolicyListing = ReadPolicies { policy_id };
+    fn read_policies / read_policies_async(policy_id: Option<u64> = None) -> PolicyListing = ReadPolicies { policy_id };
 
     /// Changes existing TOD policies in one request.
     fn update_policies / update_policies_async(records: Vec<TodPolicyUpdate>) -> WriteResult =
@@ -176,8 +180,7 @@ fn build(config: ClientConfig, sender: Option<Arc<dyn HttpSender>>) -> Result<Cl
             });
             builder.and_then(ClientBuilder::build_async).map_err(|e| e.scrubbed(&options.secrets()))
         });
-        // Option errors name the option as Kotlin and Swift write it (`timeoutMs`).
-        let inner = built.map_err(|e| in_casing(e, Casing::Camel))?;
+        let inner = built.map_err(|e| config.named(e))?;
         Ok(Client { inner, listeners, foreign_sender })
     })
 }

@@ -4,7 +4,7 @@
 use std::{fmt, time::Duration};
 
 use contactnow::{
-    options::{Options, Retries},
+    options::{in_casing, Casing, Options, Retries},
     Error, Format,
 };
 
@@ -48,7 +48,7 @@ pub struct ClientConfig {
     /// Retries after a failed attempt of a call that is safe to repeat; default 2.
     #[uniffi(default)]
     pub retries: Option<u32>,
-    /// Allow `http://` for a loopback host (a sandbox); default false.
+    /// Allow plain `http://` to a host that is not loopback (loopback always may); default false.
     #[uniffi(default)]
     pub allow_insecure_http: bool,
     /// A documented region instead of `baseUrl`: `eu` or `us`.
@@ -103,6 +103,19 @@ impl ClientConfig {
             batch_size: self.batch_size,
             allow_insecure_http: Some(self.allow_insecure_http),
         })
+    }
+}
+
+impl ClientConfig {
+    /// `err` naming its field as this config does: camelCase (`timeoutMs`), and the fields
+    /// of `retryPolicy` under that name (`retryPolicy.maxAttempts`).
+    pub(crate) fn named(&self, err: Error) -> Error {
+        match in_casing(err, Casing::Camel) {
+            Error::InvalidInput { field, reason } if self.retry_policy.is_some() && field.starts_with("retries.") => {
+                Error::InvalidInput { field: field.replacen("retries.", "retryPolicy.", 1), reason }
+            }
+            other => other,
+        }
     }
 }
 
