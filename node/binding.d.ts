@@ -84,6 +84,8 @@ export declare class NativeSandbox {
   expireToken(token: unknown): void
   /** Restores the seed data, clears faults and recorded requests, revalidates tokens. */
   reset(): void
+  /** Whether `stop()` was called. */
+  get stopped(): boolean
   /** Stops the server (off the JavaScript thread: it waits for the server to finish). */
   stop(): Promise<undefined>
 }
@@ -140,6 +142,9 @@ export interface CallStep {
  * `HttpStatus` error when the call failed (and `InvalidInput` for invalid arguments).
  */
 export declare function parseResponse(operation: unknown, response: unknown, options: unknown): unknown
+
+/** `url` with the values of `token` and `password` shown as `***`, safe to log. */
+export declare function redactUrl(url: string): string
 
 /** The package version, shared by every contactnow package. */
 export declare const VERSION: string

@@ -845,4 +845,5 @@ module.exports.NativeSandbox = nativeBinding.NativeSandbox
 module.exports.JsSandbox = nativeBinding.JsSandbox
 module.exports.buildRequest = nativeBinding.buildRequest
 module.exports.parseResponse = nativeBinding.parseResponse
+module.exports.redactUrl = nativeBinding.redactUrl
 module.exports.VERSION = nativeBinding.VERSION

@@ -71,6 +71,8 @@ export interface HttpRequest {
   method: 'GET' | 'POST'
   /** The full URL. It carries the token (or password): do not log it. */
   url: string
+  /** The URL with the token and password shown as `***`, safe to log. */
+  redactedUrl: string
   /** Header names and values (`Accept`, and `Content-Type` for writes). */
   headers: Record<string, string>
   /** The body text; `''` for GET. */
@@ -490,7 +492,7 @@ export declare class Client {
 
 /** A fault for the sandbox's next request. */
 export type SandboxFault = (
-  | { kind: 'status'; status: number; retry_after?: number }
+  | { kind: 'status'; status: number; retryAfter?: number; retry_after?: number }
   | { kind: 'delay'; ms: number }
   | { kind: 'reset' }
   | { kind: 'truncate' }
@@ -546,11 +548,16 @@ export declare class Sandbox {
   client(options?: Omit<ClientOptions, 'baseUrl'>): Client
   pushFault(fault: SandboxFault): void
   requests(): SandboxRequest[]
+  /** The number of requests received so far. */
+  requestCount(): number
   clearRequests(): void
   expireToken(token?: string): void
   revokeToken(token?: string): void
   reset(): void
+  /** Stops the server; later uses throw `InvalidInputError` on `sandbox`. Idempotent. */
   stop(): Promise<void>
+  /** Whether `stop()` was called. */
+  readonly stopped: boolean
 }
 
 export type Operation =
@@ -578,6 +585,9 @@ export interface RequestOptions {
 }
 
 /** Builds the exact HTTP request of a call (sans-IO): send it with any HTTP client. Throws an `InvalidInputError`. */
+/** `url` with the values of `token` and `password` shown as `***`, safe to log. */
+export declare function redactUrl(url: string): string
+
 export declare function buildRequest(
   operation: 'priority.create' | 'priority.update',
   input: { records: AssignmentInput | AssignmentInput[] },

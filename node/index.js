@@ -301,6 +301,12 @@ function buildRequest(operation, input, options) {
   return guarded(() => native.buildRequest(operation, input, options))
 }
 
+/** `url` with the values of `token` and `password` shown as `***`, safe to log. */
+function redactUrl(url) {
+  if (typeof url !== 'string') throw invalid('url', 'expected a string')
+  return native.redactUrl(url)
+}
+
 /** Whether an error thrown by a sender is a timeout (`AbortSignal.timeout`, fetch's `TimeoutError`). */
 function isTimeout(error) {
   return error?.name === 'TimeoutError' || error?.code === 'ETIMEDOUT' || error?.cause?.code === 'ETIMEDOUT'
@@ -403,6 +409,9 @@ class Client {
     }
     if (sleep !== undefined && typeof sleep !== 'function') {
       throw new InvalidInputError('invalid input: sleep: expected a function', { field: 'sleep', reason: 'expected a function' })
+    }
+    if (sleep !== undefined && sender === undefined) {
+      throw invalid('sleep', 'goes with sender: the built-in transport sleeps itself')
     }
     /** Drives a call of the sender client through `sender`, with the call's `signal`. */
     const driven = (start, signal) => {
@@ -541,6 +550,11 @@ class Sandbox {
     return guarded(() => this.#native.requests())
   }
 
+  /** The number of requests received so far. */
+  requestCount() {
+    return this.requests().length
+  }
+
   /** Forgets the recorded requests. */
   clearRequests() {
     return guarded(() => this.#native.clearRequests())
@@ -561,9 +575,14 @@ class Sandbox {
     return guarded(() => this.#native.reset())
   }
 
-  /** Stops the server. */
+  /** Stops the server; later uses throw `InvalidInputError` on `sandbox`. Idempotent. */
   stop() {
     return settled(() => this.#native.stop())
+  }
+
+  /** Whether `stop()` was called. */
+  get stopped() {
+    return this.#native.stopped
   }
 
   [inspect.custom](depth, options, inspectValue) {
@@ -586,5 +605,6 @@ module.exports = {
   isContactNowError,
   buildRequest,
   parseResponse,
+  redactUrl,
   VERSION: native.VERSION,
 }

@@ -16,6 +16,7 @@ export const {
   isContactNowError,
   buildRequest,
   parseResponse,
+  redactUrl,
   VERSION,
 } = cjs
 export default cjs

@@ -7,7 +7,7 @@ const path = require('node:path')
 const util = require('node:util')
 
 const contactnow = require('..')
-const { Client, buildRequest, parseResponse, isContactNowError, ErrorCode, VERSION, ContactNowError, HttpStatusError, ApiError, DecodeError, InvalidInputError, TransportError } =
+const { Client, buildRequest, parseResponse, redactUrl, isContactNowError, ErrorCode, VERSION, ContactNowError, HttpStatusError, ApiError, DecodeError, InvalidInputError, TransportError } =
   contactnow
 
 const SECRET = 'tok-SECRET-7f3a9c'
@@ -31,6 +31,7 @@ test('the ESM entry exports the same objects', async () => {
     'Sandbox',
     'buildRequest',
     'parseResponse',
+    'redactUrl',
     'isContactNowError',
     'ErrorCode',
     'ContactNowError',
@@ -54,6 +55,10 @@ test('buildRequest gives method, URL, headers and body', () => {
   const req = buildRequest('todPolicies.create', { records: [{ description: 'Night', default: 'voicemail' }] }, { token: 'T0KEN', format: 'xml' })
   assert.equal(req.method, 'POST')
   assert.equal(req.url, 'https://api-106.dxi.eu/database.php?token=T0KEN&method=tod_policy&action=create&format=xml&raw=1')
+  assert.equal(req.redactedUrl, 'https://api-106.dxi.eu/database.php?token=***&method=tod_policy&action=create&format=xml&raw=1')
+  assert.equal(redactUrl(req.url), req.redactedUrl)
+  assert.throws(() => redactUrl(42), (e) => e instanceof InvalidInputError && e.field === 'url')
+  assert.deepEqual(buildRequest('tod_policy.create', { records: [{ description: 'Night', default: 'voicemail' }] }, { token: 'T0KEN', format: 'xml' }), req)
   assert.equal(req.headers['Content-Type'], 'application/xml')
   assert.match(req.body, /<dxi><description>Night<\/description><default>voicemail<\/default><\/dxi>$/)
   const read = buildRequest('priority.read', { agent_id: 7, queueId: 9 }, { token: 'T', baseUrl: 'https://api.contactnow.8x8.com/api/' })
@@ -90,6 +95,8 @@ test('errors are ContactNowErrors with a stable code and fields', () => {
   )
   assert.throws(() => buildRequest('priority.read', { agentID: 1 }, { token: 'T' }), (e) => e.code === 'InvalidInput' && e.field === 'agentID')
   assert.throws(() => buildRequest('priority.read', {}, { token: 'T', format: 'yaml' }), (e) => e.code === 'InvalidInput' && e.field === 'format')
+  // As in Python: a pause function is the sender's companion; alone it would be ignored.
+  assert.throws(() => new Client({ token: 'T', sleep: async () => {} }), (e) => e instanceof InvalidInputError && e.field === 'sleep')
 })
 
 test('ids that are not safe integers are rejected, never rounded', async () => {

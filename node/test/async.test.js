@@ -84,7 +84,7 @@ test('256 reads in flight at once all complete, each with its own answer', async
     assert.deepEqual(listing.records, expected.get(agentId), `call ${i} (agent ${agentId})`)
     assert.ok(listing.records.every((r) => r.agentId === agentId))
   })
-  assert.equal(sandbox.requests().length, 256)
+  assert.equal(sandbox.requestCount(), 256)
   assert.equal(sandbox.requests().filter((r) => r.fault !== null).length, 256, 'every request was delayed')
   // Not a benchmark: only that they waited together (libuv's 4 threads would need 64 waves).
   assert.ok(elapsed < 300 * 10, `256 delayed reads took ${elapsed.toFixed(0)} ms`)
@@ -121,7 +121,7 @@ test('the event loop runs while 64 calls wait', async () => {
 
 test('an abort during a retry pause stops the call: no further request', async () => {
   const client = sandbox.client()
-  sandbox.pushFault({ kind: 'status', status: 503, retry_after: 1 })
+  sandbox.pushFault({ kind: 'status', status: 503, retryAfter: 1 })
   const controller = new AbortController()
   const start = performance.now()
   const call = client.priority.read({ agentId: 1234 }, { signal: controller.signal })

@@ -18,6 +18,7 @@ __all__ = [
     "WriteResult",
     "build_request",
     "parse_response",
+    "redact_url",
 ]
 
 __version__: str
@@ -220,10 +221,17 @@ _Operation = Literal[
     "tod_policy.create",
     "tod_policy.read",
     "tod_policy.update",
+    "tod_policies.create",
+    "tod_policies.read",
+    "tod_policies.update",
     "token.get",
     "token.validate",
     "call",
 ]
+"""An operation's name; ``tod_policies.*`` (the clients' namespace) is ``tod_policy.*``."""
+
+def redact_url(url: str) -> str:
+    """``url`` with the values of ``token`` and ``password`` shown as ``***``, safe to log."""
 
 def build_request(
     operation: _Operation,
@@ -237,7 +245,14 @@ def build_request(
 
 @overload
 def parse_response(
-    operation: Literal["priority.create", "priority.update", "tod_policy.create", "tod_policy.update"],
+    operation: Literal[
+        "priority.create",
+        "priority.update",
+        "tod_policy.create",
+        "tod_policy.update",
+        "tod_policies.create",
+        "tod_policies.update",
+    ],
     status: int,
     content_type: Optional[str],
     body: Union[bytes, str],
@@ -257,7 +272,7 @@ def parse_response(
     """Parses the answer to a request for ``operation`` built in ``format``; raises as the clients do."""
 @overload
 def parse_response(
-    operation: Literal["tod_policy.read"],
+    operation: Literal["tod_policy.read", "tod_policies.read"],
     status: int,
     content_type: Optional[str],
     body: Union[bytes, str],

@@ -2,8 +2,8 @@
 library you like, and parse the answer with the same code the clients use.
 
 Operations: ``priority.create``, ``priority.read``, ``priority.update``,
-``tod_policy.create``, ``tod_policy.read``, ``tod_policy.update``, ``token.get``,
-``token.validate``. Inputs use the keys of ``tests/vectors``: ``{"records": [...]}`` for
+``tod_policy.create``, ``tod_policy.read``, ``tod_policy.update`` (or ``tod_policies.*``,
+as the clients' namespace), ``token.get``, ``token.validate``, ``call``. Inputs use the keys of ``tests/vectors``: ``{"records": [...]}`` for
 writes, ``{"agent_id", "queue_id"}`` / ``{"policy_id"}`` for reads, ``{"username",
 "password"}`` and ``{"token"}`` for the token calls.
 
@@ -18,7 +18,7 @@ Listing(account_id=None, total=1, records=[Assignment(agent_id=7, queue_id=9, le
 
 from __future__ import annotations
 
-from ._contactnow import build_request, parse_response
+from ._contactnow import build_request, parse_response, redact_url
 from ._sansio import Request, TokenGrant, TokenStatus
 
-__all__ = ["Request", "TokenGrant", "TokenStatus", "build_request", "parse_response"]
+__all__ = ["Request", "TokenGrant", "TokenStatus", "build_request", "parse_response", "redact_url"]

@@ -132,6 +132,10 @@ class Sandbox:
         """The API requests received so far, oldest first."""
         return [RecordedRequest(**r) for r in self._native.requests()]
 
+    def request_count(self) -> int:
+        """The number of API requests received so far."""
+        return len(self._native.requests())
+
     def clear_requests(self) -> None:
         """Forgets the recorded requests."""
         self._native.clear_requests()

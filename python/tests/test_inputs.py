@@ -97,3 +97,20 @@ def test_the_options_of_every_language_make_a_client() -> None:
         batch_size=10,
     )
     assert "8x8.com" in repr(client) and "retries=1" in repr(client)
+
+
+def test_the_tod_policy_calls_answer_to_the_clients_namespace_too() -> None:
+    """``tod_policies.*`` (the namespace ``client.tod_policies``) names the ``tod_policy.*`` calls."""
+    for action in ("read", "create", "update"):
+        inputs: dict[str, Any] = {
+            "read": {"policy_id": 3},
+            "create": {"records": [{"description": "N", "default": "queue"}]},
+            "update": {"records": [{"uid": 3, "description": "M"}]},
+        }
+        alias = core.build_request(f"tod_policies.{action}", inputs[action], token="T")
+        plain = core.build_request(f"tod_policy.{action}", inputs[action], token="T")
+        assert (alias.method, alias.url, alias.body) == (plain.method, plain.url, plain.body)
+        assert core.redact_url(alias.url) == alias.redacted_url
+    body = b'{"success":true,"total":1,"list":[{"uid":"3","description":"N","default":"queue"}]}'
+    listing = core.parse_response("tod_policies.read", 200, "application/json", body)
+    assert [p.uid for p in listing] == [3]

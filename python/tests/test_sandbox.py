@@ -282,7 +282,7 @@ def test_the_kit_names_each_bad_option_and_refuses_use_once_stopped() -> None:
     sandbox.stop()
     sandbox.stop()
     assert sandbox.stopped
-    for use in (sandbox.requests, sandbox.reset, lambda: sandbox.push_fault("reset")):
+    for use in (sandbox.requests, sandbox.request_count, sandbox.reset, lambda: sandbox.push_fault("reset")):
         with pytest.raises(contactnow.InvalidInputError) as e:
             use()
         assert e.value.field == "sandbox"

@@ -78,6 +78,12 @@ impl JsSandbox {
         self.kit.with(Sandbox::reset).map_err(throw(&env))
     }
 
+    /// Whether `stop()` was called.
+    #[napi(getter)]
+    pub fn stopped(&self) -> bool {
+        self.kit.stopped()
+    }
+
     /// Stops the server (off the JavaScript thread: it waits for the server to finish).
     #[napi]
     pub fn stop<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, ()>> {

@@ -19,12 +19,19 @@ use crate::{
     output::{self, Output},
 };
 
-/// A request as JavaScript gets it: `{ method, url, headers, body }` (`HttpRequest` in
-/// `index.d.ts`; the URL carries the token or password: never log it).
+/// A request as JavaScript gets it: `{ method, url, redactedUrl, headers, body }`
+/// (`HttpRequest` in `index.d.ts`; the URL carries the token or password: never log it).
 pub(crate) fn request(request: &HttpRequest) -> Value {
     let headers: Map<String, Value> = request.headers.iter().map(|(k, v)| (k.clone(), v.as_str().into())).collect();
+    let (method, url, redacted_url) = (request.method.as_str(), &request.url, request.redacted_url());
     let body = String::from_utf8_lossy(&request.body);
-    json!({ "method": request.method.as_str(), "url": request.url, "headers": headers, "body": body })
+    json!({ "method": method, "url": url, "redactedUrl": redacted_url, "headers": headers, "body": body })
+}
+
+/// `url` with the values of `token` and `password` shown as `***`, safe to log.
+#[napi]
+pub fn redact_url(url: String) -> String {
+    contactnow::redact_url(&url)
 }
 
 /// Reads a response `{ status, contentType?, body, retryAfter? }` (body a string, a `Buffer`
@@ -48,14 +55,9 @@ pub(crate) fn response_of(value: Unknown) -> Result<HttpResponse> {
     })
 }
 
-/// The core's name of operation `name`: JavaScript's `todPolicies.*` is `tod_policy.*`.
-fn wire(name: &str) -> String {
-    name.replacen("todPolicies.", "tod_policy.", 1)
-}
-
 /// The core call of operation `name` for `value` (`{ records }` for writes, the filter for reads).
 pub(crate) fn api_call(name: &str, value: &Value) -> Result<ApiCall> {
-    Reader::JAVASCRIPT.call(&wire(name), value)
+    Reader::JAVASCRIPT.call(name, value)
 }
 
 /// Reads the options of `buildRequest` and `parseResponse`, `allowed` of `token`, `baseUrl`
@@ -93,7 +95,7 @@ pub fn build_request(env: Env, operation: Unknown, input: Unknown, options: Unkn
 pub fn parse_response(env: Env, operation: Unknown, response: Unknown, options: Unknown) -> napi::Result<Output> {
     let parsed = (|| {
         let name = string(operation, "operation")?;
-        let call = ApiCall::empty(&wire(&name))?;
+        let call = ApiCall::empty(&name)?;
         let response = response_of(response)?;
         let (_, _, format) = self::options(&env, options, &["format"])?;
         output::js(call.parse_response_scrubbed(format, &response)?, format)

@@ -44,6 +44,7 @@ fn _contactnow(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.setattr("_default_action_from_wire", wrap_pyfunction!(models::default_action_from_wire, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::build_request, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::parse_response, m)?)?;
+    m.add_function(wrap_pyfunction!(sansio::redact_url, m)?)?;
     #[cfg(feature = "sandbox")]
     m.add_class::<sandbox::PySandbox>()?;
     Ok(())

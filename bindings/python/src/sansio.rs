@@ -66,6 +66,12 @@ pub(crate) fn output(py: Python<'_>, output: ApiOutput) -> PyResult<Py<PyAny>> {
     })
 }
 
+/// `url` with the values of `token` and `password` shown as `***`, safe to log.
+#[pyfunction]
+pub(crate) fn redact_url(url: &str) -> String {
+    contactnow_core::redact_url(url)
+}
+
 /// Builds the request for `operation` (`priority.create`, ..., `token.validate`) from
 /// `input` (the keys of the test vectors: `records`, `agent_id`, `policy_id`, ...).
 #[pyfunction]

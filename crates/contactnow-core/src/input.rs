@@ -338,7 +338,7 @@ impl Reader {
         Ok(call)
     }
 
-    /// The operation `name` ([`ApiCall::NAMES`]) with `input`: `records` for writes, the
+    /// The operation `name` ([`ApiCall::NAMES`], or a spelling [`ApiCall::canonical`] knows) with `input`: `records` for writes, the
     /// filters for reads, `username` and `password` for `token.get`, `token` for
     /// `token.validate`, and for `call` the `method` and `action` with the options of
     /// [`Reader::generic`].
@@ -349,7 +349,7 @@ impl Reader {
             let f = Fields::of(input, At::Top, keys)?;
             keys.iter().map(|(key, _)| self.text(f.required(key)?, key)).collect()
         };
-        Ok(match name {
+        Ok(match ApiCall::canonical(name) {
             "priority.create" => {
                 ApiCall::CreateAssignments(CreateAssignments { records: self.assignments(records()?)? })
             }

@@ -4,6 +4,7 @@ import {
   Sandbox,
   buildRequest,
   parseResponse,
+  redactUrl,
   isContactNowError,
   ErrorCode,
   VERSION,
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
 
   const request = buildRequest('priority.read', { queueId: 3 }, { token: 'T', format: 'json' })
   const method: 'GET' | 'POST' = request.method
+  const loggable: string = request.redactedUrl === redactUrl(request.url) ? request.redactedUrl : ''
   const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body || undefined })
   const parsed: AssignmentListing = parseResponse(
     'priority.read',
@@ -64,8 +66,11 @@ async function main(): Promise<void> {
   const local: Client = sandbox.client({ format: 'json' })
   sandbox.pushFault({ kind: 'delay', ms: 300 })
   sandbox.pushFault({ kind: 'status', status: 503 })
+  sandbox.pushFault({ kind: 'status', status: 429, retryAfter: 1 })
   const url: string = sandbox.url
+  const seen: number = sandbox.requestCount()
   await sandbox.stop()
+  const stopped: boolean = sandbox.stopped
 
   try {
     await client.priority.read()

@@ -102,9 +102,17 @@ impl ApiCall {
         Self::NAMES[index]
     }
 
+    /// Operation `name` as [`ApiCall::NAMES`] spells it: the TOD policy calls may also be
+    /// named as the clients' namespace is (`tod_policies.read`, `todPolicies.read`).
+    pub fn canonical(name: &str) -> &str {
+        let action = name.strip_prefix("tod_policies.").or_else(|| name.strip_prefix("todPolicies."));
+        let known = action.and_then(|a| Self::NAMES.iter().find(|n| n.strip_prefix("tod_policy.") == Some(a)));
+        known.copied().unwrap_or(name)
+    }
+
     /// The operation `name` with no input: what parsing its answer needs.
     pub fn empty(name: &str) -> Result<Self, Error> {
-        Ok(match name {
+        Ok(match Self::canonical(name) {
             "priority.create" => ApiCall::CreateAssignments(CreateAssignments { records: vec![] }),
             "priority.read" => ApiCall::ReadAssignments(ReadAssignments::default()),
             "priority.update" => ApiCall::UpdateAssignments(UpdateAssignments { records: vec![] }),
@@ -216,6 +224,15 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn the_namespace_spellings_name_the_tod_policy_calls() {
+        assert_eq!(ApiCall::canonical("tod_policies.read"), "tod_policy.read");
+        assert_eq!(ApiCall::canonical("todPolicies.create"), "tod_policy.create");
+        assert_eq!(ApiCall::canonical("todPolicies.delete"), "todPolicies.delete");
+        assert_eq!(ApiCall::canonical("priority.read"), "priority.read");
+        assert!(matches!(ApiCall::empty("tod_policies.update"), Ok(ApiCall::UpdatePolicies(_))));
+    }
 
     #[test]
     fn names_round_trip_and_inputs_name_their_field() {
