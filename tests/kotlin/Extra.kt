@@ -342,12 +342,19 @@ fun redactionTests() {
     }
     check("sans-IO: the generic call builds and parses as Client.call") {
         val call = ApiCall.Generic("queues", "read", listOf(GenericField("qid", "1007")), emptyList(), false)
-        buildRequest(call, "T0KEN", Format.JSON).use { r ->
+        buildRequest(call, "T0KEN").use { r ->
             expect(r.url().endsWith("method=queues&action=read&format=json&raw=1&qid=1007")) { r.redactedUrl() }
         }
         val body = """{"success":true,"total":1,"list":[{"qid":"1007","name":"Sales"}]}""".toByteArray()
-        val out = parseResponse(call, Format.JSON, HttpResponse(200u, "application/json", body, null))
+        val out = parseResponse(call, response = HttpResponse(200u, "application/json", body, null))
         expect(out is ApiOutput.Generic && out.result.records == listOf(mapOf("qid" to "1007", "name" to "Sales"))) { "$out" }
+    }
+    check("sans-IO: token and format may be left out where they are not needed") {
+        buildRequest(ApiCall.GetToken("ops", "pw-SECRET")).use { r ->
+            expect(r.redactedUrl().contains("action=get") && !r.redactedUrl().contains("SECRET")) { r.redactedUrl() }
+        }
+        val e = expectError<ContactNowException.InvalidInput>("no token") { buildRequest(ApiCall.ReadPolicies(null)) }
+        expect(e.field == "token") { "$e" }
     }
     check("errors: plain http to a remote host is refused") {
         try {

@@ -428,12 +428,18 @@ func redactionTests() {
     }
     check("sans-IO: the generic call builds and parses as Client.call") {
         let call = ApiCall.generic(method: "queues", action: "read", filters: [GenericField(name: "qid", value: "1007")], records: [], repeatable: false)
-        let r = try buildRequest(call: call, token: "T0KEN", format: .json)
+        let r = try buildRequest(call: call, token: "T0KEN")
         try expect(r.url().hasSuffix("method=queues&action=read&format=json&raw=1&qid=1007"), r.redactedUrl())
         let body = Data(#"{"success":true,"total":1,"list":[{"qid":"1007","name":"Sales"}]}"#.utf8)
-        let out = try parseResponse(call: call, format: .json, response: HttpResponse(status: 200, contentType: "application/json", body: body, retryAfter: nil))
+        let out = try parseResponse(call: call, response: HttpResponse(status: 200, contentType: "application/json", body: body, retryAfter: nil))
         guard case let .generic(result) = out else { throw Failure(description: "not generic: \(out)") }
         try expect(result.records == [["qid": "1007", "name": "Sales"]], "\(result.records)")
+    }
+    check("sans-IO: token and format may be left out where they are not needed") {
+        let r = try buildRequest(call: .getToken(username: "ops", password: "pw-SECRET"))
+        try expect(r.redactedUrl().contains("action=get") && !r.redactedUrl().contains("SECRET"), r.redactedUrl())
+        let e = try expectError("no token") { try buildRequest(call: .readPolicies(policyId: nil)) }
+        guard case let .InvalidInput(field, _) = e, field == "token" else { throw Failure(description: "\(e)") }
     }
     check("errors: plain http to a remote host is refused") {
         do {

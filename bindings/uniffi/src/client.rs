@@ -4,7 +4,7 @@
 use std::{future::Future, sync::Arc};
 
 use contactnow::{
-    Assignment, ClientBuilder, CreateAssignments, CreatePolicies, GenericResult, NewTodPolicy, Operation,
+    Assignment, ClientBuilder, CreateAssignments, CreatePolicies, Format, GenericResult, NewTodPolicy, Operation,
     ReadAssignments, ReadPolicies, TodPolicyUpdate, UpdateAssignments, UpdatePolicies, WriteResult,
 };
 
@@ -88,6 +88,11 @@ impl Client {
     /// The base URL calls go to.
     pub fn base_url(&self) -> String {
         self.inner.endpoint().as_str().to_owned()
+    }
+
+    /// The body format of the calls (the token calls are always JSON).
+    pub fn format(&self) -> Format {
+        self.inner.format()
     }
 }
 

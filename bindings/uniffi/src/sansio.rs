@@ -154,23 +154,30 @@ pub fn redact_url(url: String) -> String {
     core::redact_url(&url)
 }
 
-/// Builds the exact request for `call` (`base_url` null: the EU default; token calls ignore
-/// `token`); invalid input fails here with `InvalidInput`, before anything is sent.
-#[uniffi::export(default(base_url = None))]
+/// Builds the exact request for `call` (`token` null: only the token calls, which ignore it;
+/// `format` null: JSON; `base_url` null: the EU default); invalid input fails here with
+/// `InvalidInput`, before anything is sent.
+#[uniffi::export(default(token = None, format = None, base_url = None))]
 pub fn build_request(
     call: ApiCall,
-    token: String,
-    format: Format,
+    token: Option<String>,
+    format: Option<Format>,
     base_url: Option<String>,
 ) -> Result<Arc<HttpRequest>, ContactNowError> {
     let call = core::ApiCall::from(call);
-    guard(|| Ok(Arc::new(HttpRequest(call.request(Some(&token), base_url.as_deref(), format)?))))
+    let format = format.unwrap_or_default();
+    guard(|| Ok(Arc::new(HttpRequest(call.request(token.as_deref(), base_url.as_deref(), format)?))))
 }
 
-/// Parses the response to the request built for `call` in `format` (token calls are always
-/// JSON): the value, or the typed error (`Api`, `Decode`, `HttpStatus`).
-#[uniffi::export]
-pub fn parse_response(call: ApiCall, format: Format, response: HttpResponse) -> Result<ApiOutput, ContactNowError> {
+/// Parses `response` to the request built for `call` in `format` (null: JSON; token calls
+/// are always JSON): the value, or the typed error (`Api`, `Decode`, `HttpStatus`).
+#[uniffi::export(default(format = None))]
+pub fn parse_response(
+    call: ApiCall,
+    format: Option<Format>,
+    response: HttpResponse,
+) -> Result<ApiOutput, ContactNowError> {
+    let format = format.unwrap_or_default();
     guard(|| Ok(core::ApiCall::from(call).parse_response_scrubbed(format, &response)?.into()))
 }
 
