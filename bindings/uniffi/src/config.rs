@@ -104,9 +104,7 @@ impl ClientConfig {
             allow_insecure_http: Some(self.allow_insecure_http),
         })
     }
-}
 
-impl ClientConfig {
     /// `err` naming its field as this config does: camelCase (`timeoutMs`), and the fields
     /// of `retryPolicy` under that name (`retryPolicy.maxAttempts`).
     pub(crate) fn named(&self, err: Error) -> Error {

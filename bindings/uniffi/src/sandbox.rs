@@ -80,8 +80,8 @@ impl From<RecordedRequest> for SandboxRequest {
 }
 
 /// The ContactNow emulator, in this process on a loopback port: point a `Client` at `url()`
-/// with `token()`. Once stopped, every call but `stop()` and
-/// `stopped()` throws `InvalidInput` on `sandbox`.
+/// with `token()`. Once stopped, every call but `stop()` and `stopped()` throws
+/// `InvalidInput` on `sandbox`.
 #[derive(uniffi::Object)]
 pub struct Sandbox(Kit);
 

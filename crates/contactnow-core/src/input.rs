@@ -338,10 +338,10 @@ impl Reader {
         Ok(call)
     }
 
-    /// The operation `name` ([`ApiCall::NAMES`], or a spelling [`ApiCall::canonical`] knows) with `input`: `records` for writes, the
-    /// filters for reads, `username` and `password` for `token.get`, `token` for
-    /// `token.validate`, and for `call` the `method` and `action` with the options of
-    /// [`Reader::generic`].
+    /// The operation `name` ([`ApiCall::NAMES`], or a spelling [`ApiCall::canonical`] knows)
+    /// with `input`: `records` for writes, the filters for reads, `username` and `password`
+    /// for `token.get`, `token` for `token.validate`, and for `call` the `method` and
+    /// `action` with the options of [`Reader::generic`].
     pub fn call(&self, name: &str, input: &Value) -> Result<ApiCall, Error> {
         let records =
             || -> Result<&Value, Error> { Fields::of(input, At::Top, &[("records", &[])])?.required("records") };
