@@ -144,7 +144,7 @@ export interface CallStep {
 export declare function parseResponse(operation: unknown, response: unknown, options: unknown): unknown
 
 /** `url` with the values of `token` and `password` shown as `***`, safe to log. */
-export declare function redactUrl(url: string): string
+export declare function redactUrl(url: unknown): string
 
 /** The package version, shared by every contactnow package. */
 export declare const VERSION: string

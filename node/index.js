@@ -303,8 +303,7 @@ function buildRequest(operation, input, options) {
 
 /** `url` with the values of `token` and `password` shown as `***`, safe to log. */
 function redactUrl(url) {
-  if (typeof url !== 'string') throw invalid('url', 'expected a string')
-  return native.redactUrl(url)
+  return guarded(() => native.redactUrl(url))
 }
 
 /** Whether an error thrown by a sender is a timeout (`AbortSignal.timeout`, fetch's `TimeoutError`). */

@@ -30,8 +30,8 @@ pub(crate) fn request(request: &HttpRequest) -> Value {
 
 /// `url` with the values of `token` and `password` shown as `***`, safe to log.
 #[napi]
-pub fn redact_url(url: String) -> String {
-    contactnow::redact_url(&url)
+pub fn redact_url(env: Env, url: Unknown) -> napi::Result<String> {
+    string(url, "url").map(|url| contactnow::redact_url(&url)).map_err(throw(&env))
 }
 
 /// Reads a response `{ status, contentType?, body, retryAfter? }` (body a string, a `Buffer`

@@ -109,14 +109,19 @@ impl Kit {
         guard.as_ref().map(f).ok_or_else(|| CoreError::invalid("sandbox", "is stopped"))
     }
 
-    /// Queues the fault `fault` (see [`FaultSpec::from_json`]).
+    /// Queues the fault `fault` (see [`FaultSpec::from_json`], which checks it).
     pub fn push_fault(&self, fault: &Value) -> Result<(), CoreError> {
-        self.push(FaultSpec::from_json(fault)?)
+        self.queue(FaultSpec::from_json(fault)?)
     }
 
     /// Queues `spec` (see [`FaultSpec::check`]).
     pub fn push(&self, spec: FaultSpec) -> Result<(), CoreError> {
         spec.check()?;
+        self.queue(spec)
+    }
+
+    /// Queues a checked `spec`.
+    fn queue(&self, spec: FaultSpec) -> Result<(), CoreError> {
         self.with(|s| s.try_push_fault(spec))?.map_err(|e| CoreError::invalid("fault", e.to_string()))
     }
 
