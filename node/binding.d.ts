@@ -54,9 +54,17 @@ export declare class NativeClient {
   /**
    * Makes a client from its options (`ClientOptions` in `index.d.ts`); `onEvent` gets every
    * call event while `listening` is true. `driven`: the calls are `NativeCall`s that
-   * JavaScript drives through its `sender`, not promises of calls on the tokio runtime.
+   * JavaScript drives through its `sender`, not promises of calls on the tokio runtime;
+   * `sleeps`: the options name a `sleep` function (which goes with a `sender`).
    */
-  constructor(options: unknown, onEvent: (arg: any) => void, driven: boolean)
+  constructor(options: unknown, onEvent: (arg: any) => void, driven: boolean, sleeps: boolean)
+  /**
+   * Frees the connection pool; later calls fail with `InvalidInput` on `client` (calls in
+   * flight end as they would have).
+   */
+  close(): void
+  /** Whether `close()` was called. */
+  get closed(): boolean
   /** Whether anyone listens to call events (set by `index.js` before each call). */
   set listening(on: boolean)
   /** Runs `operation` (as for `buildRequest`) with `input`. */

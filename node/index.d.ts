@@ -475,6 +475,13 @@ export declare class Client {
   ): Promise<GenericResult>
   readonly baseUrl: string
   readonly format: Format
+  /**
+   * Frees the connection pool at once; later calls reject with an `InvalidInputError` on
+   * `client` (calls in flight end as they would have).
+   */
+  close(): void
+  /** Whether `close()` was called. */
+  readonly closed: boolean
   /** Agent-to-queue assignments (`method=priority`). */
   readonly priority: {
     create(records: AssignmentInput | AssignmentInput[], options?: CallOptions): Promise<WriteResult>
@@ -545,6 +552,12 @@ export declare class Sandbox {
   static start(options?: SandboxOptions): Promise<Sandbox>
   readonly url: string
   readonly token: string
+  /** The `timeoutMs` of a sandbox's clients unless given (5000). */
+  static readonly CLIENT_TIMEOUT_MS: number
+  /**
+   * A client for this sandbox: any option of `Client`, with the sandbox's URL, its `token`
+   * unless `token` or `username` is given, and `timeoutMs` of `CLIENT_TIMEOUT_MS` unless given.
+   */
   client(options?: Omit<ClientOptions, 'baseUrl'>): Client
   pushFault(fault: SandboxFault): void
   requests(): SandboxRequest[]

@@ -390,7 +390,7 @@ class Client {
     const { sender, sleep, ...settings } = options ?? {}
     checkPlain(settings, '')
     const via = sender !== undefined
-    const native_ = guarded(() => new native.NativeClient(settings, publish, via))
+    const native_ = guarded(() => new native.NativeClient(settings, publish, via, sleep !== undefined))
     this.#native = native_
     // Every call first tells the addon whether its events are wanted (see `listening`).
     const client = new Proxy(native_, {
@@ -408,9 +408,6 @@ class Client {
     }
     if (sleep !== undefined && typeof sleep !== 'function') {
       throw new InvalidInputError('invalid input: sleep: expected a function', { field: 'sleep', reason: 'expected a function' })
-    }
-    if (sleep !== undefined && sender === undefined) {
-      throw invalid('sleep', 'goes with sender: the built-in transport sleeps itself')
     }
     /** Drives a call of the sender client through `sender`, with the call's `signal`. */
     const driven = (start, signal) => {
@@ -492,6 +489,19 @@ class Client {
     return this.#native.format
   }
 
+  /**
+   * Frees the connection pool at once; later calls reject with an `InvalidInputError` on
+   * `client` (calls in flight end as they would have).
+   */
+  close() {
+    this.#native.close()
+  }
+
+  /** Whether `close()` was called. */
+  get closed() {
+    return this.#native.closed
+  }
+
   toJSON() {
     return { baseUrl: this.baseUrl, format: this.format }
   }
@@ -506,6 +516,9 @@ class Client {
  * valid token, fault injection and a request log.
  */
 class Sandbox {
+  /** The `timeoutMs` of a sandbox's clients unless given: the kit's in every language (`contactnow_sandbox::CLIENT_TIMEOUT`). */
+  static CLIENT_TIMEOUT_MS = 5000
+
   #native
 
   /** @private Use `Sandbox.start()`. */
@@ -534,9 +547,17 @@ class Sandbox {
     return this.#native.token
   }
 
-  /** A client for this sandbox; `options` may set anything but `baseUrl`. */
+  /**
+   * A client for this sandbox: any option of `Client`, with the sandbox's URL, its `token`
+   * unless `token` or `username` is given, and `timeoutMs` of `Sandbox.CLIENT_TIMEOUT_MS` unless given.
+   */
   client(options) {
-    return new Client({ token: this.token, ...options, baseUrl: this.url })
+    if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
+      throw invalid('options', 'expected an object of client options')
+    }
+    const own = options ?? {}
+    const auth = own.token !== undefined || own.username !== undefined ? {} : { token: this.token }
+    return new Client({ timeoutMs: Sandbox.CLIENT_TIMEOUT_MS, ...auth, ...own, baseUrl: this.url })
   }
 
   /** Makes the next request fail: `{ kind: 'status', status: 503 }`, `{ kind: 'delay', ms: 300 }`, ... */

@@ -208,3 +208,39 @@ test('the sandbox kit: clearRequests and revokeToken', async () => {
   sandbox.revokeToken()
   await assert.rejects(c.todPolicies.read(), (e) => e.code === 'Api' && e.tokenRejected === true)
 })
+
+test("the kit's client takes every client option: its token unless given, 5 s per attempt unless given", async () => {
+  assert.equal(Sandbox.CLIENT_TIMEOUT_MS, 5000)
+  const seen = []
+  const sender = async (request, { timeoutMs }) => {
+    seen.push([new URL(request.url).searchParams.get('token') !== null, timeoutMs])
+    return { status: 200, contentType: 'application/json', body: '{"success":true,"total":0,"list":[]}' }
+  }
+  await sandbox.client({ sender }).priority.read()
+  await sandbox.client({ sender, timeoutMs: 250, userAgent: 'kit-test/1' }).priority.read()
+  assert.deepEqual(seen, [[true, 5000], [true, 250]])
+  // Credentials instead of the kit's token: a token is fetched from token.php first.
+  const viaUser = sandbox.client({ username: 'demo', password: 'demo-password' })
+  assert.equal((await viaUser.priority.create({ agentId: 5, queueId: 6, level: 7 })).total, 1)
+  assert.deepEqual(sandbox.requests().map((r) => r.action), ['get', 'create'])
+  assert.throws(() => sandbox.client({ batchSize: 0 }), (e) => e instanceof InvalidInputError && e.field === 'batchSize')
+  assert.throws(() => sandbox.client('token'), (e) => e instanceof InvalidInputError && e.field === 'options')
+})
+
+test('close() frees the client: later calls reject with InvalidInput on client, in flight ones end', async () => {
+  for (const options of [{}, { sender: async () => ({ status: 200, contentType: 'application/json', body: '{"success":true,"total":0,"list":[]}' }) }]) {
+    const c = client(options)
+    assert.equal(c.closed, false)
+    const inFlight = c.priority.read()
+    c.close()
+    c.close() // idempotent
+    assert.equal(c.closed, true)
+    assert.equal((await inFlight).total, 0)
+    const error = await c.priority.read().then(() => assert.fail('a closed client called'), (e) => e)
+    assert.ok(error instanceof InvalidInputError, String(error))
+    assert.equal(error.field, 'client')
+    assert.match(error.message, /closed/)
+    await assert.rejects(c.execute('token.validate', { token: 'x' }), (e) => e instanceof InvalidInputError && e.field === 'client')
+    assert.equal(c.baseUrl, sandbox.url)
+  }
+})

@@ -85,7 +85,7 @@ class Client(_Client):
     __slots__ = ()
 
     def close(self) -> None:
-        """Drops the connection pool; later calls raise ``ContactNowError``."""
+        """Drops the connection pool; later calls raise ``InvalidInputError`` on ``client``."""
         self._native.close()
 
     def __enter__(self) -> Client:
@@ -108,7 +108,7 @@ class AsyncClient(_Client):
 
     def close(self) -> Coroutine[Any, Any, None]:
         """Drops the connection pool at once (calls in flight finish); later calls raise
-        ``ContactNowError``. Awaitable."""
+        ``InvalidInputError`` on ``client``. Awaitable."""
         self._native.close()
         return _closed()
 

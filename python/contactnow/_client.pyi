@@ -2,12 +2,32 @@
 
 from collections.abc import Callable, Coroutine, Mapping
 from types import TracebackType
-from typing import Any, Generic, Literal, Optional, TypeVar, Union, final
+from typing import Any, Generic, Literal, Optional, TypedDict, TypeVar, Union, final
 
 from ._api import AsyncPriorityApi, AsyncTodPolicyApi, PriorityApi, TodPolicyApi
 from ._sansio import Request
 
 _T = TypeVar("_T")
+
+class _SandboxClientOptions(TypedDict, total=False):
+    """The options of a sandbox's client (``Sandbox.client(**options)``): those of
+    :class:`Client` but ``base_url``, which is the sandbox's."""
+
+    token: Optional[str]
+    username: Optional[str]
+    password: Optional[str]
+    format: Literal["json", "xml"]
+    timeout: Optional[float]
+    retries: Optional[Union[int, Mapping[str, float]]]
+    allow_insecure_http: bool
+    sender: Optional[Callable[[Request, float], tuple[Any, ...]]]
+    sleep: Optional[Callable[[float], object]]
+    connect_timeout: Optional[float]
+    total_timeout: Optional[float]
+    max_response_bytes: Optional[int]
+    proxy: Optional[str]
+    user_agent: Optional[str]
+    batch_size: Optional[int]
 
 # What the calls of the two clients answer: the result itself (``Client``) or a coroutine of it
 # (``AsyncClient``). Their namespaces and clients share one declaration, a private generic base.
@@ -89,7 +109,7 @@ class Client(_ClientCalls[PriorityApi, TodPolicyApi, dict[str, Any], Any]):
     """A blocking client for the ContactNow ``database.php`` API; releases the GIL while waiting."""
 
     def close(self) -> None:
-        """Drops the connection pool; later calls raise ``ContactNowError``."""
+        """Drops the connection pool; later calls raise ``InvalidInputError`` on ``client``."""
     def __enter__(self) -> Client:
         """Returns the client itself."""
     def __exit__(
@@ -110,7 +130,7 @@ class AsyncClient(_ClientCalls[AsyncPriorityApi, AsyncTodPolicyApi, _Coroutine[d
 
     def close(self) -> _Coroutine[None]:
         """Drops the connection pool at once (calls in flight finish); later calls raise
-        ``ContactNowError``. Awaitable."""
+        ``InvalidInputError`` on ``client``. Awaitable."""
     def aclose(self) -> _Coroutine[None]:
         """The same as ``close()``."""
     async def __aenter__(self) -> AsyncClient:

@@ -203,7 +203,7 @@ class NativeClient:
     def execute(self, operation: str, input: Optional[Mapping[str, Any]] = None) -> Any:
         """Runs operation ``operation`` (``priority.read`` ... ``call``) with ``input``."""
     def close(self) -> None:
-        """Drops the engine; later calls raise ``ContactNowError``."""
+        """Drops the engine; later calls raise ``InvalidInputError`` on ``client``."""
     @property
     def closed(self) -> bool:
         """Whether ``close()`` was called."""

@@ -13,13 +13,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Literal, Optional
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from . import _contactnow
 from ._client import AsyncClient, Client
 from ._errors import ContactNowError
 
-__all__ = ["Sandbox", "RecordedRequest", "FaultKind", "DEFAULT_USERS"]
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._client import _SandboxClientOptions
+
+#: The timeout per attempt of a sandbox's clients unless given: the kit's in every language
+#: (`contactnow_sandbox::CLIENT_TIMEOUT`), so that a test that hangs fails in seconds.
+CLIENT_TIMEOUT = 5.0
+
+__all__ = ["Sandbox", "RecordedRequest", "FaultKind", "DEFAULT_USERS", "CLIENT_TIMEOUT"]
 
 FaultKind = Literal["status", "delay", "reset", "truncate", "api_error"]
 
@@ -88,25 +97,22 @@ class Sandbox:
         """A token the sandbox accepts."""
         return str(self._native.token)
 
-    def client(
-        self,
-        *,
-        format: Literal["json", "xml"] = "json",
-        timeout: float = 5.0,
-        retries: int = 2,
-    ) -> Client:
-        """A :class:`~contactnow.Client` for this sandbox, with its token."""
-        return Client(token=self.token, base_url=self.url, format=format, timeout=timeout, retries=retries)
+    def client(self, **options: Unpack[_SandboxClientOptions]) -> Client:
+        """A :class:`~contactnow.Client` for this sandbox: any option of ``Client``, with the
+        sandbox's URL, its :attr:`token` unless ``token`` or ``username`` is given, and a
+        ``timeout`` of :data:`CLIENT_TIMEOUT` unless given."""
+        return Client(**self._client_options(options))
 
-    def async_client(
-        self,
-        *,
-        format: Literal["json", "xml"] = "json",
-        timeout: float = 5.0,
-        retries: int = 2,
-    ) -> AsyncClient:
-        """An :class:`~contactnow.AsyncClient` for this sandbox, with its token."""
-        return AsyncClient(token=self.token, base_url=self.url, format=format, timeout=timeout, retries=retries)
+    def async_client(self, **options: Unpack[_SandboxClientOptions]) -> AsyncClient:
+        """An :class:`~contactnow.AsyncClient` for this sandbox, with the options and
+        defaults of :meth:`client`."""
+        return AsyncClient(**self._client_options(options))
+
+    def _client_options(self, options: _SandboxClientOptions) -> dict[str, Any]:
+        settings: dict[str, Any] = {"timeout": CLIENT_TIMEOUT, **options, "base_url": self.url}
+        if "token" not in options and "username" not in options:
+            settings["token"] = self.token
+        return settings
 
     def push_fault(
         self,

@@ -20,6 +20,7 @@ from contactnow import core
         ({"retries": -1}, "retries"),
         ({"retries": 1.5}, "retries"),
         ({"retries": 2**40}, "retries"),
+        ({"sleep": lambda seconds: None}, "sleep"),
     ],
 )
 def test_client_settings_name_their_field(kwargs: dict[str, Any], field: str) -> None:

@@ -176,5 +176,6 @@ def test_client_settings_are_checked() -> None:
         with pytest.raises(AttributeError):
             client.priority = client.tod_policies  # type: ignore[misc, assignment]
     assert client.closed
-    with pytest.raises(contactnow.ContactNowError, match="closed"):
+    with pytest.raises(contactnow.InvalidInputError, match="closed") as closed:
         client.priority.read()
+    assert closed.value.field == "client"

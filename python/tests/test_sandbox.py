@@ -185,6 +185,27 @@ def test_credentials_get_a_token(sandbox: Sandbox) -> None:
         assert "wrong" not in repr(e.value)
 
 
+def test_the_kits_clients_take_every_client_option(sandbox: Sandbox) -> None:
+    from contactnow.testing import CLIENT_TIMEOUT
+
+    for make in (sandbox.client, sandbox.async_client):
+        assert f"timeout={CLIENT_TIMEOUT}" in repr(make()), "a kit's client times out in seconds"
+        assert "timeout=0.5, retries=0" in repr(make(timeout=0.5, retries=0))
+        # Credentials instead of the kit's token: the client fetches one from token.php.
+        username, password = sandbox.users[0]
+        assert "auth=credentials(username='demo')" in repr(make(username=username, password=password))
+        with pytest.raises(contactnow.InvalidInputError) as e:
+            make(batch_size=0)
+        assert e.value.field == "batch_size"
+    username, password = sandbox.users[0]
+    with sandbox.client(username=username, password=password, user_agent="kit-test/1") as client:
+        assert client.priority.create(Assignment(5, 6, 7)).total == 1
+    assert [r.action for r in sandbox.requests()] == ["get", "create"]
+    with sandbox.client(max_response_bytes=10) as client:
+        with pytest.raises(contactnow.DecodeError):
+            client.priority.read()
+
+
 #: The sandbox delay of each of two concurrent requests in the GIL and asyncio tests. Run
 #: together they take about one delay; one after the other (the GIL held, the loop blocked),
 #: at least two. The upper bound leaves most of a delay for slow shared machines.

@@ -95,6 +95,12 @@ async def async_usage() -> None:
     await other.aclose()
 
 
+def kit_misuse(sandbox: Sandbox) -> None:
+    """What the typings refuse (each would raise too)."""
+    sandbox.client(base_url=sandbox.url)  # type: ignore[call-arg]  # the kit's URL, always
+    sandbox.async_client(timeout="5")  # type: ignore[arg-type]
+
+
 def with_sandbox() -> None:
     with Sandbox() as sandbox:
         sandbox.push_fault("delay", ms=200, times=2)
@@ -103,6 +109,8 @@ def with_sandbox() -> None:
             sync_usage(client)
         with sandbox.client(format="xml") as client:
             errors(client)
+        with sandbox.client(username="demo", password="demo-password", user_agent="kit/1", retries=0) as client:
+            sync_usage(client)
         requests: list[contactnow.testing.RecordedRequest] = sandbox.requests()
         print([(r.method, r.path, r.action, r.fault) for r in requests])
         sandbox.expire_token()

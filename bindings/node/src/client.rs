@@ -13,7 +13,7 @@ use std::{
 
 use contactnow::{
     input::Reader,
-    options::{Casing, Options},
+    options::{self, Casing, Options},
     ApiCall, AsyncClient, Client, Error,
 };
 use napi::{
@@ -47,7 +47,8 @@ pub(crate) fn string(value: Unknown, field: &str) -> Result<String> {
 /// under `client.priority` and `client.todPolicies`.
 #[napi(js_name = "NativeClient")]
 pub struct JsClient {
-    driver: Driver,
+    /// `None` once closed.
+    driver: Option<Driver>,
     listening: Arc<AtomicBool>,
     /// The base URL calls go to.
     #[napi(readonly)]
@@ -75,8 +76,9 @@ impl JsClient {
     fn run<'env>(&self, env: &'env Env, op: Result<ApiCall>, abort: Option<&JsAbort>) -> napi::Result<Started<'env>> {
         let op = op.map_err(throw(env))?;
         let client = match &self.driver {
-            Driver::Tokio(client) => client.clone(),
-            Driver::Js(client) => return Ok(Either::B(JsCall::new(client, op))),
+            Some(Driver::Tokio(client)) => client.clone(),
+            Some(Driver::Js(client)) => return Ok(Either::B(JsCall::new(client, op))),
+            None => return Err(throw(env)(Error::invalid("client", "the client is closed"))),
         };
         let (format, cancel) = (client.format(), cancelled(abort));
         let call = async move { Ok(client.execute_until(&op, cancel).await) };
@@ -91,13 +93,21 @@ impl JsClient {
 impl JsClient {
     /// Makes a client from its options (`ClientOptions` in `index.d.ts`); `onEvent` gets every
     /// call event while `listening` is true. `driven`: the calls are `NativeCall`s that
-    /// JavaScript drives through its `sender`, not promises of calls on the tokio runtime.
+    /// JavaScript drives through its `sender`, not promises of calls on the tokio runtime;
+    /// `sleeps`: the options name a `sleep` function (which goes with a `sender`).
     #[napi(constructor)]
-    pub fn new(env: Env, options: Unknown, on_event: Function<'_, Value, ()>, driven: bool) -> napi::Result<Self> {
+    pub fn new(
+        env: Env,
+        options: Unknown,
+        on_event: Function<'_, Value, ()>,
+        driven: bool,
+        sleeps: bool,
+    ) -> napi::Result<Self> {
         let events = JsEvents::new(&on_event)?;
         let listening = Arc::clone(&events.listening);
         let options = json(&env, options, "options").map_err(throw(&env))?;
         let options = Options::from_json(&options, Casing::Camel, Reader::JAVASCRIPT, &[]).map_err(throw(&env))?;
+        options::check_sleep(driven, sleeps).map_err(throw(&env))?;
         let builder = options.builder().map(|b| b.observer(Arc::new(events)));
         let driver =
             builder.and_then(|b| if driven { b.build().map(Driver::Js) } else { b.build_async().map(Driver::Tokio) });
@@ -106,7 +116,20 @@ impl JsClient {
             Driver::Tokio(client) => (client.endpoint().to_string(), client.format().to_string()),
             Driver::Js(client) => (client.endpoint().to_string(), client.format().to_string()),
         };
-        Ok(Self { driver, listening, base_url, format })
+        Ok(Self { driver: Some(driver), listening, base_url, format })
+    }
+
+    /// Frees the connection pool; later calls fail with `InvalidInput` on `client` (calls in
+    /// flight end as they would have).
+    #[napi]
+    pub fn close(&mut self) {
+        self.driver = None;
+    }
+
+    /// Whether `close()` was called.
+    #[napi(getter)]
+    pub fn closed(&self) -> bool {
+        self.driver.is_none()
     }
 
     /// Whether anyone listens to call events (set by `index.js` before each call).

@@ -17,7 +17,7 @@ use std::{
 };
 
 use contactnow::{
-    options::{Casing, Options},
+    options::{self, Casing, Options},
     ApiCall, RetryPolicy,
 };
 use pyo3::{prelude::*, sync::PyOnceLock, types::PyDict};
@@ -92,7 +92,7 @@ fn describe(
     };
     let (timeout, retries) = (timeout.as_secs_f64(), retry.max_attempts.saturating_sub(1));
     format!(
-        "{class}(base_url={}, format={}, auth={auth}, timeout={timeout}, retries={retries})",
+        "{class}(base_url={}, format={}, auth={auth}, timeout={timeout:?}, retries={retries})",
         quote(base_url),
         quote(format)
     )
@@ -115,12 +115,9 @@ impl NativeClient {
         let logging = Arc::new(PyLogging::new(py)?);
         let mut builder = options.builder().map_err(to_py(py))?.observer(logging.clone());
         let threaded = sender.is_some();
-        match (sender, sleep) {
-            (Some(send), sleep) => builder = builder.sender(Arc::new(crate::sender::PySender { send, sleep })),
-            (None, Some(_)) => {
-                return Err(invalid_input(py, "sleep", "goes with sender=: the built-in transport sleeps itself"))
-            }
-            (None, None) => {}
+        options::check_sleep(threaded, sleep.is_some()).map_err(to_py(py))?;
+        if let Some(send) = sender {
+            builder = builder.sender(Arc::new(crate::sender::PySender { send, sleep }));
         }
         let engine = match (asynchronous, threaded) {
             (false, _) => Engine::Blocking(builder.build().map_err(to_py(py))?),
@@ -144,7 +141,7 @@ impl NativeClient {
         self.run(py, sansio::api_call(py, operation, input)?)
     }
 
-    /// Drops the engine; later calls raise `ContactNowError`.
+    /// Drops the engine; later calls raise `InvalidInputError` on `client`.
     fn close(&self) {
         if let Ok(mut engine) = self.engine.lock() {
             engine.take();
@@ -175,10 +172,11 @@ impl NativeClient {
 }
 
 impl NativeClient {
-    /// The engine, or an error once closed.
+    /// The engine, or (once closed) an input error on `client`, as every language's closed
+    /// client and stopped kit answer.
     fn engine(&self, py: Python<'_>) -> PyResult<Engine> {
         let guard = self.engine.lock().map_err(|_| contactnow_error(py, "client state is poisoned"))?;
-        guard.clone().ok_or_else(|| contactnow_error(py, "the client is closed"))
+        guard.clone().ok_or_else(|| invalid_input(py, "client", "the client is closed"))
     }
 
     /// What a call of `op` answers: its result, or the coroutine that runs it.

@@ -45,6 +45,12 @@ pub use fault::{Fault, FaultSpec};
 pub use kit::Kit;
 pub use server::RecordedRequest;
 
+/// The timeout per attempt of a kit's clients unless one is given, in every language (Python
+/// `Sandbox.client`, `CLIENT_TIMEOUT`; Node `sandbox.client`, `Sandbox.CLIENT_TIMEOUT_MS`;
+/// Kotlin and Swift `Sandbox.client`): a test that hangs fails in seconds. A kit's client also
+/// takes the kit's URL, and its token unless a token or a username is given.
+pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// The data set the sandbox starts from (and returns to on reset).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Seed {

@@ -305,6 +305,15 @@ impl Options {
     }
 }
 
+/// The rule of a binding's `sleep` argument (the function that makes the pauses between
+/// attempts): it goes with a `sender`, since the built-in transport sleeps itself.
+pub fn check_sleep(sender: bool, sleep: bool) -> Result<(), Error> {
+    if sleep && !sender {
+        return Err(Error::invalid("sleep", "goes with sender: the built-in transport sleeps itself"));
+    }
+    Ok(())
+}
+
 /// The name of option `name` ([`Options::NAMES`]) in `casing`: `connect_timeout` becomes
 /// `connectTimeoutMs` in [`Casing::Camel`]. Other field paths (`records[1].agent_id`) get
 /// the same camelCase, without the suffix.

@@ -63,7 +63,10 @@ async function main(): Promise<void> {
   )
 
   const sandbox = await Sandbox.start()
-  const local: Client = sandbox.client({ format: 'json' })
+  const local: Client = sandbox.client({ format: 'json', username: 'demo', password: 'demo-password' })
+  const kitTimeout: number = Sandbox.CLIENT_TIMEOUT_MS
+  local.close()
+  const wasClosed: boolean = local.closed
   sandbox.pushFault({ kind: 'delay', ms: 300 })
   sandbox.pushFault({ kind: 'status', status: 503 })
   sandbox.pushFault({ kind: 'status', status: 429, retryAfter: 1 })
