@@ -9,7 +9,7 @@ const path = require('node:path')
 
 const contactnow = require('..')
 const { Client, isContactNowError } = contactnow
-const { camelKeys } = require('./helpers.js')
+const { camelKeys, camelPath } = require('./helpers.js')
 
 const dir = path.join(__dirname, '..', '..', 'tests', 'vectors', 'calls')
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
@@ -89,6 +89,7 @@ for (const file of files) {
       if (key === 'kind') assert.equal(error.code, expected)
       else if (key === 'message_contains') assert.ok(text.includes(expected), `${text} lacks ${expected}`)
       else if (key === 'absent') for (const secret of expected) assert.ok(!text.includes(secret), text)
+      else if (key === 'field') assert.equal(error.field, camelPath(expected), `error.field (${error.message})`)
       else assert.deepEqual(error[NAMES[key] ?? key], expected, `error.${key}`)
     }
   })

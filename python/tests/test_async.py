@@ -213,6 +213,17 @@ def test_bad_input_raises_when_the_call_is_made() -> None:
     with pytest.raises(contactnow.InvalidInputError) as info:
         _ = client.priority.create([{"agent_id": 1, "queue_id": 2, "level": -1}])
     assert info.value.field == "records[0].level"
+    # Checks of values too (they are made as the request is built): no coroutine is made.
+    for make, field in [
+        (lambda: client.priority.create([]), "records"),
+        (lambda: client.priority.read(agent_id=0), "agent_id"),
+        (lambda: client.tod_policies.create(description="", default="queue"), "records[0].description"),
+        (lambda: client.tod_policies.create(description="d", default="jump:x"), "records[0].default"),
+        (lambda: client.tod_policies.update(5), "records[0]"),
+    ]:
+        with pytest.raises(contactnow.InvalidInputError) as info:
+            make()
+        assert info.value.field.startswith(field), info.value
     with pytest.raises(contactnow.InvalidInputError):
         AsyncClient(token="t", timeout=0)
     with pytest.raises(contactnow.InvalidInputError):

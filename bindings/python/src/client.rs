@@ -186,6 +186,12 @@ impl NativeClient {
         let blocking = |py: Python<'_>, client: &contactnow::Client, op: &ApiCall| {
             sansio::output(py, py.detach(|| client.execute(op)).map_err(to_py(py))?)
         };
+        // An awaited call starts later: bad input fails here, at the call, as in a blocking one.
+        match &engine {
+            Engine::Blocking(_) => {}
+            Engine::Async(client) => client.check(&op).map_err(to_py(py))?,
+            Engine::Threaded(client) => client.check(&op).map_err(to_py(py))?,
+        }
         let (helper, start): (&Helper, Start) = match engine {
             Engine::Blocking(client) => return blocking(py, &client, &op),
             Engine::Async(client) => (

@@ -75,8 +75,7 @@ impl Common {
 }
 
 /// The settings' accessors of both clients (`format`, `endpoint`, `batch_size`, `timeout`,
-/// `retry`), read from
-/// their `inner.common`.
+/// `retry`) and `check`, read from their `inner.common`.
 macro_rules! settings_accessors {
     () => {
         /// The body format of requests and responses.
@@ -97,6 +96,11 @@ macro_rules! settings_accessors {
         /// The longest one attempt may take.
         pub fn timeout(&self) -> std::time::Duration {
             self.inner.common.session.config.attempt_timeout
+        }
+
+        /// Checks `op`'s input as a call of it would, sending nothing (`Config::check`).
+        pub fn check<O: contactnow_core::Operation + ?Sized>(&self, op: &O) -> Result<(), contactnow_core::Error> {
+            self.inner.common.session.config.check(op)
         }
 
         /// The retry policy of calls that are safe to repeat.

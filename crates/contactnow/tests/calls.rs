@@ -139,13 +139,18 @@ fn check_error(want: &Value, err: &Error) -> Result<(), String> {
         "outcome_unknown": err.outcome_unknown(),
         "message": api.map(|a| a.message.clone()),
         "token_rejected": api.map(|a| a.is_token_rejected()),
+        "field": match err {
+            Error::InvalidInput { field, .. } => Some(field.as_str()),
+            _ => None,
+        },
     });
     for (key, value) in want.as_object().into_iter().flatten() {
         match key.as_str() {
             "kind" => {}
             "message_contains" if text.contains(value.as_str().unwrap_or_default()) => {}
             "absent" if value.as_array().into_iter().flatten().all(|s| !text.contains(s.as_str().unwrap_or("\0"))) => {}
-            "status" | "outcome_unknown" | "message" | "token_rejected" if actual.get(key) == Some(value) => {}
+            "status" | "outcome_unknown" | "message" | "token_rejected" | "field" if actual.get(key) == Some(value) => {
+            }
             _ => return Err(format!("error.{key}: expected {value}, got {err:?}")),
         }
     }

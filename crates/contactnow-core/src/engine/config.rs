@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::RetryPolicy;
-use crate::{Endpoint, Format};
+use crate::{Endpoint, Error, Format, Operation, Token};
 
 /// A total timeout meaning "no limit".
 pub const NO_LIMIT: Duration = Duration::MAX;
@@ -43,6 +43,14 @@ impl Default for Config {
 }
 
 impl Config {
+    /// Checks `op`'s input as a call of it with these settings would, sending nothing: the
+    /// error it would end with before its first request. A call checks first when a token
+    /// must be fetched before its request is built; a binding whose calls start later (when
+    /// awaited) checks at the call.
+    pub fn check<O: Operation + ?Sized>(&self, op: &O) -> Result<(), Error> {
+        op.build_request(&self.endpoint, &Token::new("unchecked"), self.format).map(drop)
+    }
+
     /// The total timeout as errors show it: `none` for no limit.
     pub(crate) fn total_label(&self) -> String {
         // A century or more is no limit in practice.

@@ -349,7 +349,18 @@ impl<O: Operation> Call<O> {
                     self.started = now.monotonic;
                     let (call, format) = (self.id, self.session.config.format);
                     self.emit(|| Event::Start { call, operation: self.op.name(), format, records: self.op.records() });
-                    self.state = if self.op.needs_token() { State::Token { rejected: None } } else { State::Build };
+                    if !self.op.needs_token() {
+                        self.state = State::Build;
+                        continue;
+                    }
+                    // A token may have to be fetched first: bad input is refused before that
+                    // request, as before any other (`Config::check`).
+                    if !matches!(self.session.auth, Auth::Token(_)) {
+                        if let Err(e) = self.session.config.check(&self.op) {
+                            return self.finish(Err(e));
+                        }
+                    }
+                    self.state = State::Token { rejected: None };
                 }
                 State::Token { rejected } => {
                     if let Err(e) = self.lookup(rejected, now) {
