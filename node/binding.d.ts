@@ -26,7 +26,11 @@ export type JsAbort = NativeAbort
 export declare class NativeCall {
   /** The next step; throws the call's error (a `ContactNowError`) when it failed. */
   step(): CallStep
-  /** Reports the answer to the last `'send'` step: `{ status, contentType?, body, retryAfter? }`. */
+  /**
+   * Reports the answer to the last `'send'` step: `{ status, contentType?, body, retryAfter? }`.
+   * An answer that is not of that shape is a failure after sending (the request left), as
+   * for a sender that throws: repeated when safe, else the call ends `outcomeUnknown`.
+   */
   received(response: unknown): void
   /**
    * Ends the call at the caller's request (its `AbortSignal`): throws the call's

@@ -156,3 +156,22 @@ test('the token never appears in a client or its errors', async () => {
   assert.ok(isContactNowError(e2))
   assert.ok(!util.inspect(e2, { showHidden: true }).includes(SECRET) && !e2.stack.includes(SECRET))
 })
+
+test("a sender's unusable answer is a failure after sending: repeated when safe, outcome unknown for a TOD create", async () => {
+  let sent = 0
+  const sender = async () => {
+    sent += 1
+    return { status: 200, contentType: 'application/json' } // no body
+  }
+  const client = new Client({ token: SECRET, sender, sleep: async () => {}, retries: 1 })
+  const create = await client.todPolicies.create({ description: 'Night', default: 'hangup' }).then(() => assert.fail('resolved'), (e) => e)
+  assert.ok(create instanceof TransportError, String(create))
+  assert.equal(create.outcomeUnknown, true)
+  assert.match(create.message, /sender's answer: .*response\.body/)
+  assert.equal(sent, 1, 'a TOD create that may have been applied is not repeated')
+  sent = 0
+  const read = await client.priority.read().then(() => assert.fail('resolved'), (e) => e)
+  assert.ok(read instanceof TransportError, String(read))
+  assert.equal(read.outcomeUnknown, false)
+  assert.equal(sent, 2, 'a read is repeated')
+})

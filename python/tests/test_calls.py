@@ -107,3 +107,21 @@ def test_call(path: Path) -> None:
             assert all(s not in text for s in value), text
         else:
             assert getattr(outcome, key) == value, f"error.{key}: {getattr(outcome, key)!r} != {value!r}"
+
+
+def test_a_senders_unusable_answer_is_a_failure_after_sending() -> None:
+    sent: list[core.Request] = []
+
+    def sender(request: core.Request, timeout: float) -> tuple[Any, ...]:
+        sent.append(request)
+        return (200, "application/json")  # no body
+
+    client = contactnow.Client(token="T0KEN", sender=sender, sleep=lambda seconds: None, retries=1)
+    with pytest.raises(contactnow.TransportError) as info:
+        client.tod_policies.create(description="Night", default="hangup")
+    assert info.value.outcome_unknown and "sender's answer" in str(info.value)
+    assert len(sent) == 1, "a TOD create that may have been applied is not repeated"
+    sent.clear()
+    with pytest.raises(contactnow.TransportError) as info:
+        client.priority.read()
+    assert not info.value.outcome_unknown and len(sent) == 2, "a read is repeated"

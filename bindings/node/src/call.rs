@@ -83,17 +83,14 @@ impl JsCall {
     }
 
     /// Reports the answer to the last `'send'` step: `{ status, contentType?, body, retryAfter? }`.
+    /// An answer that is not of that shape is a failure after sending (the request left), as
+    /// for a sender that throws: repeated when safe, else the call ends `outcomeUnknown`.
     #[napi]
-    pub fn received(&mut self, env: Env, response: Unknown) -> napi::Result<()> {
+    pub fn received(&mut self, response: Unknown) {
         match response_of(response) {
             Ok(response) => self.call.received(response),
-            // An answer the driver could not express is a failure after sending.
-            Err(error) => {
-                self.call.failed(SendFailure::new("the sender's response was unusable"));
-                return Err(to_js(&env, error));
-            }
+            Err(error) => self.call.failed(SendFailure::new(format!("the sender's answer: {error}"))),
         }
-        Ok(())
     }
 
     /// Ends the call at the caller's request (its `AbortSignal`): throws the call's
