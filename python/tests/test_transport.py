@@ -221,3 +221,16 @@ def test_password_never_printed() -> None:
     with pytest.raises(contactnow.TransportError) as e:
         client.priority.read()
     assert SECRET not in all_text(e.value)
+
+
+def test_a_short_secret_leaves_the_sdks_words_whole() -> None:
+    # Hiding every "e" of "must be a positive id" would mangle it, and where the stars fell
+    # would show the secret; standing alone it is still hidden.
+    with pytest.raises(contactnow.InvalidInputError) as e:
+        Client(token="e", base_url="http://127.0.0.1:1").priority.read(agent_id=0)
+    assert "must be a positive id" in str(e.value) and "***" not in str(e.value)
+    with pytest.raises(contactnow.InvalidInputError) as e:
+        Client(username="u", password="pw", base_url="http://127.0.0.1:1").tod_policies.create(
+            description="x", default="jump:pw"
+        )
+    assert '"jump:***"' in str(e.value) and "pw" not in str(e.value), str(e.value)

@@ -3,7 +3,10 @@
 
 use std::fmt;
 
-use crate::{redact::scrub_secrets, Format};
+use crate::{
+    redact::{scrub_own, scrub_secrets},
+    Format,
+};
 
 /// Everything a call can fail with. Texts never contain the token or the password once the
 /// engine has returned them (see [`Error::scrubbed`]).
@@ -279,7 +282,8 @@ impl Error {
     }
 
     /// Removes every echo of each secret from the error's texts (see
-    /// [`scrub_secrets`](crate::scrub_secrets)).
+    /// [`scrub_secrets`](crate::scrub_secrets); an input error's reason, the SDK's own text,
+    /// by [`scrub_own`](crate::scrub_own)).
     ///
     /// The core never puts secrets in texts on purpose, but a server may echo them (an error
     /// page quoting the URL); the engine calls this with the call's token and password.
@@ -287,7 +291,8 @@ impl Error {
     pub fn scrubbed(self, secrets: &[&str]) -> Self {
         let clean = |text: String| scrub_secrets(&text, secrets);
         match self {
-            Error::InvalidInput { field, reason } => Error::InvalidInput { field, reason: clean(reason) },
+            // The SDK's own text (quoting the input at most): its words stay whole.
+            Error::InvalidInput { field, reason } => Error::InvalidInput { field, reason: scrub_own(&reason, secrets) },
             Error::Api(mut api) => {
                 api.message = clean(api.message);
                 Error::Api(api)

@@ -70,7 +70,7 @@ pub use ops::{
     Operation,
 };
 pub use query::{percent_encode, redact_url};
-pub use redact::{excerpt, scrub_secrets};
+pub use redact::{excerpt, scrub_own, scrub_secrets};
 pub use secret::{scrub, Password, Token, REDACTED};
 
 /// The crate version, shared by every contactnow package.

@@ -12,7 +12,12 @@
 //!
 //! Rules (see [`scrub_secrets`] and [`excerpt`]):
 //! - every non-empty secret is hidden, however short (a one-letter password hides every
-//!   such letter: a mangled text is better than a leaked secret);
+//!   such letter: a mangled text is better than a leaked secret), in any text that may hold
+//!   what a server sent;
+//! - in the SDK's own texts (an input error's reason, see [`scrub_own`]), a secret shorter
+//!   than eight bytes (`MIN_INFIX`) is hidden only where it stands alone, not inside a run of
+//!   letters and digits: hiding every `e` of `must be a positive id` would mangle the text,
+//!   and where the `***` fell would show the secret;
 //! - a text cut short (ending in `…`) whose end reads as the first
 //!   three (`MIN_CUT_PREFIX`) or more bytes of a secret has that end hidden too (an escape cut in
 //!   its middle counts for nothing and is hidden with it), so at most two bytes of a secret
@@ -29,6 +34,9 @@
 use std::{cmp::Reverse, collections::BinaryHeap, ops::Range};
 
 use crate::secret::REDACTED;
+
+/// Bytes from which [`scrub_own`] hides a secret inside words too.
+const MIN_INFIX: usize = 8;
 
 /// Decoded bytes of a secret that the end of a cut text must show to be hidden.
 const MIN_CUT_PREFIX: usize = 3;
@@ -63,11 +71,30 @@ const SECRET_PARAMS: [&[u8]; 2] = [b"token=", b"password="];
 /// assert_eq!(scrub_secrets("quote: tok-SE…", &["tok-SECRET"]), "quote: ***…");
 /// ```
 pub fn scrub_secrets(text: &str, secrets: &[&str]) -> String {
+    scrub(text, secrets, 0)
+}
+
+/// [`scrub_secrets`] for a text the SDK wrote (an input error's reason, which may quote the
+/// input): a secret shorter than eight bytes is hidden only where no letter or digit touches
+/// it, so that the SDK's words stay whole and do not show where a short secret's letters are.
+///
+/// ```
+/// use contactnow_core::scrub_own;
+/// assert_eq!(scrub_own("must be a positive id, got 'e'", &["e"]), "must be a positive id, got '***'");
+/// assert_eq!(scrub_own("got tok-SECRET-1", &["SECRET"]), "got tok-***-1");
+/// assert_eq!(scrub_own("got xtok-SECRET-9x", &["tok-SECRET-9"]), "got x***x");
+/// ```
+pub fn scrub_own(text: &str, secrets: &[&str]) -> String {
+    scrub(text, secrets, MIN_INFIX)
+}
+
+/// Scrubs `text`; secrets shorter than `alone_below` bytes only where they stand alone.
+fn scrub(text: &str, secrets: &[&str], alone_below: usize) -> String {
     let (head, cut) = match text.strip_suffix('…') {
         Some(head) => (head, true),
         None => (text, false),
     };
-    let mut regions = regions(head, secrets);
+    let mut regions = regions(head, secrets, alone_below);
     if cut {
         if let Some(start) = cut_tail(head, secrets) {
             regions.push(start..head.len());
@@ -108,7 +135,7 @@ pub fn excerpt(body: &[u8], secrets: &[&str]) -> String {
         let end = window.min(body.len());
         let complete = end == body.len();
         let text = decode_window(&body[..end], complete);
-        let regions = regions(&text, secrets);
+        let regions = regions(&text, secrets, 0);
         let (stop, more) = cut_point(&text, &regions);
         // Seen whole: an echo starting before the cut ends within the window.
         if !complete && (!more || text.len() - stop < reach) {
@@ -194,9 +221,9 @@ fn apply(text: &str, regions: &[Range<usize>]) -> String {
     out
 }
 
-/// Every span of `text` to hide, sorted and merged: echoes of the secrets and values of
-/// secret parameters.
-fn regions(text: &str, secrets: &[&str]) -> Vec<Range<usize>> {
+/// Every span of `text` to hide, sorted and merged: echoes of the secrets (of one shorter
+/// than `alone_below` bytes, only those that stand alone) and values of secret parameters.
+fn regions(text: &str, secrets: &[&str], alone_below: usize) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut walker = Walker::default();
@@ -213,7 +240,9 @@ fn regions(text: &str, secrets: &[&str]) -> Vec<Range<usize>> {
                 false
             });
             if let Some(end) = longest {
-                found.push(start..end);
+                if secret.len() >= alone_below || stands_alone(bytes, &(start..end)) {
+                    found.push(start..end);
+                }
             }
         }
     }
@@ -225,6 +254,13 @@ fn regions(text: &str, secrets: &[&str]) -> Vec<Range<usize>> {
         }
     }
     merged(found)
+}
+
+/// Whether `region` of `bytes` has no letter or digit right before or after it.
+fn stands_alone(bytes: &[u8], region: &Range<usize>) -> bool {
+    let word = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
+    let before = region.start.checked_sub(1).and_then(|i| bytes.get(i));
+    !word(before) && !word(bytes.get(region.end))
 }
 
 /// The start of the end of `head` to hide because it reads as the start of a secret (at
@@ -649,6 +685,19 @@ mod tests {
         assert_eq!(scrub1("a bad day", "a"), "*** b***d d***y");
         assert_eq!(scrub1("pw=%78x", "x"), "pw=***");
         assert_eq!(scrub1("xyz…", "xy"), "***z…");
+    }
+
+    #[test]
+    fn own_texts_keep_their_words() {
+        assert_eq!(scrub_own("must be a positive id", &["e"]), "must be a positive id");
+        assert_eq!(scrub_own("must be greater than zero", &["t"]), "must be greater than zero");
+        // Standing alone, quoted or as a parameter value, even one byte is hidden.
+        assert_eq!(scrub_own("got 'e' (e)", &["e"]), "got '***' (***)");
+        assert_eq!(scrub_own("got 1234, not 12345", &["1234"]), "got ***, not 12345");
+        assert_eq!(scrub_own("see ?password=ab", &["zz"]), "see ?password=***");
+        // From eight bytes, inside words too, as in any other text.
+        assert_eq!(scrub_own("xs3cretPWx", &["s3cretPW"]), "x***x");
+        assert_eq!(scrub_secrets("must be a positive id", &["e"]), "must b*** a positiv*** id");
     }
 
     #[test]
