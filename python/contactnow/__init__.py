@@ -11,6 +11,8 @@ sans-IO layer is :mod:`contactnow.core`; the in-process sandbox is :mod:`contact
 
 from __future__ import annotations
 
+import logging as _logging
+
 from ._api import AsyncPriorityApi, AsyncTodPolicyApi, PriorityApi, TodPolicyApi
 from ._client import AsyncClient, Client
 from ._listing import Listing
@@ -32,6 +34,10 @@ from ._errors import (
     TimeoutError,
     TransportError,
 )
+
+# A library's logger stays silent until the application configures logging (no
+# "last resort" output of retries on stderr); see the README's "Logging".
+_logging.getLogger("contactnow").addHandler(_logging.NullHandler())
 
 __all__ = [
     "__version__",

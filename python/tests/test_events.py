@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import subprocess
+import sys
 import urllib.parse
 from collections.abc import Iterator
 
@@ -120,3 +122,18 @@ def test_nothing_is_logged_above_the_level() -> None:
         logger.removeHandler(handler)
         logger.setLevel(before)
     assert handler.records == []
+
+
+def test_nothing_is_printed_until_the_application_configures_logging() -> None:
+    # A retried call logs a WARNING; without a handler of the application's, logging's
+    # "last resort" would print it on stderr. The package's NullHandler keeps it silent.
+    code = """
+from contactnow.testing import Sandbox
+with Sandbox() as sandbox:
+    sandbox.push_fault("status", status=503)
+    with sandbox.client() as client:
+        client.priority.read()
+    assert [r.fault for r in sandbox.requests()] == ["status 503", None]
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
