@@ -130,3 +130,16 @@ test('NODE_DEBUG=contactnow prints one line per event to stderr', () => {
   assert.match(lines[4], /ok after 2 attempts/)
   for (const form of forms(TOKEN)) assert.ok(!run.stderr.includes(form), run.stderr)
 })
+
+test("a cancelled call's end counts the time its request was in flight", async () => {
+  for (const options of [{}, { sender: (request, { signal }) => fetch(request.url, { signal }).then(async (r) => ({ status: r.status, body: await r.text() })) }]) {
+    sandbox.pushFault({ kind: 'delay', ms: 2000 })
+    const events = await recording(async () => {
+      const error = await sandbox.client(options).priority.read(undefined, { signal: AbortSignal.timeout(300) }).then(() => assert.fail('resolved'), (e) => e)
+      assert.equal(error.code, 'Cancelled')
+    })
+    const end = events.find((e) => e.name === 'call.end')
+    assert.equal(end.result, 'Cancelled')
+    assert.ok(end.durationMs >= 250, `${end.durationMs} ms`)
+  }
+})

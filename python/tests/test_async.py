@@ -129,6 +129,7 @@ def test_a_cancelled_tod_create_in_flight_logs_outcome_unknown(
         async with sandbox.async_client() as client:
             task = asyncio.create_task(client.tod_policies.create(description="Night", default=DefaultAction.HANGUP))
             await until(lambda: len(sandbox.requests()) == 1)  # sent; the server waits
+            await asyncio.sleep(0.2)
             task.cancel()
             with pytest.raises(asyncio.CancelledError) as info:
                 await task
@@ -143,6 +144,8 @@ def test_a_cancelled_tod_create_in_flight_logs_outcome_unknown(
     end, read = ends()
     assert read.result == "ok"  # type: ignore[attr-defined]
     assert (end.result, end.outcome_unknown, end.attempts) == ("Cancelled", True, 1)  # type: ignore[attr-defined]
+    # The duration runs to the cancel: it counts the time the request was in flight.
+    assert end.duration_ms >= 200, end.duration_ms  # type: ignore[attr-defined]
     assert end.levelno == logging.INFO and end.name == "contactnow"
     assert end.thread != threading.get_ident()  # a thread of the runtime, not the loop's
     assert sandbox.token not in end.getMessage()

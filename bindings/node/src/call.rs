@@ -98,6 +98,7 @@ impl JsCall {
     /// flight. The driver then stops.
     #[napi]
     pub fn cancel(&mut self, env: Env) -> napi::Result<()> {
+        self.call.tell_time(Now { monotonic: self.origin.elapsed(), wall: SystemTime::now() });
         Err(to_js(&env, self.call.cancel()))
     }
 

@@ -13,8 +13,9 @@ use std::{
 };
 
 use contactnow_core::{
-    engine::Step, Assignment, CreateAssignments, CreatePolicies, Listing, NewTodPolicy, Operation, ReadAssignments,
-    ReadPolicies, TodPolicy, TodPolicyUpdate, UpdateAssignments, UpdatePolicies, WriteResult,
+    engine::{Call, Step},
+    Assignment, CreateAssignments, CreatePolicies, Listing, NewTodPolicy, Operation, ReadAssignments, ReadPolicies,
+    TodPolicy, TodPolicyUpdate, UpdateAssignments, UpdatePolicies, WriteResult,
 };
 
 use crate::{
@@ -210,12 +211,15 @@ impl AsyncClient {
     ) -> Result<O::Output, Error> {
         let Inner { transport, common } = &*self.inner;
         let mut cancel = pin!(cancel);
-        let mut call = common.start(op);
+        let origin = Instant::now();
+        // Dropped unfinished (a cancelled future), the call ends timed to the drop.
+        let mut timed = Timed { call: common.start(op), origin };
+        let call = &mut timed.call;
         // Events come only out of `step`: the call's span is entered around each one.
         let span = crate::events::span(call.id(), &op.name());
-        let origin = Instant::now();
         loop {
             if poll_fn(|cx| Poll::Ready(cancel.as_mut().poll(cx).is_ready())).await {
+                call.tell_time(driver::now(origin));
                 return Err(span.in_scope(|| call.cancel()));
             }
             let wait = match span.in_scope(|| call.step(driver::now(origin))) {
@@ -227,7 +231,7 @@ impl AsyncClient {
                 Step::Send(send) => match &common.sender {
                     None => Wait::Attempt(transport.send(send.request, send.timeout, common.max_response_bytes)),
                     Some(sender) => {
-                        common.send_through(&**sender, send.request, send.timeout).report(&mut call);
+                        common.send_through(&**sender, send.request, send.timeout).report(call);
                         continue;
                     }
                 },
@@ -248,10 +252,26 @@ impl AsyncClient {
             })
             .await;
             match waited {
-                None => return Err(span.in_scope(|| call.cancel())),
-                Some(Some(attempt)) => attempt.report(&mut call),
+                None => {
+                    call.tell_time(driver::now(origin));
+                    return Err(span.in_scope(|| call.cancel()));
+                }
+                Some(Some(attempt)) => attempt.report(call),
                 Some(None) => {}
             }
         }
+    }
+}
+
+/// A call and the instant it started, telling it the time as it is dropped (see
+/// [`Call::tell_time`]).
+struct Timed<O: Operation> {
+    call: Call<O>,
+    origin: Instant,
+}
+
+impl<O: Operation> Drop for Timed<O> {
+    fn drop(&mut self) {
+        self.call.tell_time(driver::now(self.origin));
     }
 }

@@ -281,6 +281,13 @@ impl<O: Operation> Call<O> {
         self.id
     }
 
+    /// Tells the call the time without taking a step: a driver that cancels or drops it
+    /// between steps tells it first, so that its end event's duration counts the time the
+    /// request was in flight.
+    pub fn tell_time(&mut self, now: Now) {
+        self.last = self.last.max(now.monotonic);
+    }
+
     /// Ends the call at the caller's request, and says so in its error: `outcome_unknown`
     /// when a write that is not safe to repeat was in flight (it may have been applied).
     /// A call dropped unfinished ends the same way (its end event says `Cancelled`).
