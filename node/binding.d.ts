@@ -84,6 +84,8 @@ export declare class NativeSandbox {
   readonly token: string
   /** Starts a sandbox on a free loopback port (`SandboxOptions` in `index.d.ts`). */
   static start(options: unknown): NativeSandbox
+  /** The base URL for a client of the sandbox; throws once stopped. */
+  clientUrl(): string
   /** Queues a fault (`SandboxFault` in `index.d.ts`), refused as `POST /_sandbox/faults` refuses it. */
   pushFault(fault: unknown): void
   /** The API requests received so far, oldest first, secrets redacted (keys in camelCase). */

@@ -456,7 +456,9 @@ class Client {
     /** A call of `operation` taking `arg` (records or a filter, checked as `root`) and `{ signal }` last. */
     const checked = (root, operation, wrap) => (arg, options) => {
       try {
-        checkPlain(arg, root)
+        // A lone record is record 0 of the batch, as the addon names it.
+        const single = root === 'records' && arg !== null && typeof arg === 'object' && !Array.isArray(arg)
+        checkPlain(arg, single ? 'records[0]' : root)
       } catch (error) {
         return Promise.reject(error)
       }
@@ -549,7 +551,8 @@ class Sandbox {
 
   /**
    * A client for this sandbox: any option of `Client`, with the sandbox's URL, its `token`
-   * unless `token` or `username` is given, and `timeoutMs` of `Sandbox.CLIENT_TIMEOUT_MS` unless given.
+   * unless `token` or `username` is given, and `timeoutMs` of `Sandbox.CLIENT_TIMEOUT_MS` unless given;
+   * an `InvalidInputError` on `sandbox` once stopped.
    */
   client(options) {
     if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
@@ -557,7 +560,8 @@ class Sandbox {
     }
     const own = options ?? {}
     const auth = own.token !== undefined || own.username !== undefined ? {} : { token: this.token }
-    return new Client({ timeoutMs: Sandbox.CLIENT_TIMEOUT_MS, ...auth, ...own, baseUrl: this.url })
+    const baseUrl = guarded(() => this.#native.clientUrl())
+    return new Client({ timeoutMs: Sandbox.CLIENT_TIMEOUT_MS, ...auth, ...own, baseUrl })
   }
 
   /** Makes the next request fail: `{ kind: 'status', status: 503 }`, `{ kind: 'delay', ms: 300 }`, ... */

@@ -270,6 +270,9 @@ test('the sandbox helper throws InvalidInputErrors', async () => {
   checkKind(await caught(() => stopped.reset()), 'InvalidInput', { field: 'sandbox' })
   checkKind(await caught(() => stopped.requests()), 'InvalidInput', { field: 'sandbox' })
   checkKind(await caught(() => stopped.pushFault({ kind: 'reset' })), 'InvalidInput', { field: 'sandbox' })
+  checkKind(await caught(() => stopped.client()), 'InvalidInput', { field: 'sandbox' })
+  assert.ok(stopped.url.startsWith('http://127.0.0.1:') && stopped.token, 'still readable')
+  checkKind(await caught(() => Sandbox.start({ tokens: [] })), 'InvalidInput', { field: 'tokens' })
 })
 
 test('client calls against the sandbox with faults: Api, HttpStatus, Transport, Timeout, Cancelled', async () => {

@@ -68,3 +68,13 @@ test('a zero filter names the parameter, a wrong-case action is refused', () => 
     (e) => e.field === 'records[0].default',
   )
 })
+
+test('an unknown key is named as written, the known ones in camelCase; a lone record is records[0]', async () => {
+  const client = new Client({ token: 'T', sender: async () => assert.fail('nothing is sent') })
+  const unknown = await client.priority.create({ agent_idd: 1, queueId: 2, level: 3 }).then(() => assert.fail('sent'), (e) => e)
+  assert.ok(unknown instanceof InvalidInputError, String(unknown))
+  assert.equal(unknown.field, 'records[0].agent_idd')
+  assert.match(unknown.message, /unknown key; expected agentId, queueId, level/)
+  const nan = await client.priority.create({ agentId: NaN, queueId: 2, level: 3 }).then(() => assert.fail('sent'), (e) => e)
+  assert.equal(nan.field, 'records[0].agentId')
+})

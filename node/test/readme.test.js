@@ -21,7 +21,8 @@ function block(marker) {
 
 /** Runs `code` with `require('contactnow')` resolved to this package; returns its locals. */
 async function run(code, replacements, scope) {
-  let source = code.replace(/require\('contactnow'\)/g, "require('..')")
+  // The examples are ES modules (top-level await): their imports become requires here.
+  let source = code.replace(/^import \{([^}]*)\} from 'contactnow'/gm, "const {$1} = require('..')")
   for (const [from, to] of replacements) {
     assert.ok(source.includes(from), `the README example no longer contains ${from}`)
     source = source.replace(from, to)
@@ -136,4 +137,15 @@ test('README: the signal example runs', async () => {
 test('README: the sandbox example runs', async () => {
   const locals = await run(block('Sandbox.start({'), [], {})
   assert.equal(locals.sandbox.constructor, Sandbox)
+})
+
+test('README: the first example runs as printed, an ES module with top-level await', () => {
+  const { execFileSync } = require('node:child_process')
+  // Run from the package's directory: `'contactnow'` resolves to this package (a self-reference).
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', BLOCKS[0]], {
+    cwd: path.join(__dirname, '..'),
+    encoding: 'utf8',
+    timeout: 30_000,
+  })
+  assert.match(out, /agentId: 1234, queueId: 1007, level: 100/)
 })

@@ -343,6 +343,8 @@ class Sandbox:
     @property
     def token(self) -> str:
         """A token the sandbox accepts."""
+    def client_url(self) -> str:
+        """The base URL for a client of the sandbox; raises once stopped."""
     @property
     def stopped(self) -> bool:
         """Whether ``stop()`` was called."""

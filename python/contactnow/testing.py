@@ -100,7 +100,8 @@ class Sandbox:
     def client(self, **options: Unpack[_SandboxClientOptions]) -> Client:
         """A :class:`~contactnow.Client` for this sandbox: any option of ``Client``, with the
         sandbox's URL, its :attr:`token` unless ``token`` or ``username`` is given, and a
-        ``timeout`` of :data:`CLIENT_TIMEOUT` unless given."""
+        ``timeout`` of :data:`CLIENT_TIMEOUT` unless given; ``InvalidInputError`` on
+        ``sandbox`` once stopped."""
         return Client(**self._client_options(options))
 
     def async_client(self, **options: Unpack[_SandboxClientOptions]) -> AsyncClient:
@@ -109,7 +110,7 @@ class Sandbox:
         return AsyncClient(**self._client_options(options))
 
     def _client_options(self, options: _SandboxClientOptions) -> dict[str, Any]:
-        settings: dict[str, Any] = {"timeout": CLIENT_TIMEOUT, **options, "base_url": self.url}
+        settings: dict[str, Any] = {"timeout": CLIENT_TIMEOUT, **options, "base_url": self._native.client_url()}
         if "token" not in options and "username" not in options:
             settings["token"] = self.token
         return settings

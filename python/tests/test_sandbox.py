@@ -293,6 +293,7 @@ def test_the_kit_names_each_bad_option_and_refuses_use_once_stopped() -> None:
         ({"seed": "full"}, "seed"),
         ({"account_id": 0}, "account_id"),
         ({"tokens": [""]}, "tokens"),
+        ({"tokens": []}, "tokens"),
         ({"tokens": "tok"}, "tokens"),
     ]
     for options, field in cases:
@@ -303,7 +304,15 @@ def test_the_kit_names_each_bad_option_and_refuses_use_once_stopped() -> None:
     sandbox.stop()
     sandbox.stop()
     assert sandbox.stopped
-    for use in (sandbox.requests, sandbox.request_count, sandbox.reset, lambda: sandbox.push_fault("reset")):
+    assert sandbox.url.startswith("http://127.0.0.1:") and sandbox.token, "still readable"
+    for use in (
+        sandbox.requests,
+        sandbox.request_count,
+        sandbox.reset,
+        lambda: sandbox.push_fault("reset"),
+        sandbox.client,
+        sandbox.async_client,
+    ):
         with pytest.raises(contactnow.InvalidInputError) as e:
             use()
         assert e.value.field == "sandbox"

@@ -84,7 +84,7 @@ fun runCallVector(case: Map<*, *>) {
             "absent" -> for (needle in v as List<*>) {
                 expect(texts.none { it.contains(needle as String) }) { "error text contains '$needle': $texts" }
             }
-            else -> expect(fields.containsKey(k) && fields[k] == v) { "error.$k: expected $v, got ${fields[k]} ($error)" }
+            else -> expect(fields.containsKey(k) && fields[k] == expected(k, v)) { "error.$k: expected $v, got ${fields[k]} ($error)" }
         }
     }
 }

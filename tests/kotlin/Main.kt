@@ -97,6 +97,12 @@ fun kindOf(e: ContactNowException): String = when (e) {
     is ContactNowException.Internal -> "Internal"
 }
 
+/** A vector's field path as Kotlin names it: camelCase (`records[1].agent_id` -> `records[1].agentId`). */
+fun camelPath(path: String): String = Regex("(?<=[A-Za-z0-9])_([a-z0-9])").replace(path) { it.groupValues[1].uppercase() }
+
+/** What a vector expects of an error's `k`, as Kotlin names it. */
+fun expected(k: Any?, v: Any?): Any? = if (k == "field" && v is String) camelPath(v) else v
+
 fun errorFields(e: ContactNowException): Map<String, Any?> = when (e) {
     is ContactNowException.InvalidInput -> mapOf("field" to e.field)
     is ContactNowException.Api -> mapOf(
@@ -156,7 +162,7 @@ fun runVector(case: Map<*, *>) {
     val fields = errorFields(error)
     for ((k, v) in want) {
         if (k == "kind" || k == "message_contains") continue
-        expect(fields.containsKey(k) && fields[k] == v) { "error.$k: expected $v, got ${fields[k]} ($error)" }
+        expect(fields.containsKey(k) && fields[k] == expected(k, v)) { "error.$k: expected $v, got ${fields[k]} ($error)" }
     }
 }
 

@@ -134,6 +134,31 @@ fun kitTests() {
         expect(a.field == "accountId") { "$a" }
         val t = expectError<ContactNowException.InvalidInput>("empty token") { Sandbox.start(tokens = listOf("")) }
         expect(t.field == "tokens") { "$t" }
+        val none = expectError<ContactNowException.InvalidInput>("no token") { Sandbox.start(tokens = listOf()) }
+        expect(none.field == "tokens") { "$none" }
+    }
+    check("kit: client() takes any option: the kit's URL, its token unless credentials, 5 s per attempt") {
+        val sb = Sandbox.start()
+        try {
+            sb.client().use { c -> expect(c.readPolicies().records.isEmpty()) { "not empty" } }
+            val viaUser = ClientConfig(username = "demo", password = "demo-password", userAgent = "kit-test/1")
+            sb.client(viaUser).use { c -> expect(c.createAssignments(listOf(Assignment(5uL, 6uL, 7u))).total == 1uL) { "create" } }
+            expect(sb.requests().map { it.action } == listOf("read", "get", "create")) { "${sb.requests()}" }
+            val bad = expectError<ContactNowException.InvalidInput>("batch 0") { sb.client(ClientConfig(batchSize = 0uL)) }
+            expect(bad.field == "batchSize") { "$bad" }
+            // A call's input error names the field as Kotlin writes it, as an option's does.
+            sb.client().use { c ->
+                val e = expectError<ContactNowException.InvalidInput>("agent 0") {
+                    c.createAssignments(listOf(Assignment(1uL, 2uL, 3u), Assignment(0uL, 2uL, 3u)))
+                }
+                expect(e.field == "records[1].agentId") { "$e" }
+                val p = expectError<ContactNowException.InvalidInput>("policy 0") { c.readPolicies(0uL) }
+                expect(p.field == "policyId") { "$p" }
+            }
+        } finally {
+            sb.stop()
+        }
+        expectError<ContactNowException.InvalidInput>("a stopped kit's client") { sb.client() }
     }
     check("kit: a stopped sandbox refuses every use, naming sandbox") {
         val sb = Sandbox.start()

@@ -104,7 +104,7 @@ func runCallVector(_ c: JSON) throws {
                 try expect(!texts.contains { $0.contains(s) }, "error text contains '\(s)': \(texts)")
             }
         default:
-            try expect(fields[k] == v, "error.\(k): expected \(v), got \(String(describing: fields[k])) (\(error))")
+            try expect(fields[k] == expected(k, v), "error.\(k): expected \(v), got \(String(describing: fields[k])) (\(error))")
         }
     }
 }

@@ -46,7 +46,7 @@ func runGenericVector(_ c: JSON) throws {
     let fields = errorFields(error)
     guard case let .object(pairs) = want else { throw Failure(description: "expect.error is not an object") }
     for (k, v) in pairs where k != "kind" {
-        try expect(fields[k] == v, "error.\(k): expected \(v), got \(String(describing: fields[k])) (\(error))")
+        try expect(fields[k] == expected(k, v), "error.\(k): expected \(v), got \(String(describing: fields[k])) (\(error))")
     }
 }
 

@@ -156,6 +156,26 @@ func kitTests() {
     check("kit: bad options name their field as Swift writes it") {
         try expect(try invalidField(try expectError("account 0") { try Sandbox.start(accountId: 0) }) == "accountId", "accountId")
         try expect(try invalidField(try expectError("empty token") { try Sandbox.start(tokens: [""]) }) == "tokens", "tokens")
+        try expect(try invalidField(try expectError("no token") { try Sandbox.start(tokens: []) }) == "tokens", "tokens")
+    }
+    check("kit: client() takes any option: the kit's URL, its token unless credentials, 5 s per attempt") {
+        let sb = try Sandbox.start()
+        defer { sb.stop() }
+        try expect(try sb.client().readPolicies().records.isEmpty, "not empty")
+        let viaUser = ClientConfig(username: "demo", password: "demo-password", userAgent: "kit-test/1")
+        try expect(try sb.client(config: viaUser).createAssignments(records: [Assignment(agentId: 5, queueId: 6, level: 7)]).total == 1, "create")
+        let actions = try sb.requests().map { $0.action }
+        try expect(actions == ["read", "get", "create"], "\(actions)")
+        try expect(try invalidField(try expectError("batch 0") { try sb.client(config: ClientConfig(batchSize: 0)) }) == "batchSize", "batchSize")
+        // A call's input error names the field as Swift writes it, as an option's does.
+        let c = try sb.client()
+        let e = try expectError("agent 0") {
+            try c.createAssignments(records: [Assignment(agentId: 1, queueId: 2, level: 3), Assignment(agentId: 0, queueId: 2, level: 3)])
+        }
+        try expect(try invalidField(e) == "records[1].agentId", "\(e)")
+        try expect(try invalidField(try expectError("policy 0") { try c.readPolicies(policyId: 0) }) == "policyId", "policyId")
+        sb.stop()
+        try expect(try invalidField(try expectError("a stopped kit's client") { try sb.client() }) == "sandbox", "sandbox")
     }
     check("kit: a stopped sandbox refuses every use, naming sandbox") {
         let sb = try Sandbox.start()

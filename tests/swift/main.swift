@@ -103,6 +103,29 @@ func kindOf(_ e: ContactNowError) -> String {
     }
 }
 
+/// A vector's field path as Swift names it: camelCase (`records[1].agent_id` -> `records[1].agentId`).
+func camelPath(_ path: String) -> String {
+    var out = ""
+    var upper = false
+    for c in path {
+        if c == "_", let last = out.last, last.isLetter || last.isNumber {
+            upper = true
+        } else if upper {
+            out += c.uppercased()
+            upper = false
+        } else {
+            out.append(c)
+        }
+    }
+    return out
+}
+
+/// What a vector expects of an error's `k`, as Swift names it.
+func expected(_ k: String, _ v: JSON) -> JSON {
+    if k == "field", let s = v.string { return .string(camelPath(s)) }
+    return v
+}
+
 func errorFields(_ e: ContactNowError) -> [String: JSON] {
     switch e {
     case let .InvalidInput(field, _): return ["field": .string(field)]
@@ -164,7 +187,7 @@ func runVector(_ c: JSON) throws {
     let fields = errorFields(error)
     if case let .object(pairs) = want {
         for (k, v) in pairs where k != "kind" && k != "message_contains" {
-            try expect(fields[k] == v, "error.\(k): expected \(v), got \(String(describing: fields[k])) (\(error))")
+            try expect(fields[k] == expected(k, v), "error.\(k): expected \(v), got \(String(describing: fields[k])) (\(error))")
         }
     }
 }

@@ -38,6 +38,12 @@ impl JsSandbox {
         Ok(Self { url: kit.url().to_owned(), token: kit.token().to_owned(), kit: Arc::new(kit) })
     }
 
+    /// The base URL for a client of the sandbox; throws once stopped.
+    #[napi]
+    pub fn client_url(&self, env: Env) -> napi::Result<String> {
+        self.kit.client_url().map(str::to_owned).map_err(throw(&env))
+    }
+
     /// Queues a fault (`SandboxFault` in `index.d.ts`), refused as `POST /_sandbox/faults` refuses it.
     #[napi]
     pub fn push_fault(&self, env: Env, fault: Unknown) -> napi::Result<()> {

@@ -30,6 +30,11 @@ impl PySandbox {
         self.0.url()
     }
 
+    /// The base URL for a client of the sandbox; raises once stopped.
+    fn client_url(&self, py: Python<'_>) -> PyResult<&str> {
+        self.0.client_url().map_err(to_py(py))
+    }
+
     /// A token the sandbox accepts.
     #[getter]
     fn token(&self) -> &str {

@@ -2,7 +2,10 @@
 
 use std::fmt;
 
-use contactnow::{ApiError, Error, Format};
+use contactnow::{
+    options::{in_casing, Casing},
+    ApiError, Error, Format,
+};
 
 /// Everything a call can fail with, split by phase like the Rust error; no text in it ever
 /// contains the token or the password. (The API's text is `detail`: Kotlin exceptions have a `message`.)
@@ -81,9 +84,10 @@ pub enum ContactNowError {
     },
 }
 
+/// Every error as Kotlin and Swift name fields: camelCase (`records[1].agentId`).
 impl From<Error> for ContactNowError {
     fn from(err: Error) -> Self {
-        match err {
+        match in_casing(err, Casing::Camel) {
             Error::InvalidInput { field, reason } => Self::InvalidInput { field, reason },
             Error::Api(api) => {
                 let token_rejected = api.is_token_rejected();
@@ -153,7 +157,7 @@ mod tests {
     #[test]
     fn display_is_the_rust_wording() {
         let err: ContactNowError = Error::invalid("records[0].agent_id", "must be positive").into();
-        assert_eq!(err.to_string(), "invalid input: records[0].agent_id: must be positive");
+        assert_eq!(err.to_string(), "invalid input: records[0].agentId: must be positive");
         let err: ContactNowError = Error::Cancelled { outcome_unknown: true }.into();
         assert_eq!(err, ContactNowError::Cancelled { outcome_unknown: true });
         assert!(err.to_string().starts_with("cancelled by the caller; outcome unknown"), "{err}");

@@ -1,12 +1,11 @@
 //! The in-process sandbox (feature `sandbox`): `contactnow_sandbox::Kit`, the test kit every
 //! language has, with the same options, calls and errors.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
-use contactnow::options::{in_casing, Casing};
-use contactnow_sandbox::{Config, Fault, FaultSpec, Kit, RecordedRequest, Sandbox as Server, Seed};
+use contactnow_sandbox::{Config, Fault, FaultSpec, Kit, RecordedRequest, Sandbox as Server, Seed, CLIENT_TIMEOUT};
 
-use crate::ContactNowError;
+use crate::{Client, ClientConfig, ContactNowError};
 
 /// A fault for the sandbox's next matching API request(s): answer a status (with `Retry-After`
 /// seconds) or an API error unprocessed, delay (ms) then process, reset, or process and truncate.
@@ -85,11 +84,6 @@ impl From<RecordedRequest> for SandboxRequest {
 #[derive(uniffi::Object)]
 pub struct Sandbox(Kit);
 
-/// A kit error as Kotlin and Swift name fields (`accountId`).
-fn error(e: contactnow::Error) -> ContactNowError {
-    in_casing(e, Casing::Camel).into()
-}
-
 #[uniffi::export]
 impl Sandbox {
     /// Starts a sandbox on a free loopback port from `seed` (default empty), accepting
@@ -108,7 +102,7 @@ impl Sandbox {
         }
         config.tokens = tokens.unwrap_or(config.tokens);
         config.account_id = account_id.unwrap_or(config.account_id);
-        Kit::start(config).map(Self).map_err(error)
+        Kit::start(config).map(Self).map_err(ContactNowError::from)
     }
 
     /// The base URL to give a `Client` (`http://127.0.0.1:<port>`).
@@ -121,6 +115,21 @@ impl Sandbox {
         self.0.token().to_owned()
     }
 
+    /// A `Client` for this sandbox: `config` (default none: the defaults) with the sandbox's
+    /// URL, its `token()` unless `token` or `username` is given, and `timeoutMs` 5000 unless
+    /// given (the kit's client in every language).
+    #[uniffi::method(default(config = None))]
+    pub fn client(&self, config: Option<ClientConfig>) -> Result<Arc<Client>, ContactNowError> {
+        let mut config = config.unwrap_or_default();
+        config.base_url = Some(self.0.client_url().map_err(ContactNowError::from)?.to_owned());
+        if config.token.is_none() && config.username.is_none() {
+            config.token = Some(self.token());
+        }
+        let timeout_ms = u64::try_from(CLIENT_TIMEOUT.as_millis()).unwrap_or(u64::MAX);
+        config.timeout_ms = config.timeout_ms.or(Some(timeout_ms));
+        Client::new(config).map(Arc::new)
+    }
+
     /// Queues `fault` for the next `times` API requests matching `method` and `action` when
     /// given; `InvalidInput` for a spec the sandbox refuses.
     #[uniffi::method(default(times = 1, method = None, action = None))]
@@ -131,39 +140,39 @@ impl Sandbox {
         method: Option<String>,
         action: Option<String>,
     ) -> Result<(), ContactNowError> {
-        self.0.push(FaultSpec { method, action, ..FaultSpec::new(fault).times(times) }).map_err(error)
+        self.0.push(FaultSpec { method, action, ..FaultSpec::new(fault).times(times) }).map_err(ContactNowError::from)
     }
 
     /// The API requests received since the start or the last reset, oldest first.
     pub fn requests(&self) -> Result<Vec<SandboxRequest>, ContactNowError> {
-        Ok(self.0.requests().map_err(error)?.into_iter().map(SandboxRequest::from).collect())
+        Ok(self.0.requests().map_err(ContactNowError::from)?.into_iter().map(SandboxRequest::from).collect())
     }
 
     /// The number of API requests received since the start or the last reset.
     pub fn request_count(&self) -> Result<u64, ContactNowError> {
-        self.0.with(|s| s.requests().len() as u64).map_err(error)
+        self.0.with(|s| s.requests().len() as u64).map_err(ContactNowError::from)
     }
 
     /// Forgets the recorded requests.
     pub fn clear_requests(&self) -> Result<(), ContactNowError> {
-        self.0.with(Server::clear_requests).map_err(error)
+        self.0.with(Server::clear_requests).map_err(ContactNowError::from)
     }
 
     /// Makes `token` (default: `token()`) expired: calls with it answer "Expired token".
     #[uniffi::method(default(token = None))]
     pub fn expire_token(&self, token: Option<String>) -> Result<(), ContactNowError> {
-        self.0.with(|s| s.expire_token(token.as_deref().unwrap_or(self.0.token()))).map_err(error)
+        self.0.with(|s| s.expire_token(token.as_deref().unwrap_or(self.0.token()))).map_err(ContactNowError::from)
     }
 
     /// Makes `token` (default: `token()`) unknown: calls with it answer "Invalid token".
     #[uniffi::method(default(token = None))]
     pub fn revoke_token(&self, token: Option<String>) -> Result<(), ContactNowError> {
-        self.0.with(|s| s.revoke_token(token.as_deref().unwrap_or(self.0.token()))).map_err(error)
+        self.0.with(|s| s.revoke_token(token.as_deref().unwrap_or(self.0.token()))).map_err(ContactNowError::from)
     }
 
     /// Returns the data to the seed, clears faults and recorded requests, revalidates tokens.
     pub fn reset(&self) -> Result<(), ContactNowError> {
-        self.0.with(Server::reset).map_err(error)
+        self.0.with(Server::reset).map_err(ContactNowError::from)
     }
 
     /// Stops the server and waits for it; later calls to it fail with a transport error. Idempotent.

@@ -112,6 +112,10 @@ pub fn camel_case(snake: &str) -> String {
     out
 }
 
+/// How the reason of an unknown key's error starts; the names it could have been follow,
+/// comma-separated (`in_casing` writes those in the caller's casing, the key as written).
+pub const UNKNOWN_KEY: &str = "unknown key; expected ";
+
 /// The most fields an object of the input has.
 const MOST_FIELDS: usize = 5;
 
@@ -140,7 +144,7 @@ impl<'a> Fields<'a> {
             let index = known.iter().position(|(snake, others)| key == *snake || others.contains(&key));
             let Some(index) = index.filter(|&i| i < MOST_FIELDS) else {
                 let names: Vec<&str> = known.iter().map(|(snake, _)| *snake).collect();
-                return Err(Error::invalid(at.join(key), format!("unknown key; expected {}", names.join(", "))));
+                return Err(Error::invalid(at.join(key), format!("{UNKNOWN_KEY}{}", names.join(", "))));
             };
             // `null` is absent: it neither counts as given nor hides another spelling.
             if item.is_null() {

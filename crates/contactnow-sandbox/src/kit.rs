@@ -58,8 +58,11 @@ impl Config {
     }
 
     /// Whether a test kit can start with these settings: an `InvalidInput` on `tokens` for
-    /// an empty token, on `account_id` for account 0.
+    /// no token or an empty one (the kit's token is the first), on `account_id` for account 0.
     pub fn check(&self) -> Result<(), CoreError> {
+        if self.tokens.is_empty() {
+            return Err(CoreError::invalid("tokens", "must hold a token (the kit's token is the first)"));
+        }
         if self.tokens.iter().any(String::is_empty) {
             return Err(CoreError::invalid("tokens", "must not hold an empty token"));
         }
@@ -101,6 +104,14 @@ impl Kit {
     /// The first static token.
     pub fn token(&self) -> &str {
         &self.token
+    }
+
+    /// The base URL a client of the kit goes to (see [`crate::CLIENT_TIMEOUT`] for the rest
+    /// of a kit's client): an `InvalidInput` on `sandbox` once stopped, as every use but
+    /// reading [`Kit::url`] and [`Kit::token`].
+    pub fn client_url(&self) -> Result<&str, CoreError> {
+        self.with(|_| ())?;
+        Ok(&self.url)
     }
 
     /// `f` of the sandbox, or an error once it is stopped.

@@ -9,7 +9,10 @@
 
 use std::time::Duration;
 
-use contactnow_core::{input::Reader, Region};
+use contactnow_core::{
+    input::{Reader, UNKNOWN_KEY},
+    Region,
+};
 
 use crate::{ClientBuilder, Error, RetryPolicy};
 
@@ -328,9 +331,17 @@ pub fn option_name(name: &str, casing: Casing) -> String {
     out
 }
 
-/// The error with its field (an option or input path) in `casing` (see [`option_name`]).
+/// The error with its field (an option or input path) in `casing` (see [`option_name`]). An
+/// unknown key stays as the caller wrote it (`records[0].agent_idd`), and the names it could
+/// have been are written in `casing` too.
 pub fn in_casing(error: Error, casing: Casing) -> Error {
     match error {
+        Error::InvalidInput { field, reason } if reason.starts_with(UNKNOWN_KEY) => {
+            let (path, key) = field.rsplit_once('.').map_or(("", field.as_str()), |(p, k)| (p, k));
+            let field = if path.is_empty() { key.to_owned() } else { format!("{}.{key}", option_name(path, casing)) };
+            let names = reason[UNKNOWN_KEY.len()..].split(", ").map(|n| option_name(n, casing));
+            Error::InvalidInput { field, reason: format!("{UNKNOWN_KEY}{}", names.collect::<Vec<_>>().join(", ")) }
+        }
         Error::InvalidInput { field, reason } => {
             // The builder's own name for the policy's attempts is the option's.
             let field = if field == "retry.max_attempts" { "retries.max_attempts".to_owned() } else { field };
@@ -343,6 +354,23 @@ pub fn in_casing(error: Error, casing: Casing) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_key_is_named_as_written_and_the_known_ones_in_the_casing() {
+        use serde_json::json;
+        let read = |v| Reader::JAVASCRIPT.call("priority.create", &v).map(drop);
+        let Err(err) = read(json!({"records": [{"agent_idd": 1, "queueId": 2, "level": 3}]})) else { panic!() };
+        let Error::InvalidInput { field, reason } = in_casing(err.clone(), Casing::Camel) else { panic!() };
+        assert_eq!(field, "records[0].agent_idd");
+        assert_eq!(reason, "unknown key; expected agentId, queueId, level");
+        let Error::InvalidInput { field, reason } = in_casing(err, Casing::Snake) else { panic!() };
+        assert_eq!(
+            (field.as_str(), reason.as_str()),
+            ("records[0].agent_idd", "unknown key; expected agent_id, queue_id, level")
+        );
+        let Err(err) = Reader::JAVASCRIPT.call("priority.read", &json!({"agent_idd": 1})) else { panic!() };
+        assert!(matches!(in_casing(err, Casing::Camel), Error::InvalidInput { field, .. } if field == "agent_idd"));
+    }
 
     fn field(result: Result<ClientBuilder, Error>) -> String {
         match result.and_then(|b| b.build().map(|_| ClientBuilder::new())) {
