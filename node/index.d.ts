@@ -188,7 +188,10 @@ export interface ClientOptions {
   proxy?: string
   /** The `User-Agent` header (default `contactnow-rust/<version>`). */
   userAgent?: string
-  /** Records per request of batched writes (default 100). */
+  /**
+   * Records per request of the Rust client's batched writes (default 100): accepted and checked
+   * like every option, but this package's writes send all their records in one request.
+   */
   batchSize?: number
 }
 

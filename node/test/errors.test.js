@@ -253,8 +253,9 @@ test('the sandbox helper throws InvalidInputErrors', async () => {
   checkKind(await caught(() => sandbox.pushFault({ kind: 'nope' })), 'InvalidInput', { field: 'fault' })
   checkKind(await caught(() => sandbox.pushFault({ kind: 'status', status: 503, times: 0 })), 'InvalidInput', { field: 'fault.times' })
   // Refused like POST /_sandbox/faults refuses them, never a crash.
-  checkKind(await caught(() => sandbox.pushFault({ kind: 'status', status: 42 })), 'InvalidInput', { field: 'fault' })
-  checkKind(await caught(() => sandbox.pushFault({ kind: 'delay', ms: 600_001 })), 'InvalidInput', { field: 'fault' })
+  checkKind(await caught(() => sandbox.pushFault({ kind: 'status', status: 42 })), 'InvalidInput', { field: 'fault.status' })
+  checkKind(await caught(() => sandbox.pushFault({ kind: 'status' })), 'InvalidInput', { field: 'fault.status' })
+  checkKind(await caught(() => sandbox.pushFault({ kind: 'delay', ms: 600_001 })), 'InvalidInput', { field: 'fault.ms' })
   checkKind(await caught(() => sandbox.expireToken(42)), 'InvalidInput', { field: 'token' })
   checkKind(await caught(() => Sandbox.start({ seed: 'nope' })), 'InvalidInput', { field: 'seed' })
   checkKind(await caught(() => new Sandbox({})), 'InvalidInput', { field: 'Sandbox' })

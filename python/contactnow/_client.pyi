@@ -64,8 +64,9 @@ class _ClientCalls(Generic[_Priority, _Tod, _Generic, _Executed]):
         policy ``{"max_attempts": 3, "initial_backoff": 0.2, "max_backoff": 5.0}``), ``region``
         (``eu`` or ``us``, instead of ``base_url``), ``connect_timeout`` (10.0), ``total_timeout``
         (120.0, or what the attempts need), ``max_response_bytes`` (64 MiB), ``proxy``
-        (``http://host:port``), ``user_agent`` and ``batch_size`` (100): the options and defaults
-        of every language; a bad one raises ``InvalidInputError`` naming it.
+        (``http://host:port``), ``user_agent`` and ``batch_size`` (100; the Rust client's batched
+        writes: this package's writes send all their records in one request): the options and
+        defaults of every language; a bad one raises ``InvalidInputError`` naming it.
 
         ``sender(request, timeout)`` replaces the built-in HTTP stack: it returns ``(status,
         content_type, body)`` or ``(status, content_type, body, retry_after)``, raises

@@ -115,3 +115,10 @@ def test_the_tod_policy_calls_answer_to_the_clients_namespace_too() -> None:
     body = b'{"success":true,"total":1,"list":[{"uid":"3","description":"N","default":"queue"}]}'
     listing = core.parse_response("tod_policies.read", 200, "application/json", body)
     assert [p.uid for p in listing] == [3]
+
+
+def test_a_float_id_is_refused_as_a_float() -> None:
+    for value, says in [(1234.0, "must be an integer, got the float 1234.0"), (1.5, "must be an integer"), (2.0**70, "not a safe integer")]:
+        with pytest.raises(contactnow.InvalidInputError) as info:
+            core.build_request("priority.read", {"agent_id": value}, token="T")
+        assert info.value.field == "agent_id" and says in str(info.value), info.value

@@ -190,7 +190,7 @@ fun faultTests(sandbox: Sandbox) {
             val e = expectError<ContactNowException.InvalidInput>("status 42") {
                 sandbox.pushFault(SandboxFault.Status(42u.toUShort(), null))
             }
-            expect(e.field == "fault") { "$e" }
+            expect(e.field == "fault.status") { "$e" }
             val z = expectError<ContactNowException.InvalidInput>("times 0") { sandbox.pushFault(SandboxFault.Reset, times = 0u) }
             expect(z.field == "fault.times") { "$z" }
             val before = sandbox.requestCount()

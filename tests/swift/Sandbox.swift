@@ -204,7 +204,7 @@ func faultTests(_ sandbox: Sandbox) {
     }
     check("fault: an invalid fault spec is an InvalidInput error, nothing queued") {
         let e = try expectError("status 42") { try sandbox.pushFault(fault: .status(status: 42, retryAfter: nil)) }
-        guard case let .InvalidInput(field, _) = e, field == "fault" else { throw Failure(description: "\(e)") }
+        guard case let .InvalidInput(field, _) = e, field == "fault.status" else { throw Failure(description: "\(e)") }
         let z = try expectError("times 0") { try sandbox.pushFault(fault: .reset, times: 0) }
         guard case let .InvalidInput(zfield, _) = z, zfield == "fault.times" else { throw Failure(description: "\(z)") }
         let before = seen(sandbox)

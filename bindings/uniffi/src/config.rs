@@ -72,7 +72,8 @@ pub struct ClientConfig {
     /// The `User-Agent` header.
     #[uniffi(default)]
     pub user_agent: Option<String>,
-    /// Records per request of batched writes; default 100.
+    /// Records per request of the Rust client's batched writes; default 100. Checked like every
+    /// option, but the writes of this package send all their records in one request.
     #[uniffi(default)]
     pub batch_size: Option<u64>,
 }

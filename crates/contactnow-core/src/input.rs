@@ -206,6 +206,10 @@ impl Reader {
         match n.as_f64() {
             Some(f) if f < 0.0 => Err(Error::invalid(field, format!("must not be negative, got {n}"))),
             Some(f) if f.fract() != 0.0 => Err(Error::invalid(field, format!("must be an integer, got {n}"))),
+            // A float that holds an integer exactly (Python's `1234.0`) is still a float.
+            Some(f) if f <= Reader::JAVASCRIPT.max_integer as f64 => {
+                Err(Error::invalid(field, format!("must be an integer, got the float {n}")))
+            }
             _ => Err(too_large(n)),
         }
     }

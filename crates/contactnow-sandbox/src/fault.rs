@@ -123,6 +123,11 @@ impl FaultSpec {
                 return Err(invalid(name, "given twice (under two spellings)".into()));
             }
         }
+        // The value a kind cannot go without (`retry_after` and `error` have defaults).
+        let required = own.first().filter(|name| matches!(**name, "status" | "ms"));
+        if let Some(name) = required.filter(|name| !map.contains_key(**name)) {
+            return Err(invalid(name, format!("is required for a {kind} fault")));
+        }
         let spec: FaultSpec =
             serde_json::from_value(map.into()).map_err(|e| invalid("", format!("not a fault: {e}")))?;
         spec.check()?;
@@ -130,12 +135,15 @@ impl FaultSpec {
     }
 
     /// Whether the sandbox can apply this fault: an `InvalidInput` naming the field at fault
-    /// (`fault.times`, else `fault`) if not.
+    /// (`fault.times`, `fault.status`, `fault.ms`) if not.
     pub fn check(&self) -> Result<(), contactnow_core::Error> {
-        if self.times == 0 {
-            return Err(invalid("times", "must be at least 1".into()));
-        }
-        self.validate().map_err(|why| invalid("", why))
+        let field = match (&self.fault, self.times) {
+            (_, 0) => "times",
+            (Fault::Status { .. }, _) => "status",
+            (Fault::Delay { .. }, _) => "ms",
+            _ => "",
+        };
+        self.validate().map_err(|why| invalid(field, why))
     }
 
     /// Checks the values an HTTP caller could get wrong.
