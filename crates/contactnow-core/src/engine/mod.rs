@@ -241,6 +241,8 @@ pub struct Call<O: Operation> {
     stale: Option<Token>,
     refreshed: bool,
     leased: bool,
+    /// Whether the input is known to be good (the request was built, or `Config::check`ed).
+    checked: bool,
     outcome: Option<Outcome>,
     provided: Option<Result<Token, Error>>,
     /// When the call started, the attempt in flight was sent, and the last step was taken.
@@ -267,6 +269,7 @@ impl<O: Operation> Call<O> {
             stale: None,
             refreshed: false,
             leased: false,
+            checked: false,
             outcome: None,
             provided: None,
             started: Duration::ZERO,
@@ -356,22 +359,19 @@ impl<O: Operation> Call<O> {
                     self.started = now.monotonic;
                     let (call, format) = (self.id, self.session.config.format);
                     self.emit(|| Event::Start { call, operation: self.op.name(), format, records: self.op.records() });
-                    if !self.op.needs_token() {
-                        self.state = State::Build;
-                        continue;
-                    }
-                    // A token may have to be fetched first: bad input is refused before that
-                    // request, as before any other (`Config::check`).
-                    if !matches!(self.session.auth, Auth::Token(_)) {
-                        if let Err(e) = self.session.config.check(&self.op) {
-                            return self.finish(Err(e));
-                        }
-                    }
-                    self.state = State::Token { rejected: None };
+                    self.state = if self.op.needs_token() { State::Token { rejected: None } } else { State::Build };
                 }
                 State::Token { rejected } => {
                     if let Err(e) = self.lookup(rejected, now) {
                         return self.finish(Err(e));
+                    }
+                    // No token at hand (a fetch, or a wait for another call's): bad input is
+                    // refused before that, as before any request (`Config::check`), once.
+                    if !self.checked && !matches!(self.state, State::Build) {
+                        self.checked = true;
+                        if let Err(e) = self.session.config.check(&self.op) {
+                            return self.finish(Err(e));
+                        }
                     }
                     if matches!(self.state, State::Token { .. }) {
                         // Another call is fetching the token: wait for it, within the budget.
@@ -411,6 +411,7 @@ impl<O: Operation> Call<O> {
                     let token = self.token.as_ref().map_or_else(|| Token::new(""), |(t, _)| t.clone());
                     match self.op.build_request(&config.endpoint, &token, config.format) {
                         Ok(request) => {
+                            self.checked = true;
                             let repeatable = self.op.is_idempotent();
                             self.state =
                                 State::Send(Exchange { purpose: Purpose::Call, request, repeatable, attempt: 1 });
