@@ -1,9 +1,8 @@
 //! Python bindings for contactnow (the `contactnow._contactnow` extension module).
 //!
-//! **In scope:** converting Python arguments to JSON values that `contactnow_core::input`
-//! reads (`value.rs`), results to the frozen model classes (`models.rs`) and plain Python
-//! values, and errors (`error.rs`) to the exception tree rooted at
-//! `contactnow.ContactNowError`; releasing the GIL while a call is on the network or
+//! **In scope:** the calls of the client and the sans-IO API, with the core's Python values
+//! (`contactnow_core::python`: the model classes, Python values as inputs, errors as
+//! exceptions); releasing the GIL while a call is on the network or
 //! parsing; awaitables of Rust futures for the async client (on the tokio runtime of
 //! pyo3-async-runtimes); the in-process sandbox for tests.
 //!
@@ -15,15 +14,14 @@
 
 mod bridge;
 mod client;
-mod error;
 mod events;
 mod exit;
-mod models;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 mod sansio;
 mod sender;
-mod value;
+
+pub(crate) use contactnow_core::python::{error, models, value};
 
 use pyo3::prelude::*;
 
@@ -34,14 +32,7 @@ fn _contactnow(m: &Bound<'_, PyModule>) -> PyResult<()> {
     client::init_runtime();
     exit::register(m)?;
     m.add_class::<client::NativeClient>()?;
-    m.add_class::<models::PyDefaultAction>()?;
-    m.add_class::<models::PyAssignment>()?;
-    m.add_class::<models::PyTodPolicy>()?;
-    m.add_class::<models::PyNewTodPolicy>()?;
-    m.add_class::<models::PyTodPolicyUpdate>()?;
-    m.add_class::<models::PyWriteResult>()?;
-    // Pickle's helper: an attribute, but not in `__all__`.
-    m.setattr("_default_action_from_wire", wrap_pyfunction!(models::default_action_from_wire, m)?)?;
+    contactnow_core::python::add_classes(m)?;
     m.add_function(wrap_pyfunction!(sansio::build_request, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::parse_response, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::redact_url, m)?)?;

@@ -9,7 +9,7 @@ use pyo3::{
 
 use crate::{
     error::to_py,
-    models::{listing, PyAssignment, PyTodPolicy, PyWriteResult},
+    models::listing,
     value::{self, READER},
 };
 
@@ -41,9 +41,9 @@ pub(crate) fn api_call(py: Python<'_>, operation: &str, input: Option<&Bound<'_,
 /// Any operation's output as its Python class.
 pub(crate) fn output(py: Python<'_>, output: ApiOutput) -> PyResult<Py<PyAny>> {
     Ok(match output {
-        ApiOutput::Write(result) => Py::new(py, PyWriteResult::from(result))?.into_any(),
-        ApiOutput::Assignments(records) => listing::<_, PyAssignment>(py, records)?,
-        ApiOutput::Policies(records) => listing::<_, PyTodPolicy>(py, records)?,
+        ApiOutput::Write(result) => Py::new(py, result)?.into_any(),
+        ApiOutput::Assignments(records) => listing(py, records)?,
+        ApiOutput::Policies(records) => listing(py, records)?,
         ApiOutput::TokenGrant(grant) => {
             let class = TOKEN_GRANT.import(py, "contactnow._sansio", "TokenGrant")?;
             class.call1((grant.token.expose(), grant.expire))?.unbind()

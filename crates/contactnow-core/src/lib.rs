@@ -51,6 +51,8 @@ mod http;
 pub mod input;
 mod model;
 pub mod ops;
+#[cfg(feature = "python")]
+pub mod python;
 mod query;
 mod redact;
 mod secret;

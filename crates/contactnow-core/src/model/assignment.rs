@@ -8,6 +8,10 @@ use crate::Error;
 /// An agent assigned to a queue with a priority level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, ord, hash, get_all, name = "Assignment", module = "contactnow")
+)]
 pub struct Assignment {
     /// The agent's id (`agentid`).
     pub agent_id: u64,

@@ -8,6 +8,7 @@ use crate::Error;
 /// A stored time-of-day policy.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, eq, hash, get_all, name = "TodPolicy", module = "contactnow"))]
 pub struct TodPolicy {
     /// The policy id (`uid`).
     pub uid: u64,
@@ -20,6 +21,7 @@ pub struct TodPolicy {
 /// A policy to create; the server assigns the uid (returned as the write's `key`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, eq, hash, get_all, name = "NewTodPolicy", module = "contactnow"))]
 pub struct NewTodPolicy {
     /// The policy's name; must not be empty.
     pub description: String,
@@ -42,6 +44,10 @@ impl NewTodPolicy {
 /// Changes to an existing policy: fields left `None` are not sent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, hash, get_all, name = "TodPolicyUpdate", module = "contactnow")
+)]
 pub struct TodPolicyUpdate {
     /// The id of the policy to change (required).
     pub uid: u64,

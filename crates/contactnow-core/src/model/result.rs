@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// [`Error::Api`](crate::Error::Api) with `partial: true`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, eq, hash, get_all, name = "WriteResult", module = "contactnow"))]
 pub struct WriteResult {
     /// The authenticated account that ran the call, if reported.
     pub account_id: Option<u64>,

@@ -2,20 +2,20 @@
 //! input rules for every language): mappings become objects, other iterables lists, and the
 //! model classes their fields.
 
-use contactnow_core::{input::Reader, DefaultAction};
 use pyo3::{
     prelude::*,
     types::{PyBool, PyBytes, PyFloat, PyInt, PyMapping, PyString},
 };
 use serde_json::{Map, Number, Value};
 
-use crate::{
+use super::{
     error::{invalid_input, to_py},
-    models::{PyAssignment, PyDefaultAction, PyNewTodPolicy, PyTodPolicy, PyTodPolicyUpdate},
+    models::PyDefaultAction,
 };
+use crate::{input::Reader, Assignment, DefaultAction, NewTodPolicy, TodPolicy, TodPolicyUpdate};
 
 /// How Python reads inputs: any integer a `u64` holds.
-pub(crate) const READER: Reader = Reader::ANY;
+pub const READER: Reader = Reader::ANY;
 
 /// A failure at a path below the value: the path's parts, innermost first, and the reason.
 struct Bad(Vec<String>, String);
@@ -26,7 +26,7 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
 }
 
 /// `obj` as a JSON value; `field` names it in errors (`records`, `input`).
-pub(crate) fn json(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Value> {
+pub fn json(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Value> {
     convert(obj).map_err(|Bad(mut path, reason)| {
         path.push(field.to_owned());
         let mut at = String::new();
@@ -43,17 +43,17 @@ pub(crate) fn json(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Value> {
 /// A model's fields as an object (the action as its wire text).
 fn model(obj: &Bound<'_, PyAny>) -> Option<Value> {
     let to_value = |v: Result<Value, serde_json::Error>| v.ok();
-    if let Ok(a) = obj.cast::<PyAssignment>() {
-        return to_value(serde_json::to_value(a.get().inner));
+    if let Ok(a) = obj.cast::<Assignment>() {
+        return to_value(serde_json::to_value(a.get()));
     }
-    if let Ok(p) = obj.cast::<PyNewTodPolicy>() {
-        return to_value(serde_json::to_value(&p.get().inner));
+    if let Ok(p) = obj.cast::<NewTodPolicy>() {
+        return to_value(serde_json::to_value(p.get()));
     }
-    if let Ok(u) = obj.cast::<PyTodPolicyUpdate>() {
-        return to_value(serde_json::to_value(&u.get().inner));
+    if let Ok(u) = obj.cast::<TodPolicyUpdate>() {
+        return to_value(serde_json::to_value(u.get()));
     }
-    if let Ok(p) = obj.cast::<PyTodPolicy>() {
-        return to_value(serde_json::to_value(&p.get().inner));
+    if let Ok(p) = obj.cast::<TodPolicy>() {
+        return to_value(serde_json::to_value(p.get()));
     }
     obj.cast::<PyDefaultAction>().ok().map(|a| Value::String(a.get().inner.to_string()))
 }
@@ -127,37 +127,37 @@ fn convert(obj: &Bound<'_, PyAny>) -> Result<Value, Bad> {
 }
 
 /// Reads `obj` (named `field`) with `read`, e.g. `READER.assignments`.
-pub(crate) fn read<T>(
+pub fn read<T>(
     obj: &Bound<'_, PyAny>,
     field: &str,
-    read: impl FnOnce(&Value) -> Result<T, contactnow_core::Error>,
+    read: impl FnOnce(&Value) -> Result<T, crate::Error>,
 ) -> PyResult<T> {
     read(&json(obj, field)?).map_err(to_py(obj.py()))
 }
 
 /// A non-negative integer argument (`agent_id=`).
-pub(crate) fn integer(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<u64> {
+pub fn integer(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<u64> {
     read(obj, field, |v| READER.integer(v, field))
 }
 
 /// A level argument: an integer that fits in a `u32`.
-pub(crate) fn level(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<u32> {
+pub fn level(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<u32> {
     read(obj, field, |v| READER.small(v, field))
 }
 
 /// A `str` argument.
-pub(crate) fn text(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<String> {
+pub fn text(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<String> {
     read(obj, field, |v| READER.text(v, field))
 }
 
 /// An action argument: a `DefaultAction` or its wire text (unknown words are kept; the core
 /// decides whether they can be sent).
-pub(crate) fn action(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<DefaultAction> {
+pub fn action(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<DefaultAction> {
     text(obj, field).map(|t| DefaultAction::from_wire(&t))
 }
 
 /// Bytes: `bytes`, `str` (as UTF-8) or any buffer of bytes.
-pub(crate) fn bytes(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<u8>> {
+pub fn bytes(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<u8>> {
     if let Ok(bytes) = obj.cast::<PyBytes>() {
         return Ok(bytes.as_bytes().to_vec());
     }
@@ -168,7 +168,7 @@ pub(crate) fn bytes(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<u8>> {
 }
 
 /// A JSON value as Python data: objects become dicts, arrays lists.
-pub(crate) fn python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+pub fn python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
     Ok(match value {
         Value::Null => py.None().into_bound(py),
         Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),

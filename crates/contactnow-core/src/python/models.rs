@@ -1,17 +1,18 @@
-//! The model classes: frozen, comparable and hashable values mirroring the core's types.
+//! The model classes: the core's own types as frozen, comparable and hashable `pyclass`es
+//! (derived on them in `crate::model`), and `DefaultAction`, a class over the enum.
 //!
 //! Every model pickles and copies (`__reduce__`) as a call of its public constructor, so
 //! an unpickled value is equal to the original and has the same hash; `DefaultAction`,
 //! whose constructor is strict, goes through [`default_action_from_wire`] instead.
 
-use contactnow_core::{Assignment, DefaultAction, Listing, NewTodPolicy, TodPolicy, TodPolicyUpdate, WriteResult};
 use pyo3::{
     prelude::*,
     sync::PyOnceLock,
     types::{PyDict, PyTuple, PyType},
 };
 
-use crate::{error::to_py, value};
+use super::{error::to_py, value};
+use crate::{Assignment, DefaultAction, Listing, NewTodPolicy, TodPolicy, TodPolicyUpdate, WriteResult};
 
 /// Python's `repr` of a string.
 fn py_repr(py: Python<'_>, text: &str) -> String {
@@ -46,20 +47,32 @@ static FROM_WIRE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 /// as read) still round-trips.
 #[pyfunction]
 #[pyo3(name = "_default_action_from_wire")]
-pub(crate) fn default_action_from_wire(value: &str) -> PyDefaultAction {
+pub fn default_action_from_wire(value: &str) -> PyDefaultAction {
     DefaultAction::from_wire(value).into()
 }
 
-/// What a TOD policy does with a call by default.
+/// What a TOD policy does with a call by default (a class over the enum: a Python class per
+/// variant would not keep `DefaultAction.QUEUE` and `DefaultAction.jump(7)`).
 #[pyclass(frozen, eq, hash, name = "DefaultAction", module = "contactnow")]
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub(crate) struct PyDefaultAction {
+pub struct PyDefaultAction {
     pub(crate) inner: DefaultAction,
 }
 
 impl From<DefaultAction> for PyDefaultAction {
     fn from(inner: DefaultAction) -> Self {
         Self { inner }
+    }
+}
+
+/// An action reaches Python as a `DefaultAction` (the getters of `TodPolicy.default`...).
+impl<'py> IntoPyObject<'py> for DefaultAction {
+    type Target = PyDefaultAction;
+    type Output = Bound<'py, PyDefaultAction>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+        Bound::new(py, PyDefaultAction::from(self))
     }
 }
 
@@ -94,7 +107,7 @@ impl PyDefaultAction {
     fn jump(queue_id: &Bound<'_, PyAny>) -> PyResult<Self> {
         let qid = value::integer(queue_id, "queue_id")?;
         if qid == 0 {
-            return Err(crate::error::invalid_input(queue_id.py(), "queue_id", "must be a positive queue id"));
+            return Err(super::error::invalid_input(queue_id.py(), "queue_id", "must be a positive queue id"));
         }
         Ok(DefaultAction::Jump(qid).into())
     }
@@ -202,7 +215,7 @@ impl Field for String {
 
 impl Field for DefaultAction {
     fn get(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        Ok(Py::new(py, PyDefaultAction::from(self.clone()))?.into_any())
+        Ok(self.clone().into_pyobject(py)?.into_any().unbind())
     }
     fn plain(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.to_string().get(py)
@@ -224,45 +237,31 @@ impl<T: Field> Field for Option<T> {
     }
 }
 
-/// The methods of a model class `$class` (Python `$name`, a frozen `pyclass` holding the
-/// core's `$core` as `inner`): the constructor given, then a getter per field, `to_dict`,
-/// `repr`, and pickling as a call of the constructor (`positional`, or `keywords` for a
-/// keyword-only one).
+/// The methods of the model class `$class` (its fields' getters come with the `pyclass`,
+/// `get_all`): the constructor given, `to_dict`, `repr`, and pickling as a call of the
+/// constructor (`positional`, or `keywords` for a keyword-only one).
 macro_rules! model {
     (
-        $class:ident($name:literal, $core:ty) $reduce:ident,
-        { $($(#[$field_doc:meta])* $field:ident),* $(,)? }
+        $class:ident $reduce:ident,
+        { $($field:ident),* $(,)? }
         $($new:tt)*
     ) => {
-        impl From<$core> for $class {
-            fn from(inner: $core) -> Self {
-                Self { inner }
-            }
-        }
-
         #[pymethods]
         impl $class {
             $($new)*
 
-            $(
-                $(#[$field_doc])*
-                #[getter]
-                fn $field(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-                    Field::get(&self.inner.$field, py)
-                }
-            )*
-
             /// The fields as a dict of plain values (an action as its wire text).
+            #[allow(clippy::wrong_self_convention, reason = "a Python method: by reference")]
             fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
                 let d = PyDict::new(py);
-                $(d.set_item(stringify!($field), Field::plain(&self.inner.$field, py)?)?;)*
+                $(d.set_item(stringify!($field), Field::plain(&self.$field, py)?)?;)*
                 Ok(d)
             }
 
             fn __repr__(&self, py: Python<'_>) -> String {
                 let parts: Vec<String> =
-                    vec![$(format!("{}={}", stringify!($field), Field::repr(&self.inner.$field, py))),*];
-                format!("{}({})", $name, parts.join(", "))
+                    vec![$(format!("{}={}", stringify!($field), Field::repr(&self.$field, py))),*];
+                format!("{}({})", stringify!($class), parts.join(", "))
             }
 
             /// Pickles as a call of the constructor.
@@ -272,7 +271,7 @@ macro_rules! model {
         }
     };
     (@reduce positional, $self:ident, $py:ident, $($field:ident),*) => {{
-        let args = ($(Field::get(&$self.inner.$field, $py)?,)*).into_pyobject($py)?;
+        let args = ($(Field::get(&$self.$field, $py)?,)*).into_pyobject($py)?;
         Ok(reduce_new($py.get_type::<Self>(), args))
     }};
     (@reduce keywords, $self:ident, $py:ident, $($field:ident),*) => {
@@ -280,107 +279,47 @@ macro_rules! model {
     };
 }
 
-/// An agent assigned to a queue with a priority level.
-#[pyclass(frozen, eq, ord, hash, name = "Assignment", module = "contactnow")]
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) struct PyAssignment {
-    pub(crate) inner: Assignment,
-}
-
 model! {
-    PyAssignment("Assignment", Assignment) positional,
-    {
-        /// The agent's id (`agentid` on the wire).
-        agent_id,
-        /// The queue's id (`qid` on the wire).
-        queue_id,
-        /// The agent's priority level in the queue.
-        level,
-    }
+    Assignment positional, { agent_id, queue_id, level }
     #[new]
     #[pyo3(signature = (agent_id, queue_id, level))]
-    fn new(agent_id: &Bound<'_, PyAny>, queue_id: &Bound<'_, PyAny>, level: &Bound<'_, PyAny>) -> PyResult<Self> {
+    fn py_new(agent_id: &Bound<'_, PyAny>, queue_id: &Bound<'_, PyAny>, level: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(Assignment {
             agent_id: value::integer(agent_id, "agent_id")?,
             queue_id: value::integer(queue_id, "queue_id")?,
             level: value::level(level, "level")?,
-        }
-        .into())
+        })
     }
-}
-
-/// A stored time-of-day policy.
-#[pyclass(frozen, eq, hash, name = "TodPolicy", module = "contactnow")]
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub(crate) struct PyTodPolicy {
-    pub(crate) inner: TodPolicy,
 }
 
 model! {
-    PyTodPolicy("TodPolicy", TodPolicy) positional,
-    {
-        /// The policy's id, assigned by the server.
-        uid,
-        /// The policy's description.
-        description,
-        /// What the policy does with a call by default.
-        default,
-    }
+    TodPolicy positional, { uid, description, default }
     #[new]
     #[pyo3(signature = (uid, description, default))]
-    fn new(uid: &Bound<'_, PyAny>, description: &Bound<'_, PyAny>, default: &Bound<'_, PyAny>) -> PyResult<Self> {
+    fn py_new(uid: &Bound<'_, PyAny>, description: &Bound<'_, PyAny>, default: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(TodPolicy {
             uid: value::integer(uid, "uid")?,
             description: value::text(description, "description")?,
             default: value::action(default, "default")?,
-        }
-        .into())
+        })
     }
-}
-
-/// A policy to create; the server assigns its uid.
-#[pyclass(frozen, eq, hash, name = "NewTodPolicy", module = "contactnow")]
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub(crate) struct PyNewTodPolicy {
-    pub(crate) inner: NewTodPolicy,
 }
 
 model! {
-    PyNewTodPolicy("NewTodPolicy", NewTodPolicy) positional,
-    {
-        /// The policy's description.
-        description,
-        /// What the policy does with a call by default.
-        default,
-    }
+    NewTodPolicy positional, { description, default }
     #[new]
     #[pyo3(signature = (description, default))]
-    fn new(description: &Bound<'_, PyAny>, default: &Bound<'_, PyAny>) -> PyResult<Self> {
+    fn py_new(description: &Bound<'_, PyAny>, default: &Bound<'_, PyAny>) -> PyResult<Self> {
         let description = value::text(description, "description")?;
-        Ok(NewTodPolicy { description, default: value::action(default, "default")? }.into())
+        Ok(NewTodPolicy { description, default: value::action(default, "default")? })
     }
-}
-
-/// Changes to an existing policy; fields left `None` are not sent.
-#[pyclass(frozen, eq, hash, name = "TodPolicyUpdate", module = "contactnow")]
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub(crate) struct PyTodPolicyUpdate {
-    pub(crate) inner: TodPolicyUpdate,
 }
 
 model! {
-    PyTodPolicyUpdate("TodPolicyUpdate", TodPolicyUpdate) positional,
-    {
-        /// The id of the policy to change.
-        uid,
-        /// The new description, or `None` to leave it.
-        description,
-        /// The new default action, or `None` to leave it.
-        default,
-    }
+    TodPolicyUpdate positional, { uid, description, default }
     #[new]
     #[pyo3(signature = (uid, description = None, default = None))]
-    fn new(
+    fn py_new(
         uid: &Bound<'_, PyAny>,
         description: Option<&Bound<'_, PyAny>>,
         default: Option<&Bound<'_, PyAny>>,
@@ -389,46 +328,28 @@ model! {
             uid: value::integer(uid, "uid")?,
             description: description.filter(|d| !d.is_none()).map(|d| value::text(d, "description")).transpose()?,
             default: default.filter(|d| !d.is_none()).map(|d| value::action(d, "default")).transpose()?,
-        }
-        .into())
+        })
     }
-}
-
-/// The outcome of a successful create or update.
-#[pyclass(frozen, eq, hash, name = "WriteResult", module = "contactnow")]
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub(crate) struct PyWriteResult {
-    pub(crate) inner: WriteResult,
 }
 
 model! {
-    PyWriteResult("WriteResult", WriteResult) keywords,
-    {
-        /// The authenticated account that ran the call, if reported.
-        account_id,
-        /// Records affected (0 for a priority create of an existing pair).
-        total,
-        /// Records that failed: always 0 (a batch with failures raises `ApiError` instead).
-        bad,
-        /// The id of the created record, if reported (0 when nothing was created).
-        key,
-    }
+    WriteResult keywords, { account_id, total, bad, key }
     #[new]
     #[pyo3(signature = (*, account_id = None, total = 0, bad = 0, key = None))]
-    fn new(account_id: Option<u64>, total: u64, bad: u64, key: Option<u64>) -> Self {
-        WriteResult { account_id, total, bad, key }.into()
+    fn py_new(account_id: Option<u64>, total: u64, bad: u64, key: Option<u64>) -> Self {
+        WriteResult { account_id, total, bad, key }
     }
 }
 
 /// `contactnow._listing.Listing`, looked up once per interpreter.
 static LISTING: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-/// A `Listing` (a Python class: one object per read) of `listing`'s records as `T`s.
-pub(crate) fn listing<R, T>(py: Python<'_>, listing: Listing<R>) -> PyResult<Py<PyAny>>
+/// A `Listing` (a Python class: one object per read) of `listing`'s records.
+pub fn listing<T>(py: Python<'_>, listing: Listing<T>) -> PyResult<Py<PyAny>>
 where
-    T: pyo3::PyClass + From<R> + Into<pyo3::PyClassInitializer<T>>,
+    T: pyo3::PyClass + Into<pyo3::PyClassInitializer<T>>,
 {
-    let records = listing.records.into_iter().map(|r| Py::new(py, T::from(r))).collect::<PyResult<Vec<_>>>()?;
+    let records = listing.records.into_iter().map(|r| Py::new(py, r)).collect::<PyResult<Vec<_>>>()?;
     let kwargs = PyDict::new(py);
     kwargs.set_item("records", PyTuple::new(py, records)?)?;
     kwargs.set_item("account_id", listing.account_id)?;

@@ -5,8 +5,9 @@
 //! imports them once and fills in their attributes. Every text passed on has already been
 //! scrubbed of secrets by the Rust layers.
 
-use contactnow::ErrorKind;
 use pyo3::{prelude::*, types::PyDict};
+
+use crate::{Error, ErrorKind};
 
 /// Where the exception classes are defined.
 const ERRORS_MODULE: &str = "contactnow._errors";
@@ -16,26 +17,26 @@ const ERRORS_MODULE: &str = "contactnow._errors";
 fn raise(py: Python<'_>, name: &str, message: String, fields: &serde_json::Value) -> PyErr {
     let build = || -> PyResult<PyErr> {
         let class = py.import(ERRORS_MODULE)?.getattr(name)?;
-        let kwargs = crate::value::python(py, fields)?.cast_into::<PyDict>()?;
+        let kwargs = super::value::python(py, fields)?.cast_into::<PyDict>()?;
         Ok(PyErr::from_value(class.call((message.as_str(),), Some(&kwargs))?))
     };
     // If the classes cannot be loaded (a broken install), still raise something readable.
     build().unwrap_or_else(|e| e)
 }
 
-/// The base class `ContactNowError`, for errors of the binding itself (e.g. a closed client).
-pub(crate) fn contactnow_error(py: Python<'_>, message: impl Into<String>) -> PyErr {
+/// The base class `ContactNowError`, for errors of the Python binding itself (e.g. a closed client).
+pub fn contactnow_error(py: Python<'_>, message: impl Into<String>) -> PyErr {
     raise(py, "ContactNowError", message.into(), &serde_json::json!({}))
 }
 
-/// An `InvalidInputError` for `field`, raised by the conversions of this binding.
-pub(crate) fn invalid_input(py: Python<'_>, field: impl Into<String>, reason: impl Into<String>) -> PyErr {
-    client_error(py, contactnow::Error::invalid(field, reason))
+/// An `InvalidInputError` for `field`, raised by the conversions of Python values.
+pub fn invalid_input(py: Python<'_>, field: impl Into<String>, reason: impl Into<String>) -> PyErr {
+    client_error(py, Error::invalid(field, reason))
 }
 
-/// Converts an error of the `contactnow` client: the class of its kind, its fields as
+/// Converts an error of any layer (one type for the whole stack): the class of its kind, its fields as
 /// attributes (`Error::fields`).
-pub(crate) fn client_error(py: Python<'_>, error: contactnow::Error) -> PyErr {
+pub fn client_error(py: Python<'_>, error: Error) -> PyErr {
     let class = match error.kind() {
         ErrorKind::InvalidInput => "InvalidInputError",
         ErrorKind::Api => "ApiError",
@@ -50,6 +51,6 @@ pub(crate) fn client_error(py: Python<'_>, error: contactnow::Error) -> PyErr {
 }
 
 /// `Result` conversion for the client's errors, e.g. `client.read(..).map_err(to_py(py))`.
-pub(crate) fn to_py(py: Python<'_>) -> impl Fn(contactnow::Error) -> PyErr + '_ {
+pub fn to_py(py: Python<'_>) -> impl Fn(Error) -> PyErr + '_ {
     move |e| client_error(py, e)
 }
