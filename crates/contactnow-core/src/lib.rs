@@ -50,6 +50,7 @@ mod format;
 mod http;
 pub mod input;
 mod model;
+pub mod naming;
 pub mod ops;
 #[cfg(feature = "python")]
 pub mod python;

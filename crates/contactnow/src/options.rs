@@ -9,22 +9,10 @@
 
 use std::time::Duration;
 
-use contactnow_core::{
-    input::{Reader, UNKNOWN_KEY},
-    Region,
-};
+pub use contactnow_core::naming::{in_casing, option_name, Casing};
+use contactnow_core::{input::Reader, Region};
 
 use crate::{ClientBuilder, Error, RetryPolicy};
-
-/// How a language writes option names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Casing {
-    /// Python: `connect_timeout` (seconds), `retries.max_attempts`: the names as they are.
-    Snake,
-    /// Node, Kotlin, Swift: `connectTimeoutMs`, `retries.maxAttempts`: camelCase, and the
-    /// durations in milliseconds with an `Ms` suffix.
-    Camel,
-}
 
 /// How many times to repeat, or the whole policy.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,10 +100,6 @@ impl std::fmt::Debug for Options {
             .finish()
     }
 }
-
-/// The options that are durations (milliseconds, `…Ms`, in [`Casing::Camel`]).
-const DURATIONS: [&str; 5] =
-    ["connect_timeout", "timeout", "total_timeout", "retries.initial_backoff", "retries.max_backoff"];
 
 impl Options {
     /// Every option's name, as errors give them ([`Casing::Snake`]).
@@ -315,40 +299,6 @@ pub fn check_sleep(sender: bool, sleep: bool) -> Result<(), Error> {
         return Err(Error::invalid("sleep", "goes with sender: the built-in transport sleeps itself"));
     }
     Ok(())
-}
-
-/// The name of option `name` ([`Options::NAMES`]) in `casing`: `connect_timeout` becomes
-/// `connectTimeoutMs` in [`Casing::Camel`]. Other field paths (`records[1].agent_id`) get
-/// the same camelCase, without the suffix.
-pub fn option_name(name: &str, casing: Casing) -> String {
-    if casing == Casing::Snake {
-        return name.to_owned();
-    }
-    let mut out = contactnow_core::input::camel_case(name);
-    if DURATIONS.contains(&name) {
-        out.push_str("Ms");
-    }
-    out
-}
-
-/// The error with its field (an option or input path) in `casing` (see [`option_name`]). An
-/// unknown key stays as the caller wrote it (`records[0].agent_idd`), and the names it could
-/// have been are written in `casing` too.
-pub fn in_casing(error: Error, casing: Casing) -> Error {
-    match error {
-        Error::InvalidInput { field, reason } if reason.starts_with(UNKNOWN_KEY) => {
-            let (path, key) = field.rsplit_once('.').map_or(("", field.as_str()), |(p, k)| (p, k));
-            let field = if path.is_empty() { key.to_owned() } else { format!("{}.{key}", option_name(path, casing)) };
-            let names = reason[UNKNOWN_KEY.len()..].split(", ").map(|n| option_name(n, casing));
-            Error::InvalidInput { field, reason: format!("{UNKNOWN_KEY}{}", names.collect::<Vec<_>>().join(", ")) }
-        }
-        Error::InvalidInput { field, reason } => {
-            // The builder's own name for the policy's attempts is the option's.
-            let field = if field == "retry.max_attempts" { "retries.max_attempts".to_owned() } else { field };
-            Error::InvalidInput { field: option_name(&field, casing), reason }
-        }
-        other => other,
-    }
 }
 
 #[cfg(test)]

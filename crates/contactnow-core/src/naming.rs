@@ -1,0 +1,52 @@
+//! The one naming rule of every language: option and field names as errors give them
+//! (snake_case, `retries.max_attempts`), written in a language's casing.
+
+use crate::{input::UNKNOWN_KEY, Error};
+
+/// How a language writes option names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Casing {
+    /// Python: `connect_timeout` (seconds), `retries.max_attempts`: the names as they are.
+    Snake,
+    /// Node, Kotlin, Swift: `connectTimeoutMs`, `retries.maxAttempts`: camelCase, and the
+    /// durations in milliseconds with an `Ms` suffix.
+    Camel,
+}
+
+/// The options that are durations (milliseconds, `…Ms`, in [`Casing::Camel`]).
+const DURATIONS: [&str; 5] =
+    ["connect_timeout", "timeout", "total_timeout", "retries.initial_backoff", "retries.max_backoff"];
+
+/// The name of option `name` (`contactnow::options::Options::NAMES`) in `casing`:
+/// `connect_timeout` becomes `connectTimeoutMs` in [`Casing::Camel`]. Other field paths
+/// (`records[1].agent_id`) get the same camelCase, without the suffix.
+pub fn option_name(name: &str, casing: Casing) -> String {
+    if casing == Casing::Snake {
+        return name.to_owned();
+    }
+    let mut out = crate::input::camel_case(name);
+    if DURATIONS.contains(&name) {
+        out.push_str("Ms");
+    }
+    out
+}
+
+/// The error with its field (an option or input path) in `casing` (see [`option_name`]). An
+/// unknown key stays as the caller wrote it (`records[0].agent_idd`), and the names it could
+/// have been are written in `casing` too.
+pub fn in_casing(error: Error, casing: Casing) -> Error {
+    match error {
+        Error::InvalidInput { field, reason } if reason.starts_with(UNKNOWN_KEY) => {
+            let (path, key) = field.rsplit_once('.').map_or(("", field.as_str()), |(p, k)| (p, k));
+            let field = if path.is_empty() { key.to_owned() } else { format!("{}.{key}", option_name(path, casing)) };
+            let names = reason[UNKNOWN_KEY.len()..].split(", ").map(|n| option_name(n, casing));
+            Error::InvalidInput { field, reason: format!("{UNKNOWN_KEY}{}", names.collect::<Vec<_>>().join(", ")) }
+        }
+        Error::InvalidInput { field, reason } => {
+            // The builder's own name for the policy's attempts is the option's.
+            let field = if field == "retry.max_attempts" { "retries.max_attempts".to_owned() } else { field };
+            Error::InvalidInput { field: option_name(&field, casing), reason }
+        }
+        other => other,
+    }
+}
