@@ -10,6 +10,26 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * The assignments a read returned, column by column: one typed array per field.
+ *
+ * Crossing into JavaScript as three typed arrays costs three copies instead of one
+ * object and three properties per record; `index.js` turns the columns into
+ * `AssignmentListing` records, which V8 builds far faster than Node-API can.
+ */
+export interface AssignmentColumns {
+  /** The account, or `null` if not reported. */
+  accountId: number | null
+  /** The server's `total`. */
+  total: number
+  /** `agentId` of each record. */
+  agentIds: Float64Array
+  /** `queueId` of each record. */
+  queueIds: Float64Array
+  /** `level` of each record. */
+  levels: Float64Array
+}
+
+/**
  * The native end of a call's `AbortSignal` (`index.js` calls `abort()` from the signal's
  * listener): `abort()` ends the call where it is (the request in flight is abandoned, a pause
  * cut short) and rejects its promise with the engine's `Cancelled` error.
@@ -104,26 +124,6 @@ export declare class NativeSandbox {
   stop(): Promise<undefined>
 }
 export type JsSandbox = NativeSandbox
-
-/**
- * The assignments a read returned, column by column: one typed array per field.
- *
- * Crossing into JavaScript as three typed arrays costs three copies instead of one
- * object and three properties per record; `index.js` turns the columns into
- * `AssignmentListing` records, which V8 builds far faster than Node-API can.
- */
-export interface AssignmentColumns {
-  /** The account, or `null` if not reported. */
-  accountId: number | null
-  /** The server's `total`. */
-  total: number
-  /** `agentId` of each record. */
-  agentIds: Float64Array
-  /** `queueId` of each record. */
-  queueIds: Float64Array
-  /** `level` of each record. */
-  levels: Float64Array
-}
 
 /**
  * Builds the exact HTTP request of `operation` for `input` (`{ records }` for writes, the

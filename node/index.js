@@ -148,7 +148,7 @@ function isContactNowError(error) {
 
 /**
  * The one place where the addon's errors (plain `Error`s named `ContactNowError`, see
- * bindings/node/src/error.rs) become instances of the classes above, with the same message
+ * crates/contactnow-core/src/js/error.rs) become instances of the classes above, with the same message
  * and fields. The stack is taken here, cut at `site`: for a synchronous call it is the
  * addon's own (the same JavaScript frames); for an asynchronous one, whose native error has
  * no frames, it shows the callers that awaited the call. Any other value passes unchanged.

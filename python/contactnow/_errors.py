@@ -1,6 +1,6 @@
 """The exception tree. Every exception the package raises derives from ContactNowError.
 
-The Rust extension creates these (in ``bindings/python/src/error.rs``); their texts never
+The Rust extension creates these (in ``crates/contactnow-core/src/python/error.rs``); their texts never
 contain the token or the password.
 
 They pickle and copy with all their fields (``pickle``, ``copy``, ``multiprocessing``,

@@ -13,7 +13,7 @@ use napi_derive::napi;
 use crate::{
     error::{throw, to_js, Result},
     output::{self, Output},
-    sansio::{request, response_of},
+    value::{request, response_of},
 };
 
 /// What the JavaScript driver must do next: `'send'` `request` within `timeoutMs`,

@@ -17,7 +17,7 @@ use contactnow::{
     ApiCall, AsyncClient, Client, Error,
 };
 use napi::{
-    bindgen_prelude::{Either, FromNapiValue, Function, PromiseRaw, Unknown},
+    bindgen_prelude::{Either, Function, PromiseRaw, Unknown},
     Env,
 };
 use napi_derive::napi;
@@ -30,18 +30,8 @@ use crate::{
     events::JsEvents,
     output::{self, Output},
     sansio::api_call,
+    value::{json, string},
 };
-
-/// Reads any JavaScript value as JSON data; values JSON cannot hold are an input error.
-pub(crate) fn json(env: &Env, value: Unknown, field: &str) -> Result<Value> {
-    env.from_js_value::<Value, _>(value)
-        .map_err(|e| Error::invalid(field, format!("not a plain data value: {}", e.reason)))
-}
-
-/// Reads a JavaScript string; any other value is an input error (never napi's own error).
-pub(crate) fn string(value: Unknown, field: &str) -> Result<String> {
-    String::from_unknown(value).map_err(|_| Error::invalid(field, "expected a string"))
-}
 
 /// A ContactNow API client. Wrapped by `Client` in `index.js`, which groups the calls
 /// under `client.priority` and `client.todPolicies`.

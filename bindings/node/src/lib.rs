@@ -1,7 +1,7 @@
 //! Node.js bindings for contactnow (napi-rs): the addon behind the `contactnow` npm package.
 //!
-//! This crate only converts types and errors; behaviour lives in `contactnow` (the
-//! client) and `contactnow-core` (the sans-IO protocol). It exports:
+//! This crate only converts calls; behaviour lives in `contactnow` (the client) and
+//! `contactnow-core` (the sans-IO protocol, and its values in JavaScript: `contactnow_core::js`). It exports:
 //! - `NativeClient` ([`client::JsClient`]): every call returns a Promise and runs as a
 //!   future on the addon's tokio runtime (`contactnow::AsyncClient`), holding no thread while
 //!   it waits, so any number can be in flight; or, for a client with a `sender` (bring your
@@ -10,7 +10,7 @@
 //! - `buildRequest` / `parseResponse` ([`sansio`]): the sans-IO layer, for callers who send
 //!   requests with their own HTTP stack;
 //! - `NativeSandbox` ([`sandbox::JsSandbox`]): the in-process emulator, for users' tests;
-//! - errors as JavaScript `Error`s with a stable `code` ([`error`]).
+//! - errors as JavaScript `Error`s with a stable `code` (`contactnow_core::js::error`).
 //!
 //! Ids are JavaScript numbers. Inputs that are not safe integers are rejected
 //! (`InvalidInput`) and server values beyond `Number.MAX_SAFE_INTEGER` are `Decode` errors:
@@ -19,11 +19,11 @@
 
 pub mod call;
 pub mod client;
-pub mod error;
 pub mod events;
-pub mod output;
 pub mod sandbox;
 pub mod sansio;
+
+pub(crate) use contactnow_core::js::{error, output, value};
 
 use napi_derive::napi;
 

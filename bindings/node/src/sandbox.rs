@@ -12,8 +12,8 @@ use napi_derive::napi;
 use serde_json::{Map, Value};
 
 use crate::{
-    client::{json, string},
     error::throw,
+    value::{json, string},
 };
 
 /// The in-process sandbox. Wrapped by `Sandbox` in `index.js`.

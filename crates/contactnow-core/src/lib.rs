@@ -41,7 +41,9 @@
 //! # Ok::<(), contactnow_core::Error>(())
 //! ```
 #![deny(missing_docs)]
-#![forbid(unsafe_code)]
+// napi-derive's code allows `unsafe` where it needs it, which `forbid` would refuse.
+#![cfg_attr(not(feature = "napi"), forbid(unsafe_code))]
+#![cfg_attr(feature = "napi", deny(unsafe_code))]
 
 mod endpoint;
 pub mod engine;
@@ -49,6 +51,8 @@ mod error;
 mod format;
 mod http;
 pub mod input;
+#[cfg(feature = "napi")]
+pub mod js;
 mod model;
 pub mod naming;
 pub mod ops;

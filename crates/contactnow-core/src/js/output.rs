@@ -5,18 +5,17 @@
 //! be represented exactly, so it is a `Decode` error naming the field rather than a
 //! silently rounded number.
 
-use contactnow::{
-    options::{option_name, Casing},
+use super::error::Result;
+use crate::{
+    naming::{option_name, Casing},
     ApiOutput, Assignment, Error, Format,
 };
 use napi::{bindgen_prelude::Float64Array, Either};
 use napi_derive::napi;
 use serde_json::{json, Value};
 
-use crate::error::Result;
-
 /// `Number.MAX_SAFE_INTEGER`.
-pub(crate) const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// Any call's value: a `priority.read` listing as columns, or any other output.
 pub type Output = Either<JsAssignmentColumns, Value>;
@@ -73,7 +72,7 @@ fn camel(value: Value, path: &str, format: Format) -> Result<Value> {
 
 /// An operation's output as the JavaScript value its call resolves to, refusing numbers
 /// JavaScript cannot hold exactly (the response was in `format`).
-pub(crate) fn js(output: ApiOutput, format: Format) -> Result<Output> {
+pub fn js(output: ApiOutput, format: Format) -> Result<Output> {
     let listing = match output {
         ApiOutput::Assignments(listing) => listing,
         ApiOutput::Generic(result) => {
@@ -104,7 +103,7 @@ pub(crate) fn js(output: ApiOutput, format: Format) -> Result<Output> {
 
 #[cfg(test)]
 mod tests {
-    use contactnow::{DefaultAction, Listing, TodPolicy, WriteResult};
+    use crate::{DefaultAction, Listing, TodPolicy, WriteResult};
 
     use super::*;
 
