@@ -14,9 +14,9 @@ use crate::{
     generic::{self, GenericField},
     guard,
     run::{self, Cancellation},
-    sansio::{Foreign, HttpSender},
+    sansio::Foreign,
     types::{AssignmentListing, PolicyListing},
-    ApiCall, ApiOutput, ContactNowError,
+    ApiCall, ApiOutput, ContactNowError, HttpSender,
 };
 
 /// A ContactNow client (the Rust `contactnow::AsyncClient`): thread-safe, pooled, with timeouts,

@@ -1,6 +1,7 @@
-//! Kotlin and Swift bindings for contactnow ([uniffi](https://mozilla.github.io/uniffi-rs/)): type and
-//! error conversion only, the core's records crossing as they are (they derive uniffi's traits
-//! with the core's feature `uniffi`: Kotlin package `contactnow.core`); protocol logic is in
+//! Kotlin and Swift bindings for contactnow ([uniffi](https://mozilla.github.io/uniffi-rs/)): the
+//! calls only, the core's records and error crossing as they are (they derive uniffi's traits
+//! with the core's feature `uniffi`, the error is `contactnow_core::mobile`: Kotlin package
+//! `contactnow.core`); protocol logic is in
 //! `contactnow-core`, HTTP in `contactnow`. Generate the foreign sources from the built library
 //! with the bundled binary: `cargo run -p contactnow-uniffi --bin uniffi-bindgen -- generate
 //! --library target/debug/libcontactnow_uniffi.so --language kotlin --out-dir out/kotlin`.
@@ -9,7 +10,6 @@
 
 mod client;
 mod config;
-mod error;
 mod events;
 mod generic;
 mod run;
@@ -20,14 +20,15 @@ mod types;
 
 pub use client::Client;
 pub use config::{ClientConfig, RetryPolicy};
-pub use error::ContactNowError;
+pub use contactnow_core::mobile::{
+    default_action_from_wire, default_action_to_wire, ContactNowError, HttpHeader, HttpRequest, HttpSender,
+};
 pub use events::EventListener;
 pub use generic::GenericField;
 pub use run::Cancellation;
 #[cfg(feature = "sandbox")]
 pub use sandbox::{Sandbox, SandboxRequest, SandboxUser};
-pub use sansio::{build_request, parse_response, redact_url, ApiCall, ApiOutput, HttpHeader, HttpRequest, HttpSender};
-pub use types::{default_action_from_wire, default_action_to_wire};
+pub use sansio::{build_request, parse_response, redact_url, ApiCall, ApiOutput};
 
 uniffi::setup_scaffolding!();
 

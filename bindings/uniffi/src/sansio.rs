@@ -1,10 +1,13 @@
 //! The sans-IO core across the boundary (build a request, send it yourself, parse the answer),
-//! and `HttpSender`, an app's HTTP stack as the client's transport.
+//! and an app's `HttpSender` (`contactnow_core::mobile`) as the client's transport.
 
-use std::{fmt, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use contactnow_core::{
-    self as core, engine::Failure, Assignment, Format, HttpResponse, Method, NewTodPolicy, TodPolicyUpdate, WriteResult,
+    self as core,
+    engine::Failure,
+    mobile::{HttpRequest, HttpSender},
+    Assignment, Format, HttpResponse, NewTodPolicy, TodPolicyUpdate, WriteResult,
 };
 
 use crate::{
@@ -95,59 +98,6 @@ impl From<core::ApiOutput> for ApiOutput {
     }
 }
 
-/// One header.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
-pub struct HttpHeader {
-    /// The name, e.g. `Content-Type`.
-    pub name: String,
-    /// The value.
-    pub value: String,
-}
-
-/// A request to send. Its URL carries the token; `toString()`/`description` shows it as `***`.
-#[derive(Debug, uniffi::Object)]
-#[uniffi::export(Display)]
-pub struct HttpRequest(core::HttpRequest);
-
-impl fmt::Display for HttpRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.0.method, self.0.redacted_url())
-    }
-}
-
-#[uniffi::export]
-impl HttpRequest {
-    /// GET or POST.
-    pub fn method(&self) -> Method {
-        self.0.method
-    }
-
-    /// The full URL, token included: send it, never log it.
-    pub fn url(&self) -> String {
-        self.0.url.clone()
-    }
-
-    /// The URL with the token and password shown as `***`, safe to log.
-    pub fn redacted_url(&self) -> String {
-        self.0.redacted_url()
-    }
-
-    /// The headers to send (`Accept`, and `Content-Type` for writes).
-    pub fn headers(&self) -> Vec<HttpHeader> {
-        self.0.headers.iter().map(|(name, value)| HttpHeader { name: name.clone(), value: value.clone() }).collect()
-    }
-
-    /// A header's value by case-insensitive name.
-    pub fn header(&self, name: String) -> Option<String> {
-        self.0.header(&name).map(str::to_owned)
-    }
-
-    /// The body: empty for GET.
-    pub fn body(&self) -> Vec<u8> {
-        self.0.body.clone()
-    }
-}
-
 /// The URL with `token` and `password` values shown as `***`.
 #[uniffi::export]
 pub fn redact_url(url: String) -> String {
@@ -166,7 +116,7 @@ pub fn build_request(
 ) -> Result<Arc<HttpRequest>, ContactNowError> {
     let call = core::ApiCall::from(call);
     let format = format.unwrap_or_default();
-    guard(|| Ok(Arc::new(HttpRequest(call.request(token.as_deref(), base_url.as_deref(), format)?))))
+    guard(|| Ok(Arc::new(HttpRequest::from(call.request(token.as_deref(), base_url.as_deref(), format)?))))
 }
 
 /// Parses `response` to the request built for `call` in `format` (null: JSON; token calls
@@ -181,23 +131,13 @@ pub fn parse_response(
     guard(|| Ok(core::ApiCall::from(call).parse_response_scrubbed(format, &response)?.into()))
 }
 
-/// An HTTP stack implemented by the app: send the request as given, within `timeout_ms`, and
-/// return the response whatever its status. Throw `Timeout` for a timeout and `Transport` for
-/// other failures (`outcomeUnknown = false`: the request certainly did not leave, so even a
-/// TOD policy create may be sent again); anything else is a failure after sending.
-#[uniffi::export(with_foreign)]
-pub trait HttpSender: Send + Sync {
-    /// Sends `request` and returns the answer.
-    fn send(&self, request: Arc<HttpRequest>, timeout_ms: u64) -> Result<HttpResponse, ContactNowError>;
-}
-
 /// An app's [`HttpSender`] as the Rust client's transport.
 pub(crate) struct Foreign(pub Arc<dyn HttpSender>);
 
 impl contactnow::Sender for Foreign {
     fn send(&self, request: &core::HttpRequest, timeout: Duration) -> Result<HttpResponse, Failure> {
         let timeout_ms = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
-        let request = Arc::new(HttpRequest(request.clone()));
+        let request = Arc::new(HttpRequest::from(request.clone()));
         guard(|| self.0.send(request, timeout_ms)).map_err(|e| e.rust().map_or_else(Failure::new, Failure::from))
     }
 }

@@ -9,6 +9,12 @@
 //! The [`engine`] runs a whole call as steps (send, sleep, done): tokens, retries, pauses,
 //! refresh and outcome rules, with time and randomness passed in.
 //!
+//! **The core's values in each language**, behind a feature per binding, so that a binding
+//! converts its calls and nothing else: `python` (pyo3: the models are the Python classes,
+//! module `python`), `napi` (Node: module `js`), `uniffi` (Kotlin and Swift: the records derive
+//! uniffi's traits, and module `mobile` holds the error). Each is one place per language where
+//! the core's types, inputs and errors are mapped; none adds behaviour.
+//!
 //! **Out of scope:** sending anything. There is no network, file system, clock, randomness
 //! or environment access here: bring your own HTTP client and drive the [`engine`], or use
 //! the `contactnow` crate, whose clients are such drivers.
@@ -53,6 +59,8 @@ mod http;
 pub mod input;
 #[cfg(feature = "napi")]
 pub mod js;
+#[cfg(feature = "uniffi")]
+pub mod mobile;
 mod model;
 pub mod naming;
 pub mod ops;

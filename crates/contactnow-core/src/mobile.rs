@@ -1,11 +1,30 @@
-//! The one error type of the bindings: Kotlin `ContactNowException` (sealed), Swift `Error`.
+//! The core's values in Kotlin and Swift (feature `uniffi`, for `bindings/uniffi`) that do not
+//! cross as they are: the error, an action's wire form, the request to send (an object: its
+//! text hides the token) and `HttpSender`, the app's HTTP stack that sends it. (The records
+//! derive uniffi's traits where they are declared.)
+//!
+//! The error is the one type of the Rust stack written again, field for field, because
+//! Kotlin cannot take it as it is: a field named `message` clashes with `Throwable.message`
+//! (uniffi-rs#1434), and `Api` holds its fields in a struct.
 
-use std::fmt;
+use std::{fmt, sync::Arc};
 
-use contactnow::{
-    options::{in_casing, Casing},
-    ApiError, Error, Format,
+use crate::{
+    naming::{in_casing, Casing},
+    ApiError, DefaultAction, Error, Format, HttpResponse, Method,
 };
+
+/// The wire form of an action (`jump:1007`); unknown values come back as they were read.
+#[uniffi::export]
+pub fn default_action_to_wire(action: DefaultAction) -> String {
+    action.to_string()
+}
+
+/// Reads a wire value leniently, as the server's values are read: unknown ones become `Other`.
+#[uniffi::export]
+pub fn default_action_from_wire(value: String) -> DefaultAction {
+    DefaultAction::from_wire(&value)
+}
 
 /// Everything a call can fail with, split by phase like the Rust error; no text in it ever
 /// contains the token or the password. (The API's text is `detail`: Kotlin exceptions have a `message`.)
@@ -102,16 +121,15 @@ impl From<Error> for ContactNowError {
             }
             Error::Transport { message, outcome_unknown } => Self::Transport { detail: message, outcome_unknown },
             Error::Timeout { message, outcome_unknown } => Self::Timeout { detail: message, outcome_unknown },
+            // In the error's own crate the match is exhaustive: a new kind must be mapped here.
             Error::Cancelled { outcome_unknown } => Self::Cancelled { outcome_unknown },
-            // A kind added to the client later: keep its text rather than lose the error.
-            other => Self::Internal { detail: other.to_string() },
         }
     }
 }
 
 impl ContactNowError {
     /// The Rust error this is (as a foreign `HttpSender` may throw it), or an `Internal` one's text.
-    pub(crate) fn rust(self) -> Result<Error, String> {
+    pub fn rust(self) -> Result<Error, String> {
         Ok(match self {
             Self::InvalidInput { field, reason } => Error::InvalidInput { field, reason },
             Self::Api { detail: message, account_id, total, bad, key, expire, partial, .. } => {
@@ -148,6 +166,75 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for ContactNowError {
     fn from(err: uniffi::UnexpectedUniFFICallbackError) -> Self {
         Self::Transport { detail: format!("HTTP sender failed: {}", err.reason), outcome_unknown: true }
     }
+}
+
+/// One header.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
+pub struct HttpHeader {
+    /// The name, e.g. `Content-Type`.
+    pub name: String,
+    /// The value.
+    pub value: String,
+}
+
+/// A request to send. Its URL carries the token; `toString()`/`description` shows it as `***`.
+#[derive(Debug, uniffi::Object)]
+#[uniffi::export(Display)]
+pub struct HttpRequest(crate::HttpRequest);
+
+impl From<crate::HttpRequest> for HttpRequest {
+    fn from(request: crate::HttpRequest) -> Self {
+        Self(request)
+    }
+}
+
+impl fmt::Display for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.0.method, self.0.redacted_url())
+    }
+}
+
+#[uniffi::export]
+impl HttpRequest {
+    /// GET or POST.
+    pub fn method(&self) -> Method {
+        self.0.method
+    }
+
+    /// The full URL, token included: send it, never log it.
+    pub fn url(&self) -> String {
+        self.0.url.clone()
+    }
+
+    /// The URL with the token and password shown as `***`, safe to log.
+    pub fn redacted_url(&self) -> String {
+        self.0.redacted_url()
+    }
+
+    /// The headers to send (`Accept`, and `Content-Type` for writes).
+    pub fn headers(&self) -> Vec<HttpHeader> {
+        self.0.headers.iter().map(|(name, value)| HttpHeader { name: name.clone(), value: value.clone() }).collect()
+    }
+
+    /// A header's value by case-insensitive name.
+    pub fn header(&self, name: String) -> Option<String> {
+        self.0.header(&name).map(str::to_owned)
+    }
+
+    /// The body: empty for GET.
+    pub fn body(&self) -> Vec<u8> {
+        self.0.body.clone()
+    }
+}
+
+/// An HTTP stack implemented by the app: send the request as given, within `timeout_ms`, and
+/// return the response whatever its status. Throw `Timeout` for a timeout and `Transport` for
+/// other failures (`outcomeUnknown = false`: the request certainly did not leave, so even a
+/// TOD policy create may be sent again); anything else is a failure after sending.
+#[uniffi::export(with_foreign)]
+pub trait HttpSender: Send + Sync {
+    /// Sends `request` and returns the answer.
+    fn send(&self, request: Arc<HttpRequest>, timeout_ms: u64) -> Result<HttpResponse, ContactNowError>;
 }
 
 #[cfg(test)]
