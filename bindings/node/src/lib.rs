@@ -1,7 +1,8 @@
 //! Node.js bindings for contactnow (napi-rs): the addon behind the `contactnow` npm package.
 //!
 //! This crate only converts calls; behaviour lives in `contactnow` (the client) and
-//! `contactnow-core` (the sans-IO protocol, and its values in JavaScript: `contactnow_core::js`). It exports:
+//! `contactnow-core` (the sans-IO protocol, and its values in JavaScript:
+//! `contactnow_core::js`). It exports:
 //! - `NativeClient` ([`client::JsClient`]): every call returns a Promise and runs as a
 //!   future on the addon's tokio runtime (`contactnow::AsyncClient`), holding no thread while
 //!   it waits, so any number can be in flight; or, for a client with a `sender` (bring your

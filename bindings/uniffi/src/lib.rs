@@ -1,7 +1,7 @@
 //! Kotlin and Swift bindings for contactnow ([uniffi](https://mozilla.github.io/uniffi-rs/)): the
-//! calls only, the core's records and error crossing as they are (they derive uniffi's traits
-//! with the core's feature `uniffi`, the error is `contactnow_core::mobile`: Kotlin package
-//! `contactnow.core`); protocol logic is in
+//! calls only, the core's records crossing as they are (they derive uniffi's traits with the
+//! core's feature `uniffi`), and its error, request object and `HttpSender` from
+//! `contactnow_core::mobile` (Kotlin package `contactnow.core`); protocol logic is in
 //! `contactnow-core`, HTTP in `contactnow`. Generate the foreign sources from the built library
 //! with the bundled binary: `cargo run -p contactnow-uniffi --bin uniffi-bindgen -- generate
 //! --library target/debug/libcontactnow_uniffi.so --language kotlin --out-dir out/kotlin`.
