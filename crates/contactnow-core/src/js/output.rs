@@ -15,7 +15,7 @@ use napi_derive::napi;
 use serde_json::{json, Value};
 
 /// `Number.MAX_SAFE_INTEGER`.
-pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// Any call's value: a `priority.read` listing as columns, or any other output.
 pub type Output = Either<JsAssignmentColumns, Value>;

@@ -136,23 +136,23 @@ pub fn read<T>(
 }
 
 /// A non-negative integer argument (`agent_id=`).
-pub fn integer(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<u64> {
+pub(crate) fn integer(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<u64> {
     read(obj, field, |v| READER.integer(v, field))
 }
 
 /// A level argument: an integer that fits in a `u32`.
-pub fn level(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<u32> {
+pub(crate) fn level(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<u32> {
     read(obj, field, |v| READER.small(v, field))
 }
 
 /// A `str` argument.
-pub fn text(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<String> {
+pub(crate) fn text(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<String> {
     read(obj, field, |v| READER.text(v, field))
 }
 
 /// An action argument: a `DefaultAction` or its wire text (unknown words are kept; the core
 /// decides whether they can be sent).
-pub fn action(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<DefaultAction> {
+pub(crate) fn action(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<DefaultAction> {
     text(obj, field).map(|t| DefaultAction::from_wire(&t))
 }
 
