@@ -357,6 +357,8 @@ test('the process exits on its own after calls, aborted ones included; a call in
       client.priority.read().then(async (listing) => {
         console.log('read:', listing.records.length)
         await sandbox.stop()
+        // One turn of the loop first: Node itself may have an Immediate queued for this turn.
+        await new Promise((resolve) => setImmediate(resolve))
         console.log('resources:', JSON.stringify(process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap' && r !== 'PipeWrap')))
       })
     })()`
