@@ -32,11 +32,17 @@ pub fn read_assignments(mut input: impl Read) -> Result<Vec<Assignment>, Vec<Row
     let mut lines = LineIndex::new(&text);
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_slice());
     let headers = reader.headers().map_err(|e| header_error(format!("cannot read the header: {e}")))?.clone();
+    if headers.is_empty() {
+        return Err(header_error(
+            "the file is empty: its first line must be the header agent_id,queue_id,level".into(),
+        ));
+    }
     let column = |names: &[&str]| headers.iter().position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)));
     let (Some(agent), Some(queue), Some(level)) = (column(&AGENT), column(&QUEUE), column(&LEVEL)) else {
         return Err(header_error(format!(
-            "header must name the columns agent_id, queue_id and level; found {:?}",
-            headers.iter().map(shown).collect::<Vec<_>>()
+            "the header must name the columns agent_id (or agentid, agent), queue_id (or qid, queue) and \
+             level; found {}",
+            headers.iter().map(shown).collect::<Vec<_>>().join(", ")
         )));
     };
 
@@ -54,6 +60,13 @@ pub fn read_assignments(mut input: impl Read) -> Result<Vec<Assignment>, Vec<Row
         };
         let line = row.position().map_or(0, |p| lines.line_at(p.byte()));
         if row.iter().all(str::is_empty) {
+            continue;
+        }
+        // A stray comma shifts the values: refuse the row rather than read the wrong columns.
+        if row.iter().skip(headers.len()).any(|f| !f.is_empty()) {
+            let reason =
+                format!("{} fields, but the header names {}: is there a stray comma?", row.len(), headers.len());
+            errors.push(RowError { line, reason });
             continue;
         }
         let field = |i: usize, name: &str| -> Result<u64, String> {
@@ -151,6 +164,21 @@ mod tests {
     fn rejects_a_header_without_the_columns() {
         let errors = read_assignments("a,b,c\n1,2,3\n".as_bytes()).unwrap_err();
         assert_eq!(errors[0].line, 1);
+        assert!(errors[0].reason.ends_with("found \"a\", \"b\", \"c\""), "{errors:?}");
+        assert!(errors[0].reason.contains("qid"), "the accepted spellings: {errors:?}");
+        let empty = read_assignments("".as_bytes()).unwrap_err();
+        assert!(empty[0].reason.starts_with("the file is empty"), "{empty:?}");
+    }
+
+    #[test]
+    fn rejects_rows_with_more_values_than_the_header() {
+        let csv = "agent_id,queue_id,level\n1234,10,07,5\n1,2,3,\n";
+        let errors = read_assignments(csv.as_bytes()).unwrap_err();
+        assert_eq!(errors.len(), 1, "an empty extra field is a trailing comma: {errors:?}");
+        assert_eq!(errors[0].line, 2);
+        assert_eq!(errors[0].reason, "4 fields, but the header names 3: is there a stray comma?");
+        let named = read_assignments("agent_id,queue_id,level,name\n1,2,3,Ann\n".as_bytes()).unwrap();
+        assert_eq!(named, vec![Assignment::new(1, 2, 3)], "a column the header names is ignored");
     }
 }
 
