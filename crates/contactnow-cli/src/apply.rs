@@ -1,5 +1,7 @@
 //! `priority apply`: read the server, plan, send the plan in batches, verify.
 
+use std::collections::HashSet;
+
 use contactnow::{Assignment, Client, Error};
 
 use crate::plan::Plan;
@@ -13,10 +15,13 @@ pub struct ApplyReport {
     pub created: u64,
     /// Assignments the server reported updated.
     pub updated: u64,
-    /// Requests sent.
+    /// HTTP requests the batches sent, repeats included (counted from the `Attempt` events of
+    /// a client made by [`crate::run::builder`]; 0 for another client).
     pub requests: usize,
-    /// Wanted assignments that are not on the server as wanted after the run.
+    /// Wanted assignments of the batches sent that are not on the server as wanted after the run.
     pub failed: Vec<Assignment>,
+    /// Assignments of the batches never sent, because a transport failure stopped the run.
+    pub unsent: Vec<Assignment>,
     /// Errors of the batches that failed, in order.
     pub errors: Vec<String>,
     /// Whether a transport failure or timeout stopped the run early.
@@ -26,7 +31,7 @@ pub struct ApplyReport {
 impl ApplyReport {
     /// Whether everything in the plan was applied.
     pub fn is_complete(&self) -> bool {
-        self.failed.is_empty() && self.errors.is_empty()
+        self.failed.is_empty() && self.unsent.is_empty() && self.errors.is_empty()
     }
 }
 
@@ -52,9 +57,9 @@ pub fn apply(
     let mut done = 0;
     let batch_size = batch_size.max(1);
     let creates = report.plan.create.clone();
-    let jobs = creates.chunks(batch_size).map(|c| (true, c)).chain(updates.chunks(batch_size).map(|c| (false, c)));
-    for (create, chunk) in jobs {
-        report.requests += 1;
+    let mut jobs = creates.chunks(batch_size).map(|c| (true, c)).chain(updates.chunks(batch_size).map(|c| (false, c)));
+    let attempts = crate::run::attempts();
+    for (create, chunk) in jobs.by_ref() {
         let result = if create { client.create_assignments(chunk) } else { client.update_assignments(chunk) };
         match result {
             Ok(r) if create => report.created += r.total,
@@ -79,11 +84,15 @@ pub fn apply(
         done += chunk.len();
         progress(done, total);
     }
+    report.requests = crate::run::attempts() - attempts;
+    report.unsent = jobs.flat_map(|(_, chunk)| chunk.iter().copied()).collect();
     if !report.errors.is_empty() {
+        let unsent: HashSet<(u64, u64)> = report.unsent.iter().map(|a| (a.agent_id, a.queue_id)).collect();
         report.failed = match client.read_assignments(None, None) {
             Ok(listing) => {
                 let after = Plan::new(desired, &listing.records);
-                after.create.into_iter().chain(after.update.into_iter().map(|(a, _)| a)).collect()
+                let wrong = after.create.into_iter().chain(after.update.into_iter().map(|(a, _)| a));
+                wrong.filter(|a| !unsent.contains(&(a.agent_id, a.queue_id))).collect()
             }
             Err(e) => {
                 report.errors.push(format!("could not read back the result: {e}"));

@@ -27,8 +27,9 @@ pub struct Change {
     pub level: u32,
     /// The server's level before the run, when the pair was there.
     pub current_level: Option<u32>,
-    /// `planned` (dry run), `applied`, `failed`, `unknown` (the result could not be read
-    /// back), `unchanged`, or `not removable` (this API cannot delete assignments).
+    /// `planned` (dry run), `applied`, `failed`, `not sent` (a transport failure stopped the
+    /// run first), `unknown` (the result could not be read back), `unchanged`, or `not
+    /// removable` (this API cannot delete assignments).
     pub result: &'static str,
 }
 
@@ -57,6 +58,7 @@ struct Summary {
     updated: u64,
     requests: usize,
     failed: usize,
+    not_sent: usize,
 }
 
 /// The whole JSON document.
@@ -70,12 +72,14 @@ struct Document<'a> {
 
 /// Lists every pair of `plan` with its result; `report` is `None` when nothing was sent.
 pub fn changes(plan: &Plan, report: Option<&ApplyReport>, dry_run: bool) -> Vec<Change> {
-    let failed: HashSet<(u64, u64)> =
-        report.map(|r| r.failed.iter().map(|a| (a.agent_id, a.queue_id)).collect()).unwrap_or_default();
+    let pairs = |list: &[Assignment]| list.iter().map(|a| (a.agent_id, a.queue_id)).collect::<HashSet<_>>();
+    let failed = report.map(|r| pairs(&r.failed)).unwrap_or_default();
+    let unsent = report.map(|r| pairs(&r.unsent)).unwrap_or_default();
     let unverified = report.is_some_and(|r| r.failed.is_empty() && !r.errors.is_empty());
     let sent = |a: &Assignment| match report {
         None if dry_run => "planned",
         _ if failed.contains(&(a.agent_id, a.queue_id)) => "failed",
+        _ if unsent.contains(&(a.agent_id, a.queue_id)) => "not sent",
         _ if unverified => "unknown",
         _ => "applied",
     };
@@ -116,6 +120,7 @@ pub fn print(
                 updated: report.map_or(0, |r| r.updated),
                 requests: report.map_or(0, |r| r.requests),
                 failed: report.map_or(0, |r| r.failed.len()),
+                not_sent: report.map_or(0, |r| r.unsent.len()),
             };
             let errors = report.map(|r| r.errors.as_slice()).unwrap_or_default();
             let doc = Document { dry_run, summary, changes: &rows, errors };
@@ -162,7 +167,7 @@ pub fn print_plan(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
 
 /// Prints what a run did, as text: counts, then each record that failed.
 pub fn print_outcome(out: &mut dyn Write, report: &ApplyReport) -> io::Result<()> {
-    writeln!(
+    write!(
         out,
         "applied: {} created, {} updated, {} request(s), {} failed",
         report.created,
@@ -170,8 +175,15 @@ pub fn print_outcome(out: &mut dyn Write, report: &ApplyReport) -> io::Result<()
         report.requests,
         report.failed.len()
     )?;
+    match report.unsent.len() {
+        0 => writeln!(out)?,
+        n => writeln!(out, ", {n} not sent")?,
+    }
     for a in &report.failed {
         writeln!(out, "  failed: agent {} queue {} level {}", a.agent_id, a.queue_id, a.level)?;
+    }
+    for a in &report.unsent {
+        writeln!(out, "  not sent: agent {} queue {} level {}", a.agent_id, a.queue_id, a.level)?;
     }
     Ok(())
 }

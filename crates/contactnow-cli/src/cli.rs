@@ -43,6 +43,10 @@ pub struct Global {
     /// How to print results.
     #[arg(long, short = 'o', value_enum, default_value_t = Output::Table, global = true)]
     pub output: Output,
+    /// Allow a plain http:// base URL to a host that is not this machine (the token then
+    /// travels unencrypted).
+    #[arg(long, env = "CONTACTNOW_ALLOW_INSECURE_HTTP", global = true)]
+    pub allow_insecure_http: bool,
     /// Run against an embedded sandbox with demo data instead of the real API.
     #[arg(long, global = true)]
     pub sandbox: bool,
@@ -61,6 +65,7 @@ impl fmt::Debug for Global {
             .field("token", &format_args!("{}", secret(&self.token)))
             .field("username", &self.username)
             .field("password", &format_args!("{}", secret(&self.password)))
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .field("format", &self.format)
             .field("output", &self.output)
             .field("sandbox", &self.sandbox)
@@ -137,19 +142,19 @@ pub enum Priority {
     /// List assignments, optionally of one agent or one queue.
     List {
         /// Only this agent's assignments.
-        #[arg(long, allow_negative_numbers = true)]
+        #[arg(long, allow_negative_numbers = true, value_parser = id())]
         agent: Option<u64>,
         /// Only this queue's assignments.
-        #[arg(long, allow_negative_numbers = true)]
+        #[arg(long, allow_negative_numbers = true, value_parser = id())]
         queue: Option<u64>,
     },
     /// Assign an agent to a queue (no change if the pair exists).
     Assign {
         /// Agent id.
-        #[arg(allow_negative_numbers = true)]
+        #[arg(allow_negative_numbers = true, value_parser = id())]
         agent: u64,
         /// Queue id.
-        #[arg(allow_negative_numbers = true)]
+        #[arg(allow_negative_numbers = true, value_parser = id())]
         queue: u64,
         /// Priority level.
         #[arg(allow_negative_numbers = true)]
@@ -158,10 +163,10 @@ pub enum Priority {
     /// Change the level of an existing assignment.
     SetLevel {
         /// Agent id.
-        #[arg(allow_negative_numbers = true)]
+        #[arg(allow_negative_numbers = true, value_parser = id())]
         agent: u64,
         /// Queue id.
-        #[arg(allow_negative_numbers = true)]
+        #[arg(allow_negative_numbers = true, value_parser = id())]
         queue: u64,
         /// New priority level.
         #[arg(allow_negative_numbers = true)]
@@ -186,7 +191,7 @@ pub enum TodPolicy {
     /// List policies, or one policy.
     List {
         /// Only the policy with this uid.
-        #[arg(long, allow_negative_numbers = true)]
+        #[arg(long, allow_negative_numbers = true, value_parser = id())]
         id: Option<u64>,
     },
     /// Create a policy (the API always adds one, even if an identical one exists).
@@ -198,10 +203,11 @@ pub enum TodPolicy {
         #[arg(long = "default")]
         default: String,
     },
-    /// Change a policy's name or default action.
+    /// Change a policy's name or default action (at least one of them).
+    #[command(group(clap::ArgGroup::new("change").args(["description", "default"]).required(true).multiple(true)))]
     Update {
         /// The policy's uid.
-        #[arg(allow_negative_numbers = true)]
+        #[arg(allow_negative_numbers = true, value_parser = id())]
         id: u64,
         /// A new name.
         #[arg(long)]
@@ -210,6 +216,11 @@ pub enum TodPolicy {
         #[arg(long = "default")]
         default: Option<String>,
     },
+}
+
+/// An agent, queue or policy id: a positive whole number (0 names nothing).
+fn id() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(1..)
 }
 
 #[cfg(test)]

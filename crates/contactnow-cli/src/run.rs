@@ -4,6 +4,7 @@ use std::{
     fs::File,
     io::{self, IsTerminal, Write},
     process::ExitCode,
+    sync::atomic::{AtomicUsize, Ordering},
 };
 
 use clap::CommandFactory;
@@ -44,13 +45,18 @@ impl Failure {
 }
 
 impl From<Error> for Failure {
+    /// The exit code of `e`: 3 also for a server that stayed unavailable (5xx, 429) after
+    /// the repeats, since trying again later may work, as for a transport failure.
     fn from(e: Error) -> Self {
-        let code = match e.kind().as_str() {
-            "InvalidInput" => exit::USAGE,
-            "Transport" | "Timeout" => exit::TRANSPORT,
+        let code = match &e {
+            Error::InvalidInput { .. } => exit::USAGE,
+            Error::Transport { .. } | Error::Timeout { .. } => exit::TRANSPORT,
+            Error::HttpStatus { status, .. } if *status >= 500 || *status == 429 => exit::TRANSPORT,
             _ => exit::API,
         };
-        Self { code, message: e.to_string() }
+        // The library names its own option; here it is a flag.
+        let message = e.to_string().replace("with allow_insecure_http", "with --allow-insecure-http");
+        Self { code, message }
     }
 }
 
@@ -136,22 +142,32 @@ pub enum Auth {
     Credentials(String, String),
 }
 
-/// A builder with the options every client of the command line shares: the format, and
-/// with `-v` an event listener printing to stderr.
+/// HTTP requests sent by the clients of [`builder`] (the process runs one command).
+static ATTEMPTS: AtomicUsize = AtomicUsize::new(0);
+
+/// The HTTP requests the clients of [`builder`] have sent so far, repeats included.
+pub fn attempts() -> usize {
+    ATTEMPTS.load(Ordering::Relaxed)
+}
+
+/// A builder with the options every client of the command line shares: the format, and a
+/// listener that counts requests ([`attempts`]) and with `-v` prints them to stderr.
 pub fn builder(global: &Global) -> Result<ClientBuilder, Failure> {
     let format = match global.format {
         FormatArg::Json => Format::Json,
         FormatArg::Xml => Format::Xml,
     };
-    let builder = Client::builder().format(format);
-    Ok(match global.verbose {
-        0 => builder,
-        level => builder.on_event(move |event| {
-            if level >= 2 || matches!(event, Event::Attempt { .. }) {
-                eprintln!("contactnow: {event}");
-            }
-        }),
-    })
+    let level = global.verbose;
+    Ok(Client::builder().format(format).on_event(move |event| {
+        let attempt = matches!(event, Event::Attempt { .. });
+        if attempt {
+            ATTEMPTS.fetch_add(1, Ordering::Relaxed);
+        }
+        if level >= 2 || (level == 1 && attempt) {
+            // A closed stderr must not stop the call.
+            let _ = writeln!(io::stderr(), "contactnow: {event}");
+        }
+    }))
 }
 
 fn client(global: &Global, sandbox: Option<&contactnow_sandbox::Sandbox>) -> Result<(Client, Auth), Failure> {
@@ -160,15 +176,24 @@ fn client(global: &Global, sandbox: Option<&contactnow_sandbox::Sandbox>) -> Res
         let client = builder.base_url(&sandbox.base_url()).token(sandbox.token()).build()?;
         return Ok((client, Auth::Token(sandbox.token())));
     }
-    // An empty variable (`CONTACTNOW_TOKEN=`) counts as unset.
-    let set = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+    // An empty or blank variable (`CONTACTNOW_TOKEN=`) counts as unset, as in
+    // `Client::from_env`; a value but the password is used without the spaces around it.
+    let set = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let password = global.password.clone().filter(|p| !p.trim().is_empty());
     builder = match (global.region, set(&global.base_url)) {
         (Some(RegionArg::Us), _) => builder.region(Region::Us),
         (Some(RegionArg::Eu), _) | (None, None) => builder.region(Region::Eu),
         (None, Some(url)) => builder.base_url(&url),
     };
-    let auth = match (set(&global.token), set(&global.username), set(&global.password)) {
-        (Some(token), _, _) => Auth::Token(token),
+    builder = builder.allow_insecure_http(global.allow_insecure_http);
+    let auth = match (set(&global.token), set(&global.username), password) {
+        (Some(_), Some(_), _) => {
+            return Err(Failure::usage(
+                "both a token (--token or CONTACTNOW_TOKEN) and a username (--username or CONTACTNOW_USERNAME) \
+                 are set: give one way to sign in",
+            ))
+        }
+        (Some(token), None, _) => Auth::Token(token),
         (None, Some(user), Some(password)) => Auth::Credentials(user, password),
         (None, Some(_), None) => return Err(Failure::usage("--username needs --password (or CONTACTNOW_PASSWORD)")),
         (None, None, _) => {
@@ -238,7 +263,7 @@ pub fn main_with(cli: Cli) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             let _ = out.flush();
-            eprintln!("error: {}", failure.message);
+            let _ = writeln!(io::stderr(), "error: {}", failure.message);
             ExitCode::from(failure.code)
         }
     }

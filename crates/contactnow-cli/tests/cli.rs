@@ -171,10 +171,69 @@ fn apply_stopped_by_the_transport_exits_3() {
     assert_eq!(
         out,
         "action,agent_id,queue_id,level,current_level,result\n\
-         create,501,7,1,,failed\ncreate,502,7,2,,failed\ncreate,503,7,3,,failed\n",
-        "the run stops at the first batch and the read-back names every record"
+         create,501,7,1,,failed\ncreate,502,7,2,,failed\ncreate,503,7,3,,not sent\n",
+        "the run stops at the first batch: the read-back names what was sent, the rest is not sent"
     );
     assert!(!err.contains(&sandbox.token()), "{err}");
+    let (code, out, _) = against(&sandbox, &["priority", "apply", path, "--batch-size", "2"]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("applied: 0 created, 0 updated, 3 request(s), 2 failed, 1 not sent\n"), "3 attempts: {out}");
+    assert!(out.ends_with("  not sent: agent 503 queue 7 level 3\n"), "{out}");
+}
+
+#[test]
+fn a_server_that_stays_unavailable_exits_3() {
+    use contactnow_sandbox::{Fault, FaultSpec};
+    let sandbox = sandbox();
+    let unavailable = Fault::Status { status: 503, retry_after: None };
+    sandbox.push_fault(FaultSpec::new(unavailable).method("priority").action("read").times(3));
+    let (code, _, err) = against(&sandbox, &["priority", "list"]);
+    assert_eq!(code, 3, "try again later, as for a transport failure: {err}");
+    assert!(err.contains("503"), "{err}");
+}
+
+#[test]
+fn sign_in_is_one_way_and_blank_variables_are_unset() {
+    let (code, _, err) = contactnow(&["--token", "t", "--username", "u", "--password", "p", "priority", "list"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("give one way to sign in"), "{err}");
+    let (code, _, err) = contactnow(&["--token", "   ", "priority", "list"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no credentials"), "{err}");
+}
+
+#[test]
+fn arguments_are_checked_and_named_by_the_command_line() {
+    let (code, _, err) = contactnow(&["--sandbox", "priority", "assign", "0", "1007", "5"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("invalid value '0' for '<AGENT>'"), "{err}");
+    let (code, _, err) = contactnow(&["--sandbox", "priority", "list", "--agent", "0"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("'--agent <AGENT>'"), "{err}");
+    let (code, _, err) = contactnow(&["--sandbox", "tod-policy", "update", "2164"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--description") && err.contains("--default"), "{err}");
+    let (code, _, err) = contactnow(&["--base-url", "http://example.test", "--token", "t", "priority", "list"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--allow-insecure-http"), "the flag, not the library's option: {err}");
+    let (code, _, err) =
+        contactnow(&["--base-url", "http://0.0.0.0:1", "--allow-insecure-http", "--token", "t", "priority", "list"]);
+    assert_eq!(code, 3, "the flag lets the call go (to a closed port): {err}");
+}
+
+#[test]
+fn a_closed_stderr_does_not_crash_the_command() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_contactnow"))
+        .args(["-v", "--base-url", "http://127.0.0.1:1", "--token", "t", "priority", "list"])
+        .env_remove("CONTACTNOW_TOKEN")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    drop(child.stderr.take());
+    let status = child.wait().expect("exits");
+    assert_eq!(status.code(), Some(3), "a transport failure, not a panic (101)");
 }
 
 #[test]

@@ -116,7 +116,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// The stable name used by every binding and by the test vectors: `InvalidInput`, `Api`,
-    /// `Decode`, `HttpStatus`, `Transport` or `Timeout`.
+    /// `Decode`, `HttpStatus`, `Transport`, `Timeout` or `Cancelled`.
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::InvalidInput => "InvalidInput",
