@@ -110,12 +110,14 @@ export declare class NativeSandbox {
   pushFault(fault: unknown): void
   /** The API requests received so far, oldest first, secrets redacted (keys in camelCase). */
   requests(): Array<any>
+  /** The number of API requests received so far. */
+  requestCount(): number
   /** Forgets the recorded requests. */
   clearRequests(): void
-  /** Makes `token` unknown: calls with it answer "Invalid token". */
-  revokeToken(token: unknown): void
-  /** Makes `token` expired. */
-  expireToken(token: unknown): void
+  /** Makes `token` (default: the kit's) unknown: calls with it answer "Invalid token". */
+  revokeToken(token?: unknown | undefined | null): void
+  /** Makes `token` (default: the kit's) expired: calls with it answer "Expired token". */
+  expireToken(token?: unknown | undefined | null): void
   /** Restores the seed data, clears faults and recorded requests, revalidates tokens. */
   reset(): void
   /** Whether `stop()` was called. */

@@ -576,7 +576,7 @@ class Sandbox {
 
   /** The number of requests received so far. */
   requestCount() {
-    return this.requests().length
+    return guarded(() => this.#native.requestCount())
   }
 
   /** Forgets the recorded requests. */
@@ -586,12 +586,12 @@ class Sandbox {
 
   /** Makes `token` expired: calls with it get the API's "Expired token" answer. */
   expireToken(token) {
-    return guarded(() => this.#native.expireToken(token ?? this.token))
+    return guarded(() => this.#native.expireToken(token ?? undefined))
   }
 
   /** Makes `token` unknown: calls with it get the API's "Invalid token" answer. */
   revokeToken(token) {
-    return guarded(() => this.#native.revokeToken(token ?? this.token))
+    return guarded(() => this.#native.revokeToken(token ?? undefined))
   }
 
   /** Restores the initial data and clears faults and the request log. */

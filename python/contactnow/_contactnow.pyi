@@ -352,12 +352,14 @@ class Sandbox:
         """Queues a fault: ``kind``, its fields, ``times``, ``method``, ``action`` (see ``testing.Sandbox``)."""
     def requests(self) -> list[dict[str, Any]]:
         """The API requests received so far, oldest first, as keyword arguments of ``RecordedRequest``."""
+    def request_count(self) -> int:
+        """The number of API requests received so far."""
     def clear_requests(self) -> None:
         """Forgets the recorded requests."""
-    def expire_token(self, token: str) -> None:
-        """Makes ``token`` expired: calls with it answer "Expired token"."""
-    def revoke_token(self, token: str) -> None:
-        """Makes ``token`` unknown: calls with it answer "Invalid token"."""
+    def expire_token(self, token: Optional[str] = None) -> None:
+        """Makes ``token`` (default: the kit's) expired: calls with it answer "Expired token"."""
+    def revoke_token(self, token: Optional[str] = None) -> None:
+        """Makes ``token`` (default: the kit's) unknown: calls with it answer "Invalid token"."""
     def reset(self) -> None:
         """Returns to the seed data, clears faults and recorded requests, revalidates tokens."""
     def stop(self) -> None:

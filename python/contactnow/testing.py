@@ -141,7 +141,7 @@ class Sandbox:
 
     def request_count(self) -> int:
         """The number of API requests received so far."""
-        return len(self._native.requests())
+        return int(self._native.request_count())
 
     def clear_requests(self) -> None:
         """Forgets the recorded requests."""
@@ -149,11 +149,11 @@ class Sandbox:
 
     def expire_token(self, token: Optional[str] = None) -> None:
         """Makes ``token`` (default: :attr:`token`) expired: calls answer "Expired token"."""
-        self._native.expire_token(token if token is not None else self.token)
+        self._native.expire_token(token)
 
     def revoke_token(self, token: Optional[str] = None) -> None:
         """Makes ``token`` (default: :attr:`token`) unknown: calls answer "Invalid token"."""
-        self._native.revoke_token(token if token is not None else self.token)
+        self._native.revoke_token(token)
 
     def reset(self) -> None:
         """Returns to the seed data, clears faults and recorded requests, revalidates tokens."""

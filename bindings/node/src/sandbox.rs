@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use contactnow::input::{camel_case, Reader};
-use contactnow_sandbox::{Config, Kit, Sandbox};
+use contactnow_sandbox::{Config, Kit};
 use napi::{
     bindgen_prelude::{PromiseRaw, Unknown},
     Env,
@@ -60,28 +60,36 @@ impl JsSandbox {
         self.kit.requests().map(|rs| rs.into_iter().map(camel).collect()).map_err(throw(&env))
     }
 
+    /// The number of API requests received so far.
+    #[napi]
+    pub fn request_count(&self, env: Env) -> napi::Result<f64> {
+        self.kit.request_count().map(|n| n as f64).map_err(throw(&env))
+    }
+
     /// Forgets the recorded requests.
     #[napi]
     pub fn clear_requests(&self, env: Env) -> napi::Result<()> {
-        self.kit.with(Sandbox::clear_requests).map_err(throw(&env))
+        self.kit.clear_requests().map_err(throw(&env))
     }
 
-    /// Makes `token` unknown: calls with it answer "Invalid token".
+    /// Makes `token` (default: the kit's) unknown: calls with it answer "Invalid token".
     #[napi]
-    pub fn revoke_token(&self, env: Env, token: Unknown) -> napi::Result<()> {
-        string(token, "token").and_then(|token| self.kit.with(|s| s.revoke_token(&token))).map_err(throw(&env))
+    pub fn revoke_token(&self, env: Env, token: Option<Unknown>) -> napi::Result<()> {
+        let token = token.map(|t| string(t, "token")).transpose();
+        token.and_then(|t| self.kit.revoke_token(t.as_deref())).map_err(throw(&env))
     }
 
-    /// Makes `token` expired.
+    /// Makes `token` (default: the kit's) expired: calls with it answer "Expired token".
     #[napi]
-    pub fn expire_token(&self, env: Env, token: Unknown) -> napi::Result<()> {
-        string(token, "token").and_then(|token| self.kit.with(|s| s.expire_token(&token))).map_err(throw(&env))
+    pub fn expire_token(&self, env: Env, token: Option<Unknown>) -> napi::Result<()> {
+        let token = token.map(|t| string(t, "token")).transpose();
+        token.and_then(|t| self.kit.expire_token(t.as_deref())).map_err(throw(&env))
     }
 
     /// Restores the seed data, clears faults and recorded requests, revalidates tokens.
     #[napi]
     pub fn reset(&self, env: Env) -> napi::Result<()> {
-        self.kit.with(Sandbox::reset).map_err(throw(&env))
+        self.kit.reset().map_err(throw(&env))
     }
 
     /// Whether `stop()` was called.

@@ -1,6 +1,6 @@
 //! The in-process sandbox (`contactnow_sandbox::Kit`), for the tests of Python users.
 
-use contactnow_sandbox::{Config, Kit, Sandbox};
+use contactnow_sandbox::{Config, Kit};
 use pyo3::{prelude::*, types::PyDict};
 
 use crate::{
@@ -55,24 +55,31 @@ impl PySandbox {
         value::python(py, &serde_json::to_value(requests).unwrap_or_default())
     }
 
+    /// The number of API requests received so far.
+    fn request_count(&self, py: Python<'_>) -> PyResult<u64> {
+        self.0.request_count().map_err(to_py(py))
+    }
+
     /// Forgets the recorded requests.
     fn clear_requests(&self, py: Python<'_>) -> PyResult<()> {
-        self.0.with(Sandbox::clear_requests).map_err(to_py(py))
+        self.0.clear_requests().map_err(to_py(py))
     }
 
-    /// Makes `token` expired: calls with it answer "Expired token".
-    fn expire_token(&self, py: Python<'_>, token: &str) -> PyResult<()> {
-        self.0.with(|s| s.expire_token(token)).map_err(to_py(py))
+    /// Makes `token` (default: the kit's) expired: calls with it answer "Expired token".
+    #[pyo3(signature = (token = None))]
+    fn expire_token(&self, py: Python<'_>, token: Option<&str>) -> PyResult<()> {
+        self.0.expire_token(token).map_err(to_py(py))
     }
 
-    /// Makes `token` unknown: calls with it answer "Invalid token".
-    fn revoke_token(&self, py: Python<'_>, token: &str) -> PyResult<()> {
-        self.0.with(|s| s.revoke_token(token)).map_err(to_py(py))
+    /// Makes `token` (default: the kit's) unknown: calls with it answer "Invalid token".
+    #[pyo3(signature = (token = None))]
+    fn revoke_token(&self, py: Python<'_>, token: Option<&str>) -> PyResult<()> {
+        self.0.revoke_token(token).map_err(to_py(py))
     }
 
     /// Returns to the seed data, clears faults and recorded requests, revalidates tokens.
     fn reset(&self, py: Python<'_>) -> PyResult<()> {
-        self.0.with(Sandbox::reset).map_err(to_py(py))
+        self.0.reset().map_err(to_py(py))
     }
 
     /// Stops the server (idempotent).

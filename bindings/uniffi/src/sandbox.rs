@@ -3,7 +3,7 @@
 
 use std::{collections::HashMap, sync::Arc};
 
-use contactnow_sandbox::{Config, Fault, FaultSpec, Kit, RecordedRequest, Sandbox as Server, Seed, CLIENT_TIMEOUT};
+use contactnow_sandbox::{Config, Fault, FaultSpec, Kit, RecordedRequest, Seed, CLIENT_TIMEOUT};
 
 use crate::{Client, ClientConfig, ContactNowError};
 
@@ -150,29 +150,29 @@ impl Sandbox {
 
     /// The number of API requests received since the start or the last reset.
     pub fn request_count(&self) -> Result<u64, ContactNowError> {
-        self.0.with(|s| s.requests().len() as u64).map_err(ContactNowError::from)
+        self.0.request_count().map_err(ContactNowError::from)
     }
 
     /// Forgets the recorded requests.
     pub fn clear_requests(&self) -> Result<(), ContactNowError> {
-        self.0.with(Server::clear_requests).map_err(ContactNowError::from)
+        self.0.clear_requests().map_err(ContactNowError::from)
     }
 
     /// Makes `token` (default: `token()`) expired: calls with it answer "Expired token".
     #[uniffi::method(default(token = None))]
     pub fn expire_token(&self, token: Option<String>) -> Result<(), ContactNowError> {
-        self.0.with(|s| s.expire_token(token.as_deref().unwrap_or(self.0.token()))).map_err(ContactNowError::from)
+        self.0.expire_token(token.as_deref()).map_err(ContactNowError::from)
     }
 
     /// Makes `token` (default: `token()`) unknown: calls with it answer "Invalid token".
     #[uniffi::method(default(token = None))]
     pub fn revoke_token(&self, token: Option<String>) -> Result<(), ContactNowError> {
-        self.0.with(|s| s.revoke_token(token.as_deref().unwrap_or(self.0.token()))).map_err(ContactNowError::from)
+        self.0.revoke_token(token.as_deref()).map_err(ContactNowError::from)
     }
 
     /// Returns the data to the seed, clears faults and recorded requests, revalidates tokens.
     pub fn reset(&self) -> Result<(), ContactNowError> {
-        self.0.with(Server::reset).map_err(ContactNowError::from)
+        self.0.reset().map_err(ContactNowError::from)
     }
 
     /// Stops the server and waits for it; later calls to it fail with a transport error. Idempotent.

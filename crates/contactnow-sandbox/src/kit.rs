@@ -141,6 +141,32 @@ impl Kit {
         self.with(Sandbox::requests)
     }
 
+    /// The number of API requests received so far.
+    pub fn request_count(&self) -> Result<u64, CoreError> {
+        self.with(|s| s.requests().len() as u64)
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) -> Result<(), CoreError> {
+        self.with(Sandbox::clear_requests)
+    }
+
+    /// Makes `token` (by default the kit's, [`Kit::token`]) expired: calls with it answer
+    /// "Expired token".
+    pub fn expire_token(&self, token: Option<&str>) -> Result<(), CoreError> {
+        self.with(|s| s.expire_token(token.unwrap_or(&self.token)))
+    }
+
+    /// Makes `token` (by default the kit's) unknown: calls with it answer "Invalid token".
+    pub fn revoke_token(&self, token: Option<&str>) -> Result<(), CoreError> {
+        self.with(|s| s.revoke_token(token.unwrap_or(&self.token)))
+    }
+
+    /// Returns to the seed data, clears faults and recorded requests, revalidates tokens.
+    pub fn reset(&self) -> Result<(), CoreError> {
+        self.with(Sandbox::reset)
+    }
+
     /// Stops the server and waits for it to finish (again: nothing).
     pub fn stop(&self) {
         let sandbox = self.sandbox.lock().unwrap_or_else(PoisonError::into_inner).take();
@@ -203,5 +229,8 @@ mod tests {
         kit.stop();
         assert!(kit.stopped());
         assert_eq!(kit.requests().map_err(field), Err("sandbox".into()));
+        assert_eq!(kit.request_count().map_err(field), Err("sandbox".into()));
+        assert_eq!(kit.expire_token(None).map_err(field), Err("sandbox".into()));
+        assert_eq!(kit.reset().map_err(field), Err("sandbox".into()));
     }
 }
