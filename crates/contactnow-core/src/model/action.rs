@@ -48,8 +48,10 @@ impl DefaultAction {
                 let lower = value.to_ascii_lowercase();
                 if lower != *value && (DefaultAction::from_wire(&lower) != DefaultAction::Other(lower.clone())) {
                     Err(Error::invalid(field, format!("actions are lower case: {value:?} is not sent; use {lower:?}")))
-                } else if lower.starts_with("jump:") {
+                } else if lower.starts_with("jump:") || lower == "jump" {
                     Err(Error::invalid(field, format!("malformed jump target in {value:?}; expected jump:<queue id>")))
+                } else if let Some(known) = near_miss(&lower) {
+                    Err(Error::invalid(field, format!("unknown action {value:?}; did you mean {known:?}?")))
                 } else if value.is_empty() || !value.chars().all(|c| c.is_ascii_graphic()) {
                     Err(Error::invalid(
                         field,
@@ -62,6 +64,38 @@ impl DefaultAction {
             _ => Ok(()),
         }
     }
+}
+
+/// The documented action a value is a likely misspelling of: its word (the part before any `:`)
+/// is within two edits (a swap of neighbours counts as one) of `queue`, `voicemail`, `hangup` or
+/// `jump`. Values further away, like `transfer:12`, stay sendable for newer servers.
+fn near_miss(value: &str) -> Option<&'static str> {
+    let word = value.split(':').next().unwrap_or(value);
+    if word.len() < 3 {
+        return None;
+    }
+    ["queue", "voicemail", "hangup", "jump"].into_iter().find(|known| word != *known && edits(word, known) <= 2)
+}
+
+/// Edits (insert, delete, replace, swap of neighbours) that turn `a` into `b`.
+fn edits(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    rows[0] = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
 }
 
 impl fmt::Display for DefaultAction {
@@ -86,10 +120,13 @@ impl FromStr for DefaultAction {
                 "default",
                 format!("malformed jump target in {value:?}; expected jump:<positive queue id>"),
             )),
-            DefaultAction::Other(value) => Err(Error::invalid(
-                "default",
-                format!("unknown action {value:?}; expected queue, voicemail, hangup or jump:<queue id>"),
-            )),
+            DefaultAction::Other(value) => Err(match near_miss(&value.to_ascii_lowercase()) {
+                Some(known) => Error::invalid("default", format!("unknown action {value:?}; did you mean {known:?}?")),
+                None => Error::invalid(
+                    "default",
+                    format!("unknown action {value:?}; expected queue, voicemail, hangup or jump:<queue id>"),
+                ),
+            }),
             action => Ok(action),
         }
     }
@@ -140,5 +177,33 @@ mod tests {
             assert!(DefaultAction::Other(upper.into()).validate("x").is_err(), "{upper} is refused, not sent");
         }
         assert!(DefaultAction::Other("TRANSFER:9".into()).validate("x").is_ok(), "unknown words keep their case");
+    }
+
+    #[test]
+    fn near_misses_are_refused_with_a_suggestion() {
+        for (typo, meant) in [
+            ("voicemial", "voicemail"),
+            ("voicemai", "voicemail"),
+            ("queu", "queue"),
+            ("hangpu", "hangup"),
+            ("hang", "hangup"),
+            ("jmup:12", "jump"),
+            ("queues", "queue"),
+        ] {
+            let err = DefaultAction::Other(typo.into()).validate("default").unwrap_err();
+            assert!(err.to_string().contains(&format!("did you mean {meant:?}")), "{typo}: {err}");
+        }
+        assert!(DefaultAction::Other("jump".into()).validate("x").is_err(), "a jump needs a target");
+        for far in ["transfer:12", "ivr", "menu", "callback", "qa"] {
+            assert!(DefaultAction::Other(far.into()).validate("x").is_ok(), "{far} is not a near miss");
+        }
+    }
+
+    #[test]
+    fn edits_counts_swaps_as_one() {
+        assert_eq!(edits("voicemial", "voicemail"), 1);
+        assert_eq!(edits("queue", "queue"), 0);
+        assert_eq!(edits("hang", "hangup"), 2);
+        assert_eq!(edits("transfer", "queue"), 7);
     }
 }
