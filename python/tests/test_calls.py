@@ -125,3 +125,11 @@ def test_a_senders_unusable_answer_is_a_failure_after_sending() -> None:
     with pytest.raises(contactnow.TransportError) as info:
         client.priority.read()
     assert not info.value.outcome_unknown and len(sent) == 2, "a read is repeated"
+
+
+@pytest.mark.parametrize("field", ["sender", "sleep"])
+def test_a_sender_or_sleep_that_is_not_a_function_is_refused_on_its_name(field: str) -> None:
+    options: dict[str, Any] = {"sender": lambda request, timeout: (200, None, b""), field: 5}
+    with pytest.raises(contactnow.InvalidInputError) as info:
+        contactnow.Client(token="T0KEN", **options)
+    assert info.value.field == field and "expected a function" in str(info.value)

@@ -114,6 +114,11 @@ impl NativeClient {
         let options = options.map_err(to_py(py))?;
         let logging = Arc::new(PyLogging::new(py)?);
         let mut builder = options.builder().map_err(to_py(py))?.observer(logging.clone());
+        for (field, f) in [("sender", &sender), ("sleep", &sleep)] {
+            if f.as_ref().is_some_and(|f| !f.bind(py).is_callable()) {
+                return Err(invalid_input(py, field, "expected a function"));
+            }
+        }
         let threaded = sender.is_some();
         options::check_sleep(threaded, sleep.is_some()).map_err(to_py(py))?;
         if let Some(send) = sender {
