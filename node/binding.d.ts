@@ -129,7 +129,7 @@ export type JsSandbox = NativeSandbox
 
 /**
  * Builds the exact HTTP request of `operation` for `input` (`{ records }` for writes, the
- * filter for reads), with `{ token, baseUrl?, format? }`. Throws an `InvalidInput` error
+ * filter for reads), with `{ token, baseUrl?, format?, allowInsecureHttp? }`. Throws an `InvalidInput` error
  * for invalid input.
  */
 export declare function buildRequest(operation: unknown, input: unknown, options: unknown): any

@@ -598,6 +598,8 @@ export interface RequestOptions {
   token?: string
   baseUrl?: string
   format?: Format
+  /** Allows plain `http` to a host that is not loopback (the token would travel unencrypted). */
+  allowInsecureHttp?: boolean
 }
 
 /** Builds the exact HTTP request of a call (sans-IO): send it with any HTTP client. Throws an `InvalidInputError`. */

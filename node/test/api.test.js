@@ -134,6 +134,14 @@ test('client options are checked', () => {
   assert.equal(c.format, 'xml')
 })
 
+test('buildRequest refuses plain http to a remote host, as the client does', () => {
+  const build = (options) => buildRequest('priority.read', {}, { token: 'T0KEN', ...options })
+  assert.throws(() => build({ baseUrl: 'http://example.com' }), (e) => e.code === 'InvalidInput' && e.field === 'baseUrl' && !e.message.includes('T0KEN'))
+  assert.ok(build({ baseUrl: 'http://example.com', allowInsecureHttp: true }).url.startsWith('http://example.com/database.php?'))
+  assert.ok(build({ baseUrl: 'http://127.0.0.1:9' }).url.startsWith('http://127.0.0.1:9/'))
+  assert.throws(() => build({ allowInsecureHttp: 'yes' }), (e) => e.field === 'allowInsecureHttp')
+})
+
 test('the token never appears in a client or its errors', async () => {
   const client = new Client({ token: SECRET, baseUrl: 'http://127.0.0.1:9', retries: 0, timeoutMs: 2000 })
   for (const text of [util.inspect(client, { showHidden: true, depth: 10 }), JSON.stringify(client), String(client)]) {

@@ -205,6 +205,7 @@ test('invalid input, synchronous and rejected, is an InvalidInputError', async (
     [() => buildRequest('priority.create', { records: [{ agentId: 1, queueId: 1, level: 1 }] }, { token: SECRET, format: 'yaml' }), 'format'],
     // The token given in place of the options is refused without being quoted.
     [() => buildRequest('priority.read', {}, SECRET), 'options'],
+    [() => buildRequest('priority.read', {}, { token: SECRET, baseUrl: 'http://example.com' }), 'baseUrl'],
     [() => parseResponse('priority.read', null), 'response'],
     [() => parseResponse('priority.read', { status: '200', body: '' }), 'response.status'],
     [() => parseResponse('priority.read', { status: 200, body: 5 }), 'response.body'],

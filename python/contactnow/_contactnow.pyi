@@ -240,6 +240,7 @@ def build_request(
     token: Optional[str] = None,
     base_url: Optional[str] = None,
     format: Literal["json", "xml"] = "json",
+    allow_insecure_http: bool = False,
 ) -> Request:
     """Builds the request for ``operation`` from ``input`` (keys ``records``, ``agent_id``, ``policy_id``...)."""
 

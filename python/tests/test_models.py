@@ -161,6 +161,12 @@ def test_client_settings_are_checked() -> None:
         contactnow.Client(token="t", base_url="http://example.com")
     assert e.value.field == "base_url"
     contactnow.Client(token="t", base_url="http://example.com", allow_insecure_http=True)
+    with pytest.raises(InvalidInputError) as e:
+        core.build_request("priority.read", token="T0KEN", base_url="http://example.com")
+    assert e.value.field == "base_url" and "T0KEN" not in str(e.value)
+    built = core.build_request("priority.read", token="T0KEN", base_url="http://example.com", allow_insecure_http=True)
+    assert built.url.startswith("http://example.com/database.php?")
+    assert core.build_request("priority.read", token="T0KEN", base_url="http://127.0.0.1:9").url.startswith("http://127.0.0.1:9/")
     with pytest.raises(InvalidInputError):
         contactnow.Client(token="t", timeout=0)
     with pytest.raises(InvalidInputError):

@@ -361,7 +361,13 @@ fun redactionTests() {
             Client(ClientConfig(token = "T0KEN", baseUrl = "http://example.com"))
             throw AssertionError("no error")
         } catch (e: ContactNowException.InvalidInput) {
-            expect(e.field.isNotEmpty()) { "$e" }
+            expect(e.field == "baseUrl") { "$e" }
+        }
+        val read = ApiCall.ReadPolicies(null)
+        val e = expectError<ContactNowException.InvalidInput>("sans-IO") { buildRequest(read, "T0KEN", baseUrl = "http://example.com") }
+        expect(e.field == "baseUrl") { "$e" }
+        buildRequest(read, "T0KEN", baseUrl = "http://example.com", allowInsecureHttp = true).use { r ->
+            expect(r.url().startsWith("http://example.com/database.php?")) { r.redactedUrl() }
         }
     }
 }

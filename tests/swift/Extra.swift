@@ -446,7 +446,11 @@ func redactionTests() {
             _ = try Client(config: ClientConfig(token: "T0KEN", baseUrl: "http://example.com"))
             throw Failure(description: "no error")
         } catch ContactNowError.InvalidInput(let field, _) {
-            try expect(!field.isEmpty, field)
+            try expect(field == "baseUrl", field)
         }
+        let e = try expectError("sans-IO") { try buildRequest(call: .readPolicies(policyId: nil), token: "T0KEN", baseUrl: "http://example.com") }
+        guard case let .InvalidInput(field, _) = e, field == "baseUrl" else { throw Failure(description: "\(e)") }
+        let r = try buildRequest(call: .readPolicies(policyId: nil), token: "T0KEN", baseUrl: "http://example.com", allowInsecureHttp: true)
+        try expect(r.url().hasPrefix("http://example.com/database.php?"), r.redactedUrl())
     }
 }

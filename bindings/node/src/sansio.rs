@@ -27,9 +27,9 @@ pub(crate) fn api_call(name: &str, value: &Value) -> Result<ApiCall> {
     Reader::JAVASCRIPT.call(name, value)
 }
 
-/// Reads the options of `buildRequest` and `parseResponse`, `allowed` of `token`, `baseUrl`
-/// and `format`.
-fn options(env: &Env, value: Unknown, allowed: &[&str]) -> Result<(Option<String>, Option<String>, Format)> {
+/// Reads the options of `buildRequest` and `parseResponse`, `allowed` of `token`, `baseUrl`,
+/// `format` and `allowInsecureHttp`.
+fn options(env: &Env, value: Unknown, allowed: &[&str]) -> Result<(Options, Format)> {
     let value = json(env, value, "options")?;
     let keys = value.as_object().map(|map| map.keys().collect()).or_else(|| value.is_null().then(Vec::new));
     // Refused without the value itself: a string here may be the token.
@@ -38,18 +38,20 @@ fn options(env: &Env, value: Unknown, allowed: &[&str]) -> Result<(Option<String
         return Err(Error::invalid(key.as_str(), format!("unknown option; expected {}", allowed.join(", "))));
     }
     let options = Options::from_json(&value, Casing::Camel, Reader::JAVASCRIPT, &[])?;
-    Ok((options.token, options.base_url, options.format.as_deref().unwrap_or("json").parse()?))
+    let format = options.format.as_deref().unwrap_or("json").parse()?;
+    Ok((options, format))
 }
 
 /// Builds the exact HTTP request of `operation` for `input` (`{ records }` for writes, the
-/// filter for reads), with `{ token, baseUrl?, format? }`. Throws an `InvalidInput` error
+/// filter for reads), with `{ token, baseUrl?, format?, allowInsecureHttp? }`. Throws an `InvalidInput` error
 /// for invalid input.
 #[napi]
 pub fn build_request(env: Env, operation: Unknown, input: Unknown, options: Unknown) -> napi::Result<Value> {
     let request = (|| {
         let call = api_call(&string(operation, "operation")?, &json(&env, input, "input")?)?;
-        let (token, base_url, format) = self::options(&env, options, &["token", "baseUrl", "format"])?;
-        call.request(token.as_deref(), base_url.as_deref(), format)
+        let allowed = ["token", "baseUrl", "format", "allowInsecureHttp"];
+        let (o, format) = self::options(&env, options, &allowed)?;
+        call.request(o.token.as_deref(), o.base_url.as_deref(), format, o.allow_insecure_http.unwrap_or(false))
     })();
     request.map(|r| value::request(&r)).map_err(throw(&env))
 }
@@ -64,7 +66,7 @@ pub fn parse_response(env: Env, operation: Unknown, response: Unknown, options: 
         let name = string(operation, "operation")?;
         let call = ApiCall::empty(&name)?;
         let response = response_of(response)?;
-        let (_, _, format) = self::options(&env, options, &["format"])?;
+        let (_, format) = self::options(&env, options, &["format"])?;
         output::js(call.parse_response_scrubbed(format, &response)?, format)
     })();
     parsed.map_err(throw(&env))

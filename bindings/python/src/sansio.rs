@@ -73,9 +73,10 @@ pub(crate) fn redact_url(url: &str) -> String {
 }
 
 /// Builds the request for `operation` (`priority.create`, ..., `token.validate`) from
-/// `input` (the keys of the test vectors: `records`, `agent_id`, `policy_id`, ...).
+/// `input` (the keys of the test vectors: `records`, `agent_id`, `policy_id`, ...); plain
+/// http to a host that is not loopback needs `allow_insecure_http`, as in the client.
 #[pyfunction]
-#[pyo3(signature = (operation, input = None, *, token = None, base_url = None, format = "json"))]
+#[pyo3(signature = (operation, input = None, *, token = None, base_url = None, format = "json", allow_insecure_http = false))]
 pub(crate) fn build_request<'py>(
     py: Python<'py>,
     operation: &str,
@@ -83,10 +84,11 @@ pub(crate) fn build_request<'py>(
     token: Option<&str>,
     base_url: Option<&str>,
     format: &str,
+    allow_insecure_http: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let call = api_call(py, operation, input)?;
     let format = format.parse::<contactnow_core::Format>().map_err(to_py(py))?;
-    request(py, &call.request(token, base_url, format).map_err(to_py(py))?)
+    request(py, &call.request(token, base_url, format, allow_insecure_http).map_err(to_py(py))?)
 }
 
 /// Parses the response to a request for `operation`, built in `format`.

@@ -105,18 +105,21 @@ pub fn redact_url(url: String) -> String {
 }
 
 /// Builds the exact request for `call` (`token` null: only the token calls, which ignore it;
-/// `format` null: JSON; `base_url` null: the EU default); invalid input fails here with
-/// `InvalidInput`, before anything is sent.
-#[uniffi::export(default(token = None, format = None, base_url = None))]
+/// `format` null: JSON; `base_url` null: the EU default; plain http to a host that is not
+/// loopback needs `allow_insecure_http`); invalid input fails here with `InvalidInput`, before
+/// anything is sent.
+#[uniffi::export(default(token = None, format = None, base_url = None, allow_insecure_http = false))]
 pub fn build_request(
     call: ApiCall,
     token: Option<String>,
     format: Option<Format>,
     base_url: Option<String>,
+    allow_insecure_http: bool,
 ) -> Result<Arc<HttpRequest>, ContactNowError> {
     let call = core::ApiCall::from(call);
     let format = format.unwrap_or_default();
-    guard(|| Ok(Arc::new(HttpRequest::from(call.request(token.as_deref(), base_url.as_deref(), format)?))))
+    let request = || call.request(token.as_deref(), base_url.as_deref(), format, allow_insecure_http);
+    guard(|| Ok(Arc::new(HttpRequest::from(request()?))))
 }
 
 /// Parses `response` to the request built for `call` in `format` (null: JSON; token calls

@@ -110,6 +110,23 @@ impl Endpoint {
         host.eq_ignore_ascii_case("localhost") || host == "::1" || is_ipv4_loopback(host)
     }
 
+    /// Refuses plain `http` to a host that is not loopback, unless `allow_insecure_http`: the
+    /// token travels in the URL, so it would cross the network unencrypted. The one rule for
+    /// every client and every sans-IO `build_request`; the error names `base_url`.
+    pub fn check_secure(&self, allow_insecure_http: bool) -> Result<(), Error> {
+        if self.is_https() || self.is_loopback() || allow_insecure_http {
+            return Ok(());
+        }
+        Err(Error::invalid(
+            "base_url",
+            format!(
+                "{} uses plain http, which would send the token unencrypted; use https (plain http \
+                 is accepted only for loopback hosts, or with allow_insecure_http)",
+                self.base
+            ),
+        ))
+    }
+
     /// The URL of a script under the base, e.g. `database.php`.
     pub(crate) fn script(&self, name: &str) -> String {
         let mut url = String::with_capacity(self.base.len() + name.len() + 96);

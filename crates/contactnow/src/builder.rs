@@ -288,15 +288,7 @@ impl ClientBuilder {
     /// limits, and the transport's settings (one function, so the two clients cannot differ).
     pub(crate) fn parts(self) -> Result<(Common, AgentSettings), Error> {
         let endpoint = self.endpoint?;
-        if !endpoint.is_https() && !endpoint.is_loopback() && !self.allow_insecure_http {
-            return Err(Error::invalid(
-                "base_url",
-                format!(
-                    "{endpoint} uses plain http, which would send the token unencrypted; use https \
-                     (plain http is accepted only for loopback hosts, or with allow_insecure_http)"
-                ),
-            ));
-        }
+        endpoint.check_secure(self.allow_insecure_http)?;
         for (field, value) in [
             ("connect_timeout", self.connect_timeout),
             ("timeout", self.timeout),

@@ -127,11 +127,19 @@ impl ApiCall {
     }
 
     /// The request of this call as every binding's sans-IO `build_request` builds it: to
-    /// `base_url` (default: the EU host), with `token` (required, except by the token calls),
-    /// every error cleaned of the call's secrets and of the token.
-    pub fn request(&self, token: Option<&str>, base_url: Option<&str>, format: Format) -> Result<HttpRequest, Error> {
+    /// `base_url` (default: the EU host; plain http only as [`Endpoint::check_secure`] allows),
+    /// with `token` (required, except by the token calls), every error cleaned of the call's
+    /// secrets and of the token.
+    pub fn request(
+        &self,
+        token: Option<&str>,
+        base_url: Option<&str>,
+        format: Format,
+        allow_insecure_http: bool,
+    ) -> Result<HttpRequest, Error> {
         let built = (|| {
             let endpoint = base_url.map_or_else(|| Ok(Endpoint::default()), Endpoint::new)?;
+            endpoint.check_secure(allow_insecure_http)?;
             let token = match token {
                 None if self.needs_token() => return Err(Error::invalid("token", "required to build this request")),
                 token => Token::new(token.unwrap_or_default()),
@@ -271,17 +279,30 @@ mod tests {
             Err(Error::InvalidInput { field, .. }) => field,
             other => format!("{other:?}"),
         };
-        assert_eq!(field(read.request(None, None, Format::Json)), "token");
-        let built = read.request(Some("T0KEN"), None, Format::Xml).map(|r| r.url);
+        assert_eq!(field(read.request(None, None, Format::Json, false)), "token");
+        let built = read.request(Some("T0KEN"), None, Format::Xml, false).map(|r| r.url);
         assert_eq!(
             built,
             Ok(format!("{}/database.php?token=T0KEN&method=tod_policy&action=read&format=xml&raw=1", Endpoint::EU))
         );
         let validate = ApiCall::ValidateToken(ValidateToken::new("abc"));
-        assert!(validate.request(None, None, Format::Json).is_ok());
-        let error = read.request(Some("T0KEN"), Some("ftp://T0KEN@example.com"), Format::Json);
+        assert!(validate.request(None, None, Format::Json, false).is_ok());
+        let error = read.request(Some("T0KEN"), Some("ftp://T0KEN@example.com"), Format::Json, false);
         let text = error.map(|r| r.url).unwrap_or_else(|e| e.to_string());
         assert!(!text.contains("T0KEN"), "{text}");
+    }
+
+    #[test]
+    fn the_sans_io_request_refuses_plain_http_to_a_remote_host_as_the_client_does() {
+        let read = ApiCall::ReadPolicies(ReadPolicies::default());
+        let url = |base: &str, allow: bool| read.request(Some("T0KEN"), Some(base), Format::Json, allow).map(|r| r.url);
+        match url("http://example.com", false) {
+            Err(Error::InvalidInput { field, reason }) => assert!(field == "base_url" && reason.contains("plain http")),
+            other => panic!("{other:?}"),
+        }
+        assert!(url("http://example.com", true).is_ok_and(|u| u.starts_with("http://example.com/database.php")));
+        assert!(url("http://127.0.0.1:9", false).is_ok(), "loopback is allowed");
+        assert!(url("https://example.com", false).is_ok());
     }
 
     #[test]
