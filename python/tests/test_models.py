@@ -162,6 +162,9 @@ def test_client_settings_are_checked() -> None:
     assert e.value.field == "base_url"
     contactnow.Client(token="t", base_url="http://example.com", allow_insecure_http=True)
     with pytest.raises(InvalidInputError) as e:
+        contactnow.Client(token="t", retries={"max_atempts": 2})
+    assert e.value.field == "retries.max_atempts" and str(e.value).endswith('did you mean "max_attempts"?')
+    with pytest.raises(InvalidInputError) as e:
         core.build_request("priority.read", token="T0KEN", base_url="http://example.com")
     assert e.value.field == "base_url" and "T0KEN" not in str(e.value)
     built = core.build_request("priority.read", token="T0KEN", base_url="http://example.com", allow_insecure_http=True)

@@ -69,6 +69,7 @@ pub mod python;
 mod query;
 mod redact;
 mod secret;
+pub mod similar;
 mod wire;
 
 pub use endpoint::{Endpoint, Region};

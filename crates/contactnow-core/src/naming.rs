@@ -31,15 +31,24 @@ pub fn option_name(name: &str, casing: Casing) -> String {
     out
 }
 
+/// How the reason of an unknown option's error starts (its suggestion, if any, is already in
+/// the caller's casing).
+pub const UNKNOWN_OPTION: &str = "unknown option";
+
 /// The error with its field (an option or input path) in `casing` (see [`option_name`]). An
-/// unknown key stays as the caller wrote it (`records[0].agent_idd`), and the names it could
-/// have been are written in `casing` too.
+/// unknown key or option stays as the caller wrote it (`records[0].agent_idd`,
+/// `retries.max_atempts`), and the names a key could have been are written in `casing` too.
 pub fn in_casing(error: Error, casing: Casing) -> Error {
     match error {
-        Error::InvalidInput { field, reason } if reason.starts_with(UNKNOWN_KEY) => {
+        Error::InvalidInput { field, reason }
+            if reason.starts_with(UNKNOWN_KEY) || reason.starts_with(UNKNOWN_OPTION) =>
+        {
             let (path, key) = field.rsplit_once('.').map_or(("", field.as_str()), |(p, k)| (p, k));
             let field = if path.is_empty() { key.to_owned() } else { format!("{}.{key}", option_name(path, casing)) };
-            let names = reason[UNKNOWN_KEY.len()..].split(", ").map(|n| option_name(n, casing));
+            let Some(names) = reason.strip_prefix(UNKNOWN_KEY) else {
+                return Error::InvalidInput { field, reason };
+            };
+            let names = names.split(", ").map(|n| option_name(n, casing));
             Error::InvalidInput { field, reason: format!("{UNKNOWN_KEY}{}", names.collect::<Vec<_>>().join(", ")) }
         }
         Error::InvalidInput { field, reason } => {
@@ -48,5 +57,24 @@ pub fn in_casing(error: Error, casing: Casing) -> Error {
             Error::InvalidInput { field: option_name(&field, casing), reason }
         }
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_option_keeps_the_callers_spelling() {
+        let error = Error::invalid("retries.max_atempts", format!("{UNKNOWN_OPTION}; did you mean \"maxAttempts\"?"));
+        match in_casing(error, Casing::Camel) {
+            Error::InvalidInput { field, reason } => {
+                assert_eq!(field, "retries.max_atempts");
+                assert!(reason.ends_with("did you mean \"maxAttempts\"?"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let known = in_casing(Error::invalid("connect_timeout", "must be greater than zero"), Casing::Camel);
+        assert!(matches!(known, Error::InvalidInput { field, .. } if field == "connectTimeoutMs"));
     }
 }

@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 pub use contactnow_core::naming::{in_casing, option_name, Casing};
-use contactnow_core::{input::Reader, Region};
+use contactnow_core::{input::Reader, naming::UNKNOWN_OPTION, similar, Region};
 
 use crate::{ClientBuilder, Error, RetryPolicy};
 
@@ -159,7 +159,14 @@ impl Options {
                     Some((name, _)) if !item.is_null() => found.push((*name, item.clone())),
                     Some(_) => {}
                     None if prefix.is_empty() && extra.contains(&key.as_str()) => {}
-                    None => return Err(Error::invalid(format!("{prefix}{key}"), "unknown option")),
+                    None => {
+                        let here = spellings.iter().filter(|(name, _)| level(name)).flat_map(|(_, names)| names);
+                        let reason = match similar::nearest(key, here.map(String::as_str)) {
+                            Some(near) => format!("{UNKNOWN_OPTION}; did you mean {near:?}?"),
+                            None => UNKNOWN_OPTION.to_owned(),
+                        };
+                        return Err(Error::invalid(format!("{prefix}{key}"), reason));
+                    }
                 }
             }
             Ok(found)
@@ -374,6 +381,37 @@ mod tests {
         assert_eq!(named(json!({"retries": {"pause": 1}}), Casing::Snake), "retries.pause");
         assert_eq!(named(json!({"retries": {"maxAttempts": -1}}), Casing::Camel), "retries.maxAttempts");
         assert_eq!(named(json!({"colour": 1}), Casing::Camel), "colour");
+    }
+
+    #[test]
+    fn an_unknown_option_is_named_as_written_with_the_nearest_one() {
+        use serde_json::json;
+        let error = |v, casing| match Options::from_json(&v, casing, Reader::ANY, &[]).map_err(|e| in_casing(e, casing))
+        {
+            Err(Error::InvalidInput { field, reason }) => (field, reason),
+            other => panic!("{other:?}"),
+        };
+        let cases = [
+            (json!({"tiemoutMs": 1}), Casing::Camel, "tiemoutMs", "unknown option; did you mean \"timeoutMs\"?"),
+            (json!({"tiemout_ms": 1}), Casing::Camel, "tiemout_ms", "unknown option; did you mean \"timeout_ms\"?"),
+            (
+                json!({"retries": {"max_atempts": 1}}),
+                Casing::Snake,
+                "retries.max_atempts",
+                "unknown option; did you mean \"max_attempts\"?",
+            ),
+            (
+                json!({"retries": {"max_atempts": 1}}),
+                Casing::Camel,
+                "retries.max_atempts",
+                "unknown option; did you mean \"maxAttempts\"?",
+            ),
+            (json!({"retries": {"timeout": 1}}), Casing::Snake, "retries.timeout", "unknown option"),
+            (json!({"colour": 1}), Casing::Snake, "colour", "unknown option"),
+        ];
+        for (value, casing, field, reason) in cases {
+            assert_eq!(error(value, casing), (field.to_owned(), reason.to_owned()));
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::Error;
+use crate::{similar, Error};
 
 /// A TOD policy's default action: `queue`, `voicemail`, `hangup` or `jump:<queue id>`.
 ///
@@ -66,36 +66,12 @@ impl DefaultAction {
     }
 }
 
-/// The documented action a value is a likely misspelling of: its word (the part before any `:`)
-/// is within two edits (a swap of neighbours counts as one) of `queue`, `voicemail`, `hangup` or
-/// `jump`. Values further away, like `transfer:12`, stay sendable for newer servers.
+/// The documented action a value is a likely misspelling of (see [`similar::nearest`]): its
+/// word, the part before any `:`, is near `queue`, `voicemail`, `hangup` or `jump`. Values
+/// further away, like `transfer:12`, stay sendable for newer servers.
 fn near_miss(value: &str) -> Option<&'static str> {
     let word = value.split(':').next().unwrap_or(value);
-    if word.len() < 3 {
-        return None;
-    }
-    ["queue", "voicemail", "hangup", "jump"].into_iter().find(|known| word != *known && edits(word, known) <= 2)
-}
-
-/// Edits (insert, delete, replace, swap of neighbours) that turn `a` into `b`.
-fn edits(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    rows[0] = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(rows[i - 2][j - 2] + 1);
-            }
-            rows[i][j] = best;
-        }
-    }
-    rows[a.len()][b.len()]
+    similar::nearest(word, ["queue", "voicemail", "hangup", "jump"])
 }
 
 impl fmt::Display for DefaultAction {
@@ -197,13 +173,5 @@ mod tests {
         for far in ["transfer:12", "ivr", "menu", "callback", "qa"] {
             assert!(DefaultAction::Other(far.into()).validate("x").is_ok(), "{far} is not a near miss");
         }
-    }
-
-    #[test]
-    fn edits_counts_swaps_as_one() {
-        assert_eq!(edits("voicemial", "voicemail"), 1);
-        assert_eq!(edits("queue", "queue"), 0);
-        assert_eq!(edits("hang", "hangup"), 2);
-        assert_eq!(edits("transfer", "queue"), 7);
     }
 }
