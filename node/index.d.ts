@@ -8,8 +8,8 @@ export interface WriteResult {
   total: number
   /** Records that failed: always `0` here (a batch with failures is an `Api` error). */
   bad: number
-  /** The id of the created record, or `null` if not reported. */
-  key: number | null
+  /** The id of the created record, or `null` if not reported (a `bigint` beyond `Number.MAX_SAFE_INTEGER`). */
+  key: number | bigint | null
 }
 
 /** A stored time-of-day policy. */
@@ -57,8 +57,8 @@ export interface GenericResult {
   total: number | null
   /** `bad`, or `null`. */
   bad: number | null
-  /** `key`, or `null`. */
-  key: number | null
+  /** `key`, or `null` (a `bigint` beyond `Number.MAX_SAFE_INTEGER`). */
+  key: number | bigint | null
   /** The server's `error` text with its success, or `null`. */
   error: string | null
   /** The records of a read: every field as the text the server sent. */

@@ -120,6 +120,10 @@ test('ids that are not safe integers are rejected, never rounded', async () => {
     () => parseResponse('priority.read', { status: 200, body: '{"success":true,"list":[{"agentid":"9007199254740993","qid":"1","level":"1"}]}' }),
     (e) => e.code === 'Decode' && e.message.includes('list[0].agentid'),
   )
+  // The key of an applied write is never an error (that would hide the write): a bigint.
+  const created = parseResponse('todPolicies.create', { status: 200, body: '{"success":true,"total":1,"key":"9007199254740993"}' })
+  assert.deepEqual(created, { accountId: null, total: 1, bad: 0, key: 9007199254740993n })
+  assert.equal(parseResponse('todPolicies.create', { status: 200, body: '{"success":true,"total":1,"key":"12"}' }).key, 12)
 })
 
 test('client options are checked', () => {

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const other = new Client({ username: 'u', password: 'p', retries: { maxAttempts: 3, initialBackoffMs: 10 } })
   const written: WriteResult = await client.priority.create([{ agentId: 1, queueId: 2, level: 3 }])
   const total: number = written.total
-  const key: number | null = written.key
+  const key: number | bigint | null = written.key
   const listing: AssignmentListing = await client.priority.read({ agentId: 1 })
   const agentIds: number[] = listing.records.map((r) => r.agentId)
   await client.priority.update({ agentId: 1, queueId: 2, level: 4 })

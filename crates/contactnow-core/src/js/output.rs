@@ -3,7 +3,9 @@
 //!
 //! Ids and counts are JavaScript numbers. A value beyond `Number.MAX_SAFE_INTEGER` cannot
 //! be represented exactly, so it is a `Decode` error naming the field rather than a
-//! silently rounded number.
+//! silently rounded number; but the `key` of a write (the created record's id, after the
+//! write was applied) beyond it is a `bigint`, as in an `ApiError`: an error there would
+//! hide that the write happened.
 
 use super::error::Result;
 use crate::{
@@ -53,6 +55,8 @@ fn exact(value: u64, format: Format, field: impl FnOnce() -> String) -> Result<f
 /// `value` (the output's field `path`) with camelCase keys, every integer checked by [`exact`].
 fn camel(value: Value, path: &str, format: Format) -> Result<Value> {
     Ok(match value {
+        // napi makes the number a `bigint` when it is beyond the safe integers.
+        Value::Number(n) if path == "key" => Value::Number(n),
         Value::Number(n) => {
             exact(n.as_u64().unwrap_or_default(), format, || path.to_owned()).map(|_| Value::Number(n))?
         }
@@ -119,5 +123,11 @@ mod tests {
         let write = ApiOutput::Write(WriteResult { account_id: Some(7), total: 1, bad: 0, key: None });
         let Ok(Either::B(value)) = js(write, Format::Json) else { panic!("not an object") };
         assert_eq!(value, json!({"accountId": 7, "total": 1, "bad": 0, "key": null}));
+        let applied = ApiOutput::Write(WriteResult { account_id: None, total: 1, bad: 0, key: Some(u64::MAX) });
+        let Ok(Either::B(value)) = js(applied, Format::Json) else { panic!("a write's key is never an error") };
+        assert_eq!(value["key"], json!(u64::MAX));
+        let counted =
+            ApiOutput::Write(WriteResult { account_id: None, total: MAX_SAFE_INTEGER + 1, bad: 0, key: None });
+        assert!(error(counted).contains("total"));
     }
 }
