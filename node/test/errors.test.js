@@ -263,6 +263,10 @@ test('the sandbox helper throws InvalidInputErrors', async () => {
   checkKind(await caught(() => sandbox.pushFault({ kind: 'reset', times: 0 })), 'InvalidInput', { field: 'fault.times' })
   const twice = { kind: 'status', status: 503, retryAfter: 1, retry_after: 1 }
   checkKind(await caught(() => sandbox.pushFault(twice)), 'InvalidInput', { field: 'fault.retryAfter' })
+  // A value of the wrong type is named by its field, in camelCase.
+  checkKind(await caught(() => sandbox.pushFault({ kind: 'status', status: 503, retryAfter: 'soon' })), 'InvalidInput', { field: 'fault.retryAfter' })
+  checkKind(await caught(() => sandbox.pushFault({ kind: 'status', status: 503, times: '2' })), 'InvalidInput', { field: 'fault.times' })
+  checkKind(await caught(() => sandbox.pushFault({ kind: 'delay', ms: -3 })), 'InvalidInput', { field: 'fault.ms' })
   const stopped = await Sandbox.start()
   assert.equal(stopped.stopped, false)
   await stopped.stop()

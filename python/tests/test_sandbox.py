@@ -170,6 +170,11 @@ def test_api_error_fault_and_expired_token(sandbox: Sandbox) -> None:
         ("delay", {}, "fault.ms"),
         ("reset", {"times": 0}, "fault.times"),
         ("nope", {}, "fault"),
+        ("status", {"status": "503"}, "fault.status"),
+        ("status", {"status": 503, "times": "2"}, "fault.times"),
+        ("status", {"status": 503, "retry_after": "soon"}, "fault.retry_after"),
+        ("delay", {"ms": -3}, "fault.ms"),
+        ("reset", {"method": 5}, "fault.method"),
     ],
 )
 def test_invalid_faults_are_invalid_input_and_queue_nothing(sandbox: Sandbox, kind: str, options: dict, field: str) -> None:

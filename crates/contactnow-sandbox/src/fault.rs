@@ -119,6 +119,10 @@ impl FaultSpec {
             let Some(name) = known.copied().find(|n| *n == key || camel_case(n) == *key) else {
                 return Err(invalid(key, format!("does not go with a {kind} fault")));
             };
+            typed(name, field).map_err(|e| match e {
+                contactnow_core::Error::InvalidInput { reason, .. } => invalid(name, reason),
+                other => other,
+            })?;
             if map.insert(name.to_owned(), field.clone()).is_some() {
                 return Err(invalid(name, "given twice (under two spellings)".into()));
             }
@@ -163,6 +167,21 @@ impl FaultSpec {
     fn matches(&self, method: Option<&str>, action: Option<&str>) -> bool {
         self.method.as_deref().is_none_or(|m| Some(m) == method)
             && self.action.as_deref().is_none_or(|a| Some(a) == action)
+    }
+}
+
+/// Checks the type of field `name` of a fault spec (a number where a number goes), so that a
+/// wrong one is named (`fault.times`), not reported for the whole fault.
+fn typed(name: &str, value: &serde_json::Value) -> Result<(), contactnow_core::Error> {
+    let reader = contactnow_core::input::Reader::ANY;
+    match name {
+        "status" => match reader.small(value, name)? {
+            100..=599 => Ok(()),
+            status => Err(contactnow_core::Error::invalid(name, format!("must be 100..=599, got {status}"))),
+        },
+        "times" => reader.small(value, name).map(drop),
+        "retry_after" | "ms" => reader.integer(value, name).map(drop),
+        _ => reader.text(value, name).map(drop),
     }
 }
 
@@ -230,6 +249,24 @@ mod tests {
         assert!(serde_json::from_str::<FaultSpec>(r#"{"kind":"boom"}"#).is_err());
         let back = serde_json::to_string(&FaultSpec::new(Fault::Delay { ms: 5 }).method("priority")).unwrap();
         assert_eq!(back, r#"{"kind":"delay","ms":5,"times":1,"method":"priority"}"#);
+    }
+
+    #[test]
+    fn from_json_names_the_field_of_a_wrong_type() {
+        let field = |v: serde_json::Value| match FaultSpec::from_json(&v) {
+            Err(contactnow_core::Error::InvalidInput { field, .. }) => field,
+            other => format!("{other:?}"),
+        };
+        use serde_json::json;
+        assert_eq!(field(json!({"kind": "status", "status": "x"})), "fault.status");
+        assert_eq!(field(json!({"kind": "status", "status": 70000})), "fault.status");
+        assert_eq!(field(json!({"kind": "status", "status": 503, "times": "x"})), "fault.times");
+        assert_eq!(field(json!({"kind": "status", "status": 503, "retryAfter": "soon"})), "fault.retry_after");
+        assert_eq!(field(json!({"kind": "delay", "ms": -3})), "fault.ms");
+        assert_eq!(field(json!({"kind": "reset", "method": 5})), "fault.method");
+        assert_eq!(field(json!({"kind": "reset", "times": 0})), "fault.times");
+        let spec = FaultSpec::from_json(&json!({"kind": "status", "status": 503, "times": 2, "retryAfter": 1}));
+        assert_eq!(spec.ok(), Some(FaultSpec::new(Fault::Status { status: 503, retry_after: Some(1) }).times(2)));
     }
 
     #[test]
