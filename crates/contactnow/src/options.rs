@@ -404,7 +404,7 @@ mod tests {
                 json!({"retries": {"max_atempts": 1}}),
                 Casing::Camel,
                 "retries.max_atempts",
-                "unknown option; did you mean \"maxAttempts\"?",
+                "unknown option; did you mean \"max_attempts\"?",
             ),
             (json!({"retries": {"timeout": 1}}), Casing::Snake, "retries.timeout", "unknown option"),
             (json!({"colour": 1}), Casing::Snake, "colour", "unknown option"),

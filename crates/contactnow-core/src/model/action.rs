@@ -39,8 +39,9 @@ impl DefaultAction {
         }
     }
 
-    /// Checks that the action can be sent: jump targets are positive, unknown values are
-    /// single words and not malformed jumps.
+    /// Checks that the action can be sent: jump targets are positive; unknown values are
+    /// single words, not malformed jumps, not documented actions in another case, and not
+    /// near misses of one (`voicemial`: "did you mean voicemail?").
     pub fn validate(&self, field: &str) -> Result<(), Error> {
         match self {
             DefaultAction::Jump(0) => Err(Error::invalid(field, "jump target must be a positive queue id")),
@@ -67,11 +68,13 @@ impl DefaultAction {
 }
 
 /// The documented action a value is a likely misspelling of (see [`similar::nearest`]): its
-/// word, the part before any `:`, is near `queue`, `voicemail`, `hangup` or `jump`. Values
-/// further away, like `transfer:12`, stay sendable for newer servers.
+/// word, the part before any `:`, is near `queue`, `voicemail` or `hangup`, or, with a `:`
+/// part, near `jump`. Values further away, like `transfer:12` or `requeue`, stay sendable for
+/// newer servers.
 fn near_miss(value: &str) -> Option<&'static str> {
-    let word = value.split(':').next().unwrap_or(value);
-    similar::nearest(word, ["queue", "voicemail", "hangup", "jump"])
+    let (word, target) = value.split_once(':').map_or((value, false), |(word, _)| (word, true));
+    let jump = if target { &["jump"][..] } else { &[] };
+    similar::nearest(word, ["queue", "voicemail", "hangup"].into_iter().chain(jump.iter().copied()))
 }
 
 impl fmt::Display for DefaultAction {
@@ -164,13 +167,15 @@ mod tests {
             ("hangpu", "hangup"),
             ("hang", "hangup"),
             ("jmup:12", "jump"),
-            ("queues", "queue"),
+            ("Voicemial", "voicemail"),
         ] {
             let err = DefaultAction::Other(typo.into()).validate("default").unwrap_err();
             assert!(err.to_string().contains(&format!("did you mean {meant:?}")), "{typo}: {err}");
         }
         assert!(DefaultAction::Other("jump".into()).validate("x").is_err(), "a jump needs a target");
-        for far in ["transfer:12", "ivr", "menu", "callback", "qa"] {
+        for far in
+            ["transfer:12", "ivr", "menu", "callback", "qa", "requeue", "queued", "dump", "bump", "hup", "voicemail2"]
+        {
             assert!(DefaultAction::Other(far.into()).validate("x").is_ok(), "{far} is not a near miss");
         }
     }
