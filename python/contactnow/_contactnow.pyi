@@ -242,7 +242,8 @@ def build_request(
     format: Literal["json", "xml"] = "json",
     allow_insecure_http: bool = False,
 ) -> Request:
-    """Builds the request for ``operation`` from ``input`` (keys ``records``, ``agent_id``, ``policy_id``...)."""
+    """Builds the request for ``operation`` from ``input`` (keys ``records``, ``agent_id``, ``policy_id``...);
+    plain ``http://`` to a host that is not loopback needs ``allow_insecure_http``, as in ``Client``."""
 
 @overload
 def parse_response(

@@ -449,7 +449,9 @@ func redactionTests() {
             try expect(field == "baseUrl", field)
         }
         let e = try expectError("sans-IO") { try buildRequest(call: .readPolicies(policyId: nil), token: "T0KEN", baseUrl: "http://example.com") }
-        guard case let .InvalidInput(field, _) = e, field == "baseUrl" else { throw Failure(description: "\(e)") }
+        guard case let .InvalidInput(field, reason) = e, field == "baseUrl", reason.contains("`allowInsecureHttp`") else {
+            throw Failure(description: "\(e)")
+        }
         let r = try buildRequest(call: .readPolicies(policyId: nil), token: "T0KEN", baseUrl: "http://example.com", allowInsecureHttp: true)
         try expect(r.url().hasPrefix("http://example.com/database.php?"), r.redactedUrl())
     }

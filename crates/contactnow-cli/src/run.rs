@@ -55,7 +55,7 @@ impl From<Error> for Failure {
             _ => exit::API,
         };
         // The library names its own option; here it is a flag.
-        let message = e.to_string().replace("with allow_insecure_http", "with --allow-insecure-http");
+        let message = e.to_string().replace("with `allow_insecure_http`", "with --allow-insecure-http");
         Self { code, message }
     }
 }

@@ -121,7 +121,7 @@ impl Endpoint {
             "base_url",
             format!(
                 "{} uses plain http, which would send the token unencrypted; use https (plain http \
-                 is accepted only for loopback hosts, or with allow_insecure_http)",
+                 is accepted only for loopback hosts, or with `allow_insecure_http`)",
                 self.base
             ),
         ))

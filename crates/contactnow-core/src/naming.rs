@@ -31,6 +31,19 @@ pub fn option_name(name: &str, casing: Casing) -> String {
     out
 }
 
+/// `reason` with each option it names in backticks (`` `allow_insecure_http` ``) written in
+/// `casing`: the rule for a reason that names an option.
+fn named_in_casing(reason: &str, casing: Casing) -> String {
+    if casing == Casing::Snake || !reason.contains('`') {
+        return reason.to_owned();
+    }
+    let parts = reason.split('`').enumerate();
+    parts
+        .map(|(i, part)| if i % 2 == 1 { option_name(part, casing) } else { part.to_owned() })
+        .collect::<Vec<_>>()
+        .join("`")
+}
+
 /// How the reason of an unknown option's error starts (its suggestion, if any, is already in
 /// the caller's casing).
 pub const UNKNOWN_OPTION: &str = "unknown option";
@@ -54,7 +67,7 @@ pub fn in_casing(error: Error, casing: Casing) -> Error {
         Error::InvalidInput { field, reason } => {
             // The builder's own name for the policy's attempts is the option's.
             let field = if field == "retry.max_attempts" { "retries.max_attempts".to_owned() } else { field };
-            Error::InvalidInput { field: option_name(&field, casing), reason }
+            Error::InvalidInput { field: option_name(&field, casing), reason: named_in_casing(&reason, casing) }
         }
         other => other,
     }
@@ -76,5 +89,16 @@ mod tests {
         }
         let known = in_casing(Error::invalid("connect_timeout", "must be greater than zero"), Casing::Camel);
         assert!(matches!(known, Error::InvalidInput { field, .. } if field == "connectTimeoutMs"));
+    }
+
+    #[test]
+    fn options_a_reason_names_are_in_the_callers_casing() {
+        let error = || Error::invalid("region", "give `base_url` or `region`, not both; `connect_timeout` too");
+        let reason = |casing| match in_casing(error(), casing) {
+            Error::InvalidInput { reason, .. } => reason,
+            other => format!("{other:?}"),
+        };
+        assert_eq!(reason(Casing::Camel), "give `baseUrl` or `region`, not both; `connectTimeoutMs` too");
+        assert_eq!(reason(Casing::Snake), "give `base_url` or `region`, not both; `connect_timeout` too");
     }
 }

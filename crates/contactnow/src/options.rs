@@ -232,7 +232,7 @@ impl Options {
             (None, None, None) => builder,
         };
         builder = match (&self.base_url, &self.region) {
-            (Some(_), Some(_)) => return Err(Error::invalid("region", "give base_url or region, not both")),
+            (Some(_), Some(_)) => return Err(Error::invalid("region", "give `base_url` or `region`, not both")),
             (Some(url), None) => builder.base_url(url),
             (None, Some(region)) => builder.region(region.parse::<Region>()?),
             (None, None) => builder,
