@@ -142,6 +142,17 @@ func errorFields(_ e: ContactNowError) -> [String: JSON] {
     }
 }
 
+/// The error's description and its text fields as they are: `"\(e)"` alone escapes the
+/// quotes inside a reason (`\"voicemail\"`).
+func errorText(_ e: ContactNowError) -> String {
+    var parts = ["\(e)"]
+    for fields in Mirror(reflecting: e).children.map(\.value) {
+        if let text = fields as? String { parts.append(text) }
+        for field in Mirror(reflecting: fields).children { if let text = field.value as? String { parts.append(text) } }
+    }
+    return parts.joined(separator: " ")
+}
+
 func hexBytes(_ hex: String) -> Data {
     let chars = Array(hex)
     return Data(stride(from: 0, to: chars.count, by: 2).map { UInt8(String(chars[$0..<$0 + 2]), radix: 16)! })
@@ -182,7 +193,7 @@ func runVector(_ c: JSON) throws {
     guard let error else { throw Failure(description: "expected a \(want["kind"]!) error, got \(String(describing: value))") }
     try expect(kindOf(error) == want["kind"]?.string, "expected \(want["kind"]!), got \(error)")
     if let needle = want["message_contains"]?.string {
-        try expect("\(error)".contains(needle), "error text '\(error)' lacks '\(needle)'")
+        try expect(errorText(error).contains(needle), "error text '\(errorText(error))' lacks '\(needle)'")
     }
     let fields = errorFields(error)
     if case let .object(pairs) = want {
