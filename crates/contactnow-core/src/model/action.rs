@@ -54,10 +54,7 @@ impl DefaultAction {
                 } else if let Some(known) = near_miss(&lower) {
                     Err(Error::invalid(field, format!("unknown action {value:?}; did you mean {known:?}?")))
                 } else if value.is_empty() || !value.chars().all(|c| c.is_ascii_graphic()) {
-                    Err(Error::invalid(
-                        field,
-                        format!("unknown action {value:?}; expected queue, voicemail, hangup or jump:<queue id>"),
-                    ))
+                    Err(unknown(field, value))
                 } else {
                     Ok(())
                 }
@@ -65,6 +62,11 @@ impl DefaultAction {
             _ => Ok(()),
         }
     }
+}
+
+/// The error for an action that is none of the documented ones.
+fn unknown(field: &str, value: &str) -> Error {
+    Error::invalid(field, format!("unknown action {value:?}; expected queue, voicemail, hangup or jump:<queue id>"))
 }
 
 /// The documented action a value is a likely misspelling of (see [`similar::nearest`]): its
@@ -94,19 +96,13 @@ impl FromStr for DefaultAction {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self, Error> {
-        match DefaultAction::from_wire(s.trim()) {
-            DefaultAction::Other(value) if value.starts_with("jump:") => Err(Error::invalid(
-                "default",
-                format!("malformed jump target in {value:?}; expected jump:<positive queue id>"),
-            )),
-            DefaultAction::Other(value) => Err(match near_miss(&value.to_ascii_lowercase()) {
-                Some(known) => Error::invalid("default", format!("unknown action {value:?}; did you mean {known:?}?")),
-                None => Error::invalid(
-                    "default",
-                    format!("unknown action {value:?}; expected queue, voicemail, hangup or jump:<queue id>"),
-                ),
-            }),
-            action => Ok(action),
+        let action = DefaultAction::from_wire(s.trim());
+        match &action {
+            // The reasons `validate` gives (case, malformed jump, near miss) say most.
+            DefaultAction::Other(value) => {
+                Err(action.validate("default").err().unwrap_or_else(|| unknown("default", value)))
+            }
+            _ => Ok(action),
         }
     }
 }
